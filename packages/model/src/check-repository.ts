@@ -1,0 +1,34 @@
+import { checkIndex } from './check.js';
+import { loadRepoConfig } from './config.js';
+import type { Finding } from './finding.js';
+import { sortFindings } from './finding.js';
+import { globToRegExp } from './glob.js';
+import { loadRepository } from './load.js';
+import type { RepoIndex } from './repo-index.js';
+
+export interface CheckRepositoryOptions {
+  /** Files or directories to report on (default: the whole repository). */
+  paths?: readonly string[];
+  /** Profiles on for every file, in addition to the config's. */
+  profiles?: readonly string[];
+}
+
+export interface CheckRepositoryResult {
+  findings: Finding[];
+  index: RepoIndex;
+  filesChecked: number;
+}
+
+/** Loads `.plumbing.yaml` and the repository at `root`, and checks the selected files. */
+export function checkRepository(root: string, opts: CheckRepositoryOptions = {}): CheckRepositoryResult {
+  const { config, findings: configFindings } = loadRepoConfig(root);
+  const { index, selected, findings: loadFindings } = loadRepository(root, opts.paths ?? [], { exclude: config.check.exclude });
+  const globs = Object.entries(config.check.profiles).map(([g, p]) => [globToRegExp(g), p] as const);
+  const findings = checkIndex(index, {
+    profiles: opts.profiles ?? [],
+    severities: config.check.severity,
+    onlyFiles: selected,
+    fileProfiles: (file) => globs.filter(([g]) => g.test(file)).flatMap(([, p]) => p),
+  });
+  return { findings: sortFindings([...configFindings, ...loadFindings, ...findings]), index, filesChecked: selected.size };
+}

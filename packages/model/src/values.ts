@@ -1,0 +1,42 @@
+/** Defensive accessors for parsed YAML values: input may have any shape. */
+export type JsonMap = Record<string, unknown>;
+
+export function isMap(v: unknown): v is JsonMap {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function asMap(v: unknown): JsonMap | undefined {
+  return isMap(v) ? v : undefined;
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Each element of an array that is a map, with its index. */
+export function mapsOf(v: unknown): [JsonMap, number][] {
+  const out: [JsonMap, number][] = [];
+  if (!Array.isArray(v)) return out;
+  v.forEach((e, i) => {
+    if (isMap(e)) out.push([e, i]);
+  });
+  return out;
+}
+
+export function get(v: unknown, ...path: (string | number)[]): unknown {
+  let cur: unknown = v;
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(cur)) return undefined;
+      cur = cur[seg];
+    } else {
+      if (!isMap(cur)) return undefined;
+      cur = cur[seg];
+    }
+  }
+  return cur;
+}

@@ -1,0 +1,1 @@
+export declare function config(test?: Record<string, unknown>): Record<string, unknown>;
