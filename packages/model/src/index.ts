@@ -19,7 +19,7 @@ export type { DocContext, DocRule, RepoContext, RepoRule, ReportOptions } from '
 export { DOC_RULES, REPO_RULES } from './rules/index.js';
 export { CLUSTER_SCOPED_KINDS, isKnownKind, isTekton, isTriggers, KUBERNETES_KINDS, TEKTON_KINDS } from './kinds.js';
 export type { JsonMap } from './values.js';
-export { asArray, asMap, asString, get, isMap, mapsOf } from './values.js';
+export { asArray, asMap, asString, get, isMap, mapsOf, walkStrings } from './values.js';
 export type { ContainerFields, EnvVar, ObjectMeta, Resource, ResourceRequirements, TypeMeta, Volume, VolumeMount } from './types/meta.js';
 export type {
   Condition,

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '../../bin/plumbing.js');
+const run = promisify(execFile);
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'plumbing-check-'));
+  mkdirSync(join(dir, '.git'));
+  for (const [f, t] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), t);
+  }
+  return dir;
+}
+
+async function plumbing(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const bad = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n';
+const good = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n';
+
+describe('plumbing check (the real binary)', () => {
+  it('prints compiler-style findings and exits 1 on an error', async () => {
+    const dir = repo({ 'a.yaml': bad });
+    const r = await plumbing(dir, 'check');
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toMatch(/^a\.yaml:4:9 {2}error {2}INVALID_RESOURCE_NAME {2}/);
+  });
+
+  it('exits 0 on a clean repository', async () => {
+    const r = await plumbing(repo({ 'a.yaml': good }), 'check');
+    expect(r).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('prints one valid JSON array with --format json', async () => {
+    const r = await plumbing(repo({ 'a.yaml': bad, 'b.yaml': 'x: [' }), 'check', '--format', 'json');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { code: string; file: string; line: number; column: number; path: string }[];
+    expect(out.map((f) => [f.code, f.file])).toEqual([
+      ['INVALID_RESOURCE_NAME', 'a.yaml'],
+      ['YAML_SYNTAX', 'b.yaml'],
+    ]);
+    expect(out[0]).toMatchObject({ line: 4, column: 9, path: 'metadata.name', severity: 'error' });
+  });
+
+  it('keeps JSON valid on a usage error and exits 2', async () => {
+    const r = await plumbing(repo({}), 'check', '--format', 'json', '--bogus');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ code: 'USAGE' })]);
+  });
+
+  it('checks only the given paths and reports a missing one', async () => {
+    const dir = repo({ 'a/x.yaml': bad, 'b/y.yaml': good });
+    expect((await plumbing(dir, 'check', 'b')).code).toBe(0);
+    const r = await plumbing(dir, 'check', 'nope', '--format', 'json');
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ code: 'YAML_SYNTAX', file: 'nope' })]);
+  });
+
+  it('applies severity overrides from .plumbing.yaml', async () => {
+    const dir = repo({ 'a.yaml': bad, '.plumbing.yaml': 'check:\n  severity:\n    INVALID_RESOURCE_NAME: warning\n' });
+    const r = await plumbing(dir, 'check', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ code: 'INVALID_RESOURCE_NAME', severity: 'warning' })]);
+  });
+
+  it('reports an unknown code in .plumbing.yaml at its position', async () => {
+    const dir = repo({ '.plumbing.yaml': 'check:\n  severity:\n    NOT_A_CODE: off\n' });
+    const r = await plumbing(dir, 'check', '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ code: 'CONFIG_INVALID', file: '.plumbing.yaml', line: 3, column: 5 })]);
+  });
+
+  it('prints help and exits 0', async () => {
+    const r = await plumbing(repo({}), 'check', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: plumbing check');
+  });
+});
