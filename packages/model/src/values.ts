@@ -44,6 +44,8 @@ export function get(v: unknown, ...path: (string | number)[]): unknown {
 /** Calls `cb` for every string inside `v` (recursively), with its path relative to `path`. */
 export function walkStrings(v: unknown, path: (string | number)[], cb: (s: string, path: (string | number)[]) => void): void {
   if (typeof v === 'string') cb(v, path);
-  else if (Array.isArray(v)) v.forEach((e, i) => walkStrings(e, [...path, i], cb));
+  else if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) walkStrings(v[i], [...path, i], cb);
+  }
   else if (isMap(v)) for (const [k, e] of Object.entries(v)) walkStrings(e, [...path, k], cb);
 }
