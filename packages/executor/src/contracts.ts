@@ -1,0 +1,163 @@
+/**
+ * The seam between the TaskRun engine (task-run*.ts, step runtime) and the PipelineRun engine
+ * (pipeline*.ts). Both halves build against these types; change them only additively and in
+ * agreement.
+ */
+import type { Condition, ParamValue, TaskSpec } from '@plumbing/model';
+
+/** A workspace as the TaskRun engine receives it: already a host directory. */
+export interface ResolvedWorkspace {
+  name: string;
+  /** Host directory (subPath already applied). Absent for an unbound optional workspace. */
+  hostPath?: string;
+  readOnly?: boolean;
+  /** What `$(workspaces.x.claim)` / `.volume` resolve to. */
+  claim?: string;
+  volume?: string;
+}
+
+export interface ResolvedParam {
+  name: string;
+  value: ParamValue;
+}
+
+/** Everything needed to execute one TaskRun (one attempt). */
+export interface TaskRunRequest {
+  /** TaskRun metadata.name (for a pipeline task: `<pipelinerun>-<pipelinetask>` or with matrix index). */
+  name: string;
+  namespace: string;
+  uid: string;
+  /** Referenced Task's name; undefined for an embedded taskSpec (then context.task.name = TaskRun name). */
+  taskName?: string;
+  /** The task spec with StepActions not yet inlined. */
+  spec: TaskSpec;
+  params: ResolvedParam[];
+  workspaces: ResolvedWorkspace[];
+  /** undefined = Tekton's default (60m); 0 = no timeout. */
+  timeoutMs?: number;
+  /** Retry attempt number, 0-based ($(context.task.retry-count)). */
+  retryCount: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Set when the TaskRun belongs to a PipelineRun. */
+  pipelineRun?: { name: string; namespace: string; uid: string; pipelineName: string; pipelineTaskName: string };
+  serviceAccountName?: string;
+  /** Directory where this TaskRun's logs are written (one file per step). */
+  logDir: string;
+  /** Cancels the TaskRun (Ctrl-C, pipeline timeout, pipeline cancellation). */
+  signal: AbortSignal;
+  /** Why the signal aborted, to pick the status reason: 'Cancelled' | 'TimedOut' (pipeline-level). */
+}
+
+export interface StepState {
+  name: string;
+  container: string;
+  imageID?: string;
+  terminated?: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string };
+  running?: { startedAt: string };
+  waiting?: { reason: string };
+  /** Step results (name → value as Tekton stores it: a string, or JSON for arrays/objects). */
+  results?: { name: string; type: 'string' | 'array' | 'object'; value: ParamValue }[];
+}
+
+export interface TaskRunResultValue {
+  name: string;
+  type: 'string' | 'array' | 'object';
+  value: ParamValue;
+}
+
+/** In the shape of Tekton's TaskRun status. */
+export interface TaskRunStatus {
+  conditions: Condition[];
+  podName: string;
+  startTime?: string;
+  completionTime?: string;
+  steps: StepState[];
+  results: TaskRunResultValue[];
+  retriesStatus?: TaskRunStatus[];
+  taskSpec?: TaskSpec;
+}
+
+/** Events for the live view and the log prefixes. */
+export type RunEvent =
+  | { type: 'taskrun-start'; taskRun: string; pipelineTask?: string; at: string }
+  | { type: 'step-start'; taskRun: string; step: string; image?: string; at: string }
+  | { type: 'step-output'; taskRun: string; step: string; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'step-end'; taskRun: string; step: string; exitCode: number; reason: string; at: string }
+  | { type: 'taskrun-end'; taskRun: string; pipelineTask?: string; succeeded: Condition['status']; reason: string; at: string }
+  | { type: 'pipelinetask-skipped'; pipelineRun: string; pipelineTask: string; reason: string; at: string }
+  | { type: 'warning'; message: string };
+
+export interface ExecOptions {
+  /** Emit live events. */
+  onEvent?: (e: RunEvent) => void;
+  /** Use bubblewrap when available (default true); false forces the unsandboxed path. */
+  sandbox?: boolean;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+/** Implemented by the TaskRun engine. */
+export type ExecuteTaskRun = (req: TaskRunRequest, opts: ExecOptions) => Promise<TaskRunStatus>;
+
+/** How a run binds a workspace, resolved for the host. */
+export interface HostWorkspaceBinding {
+  name: string;
+  /** A host directory given by the user (`-w name=DIR`), or a temp dir for emptyDir/volumeClaimTemplate. */
+  hostPath?: string;
+  kind: 'hostDir' | 'emptyDir' | 'volumeClaimTemplate' | 'persistentVolumeClaim' | 'configMap' | 'secret' | 'projected' | 'csi';
+  subPath?: string;
+  readOnly?: boolean;
+  claim?: string;
+}
+
+/** Resolves references while running (Tasks, Pipelines, StepActions by name, from the files then the repository). */
+export interface Resolver {
+  task(name: string, kind?: string): { name: string; spec: TaskSpec } | undefined;
+  pipeline(name: string): { name: string; spec: import('@plumbing/model').PipelineSpec } | undefined;
+  stepAction(name: string): { name: string; spec: import('@plumbing/model').StepActionSpec } | undefined;
+}
+
+export interface PipelineRunRequest {
+  name: string;
+  namespace: string;
+  uid: string;
+  pipelineName?: string;
+  spec: import('@plumbing/model').PipelineSpec;
+  params: ResolvedParam[];
+  workspaces: HostWorkspaceBinding[];
+  timeouts?: { pipelineMs?: number; tasksMs?: number; finallyMs?: number };
+  /** taskRunSpecs / taskRunTemplate, passed through. */
+  taskRunSpecs?: import('@plumbing/model').PipelineTaskRunSpec[];
+  serviceAccountName?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Run directory: `<runDir>/<taskrun>/<step>.log`. */
+  runDir: string;
+  signal: AbortSignal;
+  /** Max TaskRuns at once (default: number of cores). */
+  parallel?: number;
+  resolver: Resolver;
+  executeTaskRun: ExecuteTaskRun;
+}
+
+export interface ChildTaskRun {
+  name: string;
+  pipelineTaskName: string;
+  status: TaskRunStatus;
+}
+
+/** In the shape of Tekton's PipelineRun status. */
+export interface PipelineRunStatus {
+  conditions: Condition[];
+  startTime?: string;
+  completionTime?: string;
+  childReferences: { kind: 'TaskRun' | 'PipelineRun'; name: string; pipelineTaskName: string }[];
+  results: { name: string; value: ParamValue }[];
+  skippedTasks: { name: string; reason: string; whenExpressions?: unknown[] }[];
+  /** The child TaskRuns' statuses, by TaskRun name (not in Tekton's status; kept for the local record). */
+  taskRuns: ChildTaskRun[];
+  pipelineSpec?: import('@plumbing/model').PipelineSpec;
+}
+
+export type ExecutePipelineRun = (req: PipelineRunRequest, opts: ExecOptions) => Promise<PipelineRunStatus>;
