@@ -18,6 +18,8 @@ export interface CheckOptions {
   onlyFiles?: ReadonlySet<string>;
   docRules?: readonly DocRule[];
   repoRules?: readonly RepoRule[];
+  /** Non-YAML files of the repository (relative paths), for rules such as CATALOG_README. */
+  extraFiles?: ReadonlySet<string>;
 }
 
 function effectiveSeverity(code: string, profiles: ReadonlySet<string>, overrides: Readonly<Record<string, SeverityOrOff>>): SeverityOrOff {
@@ -120,6 +122,7 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
       emit(f);
     },
   };
+  if (opts.extraFiles) repoCtx.extraFiles = opts.extraFiles;
   for (const rule of opts.repoRules ?? REPO_RULES) {
     try {
       rule.check(repoCtx);

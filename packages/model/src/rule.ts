@@ -37,6 +37,8 @@ export interface RepoContext {
   reportAt(doc: ResourceDoc, code: Code, path: NodePath, message: string, opts?: ReportOptions): void;
   /** Reports at a file without a document (e.g. catalog layout). */
   reportFile(file: string, code: Code, message: string, opts?: { hint?: string }): void;
+  /** Non-YAML files the caller knows about (e.g. `tasks/x/0.1/README.md`), when it listed them. */
+  extraFiles?: ReadonlySet<string>;
 }
 
 /** A rule over the whole repository (duplicates, catalog layout). */
