@@ -1,5 +1,7 @@
 import type { DocRule, RepoRule } from '../rule.js';
+import { TRIGGER_REF_RULES } from './trigger-refs.js';
+import { TRIGGER_RULES } from './trigger-rules.js';
 
 /** Triggers, Kubernetes (CronJob, RBAC, ServiceAccount) and catalog-profile rules. */
-export const CLUSTER_RULES: readonly DocRule[] = [];
+export const CLUSTER_RULES: readonly DocRule[] = [...TRIGGER_RULES, ...TRIGGER_REF_RULES];
 export const CLUSTER_REPO_RULES: readonly RepoRule[] = [];
