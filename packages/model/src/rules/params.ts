@@ -184,3 +184,10 @@ function checkEnum(ctx: DocContext, spec: JsonMap, at: NodePath, type: ParamType
   }
   return [...seen];
 }
+
+/** UNUSED_PARAM for each declared param (from checkParamSpecs) whose name is not in `used`; `path` is the params list. */
+export function reportUnusedParams(ctx: DocContext, params: ReadonlyMap<string, DeclaredParam>, used: ReadonlySet<string>, path: NodePath): void {
+  for (const p of params.values()) {
+    if (!used.has(p.name)) ctx.report('UNUSED_PARAM', [...path, p.index, 'name'], `param "${p.name}" is declared but never used`, { hint: `remove it, or reference it as $(params.${p.name})` });
+  }
+}
