@@ -11,6 +11,8 @@ export interface CheckRepositoryOptions {
   paths?: readonly string[];
   /** Profiles on for every file, in addition to the config's. */
   profiles?: readonly string[];
+  /** Parsing threads (see LoadOptions.workers). */
+  workers?: number;
 }
 
 export interface CheckRepositoryResult {
@@ -20,14 +22,15 @@ export interface CheckRepositoryResult {
 }
 
 /** Loads `.plumbing.yaml` and the repository at `root`, and checks the selected files. */
-export function checkRepository(root: string, opts: CheckRepositoryOptions = {}): CheckRepositoryResult {
+export async function checkRepository(root: string, opts: CheckRepositoryOptions = {}): Promise<CheckRepositoryResult> {
   const { config, findings: configFindings } = loadRepoConfig(root);
-  const { index, selected, findings: loadFindings } = loadRepository(root, opts.paths ?? [], { exclude: config.check.exclude });
+  const { index, selected, findings: loadFindings, extraFiles } = await loadRepository(root, opts.paths ?? [], { exclude: config.check.exclude, ...(opts.workers === undefined ? {} : { workers: opts.workers }) });
   const globs = Object.entries(config.check.profiles).map(([g, p]) => [globToRegExp(g), p] as const);
   const findings = checkIndex(index, {
     profiles: opts.profiles ?? [],
     severities: config.check.severity,
     onlyFiles: selected,
+    extraFiles,
     fileProfiles: (file) => globs.filter(([g]) => g.test(file)).flatMap(([, p]) => p),
   });
   return { findings: sortFindings([...configFindings, ...loadFindings, ...findings]), index, filesChecked: selected.size };

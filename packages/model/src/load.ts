@@ -1,13 +1,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Finding } from './finding.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { RepoIndex } from './repo-index.js';
-import { loadYaml, type SourceFile } from './source.js';
+import { fromLoadedFileData, type LoadedFileData, loadYaml, type SourceFile } from './source.js';
 
 export interface LoadOptions {
   /** Globs relative to the root to skip. */
   exclude?: readonly string[];
+  /** Worker threads for parsing (default: the number of cores, used only for large repositories). */
+  workers?: number;
 }
 
 export interface LoadResult {
@@ -16,6 +21,8 @@ export interface LoadResult {
   selected: Set<string>;
   /** Problems with the paths themselves (missing, unreadable). */
   findings: Finding[];
+  /** Every non-YAML file seen (relative paths), e.g. catalog READMEs. */
+  extraFiles: Set<string>;
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.turbo', '.plumbing', 'coverage']);
@@ -29,7 +36,7 @@ function toPosix(p: string): string {
 }
 
 /** Every YAML file below `dir` (relative to root), skipping dot-entries and build output. */
-export function listYamlFiles(root: string, dir: string, exclude: readonly RegExp[]): string[] {
+export function listYamlFiles(root: string, dir: string, exclude: readonly RegExp[], others?: Set<string>): string[] {
   const out: string[] = [];
   const stack = [dir];
   while (stack.length > 0) {
@@ -46,6 +53,7 @@ export function listYamlFiles(root: string, dir: string, exclude: readonly RegEx
       if (matchesAny(rel, exclude)) continue;
       if (e.isDirectory()) stack.push(rel);
       else if (e.isFile() && isYamlName(e.name)) out.push(rel);
+      else if (others && e.isFile()) others.add(rel);
     }
   }
   return out.sort();
@@ -55,11 +63,12 @@ export function listYamlFiles(root: string, dir: string, exclude: readonly RegEx
  * Loads the whole repository under `root` into an index, and marks which files `paths` select.
  * Explicit file paths are always loaded, even when excluded or not named *.yaml.
  */
-export function loadRepository(root: string, paths: readonly string[] = [], opts: LoadOptions = {}): LoadResult {
+export async function loadRepository(root: string, paths: readonly string[] = [], opts: LoadOptions = {}): Promise<LoadResult> {
   const absRoot = resolve(root);
   const exclude = (opts.exclude ?? []).map(globToRegExp);
   const findings: Finding[] = [];
-  const all = new Set(listYamlFiles(absRoot, '', exclude));
+  const extraFiles = new Set<string>();
+  const all = new Set(listYamlFiles(absRoot, '', exclude, extraFiles));
   const selected = new Set<string>();
   if (paths.length === 0) for (const f of all) selected.add(f);
   for (const p of paths) {
@@ -86,16 +95,74 @@ export function loadRepository(root: string, paths: readonly string[] = [], opts
       all.add(rel);
     }
   }
+  const names = [...all].sort();
+  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), 8));
+  const files: SourceFile[] =
+    workers > 1 && names.length >= PARALLEL_THRESHOLD && workerScript() ? await loadParallel(absRoot, names, workers, findings) : loadSerial(absRoot, names, findings);
+  return { index: new RepoIndex(files), selected, findings, extraFiles };
+}
+
+/** Below this many files, starting a worker costs more than it saves. */
+const PARALLEL_THRESHOLD = 300;
+
+function readError(rel: string, message: string): Finding {
+  return { code: 'YAML_SYNTAX', severity: 'error', message: `cannot read file: ${message}`, file: rel, line: 1, column: 1 };
+}
+
+function loadSerial(absRoot: string, names: readonly string[], findings: Finding[]): SourceFile[] {
   const files: SourceFile[] = [];
-  for (const rel of [...all].sort()) {
+  for (const rel of names) {
     let text: string;
     try {
       text = readFileSync(join(absRoot, rel), 'utf8');
     } catch (e) {
-      findings.push({ code: 'YAML_SYNTAX', severity: 'error', message: `cannot read file: ${(e as Error).message}`, file: rel, line: 1, column: 1 });
+      findings.push(readError(rel, (e as Error).message));
       continue;
     }
     files.push(loadYaml(rel, text));
   }
-  return { index: new RepoIndex(files), selected, findings };
+  return files;
+}
+
+/** The compiled worker, when running from dist (tests run from sources and load serially). */
+function workerScript(): URL | undefined {
+  const url = new URL('./load-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.js')) return undefined;
+  try {
+    statSync(fileURLToPath(url));
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Splits the files between this thread and `workers - 1` worker threads. This thread keeps its
+ * ASTs; the workers' files come back as values and text, and are re-parsed only if a finding
+ * needs a position in them.
+ */
+async function loadParallel(absRoot: string, names: readonly string[], workers: number, findings: Finding[]): Promise<SourceFile[]> {
+  const shares: string[][] = Array.from({ length: workers }, () => []);
+  names.forEach((n, i) => shares[i % workers]!.push(n));
+  const script = workerScript()!;
+  const pending = shares.slice(1).map(
+    (share) =>
+      new Promise<(LoadedFileData | { file: string; error: string })[]>((res, rej) => {
+        const w = new Worker(script, { workerData: { root: absRoot, files: share } });
+        w.once('message', (m) => {
+          res(m);
+          void w.terminate();
+        });
+        w.once('error', rej);
+      }),
+  );
+  const mine = loadSerial(absRoot, shares[0]!, findings);
+  const files = [...mine];
+  for (const batch of await Promise.all(pending)) {
+    for (const item of batch) {
+      if ('error' in item) findings.push(readError(item.file, item.error));
+      else files.push(fromLoadedFileData(item));
+    }
+  }
+  return files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

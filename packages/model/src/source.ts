@@ -17,8 +17,8 @@ export interface ResourceDoc {
   kind: string | undefined;
   name: string | undefined;
   namespace: string | undefined;
-  /** The yaml AST, for positions. */
-  ast: Document.Parsed;
+  /** The yaml AST, for positions (parsed lazily for files loaded in a worker thread). */
+  readonly ast: Document.Parsed;
   source: SourceFile;
 }
 
@@ -28,7 +28,7 @@ export interface SourceFile {
   docs: ResourceDoc[];
   /** Syntax errors and other problems found while loading (YAML_SYNTAX, ...). */
   findings: Finding[];
-  lineCounter: LineCounter;
+  readonly lineCounter: LineCounter;
 }
 
 export interface Position {
@@ -86,20 +86,67 @@ export function loadYaml(file: string, text: string): SourceFile {
       });
       continue;
     }
-    const meta = isMap(value) && isMap(value.metadata) ? (value.metadata as JsonMap) : undefined;
+    src.docs.push({ ...docMeta(value), file, index: i, value, ast, source: src });
+  }
+  return src;
+}
+
+/** What a worker thread sends back for one file: values without the AST. */
+export interface LoadedFileData {
+  file: string;
+  text: string;
+  findings: Finding[];
+  docs: { index: number; value: unknown }[];
+}
+
+/** The transferable part of a loaded file. */
+export function toLoadedFileData(src: SourceFile): LoadedFileData {
+  return { file: src.file, text: src.text, findings: src.findings, docs: src.docs.map((d) => ({ index: d.index, value: d.value })) };
+}
+
+/** Rebuilds a SourceFile from a worker's data; the AST and line index are parsed again only if a position is needed. */
+export function fromLoadedFileData(data: LoadedFileData): SourceFile {
+  let parsed: { lineCounter: LineCounter; asts: Document.Parsed[] } | undefined;
+  const parse = () => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const asts = parseAllDocuments(data.text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+      parsed = { lineCounter, asts: Array.isArray(asts) ? asts : [] };
+    }
+    return parsed;
+  };
+  const src: SourceFile = {
+    file: data.file,
+    text: data.text,
+    docs: [],
+    findings: data.findings,
+    get lineCounter() {
+      return parse().lineCounter;
+    },
+  };
+  for (const d of data.docs) {
     src.docs.push({
-      file,
-      index: i,
-      value,
-      apiVersion: isMap(value) && typeof value.apiVersion === 'string' ? value.apiVersion : undefined,
-      kind: isMap(value) && typeof value.kind === 'string' ? value.kind : undefined,
-      name: typeof meta?.name === 'string' ? meta.name : undefined,
-      namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
-      ast,
+      ...docMeta(d.value),
+      file: data.file,
+      index: d.index,
+      value: d.value,
+      get ast() {
+        return parse().asts[d.index]!;
+      },
       source: src,
     });
   }
   return src;
+}
+
+function docMeta(value: unknown): Pick<ResourceDoc, 'apiVersion' | 'kind' | 'name' | 'namespace'> {
+  const meta = isMap(value) && isMap(value.metadata) ? (value.metadata as JsonMap) : undefined;
+  return {
+    apiVersion: isMap(value) && typeof value.apiVersion === 'string' ? value.apiVersion : undefined,
+    kind: isMap(value) && typeof value.kind === 'string' ? value.kind : undefined,
+    name: typeof meta?.name === 'string' ? meta.name : undefined,
+    namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
+  };
 }
 
 function firstLine(s: string): string {

@@ -88,4 +88,18 @@ describe('plumbing check (the real binary)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: plumbing check');
   });
+
+  it('finds the same findings, at the same positions, whether YAML is parsed in one thread or several', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) {
+      files[`f/${String(i).padStart(3, '0')}.yaml`] = i % 7 === 0 ? `# file ${i}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_${i}\n` : `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok-${i}\n`;
+    }
+    files['f/broken.yaml'] = 'a: [\n';
+    const dir = repo(files);
+    const one = await plumbing(dir, 'check', '--format', 'json', '-j', '1');
+    const two = await plumbing(dir, 'check', '--format', 'json', '-j', '2');
+    expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+    expect(JSON.parse(one.stdout)).toHaveLength(59);
+    expect(JSON.parse(one.stdout)[0]).toMatchObject({ file: 'f/000.yaml', line: 5, column: 9 });
+  });
 });

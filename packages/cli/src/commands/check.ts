@@ -16,6 +16,7 @@ Options:
   --format FORMAT    text (default) or json: one JSON array of
                      {code, severity, message, file, line, column, path}
   --root DIR         repository root (default: nearest .plumbing.yaml or .git)
+  -j, --jobs N       threads that parse YAML (default: the number of cores; large repos only)
   --list-codes       print every finding code with its default severity
   -q, --quiet        print errors only (text format)
   -h, --help         show this help
@@ -60,10 +61,15 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   }
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
   const paths = positionals.map((p) => resolve(io.cwd, p));
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
+    if (wantsJson) io.stdout(`${JSON.stringify([usageFinding(`--jobs must be a whole number ≥ 1, got ${values.jobs}`)])}\n`);
+    throw new UsageError(`--jobs must be a whole number ≥ 1, got ${values.jobs}`);
+  }
   let findings: Finding[];
   let filesChecked = 0;
   try {
-    const result = checkRepository(root, { paths, profiles: values.profile ?? [] });
+    const result = await checkRepository(root, { paths, profiles: values.profile ?? [], ...(jobs === undefined ? {} : { workers: jobs }) });
     findings = result.findings;
     filesChecked = result.filesChecked;
   } catch (e) {
@@ -97,6 +103,7 @@ function parse(argv: string[]) {
       profile: { type: 'string', multiple: true },
       format: { type: 'string' },
       root: { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
       'list-codes': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },

@@ -1,0 +1,52 @@
+// npm run bench:check — wall time, peak RSS and files/s of `plumbing check` over a synthetic
+// repository (1,000 Tasks, 200 Pipelines, 200 PipelineRuns, Triggers), against the floor: a
+// process that only reads and parses the same files with the yaml library. Then twice the size.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateRepo } from './gen-repo.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+function measure(script, dir) {
+  const times = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [join(here, script), dir], { encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0 && script === 'parse-floor.mjs') throw new Error(r.stderr);
+    last = JSON.parse(r.stderr.trim().split('\n').pop());
+    times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], ...last };
+}
+
+execFileSync('npx', ['tsc', '-p', join(here, '../tsconfig.build.json')], { stdio: 'inherit' });
+const rows = [];
+for (const scale of [1, 2]) {
+  const dir = mkdtempSync(join(tmpdir(), 'plumbing-bench-'));
+  const files = generateRepo(dir, scale);
+  const floor = measure('parse-floor.mjs', dir);
+  const check = measure('check-once.mjs', dir);
+  rows.push({ scale, files, floor, check });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const fmt = (n) => n.toFixed(0).padStart(6);
+console.log(`plumbing check benchmark (median of ${runs} runs, each a fresh node process)\n`);
+console.log('size  files   check ms  floor ms  ratio  check RSS MB  files/s  findings');
+for (const r of rows) {
+  const ratio = r.check.ms / r.floor.ms;
+  console.log(
+    `${`${r.scale}x`.padEnd(5)} ${String(r.files).padStart(5)}  ${fmt(r.check.ms)}    ${fmt(r.floor.ms)}   ${ratio.toFixed(2)}  ${fmt(r.check.maxRssKb / 1024)}        ${fmt(r.files / (r.check.ms / 1000))}   ${r.check.findings}`,
+  );
+}
+const [a, b] = rows;
+const growth = b.check.ms / a.check.ms;
+console.log(`\ntime growth at 2x size: ${growth.toFixed(2)}x (target: at most 2x)`);
+console.log(`base size: ${a.check.ms.toFixed(0)} ms (target ≤1000), ${(a.check.maxRssKb / 1024).toFixed(0)} MB (target ≤200), ratio to parse-only floor ${(a.check.ms / a.floor.ms).toFixed(2)} (target ≤1.5)`);

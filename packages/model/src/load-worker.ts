@@ -1,0 +1,21 @@
+/** Worker thread: reads and parses a share of the repository's files, sends back values and text. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadYaml, type LoadedFileData, toLoadedFileData } from './source.js';
+
+interface Job {
+  root: string;
+  files: string[];
+}
+
+const { root, files } = workerData as Job;
+const out: (LoadedFileData | { file: string; error: string })[] = [];
+for (const rel of files) {
+  try {
+    out.push(toLoadedFileData(loadYaml(rel, readFileSync(join(root, rel), 'utf8'))));
+  } catch (e) {
+    out.push({ file: rel, error: (e as Error).message });
+  }
+}
+parentPort?.postMessage(out);
