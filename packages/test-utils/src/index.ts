@@ -1,1 +1,25 @@
-export {};
+export type {
+  Fault,
+  GitHubServer,
+  GitHubServerOptions,
+  InjectedFault,
+  RecordedRequest,
+} from './github/server.js';
+export { startGitHubServer } from './github/server.js';
+export type { CheckRunSeed, IssueSeed, PullSeed, ReleaseSeed, RepoSeed, StatusSeed } from './github/state.js';
+export { fakeSha, GitHubState, steppingClock } from './github/state.js';
+export type {
+  AssetRecord,
+  CheckRunRecord,
+  CommentRecord,
+  CommitState,
+  IssueRecord,
+  MakeLatest,
+  ReleaseRecord,
+  RepoRecord,
+  StatusRecord,
+} from './github/types.js';
+export { combinedState } from './github/routes-statuses.js';
+export { compareVersions } from './github/semver.js';
+export type { CommitSpec, MakeGitRepoOptions } from './git-repo.js';
+export { git, GIT_TEST_ENV, makeGitRepo, makeTempDir, removeTempDir } from './git-repo.js';
