@@ -1,7 +1,8 @@
 import type { DocRule, RepoRule } from '../rule.js';
+import { CRONJOB_RULES } from './cronjob-rules.js';
 import { TRIGGER_REF_RULES } from './trigger-refs.js';
 import { TRIGGER_RULES } from './trigger-rules.js';
 
 /** Triggers, Kubernetes (CronJob, RBAC, ServiceAccount) and catalog-profile rules. */
-export const CLUSTER_RULES: readonly DocRule[] = [...TRIGGER_RULES, ...TRIGGER_REF_RULES];
+export const CLUSTER_RULES: readonly DocRule[] = [...TRIGGER_RULES, ...TRIGGER_REF_RULES, ...CRONJOB_RULES];
 export const CLUSTER_REPO_RULES: readonly RepoRule[] = [];
