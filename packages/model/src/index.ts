@@ -93,3 +93,5 @@ export type {
   Subject,
 } from './types/k8s.js';
 export { PlumbingError, UsageError } from './errors.js';
+export type { Reference } from './references.js';
+export { referencesOf } from './references.js';
