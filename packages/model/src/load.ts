@@ -143,7 +143,7 @@ function workerScript(): URL | undefined {
  */
 async function loadParallel(absRoot: string, names: readonly string[], workers: number, findings: Finding[]): Promise<SourceFile[]> {
   const shares: string[][] = Array.from({ length: workers }, () => []);
-  names.forEach((n, i) => shares[i % workers]!.push(n));
+  for (let i = 0; i < names.length; i++) shares[i % workers]!.push(names[i]!);
   const script = workerScript()!;
   const pending = shares.slice(1).map(
     (share) =>
