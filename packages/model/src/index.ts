@@ -95,3 +95,4 @@ export type {
 export { PlumbingError, UsageError } from './errors.js';
 export type { Reference } from './references.js';
 export { referencesOf } from './references.js';
+export type { ClusterConfig, ClusterSource, ClusterSpec, HealthCheck, Notification, PostDeployTest, PrunePolicy } from './types/plumbing.js';

@@ -1,0 +1,68 @@
+import type { Resource } from './meta.js';
+
+/** Where a repository path deploys. */
+export interface ClusterSource {
+  /** Repository-relative directory or file. */
+  path: string;
+  /** Namespace for namespaced objects that name none. */
+  namespace?: string;
+  /** For a catalog directory: deploy every version (`all`) or only the newest of each task (`latest`, default). */
+  versions?: 'all' | 'latest';
+  /** Kinds to leave out (e.g. TaskRun, PipelineRun from tests/ folders are always left out). */
+  excludeKinds?: string[];
+}
+
+export interface HealthCheck {
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** Seconds to wait for the object to become healthy (default 120). */
+  timeoutSeconds?: number;
+}
+
+export type PostDeployTest =
+  /** A server-side dry-run create of every Run that the TriggerTemplates would create. */
+  | { name: string; type: 'dryRunTriggerTemplates' }
+  /** A server-side dry-run create of the runs in a file. */
+  | { name: string; type: 'dryRunFile'; file: string }
+  /** Create a PipelineRun from a file and wait for it to succeed. */
+  | { name: string; type: 'pipelineRun'; file: string; timeoutSeconds?: number };
+
+export interface PrunePolicy {
+  /** Prune at all (default true). */
+  enabled?: boolean;
+  /** Opt in to pruning these protected kinds. */
+  allowNamespaces?: boolean;
+  allowCRDs?: boolean;
+  allowPVCs?: boolean;
+}
+
+export interface Notification {
+  /** POST a JSON body to this URL on failure. */
+  webhook?: string;
+  /** Open (or comment) a GitHub issue on failure. */
+  githubIssue?: { repository: string; labels?: string[] };
+  /** Set a commit status on the deployed commit. */
+  githubStatus?: { repository: string; context?: string };
+}
+
+export interface ClusterSpec {
+  /** The kube context to deploy to; omitted with `inCluster: true`. */
+  context?: string;
+  inCluster?: boolean;
+  /** Namespace holding the deploy's own state: inventory, history, lease (default `plumbing-system`). */
+  stateNamespace?: string;
+  sources: ClusterSource[];
+  healthChecks?: HealthCheck[];
+  postDeployTests?: PostDeployTest[];
+  prune?: PrunePolicy;
+  /** Cron schedule of the hourly deploy (`plumbing schedule` and the in-cluster CronJob). */
+  schedule?: string;
+  /** How many successful deploys to keep (default 10). */
+  historyLimit?: number;
+  /** Seconds a deploy lease is held without renewal before another deploy may take it (default 300). */
+  leaseSeconds?: number;
+  notify?: Notification;
+}
+
+export type ClusterConfig = Resource<'plumbing.dev/v1alpha1', 'Cluster', ClusterSpec>;
