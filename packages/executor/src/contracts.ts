@@ -47,6 +47,9 @@ export interface TaskRunRequest {
   /** Cancels the TaskRun (Ctrl-C, pipeline timeout, pipeline cancellation). */
   signal: AbortSignal;
   /** Why the signal aborted, to pick the status reason: 'Cancelled' | 'TimedOut' (pipeline-level). */
+  /** (Read from `signal.reason`: the string 'TimedOut' means the owning PipelineRun timed out; anything else is a cancellation.) */
+  /** Resolves `steps[].ref` StepActions by name (additive; without it a StepAction ref fails the run). */
+  resolver?: Pick<Resolver, 'stepAction'>;
 }
 
 export interface StepState {
@@ -56,6 +59,11 @@ export interface StepState {
   terminated?: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string };
   running?: { startedAt: string };
   waiting?: { reason: string };
+  /** Tekton's step terminationReason: Completed | Continued | Skipped | TimeoutExceeded | TaskRunTimeout | TaskRunCancelled | Error. */
+  terminationReason?: string;
+  /** Step artifacts (`$(step.artifacts.path)` provenance.json), when written. */
+  inputs?: unknown[];
+  outputs?: unknown[];
   /** Step results (name → value as Tekton stores it: a string, or JSON for arrays/objects). */
   results?: { name: string; type: 'string' | 'array' | 'object'; value: ParamValue }[];
 }
@@ -76,6 +84,8 @@ export interface TaskRunStatus {
   results: TaskRunResultValue[];
   retriesStatus?: TaskRunStatus[];
   taskSpec?: TaskSpec;
+  /** Task-level artifacts (`$(artifacts.path)` provenance.json), when written. */
+  artifacts?: { inputs?: unknown[]; outputs?: unknown[] };
 }
 
 /** Events for the live view and the log prefixes. */
@@ -95,6 +105,12 @@ export interface ExecOptions {
   sandbox?: boolean;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Result extraction mode (Tekton's `results-from` flag): default 'termination-message' (whole per-step message <= 4096 bytes); 'sidecar-logs' checks each result against maxResultSize. */
+  resultsFrom?: 'termination-message' | 'sidecar-logs';
+  /** `max-result-size` for 'sidecar-logs' (default 4096). */
+  maxResultSize?: number;
+  /** Keep the TaskRun's private directory (/tekton/*, implicit /workspace) after the run, for debugging. */
+  keepRunDir?: boolean;
 }
 
 /** Implemented by the TaskRun engine. */
@@ -134,6 +150,11 @@ export interface PipelineRunRequest {
   annotations: Record<string, string>;
   /** Run directory: `<runDir>/<taskrun>/<step>.log`. */
   runDir: string;
+  /**
+   * Cancels the PipelineRun. `signal.reason` picks the kind, as spec.status would:
+   * 'CancelledRunFinally' (cancel running tasks, run finally), 'StoppedRunFinally' (let running
+   * tasks finish, run finally); anything else cancels everything at once ('Cancelled').
+   */
   signal: AbortSignal;
   /** Max TaskRuns at once (default: number of cores). */
   parallel?: number;
@@ -158,6 +179,8 @@ export interface PipelineRunStatus {
   /** The child TaskRuns' statuses, by TaskRun name (not in Tekton's status; kept for the local record). */
   taskRuns: ChildTaskRun[];
   pipelineSpec?: import('@plumbing/model').PipelineSpec;
+  /** Child PipelineRuns of pipelines-in-pipelines, by name (not in Tekton's status; kept for the local record). */
+  pipelineRuns?: { name: string; pipelineTaskName: string; status: PipelineRunStatus }[];
 }
 
 export type ExecutePipelineRun = (req: PipelineRunRequest, opts: ExecOptions) => Promise<PipelineRunStatus>;

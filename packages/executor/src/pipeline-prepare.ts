@@ -1,0 +1,258 @@
+/**
+ * Everything a PipelineRun does before its first TaskRun (§16, `pipelinerun.go` reconcile): the
+ * DAG, params, workspaces, taskRunSpecs, resolving each pipeline task, per-task param checks,
+ * CEL, declared result references; then the first substitution stages of §3.3 (params with
+ * propagation into embedded taskSpecs, context, `workspaces.<w>.bound`).
+ */
+import type { ParamValue, PipelineSpec, PipelineTask, TaskSpec } from '@plumbing/model';
+import type { PipelineRunRequest } from './contracts.js';
+import { buildDag, type Dag, refsIn, resultRefSources } from './dag.js';
+import { evaluateCel } from './cel.js';
+import { combinationCount, hasMatrix, MAX_MATRIX_COMBINATIONS } from './matrix.js';
+import { paramSpecType, resolvePipelineParams, valueType } from './pipeline-params.js';
+import { paramsResolver, type Resolve, substDeep, tableResolver, wholeRef } from './pipeline-vars.js';
+
+export interface PreparedTask {
+  /** The pipeline task after the params, context and workspaces stages. */
+  pt: PipelineTask;
+  isFinally: boolean;
+  /** For a Task: its spec (embedded: already propagated) and the referenced Task's name. */
+  task?: { spec: TaskSpec; name?: string };
+  /** For a pipeline in a pipeline. */
+  pipeline?: { spec: PipelineSpec; name?: string };
+}
+
+export type PrepareOutcome =
+  | { ok: true; dag: Dag; tasks: PreparedTask[]; params: Map<string, ParamValue>; context: Map<string, string> }
+  | { ok: false; reason: string; message: string };
+
+function fail(reason: string, message: string): PrepareOutcome {
+  return { ok: false, reason, message };
+}
+
+function goList(xs: readonly string[]): string {
+  return `[${xs.join(' ')}]`;
+}
+
+/** `$(params.a[N])` with N out of bounds, anywhere in the pipeline spec. */
+function outOfBoundParamRefs(spec: PipelineSpec, params: ReadonlyMap<string, ParamValue>): string[] {
+  const bad: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const r of refsIn(v)) {
+        if (r.segments[0] !== 'params' || r.index === undefined || r.index === '[*]') continue;
+        const val = params.get(r.segments[1] ?? '');
+        const i = Number(r.index.slice(1, -1));
+        if (Array.isArray(val) && (!Number.isInteger(i) || i >= val.length) && !bad.includes(r.text)) bad.push(r.text);
+      }
+    } else if (Array.isArray(v)) for (const x of v) visit(x);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) visit(x);
+  };
+  visit([spec.tasks, spec.finally]);
+  return bad;
+}
+
+/** Params visible inside an embedded taskSpec: pipeline params, overridden by same-named PipelineTask params (§2.1). */
+function propagationScope(pipelineParams: ReadonlyMap<string, ParamValue>, pt: PipelineTask): Map<string, ParamValue> {
+  const scope = new Map(pipelineParams);
+  for (const p of pt.params ?? []) {
+    const prev = scope.get(p.name);
+    if (prev === undefined) continue;
+    if (typeof prev === 'object' && !Array.isArray(prev) && typeof p.value === 'object' && !Array.isArray(p.value)) {
+      scope.set(p.name, { ...prev, ...p.value });
+    } else scope.set(p.name, p.value);
+  }
+  return scope;
+}
+
+function withoutSpecs(pt: PipelineTask): PipelineTask {
+  const { taskSpec: _t, pipelineSpec: _p, ...rest } = pt;
+  return rest;
+}
+
+function substTask(pt: PipelineTask, resolve: Resolve, inlineResolve: Resolve | undefined): PipelineTask {
+  const out: PipelineTask = substDeep(withoutSpecs(pt), resolve);
+  if (pt.taskSpec) out.taskSpec = inlineResolve ? substDeep(pt.taskSpec, inlineResolve) : pt.taskSpec;
+  if (pt.pipelineSpec) out.pipelineSpec = pt.pipelineSpec;
+  return out;
+}
+
+/** The Go %v of missing params inside the `invalid input params` message. */
+function checkTaskParams(pt: PipelineTask, spec: TaskSpec, propagated: ReadonlySet<string>, taskName: string): string | undefined {
+  const given = new Map<string, ParamValue>();
+  for (const p of pt.params ?? []) given.set(p.name, p.value);
+  for (const p of pt.matrix?.params ?? []) given.set(p.name, '');
+  for (const inc of pt.matrix?.include ?? []) for (const p of inc.params ?? []) given.set(p.name, p.value);
+  const missing = (spec.params ?? []).filter((p) => p.default === undefined && !given.has(p.name) && !propagated.has(p.name)).map((p) => p.name);
+  if (missing.length > 0) return `invalid input params for task ${taskName}: missing values for these params which have no default values: ${goList(missing)}`;
+  const matrixNames = new Set((pt.matrix?.params ?? []).map((p) => p.name));
+  const mismatched = (spec.params ?? []).filter((p) => {
+    const v = given.get(p.name);
+    if (v === undefined || matrixNames.has(p.name)) return false;
+    if (typeof v === 'string' && wholeRef(v) !== undefined) return false;
+    return valueType(v) !== paramSpecType(p);
+  });
+  if (mismatched.length > 0) return `invalid input params for task ${taskName}: param types don't match the user-specified type: ${goList(mismatched.map((p) => p.name))}`;
+  return undefined;
+}
+
+export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
+  const spec = req.spec;
+  const tasks = spec.tasks ?? [];
+  const finallyTasks = spec.finally ?? [];
+  const pipelineName = req.pipelineName ?? req.name;
+
+  const built = buildDag(tasks);
+  if (!built.ok) return fail('PipelineInvalidGraph', `PipelineRun ${req.namespace}/${req.name}'s Pipeline DAG is invalid: ${built.message}`);
+
+  const params = resolvePipelineParams(spec.params, req.params);
+  if (!params.ok) return fail(params.reason, params.message);
+
+  const bad = outOfBoundParamRefs(spec, params.values);
+  if (bad.length > 0) return fail('ParamArrayIndexingInvalid', `non-existent param references:${goList(bad)}`);
+
+  const bound = new Set(req.workspaces.map((w) => w.name));
+  for (const w of spec.workspaces ?? []) {
+    if (!w.optional && !bound.has(w.name)) {
+      return fail('InvalidWorkspaceBindings', `pipeline requires workspace with name ${JSON.stringify(w.name)} be provided by pipelinerun`);
+    }
+  }
+  const allNames = new Set([...tasks, ...finallyTasks].map((t) => t.name));
+  for (const s of req.taskRunSpecs ?? []) {
+    if (!allNames.has(s.pipelineTaskName)) {
+      return fail('InvalidTaskRunSpecs', `PipelineRun's taskrunSpecs defined wrong taskName: ${JSON.stringify(s.pipelineTaskName)}, does not exist in Pipeline`);
+    }
+  }
+
+  // §3.3 stages 1-3: params (+ propagation into embedded taskSpecs), context, workspaces.<w>.bound
+  const context = new Map<string, string>([
+    ['context.pipelineRun.name', req.name],
+    ['context.pipelineRun.namespace', req.namespace],
+    ['context.pipelineRun.uid', req.uid],
+    ['context.pipeline.name', pipelineName],
+  ]);
+  const boundTable = new Map<string, ParamValue>();
+  for (const w of spec.workspaces ?? []) boundTable.set(`workspaces.${w.name}.bound`, bound.has(w.name) ? 'true' : 'false');
+  const paramsResolve = paramsResolver(params.values);
+  const contextResolve = tableResolver(context);
+  const boundResolve = tableResolver(boundTable);
+
+  const prepared: PreparedTask[] = [];
+  for (const [isFinally, list] of [
+    [false, tasks],
+    [true, finallyTasks],
+  ] as const) {
+    for (const raw of list) {
+      const first = substTask(raw, paramsResolve, undefined);
+      if (raw.taskSpec) first.taskSpec = substDeep(raw.taskSpec, paramsResolver(propagationScope(params.values, first)));
+      let pt = substTask(first, contextResolve, contextResolve);
+      pt = substTask(pt, boundResolve, undefined);
+      prepared.push({ pt, isFinally });
+    }
+  }
+
+  // resolve each pipeline task
+  for (const p of prepared) {
+    const pt = p.pt;
+    if (pt.taskSpec) {
+      if (pt.taskSpec.apiVersion || (pt.taskSpec.kind && pt.taskSpec.kind !== 'Task')) {
+        return fail('CouldntGetTask', `Pipeline ${req.namespace}/${pipelineName} can't be Run; custom task ${JSON.stringify(pt.name)} cannot run locally`);
+      }
+      const { apiVersion: _a, kind: _k, metadata: _m, ...taskSpec } = pt.taskSpec;
+      p.task = { spec: taskSpec };
+    } else if (pt.taskRef) {
+      const kind = pt.taskRef.kind;
+      const name = pt.taskRef.name ?? '';
+      const custom = pt.taskRef.apiVersion !== undefined || (kind !== undefined && kind !== '' && kind !== 'Task' && kind !== 'ClusterTask');
+      const found = custom ? undefined : req.resolver.task(name, kind);
+      if (!found) {
+        return fail(
+          'CouldntGetTask',
+          `Pipeline ${req.namespace}/${pipelineName} can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task ${JSON.stringify(name)}: tasks.tekton.dev ${JSON.stringify(name)} not found`,
+        );
+      }
+      p.task = { spec: found.spec, name: found.name };
+    } else if (pt.pipelineSpec) {
+      p.pipeline = { spec: pt.pipelineSpec };
+    } else if (pt.pipelineRef) {
+      const name = pt.pipelineRef.name ?? '';
+      const found = req.resolver.pipeline(name);
+      if (!found) {
+        return fail('CouldntGetPipeline', `Error retrieving pipeline for pipelinerun ${req.namespace}/${req.name}: pipelines.tekton.dev ${JSON.stringify(name)} not found`);
+      }
+      p.pipeline = { spec: found.spec, name: found.name };
+    } else {
+      return fail('PipelineValidationFailed', `Pipeline ${req.namespace}/${pipelineName} can't be Run; it has an invalid spec: expected exactly one, got neither: tasks[].taskRef, tasks[].taskSpec`);
+    }
+  }
+
+  // per-task params (ValidateResolvedTask)
+  const declaredParams = new Set(params.values.keys());
+  for (const p of prepared) {
+    if (!p.task) continue;
+    const propagated = p.pt.taskSpec ? declaredParams : new Set<string>();
+    const msg = checkTaskParams(p.pt, p.task.spec, propagated, p.task.name ?? p.pt.name);
+    if (msg) return fail('PipelineValidationFailed', msg);
+  }
+
+  // matrix combination limit, when known before running
+  for (const p of prepared) {
+    const m = p.pt.matrix;
+    if (!hasMatrix(m) || refsIn(JSON.stringify(m)).some((r) => r.segments[0] === 'tasks')) continue;
+    const n = combinationCount(m);
+    if (n > MAX_MATRIX_COMBINATIONS) {
+      return fail('PipelineValidationFailed', `Pipeline ${req.namespace}/${pipelineName} can't be Run; it has an invalid spec: expected 0 <= ${n} <= ${MAX_MATRIX_COMBINATIONS}: ${p.pt.name}.matrix`);
+    }
+  }
+
+  // CEL compiles and evaluates to a boolean
+  for (const p of prepared) {
+    for (const w of p.pt.when ?? []) {
+      if (!w.cel) continue;
+      const r = evaluateCel(w.cel);
+      if (!r.ok) return fail('CELEvaluationFailed', `Error evaluating CEL ${w.cel} for pipelineTask ${p.pt.name}: ${r.message}`);
+    }
+  }
+
+  // result references must name declared results
+  const byName = new Map(prepared.map((p) => [p.pt.name, p]));
+  for (const p of prepared) {
+    for (const src of resultRefSources(p.pt)) {
+      for (const s of stringsIn(src)) {
+        for (const r of refsIn(s)) {
+          if (r.segments[0] !== 'tasks' || r.segments[2] !== 'results') continue;
+          const producer = byName.get(r.segments[1] ?? '');
+          if (!producer) {
+            if (p.isFinally) return fail('InvalidTaskResultReference', `invalid task result reference, final task has task result reference from a task ${r.segments[1]} which is not defined in the pipeline`);
+            continue;
+          }
+          if (producer.isFinally && p.isFinally) {
+            return fail('InvalidTaskResultReference', `invalid task result reference, final task has task result reference from a final task ${producer.pt.name}`);
+          }
+          const declared = producer.task?.spec.results;
+          const rname = r.segments[3] ?? '';
+          if (producer.task && !(declared ?? []).some((d) => d.name === rname)) {
+            return fail(
+              'InvalidTaskResultReference',
+              `invalid result reference in pipeline task ${JSON.stringify(p.pt.name)}: ${JSON.stringify(rname)} is not a named result returned by pipeline task ${JSON.stringify(producer.pt.name)}`,
+            );
+          }
+        }
+      }
+    }
+  }
+
+  return { ok: true, dag: built.dag, tasks: prepared, params: params.values, context };
+}
+
+export function stringsIn(v: unknown): string[] {
+  const out: string[] = [];
+  const visit = (x: unknown): void => {
+    if (typeof x === 'string') {
+      if (x.includes('$(')) out.push(x);
+    } else if (Array.isArray(x)) for (const y of x) visit(y);
+    else if (x && typeof x === 'object') for (const y of Object.values(x)) visit(y);
+  };
+  visit(v);
+  return out;
+}

@@ -1,0 +1,143 @@
+/**
+ * The per-task substitution stages of §3.3, applied when a pipeline task becomes schedulable:
+ * results of finished parents, pipeline-task contexts, then (finally only) execution status;
+ * plus the detection of result references that cannot be resolved (§5.2).
+ */
+import type { ParamValue, PipelineTask } from '@plumbing/model';
+import type { ChildTaskRun } from './contracts.js';
+import { refsIn, resultRefSources } from './dag.js';
+import type { PipelineTaskOutcome } from './pipeline-status.js';
+import { SkipReason } from './pipeline-status.js';
+import { type Resolve, substDeep, tableResolver } from './pipeline-vars.js';
+
+/** What the engine knows about a pipeline task, as far as other tasks can see it. */
+export interface TaskFacts {
+  name: string;
+  isFinally: boolean;
+  outcome?: PipelineTaskOutcome;
+  skipReason?: string;
+  runs: ChildTaskRun[];
+  /** Result name → value (aggregated arrays for a matrixed task). */
+  results: Map<string, ParamValue>;
+  matrixLength?: number;
+  /** `$(tasks.<t>.reason)`. */
+  reason?: string;
+}
+
+export interface MissingResult {
+  producer: string;
+  result: string;
+  producerSkippedByWhen: boolean;
+}
+
+export interface ResolvedForRun {
+  pt: PipelineTask;
+  missing: MissingResult[];
+  /** `couldn't resolve all references: array Result Index ...` */
+  indexError?: string;
+}
+
+function resultsResolver(byName: ReadonlyMap<string, TaskFacts>): Resolve {
+  return (segs) => {
+    if (segs[0] !== 'tasks' || segs[2] !== 'results') return undefined;
+    const v = byName.get(segs[1] ?? '')?.results.get(segs[3] ?? '');
+    if (v === undefined) return undefined;
+    if (segs.length === 4) return v;
+    if (segs.length === 5 && typeof v === 'object' && !Array.isArray(v)) return v[segs[4] as string];
+    return undefined;
+  };
+}
+
+function contextResolver(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>): Resolve {
+  return (segs) => {
+    if (segs.join('.') === 'context.pipelineTask.retries') return String(pt.retries ?? 0);
+    if (segs[0] !== 'tasks' || segs[2] !== 'matrix') return undefined;
+    const t = byName.get(segs[1] ?? '');
+    if (!t || t.matrixLength === undefined) return undefined;
+    if (segs.length === 4 && segs[3] === 'length') return String(t.matrixLength);
+    if (segs.length === 5 && segs[4] === 'length') {
+      const v = t.results.get(segs[3] ?? '');
+      return Array.isArray(v) ? String(v.length) : undefined;
+    }
+    return undefined;
+  };
+}
+
+/** `tasks.<t>.status`: Succeeded if all its TaskRuns succeeded, Failed if any failed (ignored and cancelled included), else None. */
+export function taskExecutionStatus(t: TaskFacts): 'Succeeded' | 'Failed' | 'None' {
+  if (t.runs.length === 0) return t.outcome === 'validationFailed' ? 'Failed' : 'None';
+  const conds = t.runs.map((r) => r.status.conditions.find((c) => c.type === 'Succeeded'));
+  if (conds.every((c) => c?.status === 'True')) return 'Succeeded';
+  if (conds.some((c) => c?.status === 'False')) return 'Failed';
+  return 'None';
+}
+
+/** `tasks.status` (all DAG tasks are done when finally runs). */
+export function aggregateStatus(dag: readonly TaskFacts[]): 'Succeeded' | 'Failed' | 'Completed' | 'None' {
+  if (dag.some((t) => t.outcome === undefined)) return 'None';
+  if (dag.some((t) => taskExecutionStatus(t) === 'Failed')) return 'Failed';
+  if (dag.some((t) => t.outcome === 'skipped')) return 'Completed';
+  return 'Succeeded';
+}
+
+function statusTable(dag: readonly TaskFacts[]): Map<string, ParamValue> {
+  const table = new Map<string, ParamValue>();
+  for (const t of dag) {
+    table.set(`tasks.${t.name}.status`, taskExecutionStatus(t));
+    table.set(`tasks.${t.name}.reason`, t.reason ?? '');
+  }
+  table.set('tasks.status', aggregateStatus(dag));
+  return table;
+}
+
+function findMissing(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>): { missing: MissingResult[]; indexError?: string } {
+  const missing: MissingResult[] = [];
+  let indexError: string | undefined;
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (!v.includes('$(')) return;
+      for (const r of refsIn(v)) {
+        if (r.segments[0] !== 'tasks' || r.segments[2] !== 'results') continue;
+        const producer = r.segments[1] ?? '';
+        const result = r.segments[3] ?? '';
+        const t = byName.get(producer);
+        if (!t) continue;
+        const value = t.outcome === 'skipped' ? undefined : t.results.get(result);
+        const key = r.segments[4];
+        const keyMissing = key !== undefined && value !== undefined && (typeof value !== 'object' || Array.isArray(value) || value[key] === undefined);
+        if (value === undefined || keyMissing) {
+          if (!missing.some((m) => m.producer === producer && m.result === result)) {
+            missing.push({ producer, result, producerSkippedByWhen: t.outcome === 'skipped' && t.skipReason === SkipReason.WhenExpressions });
+          }
+          continue;
+        }
+        if (r.index !== undefined && r.index !== '[*]' && Array.isArray(value)) {
+          const i = Number(r.index.slice(1, -1));
+          if (!Number.isInteger(i) || i < 0 || i >= value.length) {
+            indexError ??= `couldn't resolve all references: array Result Index ${r.index.slice(1, -1)} for Task ${producer} Result ${result} is out of bound of size ${value.length}`;
+          }
+        }
+      }
+    } else if (Array.isArray(v)) for (const x of v) visit(x);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) visit(x);
+  };
+  visit(resultRefSources(pt));
+  return indexError === undefined ? { missing } : { missing, indexError };
+}
+
+/**
+ * Applies the scheduling-time stages to a pipeline task. `dagForStatus` is given for finally
+ * tasks: their params and when expressions also see `tasks.<t>.status|reason` and `tasks.status`.
+ */
+export function resolveForRun(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>, dagForStatus: readonly TaskFacts[] | undefined): ResolvedForRun {
+  const found = findMissing(pt, byName);
+  let out = substDeep(pt, resultsResolver(byName));
+  out = substDeep(out, contextResolver(out, byName));
+  if (dagForStatus) {
+    const status = tableResolver(statusTable(dagForStatus));
+    out = { ...out };
+    if (out.params) out.params = substDeep(out.params, status);
+    if (out.when) out.when = substDeep(out.when, status);
+  }
+  return { pt: out, ...found };
+}

@@ -1,0 +1,378 @@
+/**
+ * The PipelineRun engine (implements ExecutePipelineRun): schedules the DAG, skips and cascades
+ * (§10), runs finally (§11), matrix (§12), retries, timeouts and cancellation, and computes the
+ * status of §13. Each TaskRun goes through `req.executeTaskRun`.
+ */
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import type { Condition, ParamValue, PipelineTask, WhenExpression } from '@plumbing/model';
+import type { ChildTaskRun, ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from './contracts.js';
+import { fanOut, hasEmptyMatrixParam, hasMatrix, MAX_MATRIX_COMBINATIONS } from './matrix.js';
+import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
+import { resolvePipelineResults } from './pipeline-results.js';
+import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
+import { finalCondition, type PipelineTaskOutcome, SkipReason } from './pipeline-status.js';
+import { isCancelledRun, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
+import { parseDuration } from './pipeline-vars.js';
+import { evaluateWhen } from './when.js';
+
+/** `req.signal.reason` values that ask for a graceful cancellation (spec.status); anything else cancels at once. */
+export type PipelineRunCancelReason = 'Cancelled' | 'CancelledRunFinally' | 'StoppedRunFinally';
+
+const DEFAULT_PIPELINE_TIMEOUT_MS = 60 * 60 * 1000;
+
+interface Node extends TaskFacts {
+  prep: PreparedTask;
+  state: 'pending' | 'running' | 'done';
+  skipWhen?: WhenExpression[];
+  validationMessage?: string;
+}
+
+function cancelKind(reason: unknown): PipelineRunCancelReason {
+  const r = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : '';
+  return r === 'CancelledRunFinally' || r === 'StoppedRunFinally' ? r : 'Cancelled';
+}
+
+function outcomeOf(runs: readonly ChildTaskRun[], pt: PipelineTask): PipelineTaskOutcome {
+  const conds = runs.map((r) => succeededCondition(r.status));
+  if (conds.every((c) => c?.status === 'True')) return 'succeeded';
+  if (runs.some((r) => succeededCondition(r.status)?.status === 'False' && !isCancelledRun(r.status))) return pt.onError === 'continue' ? 'ignored' : 'failed';
+  return 'cancelled';
+}
+
+/** Results of a pipeline task: one TaskRun's results, or (matrix) string results aggregated in TaskRun-name order. */
+function resultsOf(runs: readonly ChildTaskRun[], matrixed: boolean): Map<string, ParamValue> {
+  const out = new Map<string, ParamValue>();
+  if (!matrixed) {
+    for (const r of runs[0]?.status.results ?? []) out.set(r.name, r.value);
+    return out;
+  }
+  const sorted = [...runs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const run of sorted) {
+    for (const r of run.status.results) {
+      if (typeof r.value !== 'string') continue;
+      const arr = (out.get(r.name) as string[] | undefined) ?? [];
+      arr.push(r.value);
+      out.set(r.name, arr);
+    }
+  }
+  return out;
+}
+
+function earlyFailure(req: PipelineRunRequest, startTime: string, now: string, reason: string, message: string): PipelineRunStatus {
+  return {
+    conditions: [{ type: 'Succeeded', status: 'False', reason, message, lastTransitionTime: now }],
+    startTime,
+    completionTime: now,
+    childReferences: [],
+    results: [],
+    skippedTasks: [],
+    taskRuns: [],
+    pipelineSpec: req.spec,
+  };
+}
+
+export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunRequest, opts: ExecOptions): Promise<PipelineRunStatus> => {
+  const clock = opts.now ?? (() => new Date());
+  const iso = () => clock().toISOString();
+  const startTime = iso();
+  const prepared = preparePipelineRun(req);
+  if (!prepared.ok) return earlyFailure(req, startTime, iso(), prepared.reason, prepared.message);
+
+  const pipelineName = req.pipelineName ?? req.name;
+  const ctx: RunContext = { req, opts, slots: new Slots(req.parallel ?? cpus().length), pipelineName, tempDirs: [] };
+  const nodes: Node[] = prepared.tasks.map((prep) => ({ prep, name: prep.pt.name, isFinally: prep.isFinally, state: 'pending', runs: [], results: new Map() }));
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const dagNodes = nodes.filter((n) => !n.isFinally);
+  const finallyNodes = nodes.filter((n) => n.isFinally);
+  const childReferences: PipelineRunStatus['childReferences'] = [];
+  const childPipelineRuns: NonNullable<PipelineRunStatus['pipelineRuns']> = [];
+
+  const dagCtl = new AbortController();
+  const finCtl = new AbortController();
+  let pipelineTimedOut = false;
+  let tasksTimedOut = false;
+  let finallyTimedOut = false;
+  let graceful: 'CancelledRunFinally' | 'StoppedRunFinally' | undefined;
+  let cancelled = false;
+  let fatal: unknown;
+  let finallyStarted = false;
+
+  let waker: (() => void) | undefined;
+  let woken = false;
+  const notify = () => {
+    if (waker) {
+      const w = waker;
+      waker = undefined;
+      w();
+    } else woken = true;
+  };
+  const sleep = (): Promise<void> => {
+    if (woken) {
+      woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((r) => {
+      waker = r;
+    });
+  };
+
+  const timers: NodeJS.Timeout[] = [];
+  const pipelineMs = req.timeouts?.pipelineMs ?? DEFAULT_PIPELINE_TIMEOUT_MS;
+  const startedAt = Date.now();
+  if (pipelineMs > 0) {
+    timers.push(
+      setTimeout(() => {
+        pipelineTimedOut = true;
+        dagCtl.abort('TimedOut');
+        finCtl.abort('TimedOut');
+        notify();
+      }, pipelineMs),
+    );
+  }
+  const tasksMs = req.timeouts?.tasksMs;
+  if (tasksMs !== undefined && tasksMs > 0) {
+    timers.push(
+      setTimeout(() => {
+        if (dagNodes.every((n) => n.state === 'done')) return;
+        tasksTimedOut = true;
+        dagCtl.abort('TimedOut');
+        notify();
+      }, tasksMs),
+    );
+  }
+  const onAbort = () => {
+    const kind = cancelKind(req.signal.reason);
+    if (kind === 'Cancelled') {
+      cancelled = true;
+      dagCtl.abort('Cancelled');
+      finCtl.abort('Cancelled');
+    } else {
+      graceful = kind;
+      if (kind === 'CancelledRunFinally') dagCtl.abort('Cancelled');
+    }
+    notify();
+  };
+  if (req.signal.aborted) onAbort();
+  else req.signal.addEventListener('abort', onAbort, { once: true });
+
+  const emitSkip = (n: Node) =>
+    opts.onEvent?.({ type: 'pipelinetask-skipped', pipelineRun: req.name, pipelineTask: n.name, reason: n.skipReason ?? '', at: iso() });
+  const skip = (n: Node, reason: string, when?: WhenExpression[]): true => {
+    n.state = 'done';
+    n.outcome = 'skipped';
+    n.skipReason = reason;
+    if (when) n.skipWhen = when;
+    emitSkip(n);
+    return true;
+  };
+  const invalidate = (n: Node, message: string): true => {
+    n.state = 'done';
+    n.outcome = 'validationFailed';
+    n.validationMessage = message;
+    return true;
+  };
+  const stopping = () => dagNodes.some((n) => n.outcome === 'failed' || n.outcome === 'cancelled' || n.outcome === 'validationFailed');
+
+  /** Explicit TaskRun timeout (taskRunSpecs > task), else what is left of the pipeline's (the pipeline timer wins). */
+  const timeoutFor = (pt: PipelineTask): number | undefined => {
+    const trSpec = (req.taskRunSpecs ?? []).find((s) => s.pipelineTaskName === pt.name);
+    const explicit = parseDuration(trSpec?.timeout ?? pt.timeout);
+    if (explicit !== undefined) return explicit;
+    if (pipelineMs === 0) return 0;
+    return Math.max(1000, pipelineMs - (Date.now() - startedAt) + 1000);
+  };
+
+  const start = (n: Node, pt: PipelineTask) => {
+    n.state = 'running';
+    const signal = n.isFinally ? finCtl.signal : dagCtl.signal;
+    const work = async () => {
+      if (n.prep.pipeline) {
+        const childName = taskRunNames(req.name, n.name, undefined)[0] as string;
+        childReferences.push({ kind: 'PipelineRun', name: childName, pipelineTaskName: n.name });
+        const child = await executePipelineRun(
+          {
+            ...req,
+            name: childName,
+            uid: crypto.randomUUID(),
+            ...(n.prep.pipeline.name !== undefined ? { pipelineName: n.prep.pipeline.name } : {}),
+            spec: n.prep.pipeline.spec,
+            params: (pt.params ?? []).map((p) => ({ name: p.name, value: p.value })),
+            workspaces: (pt.workspaces ?? []).flatMap((b) => {
+              const w = req.workspaces.find((x) => x.name === (b.workspace ?? b.name));
+              return w ? [{ ...w, name: b.name }] : [];
+            }),
+            timeouts: pt.timeout !== undefined ? { pipelineMs: parseDuration(pt.timeout) ?? DEFAULT_PIPELINE_TIMEOUT_MS } : {},
+            taskRunSpecs: [],
+            signal,
+          },
+          opts,
+        );
+        childPipelineRuns.push({ name: childName, pipelineTaskName: n.name, status: child });
+        n.runs = child.taskRuns;
+        const c = child.conditions.find((x) => x.type === 'Succeeded');
+        n.outcome = c?.status === 'True' ? 'succeeded' : c?.reason === 'Cancelled' ? 'cancelled' : pt.onError === 'continue' ? 'ignored' : 'failed';
+        n.reason = c?.reason ?? '';
+        return;
+      }
+      const task = n.prep.task;
+      if (!task) throw new Error(`pipeline task ${n.name} has neither a task nor a pipeline`);
+      const combos = hasMatrix(pt.matrix) ? fanOut(pt.matrix) : undefined;
+      const timeoutMs = timeoutFor(pt);
+      const spec = pt.taskSpec ? (({ apiVersion: _a, kind: _k, metadata: _m, ...s }) => s)(pt.taskSpec) : task.spec;
+      const runs = await runPipelineTaskRuns(
+        ctx,
+        {
+          pt,
+          spec,
+          isFinally: n.isFinally,
+          ...(task.name !== undefined ? { taskName: task.name } : {}),
+          ...(combos ? { combinations: combos } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        },
+        signal,
+        (names) => {
+          for (const name of names) childReferences.push({ kind: 'TaskRun', name, pipelineTaskName: n.name });
+        },
+      );
+      n.runs = runs;
+      n.outcome = outcomeOf(runs, pt);
+      n.results = resultsOf(runs, combos !== undefined);
+      if (combos) n.matrixLength = combos.length;
+      const failing = runs.find((r) => succeededCondition(r.status)?.status === 'False');
+      n.reason = succeededCondition((failing ?? runs[0])?.status ?? { conditions: [] } as never)?.reason ?? '';
+    };
+    work()
+      .catch((e: unknown) => {
+        fatal ??= e;
+        cancelled = true;
+        dagCtl.abort('Cancelled');
+        finCtl.abort('Cancelled');
+        n.outcome = 'cancelled';
+      })
+      .finally(() => {
+        n.state = 'done';
+        notify();
+      });
+  };
+
+  const decideDag = (n: Node): boolean => {
+    if (stopping()) return skip(n, SkipReason.Stopping);
+    if (graceful === 'CancelledRunFinally') return skip(n, SkipReason.GracefullyCancelled);
+    if (graceful === 'StoppedRunFinally') return skip(n, SkipReason.GracefullyStopped);
+    const parents = prepared.dag.parents.get(n.name) ?? [];
+    if (parents.some((p) => byName.get(p)?.state !== 'done')) return false;
+    const r = resolveForRun(n.prep.pt, byName, undefined);
+    const when = evaluateWhen(r.pt.when);
+    if (!when.ok) return invalidate(n, when.message);
+    if (!when.allowed) return skip(n, SkipReason.WhenExpressions, r.pt.when);
+    if (parents.some((p) => byName.get(p)?.outcome === 'skipped' && byName.get(p)?.skipReason !== SkipReason.WhenExpressions)) {
+      return skip(n, SkipReason.ParentTasks);
+    }
+    if (r.indexError) return invalidate(n, r.indexError);
+    const miss = r.missing[0];
+    if (miss) {
+      if (n.prep.pt.onError === 'continue' || miss.producerSkippedByWhen) return skip(n, SkipReason.MissingResults);
+      return invalidate(n, `task ${JSON.stringify(miss.producer)} completed successfully but did not emit the result ${JSON.stringify(miss.result)}, which is referenced by task ${JSON.stringify(n.name)}`);
+    }
+    if (pipelineTimedOut) return skip(n, SkipReason.PipelineTimedOut);
+    if (tasksTimedOut) return skip(n, SkipReason.TasksTimedOut);
+    if (r.pt.matrix && hasEmptyMatrixParam(r.pt.matrix)) return skip(n, SkipReason.EmptyMatrixArray);
+    if (hasMatrix(r.pt.matrix)) {
+      const count = fanOut(r.pt.matrix).length;
+      if (count > MAX_MATRIX_COMBINATIONS) return invalidate(n, `expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}: ${n.name}.matrix`);
+    }
+    start(n, r.pt);
+    return true;
+  };
+
+  const decideFinally = (n: Node): boolean => {
+    const r = resolveForRun(n.prep.pt, byName, dagNodes);
+    if (r.missing.length > 0 || r.indexError) return skip(n, SkipReason.MissingResults);
+    const when = evaluateWhen(r.pt.when);
+    if (!when.ok) return invalidate(n, when.message);
+    if (!when.allowed) return skip(n, SkipReason.WhenExpressions, r.pt.when);
+    if (pipelineTimedOut) return skip(n, SkipReason.PipelineTimedOut);
+    if (finallyTimedOut) return skip(n, SkipReason.FinallyTimedOut);
+    if (r.pt.matrix && hasEmptyMatrixParam(r.pt.matrix)) return skip(n, SkipReason.EmptyMatrixArray);
+    start(n, r.pt);
+    return true;
+  };
+
+  for (;;) {
+    if (!cancelled) {
+      let progressed = true;
+      while (progressed) {
+        progressed = false;
+        for (const n of dagNodes) if (n.state === 'pending' && decideDag(n)) progressed = true;
+      }
+      if (!finallyStarted && dagNodes.every((n) => n.state === 'done')) {
+        finallyStarted = true;
+        const finallyMs = req.timeouts?.finallyMs;
+        if (finallyNodes.length > 0 && finallyMs !== undefined && finallyMs > 0) {
+          timers.push(
+            setTimeout(() => {
+              if (finallyNodes.every((n) => n.state === 'done')) return;
+              finallyTimedOut = true;
+              finCtl.abort('TimedOut');
+              notify();
+            }, finallyMs),
+          );
+        }
+        for (const n of finallyNodes) decideFinally(n);
+      }
+    }
+    const running = nodes.some((n) => n.state === 'running');
+    if (!running && (cancelled || nodes.every((n) => n.state === 'done'))) break;
+    await sleep();
+  }
+  for (const t of timers) clearTimeout(t);
+  req.signal.removeEventListener('abort', onAbort);
+  for (const d of ctx.tempDirs) rmSync(d, { recursive: true, force: true });
+  if (fatal !== undefined) throw fatal;
+
+  const summaries = nodes.filter((n) => n.state === 'done' && n.outcome).map((n) => ({
+    outcome: n.outcome as PipelineTaskOutcome,
+    ...(n.skipReason !== undefined ? { skipReason: n.skipReason } : {}),
+    ...(n.validationMessage !== undefined ? { validationMessage: n.validationMessage } : {}),
+  }));
+  let condition: Omit<Condition, 'lastTransitionTime'>;
+  if (cancelled) condition = { type: 'Succeeded', status: 'False', reason: 'Cancelled', message: `PipelineRun ${JSON.stringify(req.name)} was cancelled` };
+  else {
+    condition = finalCondition(summaries, {
+      pipelineRunName: req.name,
+      ...(pipelineTimedOut ? { pipelineTimedOutMs: pipelineMs } : {}),
+      ...(tasksTimedOut && tasksMs !== undefined ? { tasksTimedOutMs: tasksMs } : {}),
+      ...(finallyTimedOut && req.timeouts?.finallyMs !== undefined ? { finallyTimedOutMs: req.timeouts.finallyMs } : {}),
+      graceful: graceful !== undefined,
+    });
+  }
+  const pr = resolvePipelineResults(req.spec.results, (root, task) => {
+    const n = byName.get(task);
+    if (!n || (root === 'finally') !== n.isFinally) return undefined;
+    return { succeeded: n.outcome === 'succeeded', results: n.results };
+  });
+  if (pr.invalid.length > 0) {
+    condition = {
+      type: 'Succeeded',
+      status: 'False',
+      reason: 'CouldntGetPipelineResult',
+      message: `Failed to get PipelineResult from TaskRun Results for PipelineRun ${req.name}: invalid pipelineresults [${pr.invalid.join(' ')}], the referenced results don't exist`,
+    };
+  }
+  const skippedTasks: PipelineRunStatus['skippedTasks'] = nodes
+    .filter((n) => n.outcome === 'skipped')
+    .map((n) => ({ name: n.name, reason: n.skipReason ?? '', ...(n.skipWhen ? { whenExpressions: n.skipWhen } : {}) }));
+  const status: PipelineRunStatus = {
+    conditions: [{ ...condition, lastTransitionTime: iso() }],
+    startTime,
+    completionTime: iso(),
+    childReferences,
+    results: pr.values,
+    skippedTasks,
+    taskRuns: nodes.flatMap((n) => n.runs),
+    pipelineSpec: req.spec,
+  };
+  if (childPipelineRuns.length > 0) status.pipelineRuns = childPipelineRuns;
+  return status;
+};
