@@ -21,7 +21,7 @@ function runAccounts(doc: ResourceDoc, run: unknown, base: NodePath, use: Use): 
   use(doc, [...base, 'serviceAccountName']);
   use(doc, [...base, 'taskRunTemplate', 'serviceAccountName']);
   const specs = run.taskRunSpecs;
-  if (Array.isArray(specs)) specs.forEach((_, i) => use(doc, [...base, 'taskRunSpecs', i, 'serviceAccountName']));
+  if (Array.isArray(specs)) for (let i = 0; i < specs.length; i++) use(doc, [...base, 'taskRunSpecs', i, 'serviceAccountName']);
 }
 
 function podAccounts(doc: ResourceDoc, base: NodePath, use: Use): void {
@@ -52,7 +52,7 @@ export const serviceAccountRule: RepoRule = {
       use(doc, ['spec', 'serviceAccountName']);
       use(doc, ['spec', 'resources', 'kubernetesResource', 'spec', 'template', 'spec', 'serviceAccountName']);
       const triggers = get(doc.value, 'spec', 'triggers');
-      if (Array.isArray(triggers)) triggers.forEach((_, i) => use(doc, ['spec', 'triggers', i, 'serviceAccountName']));
+      if (Array.isArray(triggers)) for (let i = 0; i < triggers.length; i++) use(doc, ['spec', 'triggers', i, 'serviceAccountName']);
     }
     for (const doc of index.ofKind('Trigger')) use(doc, ['spec', 'serviceAccountName']);
     for (const kind of ['PipelineRun', 'TaskRun']) for (const doc of index.ofKind(kind)) runAccounts(doc, get(doc.value, 'spec'), ['spec'], use);
