@@ -260,3 +260,16 @@ describe('helpers', () => {
     expect(unbalancedExpression('plain')).toBe(-1);
   });
 });
+
+describe('TriggerTemplate param declarations (shared checkParamSpecs)', () => {
+  it('reports a duplicate declaration and a non-string default', () => {
+    const f = checkYaml(TT + 'spec:\n  params:\n    - name: a\n    - name: a\n      default: [x]\n  resourcetemplates: [{apiVersion: v1, kind: ConfigMap}]\n');
+    expect(only(f, 'DUPLICATE_PARAM')).toEqual(at('DUPLICATE_PARAM', 'error', 8, 13));
+    expect(only(f, 'INVALID_PARAM_TYPE')).toEqual(at('INVALID_PARAM_TYPE', 'error', 9, 16));
+  });
+  it('accepts distinct string params', () => {
+    const f = checkYaml(TT + 'spec:\n  params:\n    - name: a\n    - {name: b, default: x}\n  resourcetemplates: [{apiVersion: v1, kind: ConfigMap}]\n');
+    expect(only(f, 'DUPLICATE_PARAM')).toEqual([]);
+    expect(only(f, 'INVALID_PARAM_TYPE')).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import type { Code } from '../codes.js';
 import type { NodePath } from '../finding.js';
 import type { DocContext, DocRule } from '../rule.js';
 import { isMap, type JsonMap } from '../values.js';
+import { checkParamSpecs } from './params.js';
 
 /** A Kubernetes label value: the trigger name becomes the `triggers.tekton.dev/trigger` label. */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -168,10 +169,7 @@ function checkTemplateSpec(ctx: DocContext, code: Code, spec: unknown, path: Nod
       hint: misspelt ? `the field is spelt "resourcetemplates" (all lower case); "${misspelt}" is ignored` : 'a template needs at least one resource',
     });
   }
-  const declared = new Set<string>();
-  const params = spec.params;
-  if (present(params) && !Array.isArray(params)) report(code, [...path, 'params'], 'params must be a list');
-  if (Array.isArray(params)) for (const p of params) if (isMap(p) && typeof p.name === 'string') declared.add(p.name);
+  const declared = checkParamSpecs(ctx, spec.params, [...path, 'params'], { kind: 'TriggerTemplate' });
   if (!Array.isArray(rts)) return;
   rts.forEach((rt, i) => {
     const p = [...path, 'resourcetemplates', i];
