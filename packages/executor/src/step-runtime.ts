@@ -1,0 +1,106 @@
+/**
+ * Runs one step as a host process (optionally inside bwrap), in its own process group, with its
+ * output going to the step's log file, optional stdout/stderr tee files and live events.
+ * Kills the whole group on step timeout, TaskRun timeout or cancellation.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+export interface StepProcess {
+  /** The command line to spawn (bwrap + args, or the step's argv). */
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Host cwd for spawn (bwrap's own cwd when sandboxed). */
+  cwd: string;
+  logPath: string;
+  /** Extra files the stdout / stderr are tee'd to (stdoutConfig / stderrConfig). */
+  stdoutPath?: string;
+  stderrPath?: string;
+  /** Step timeout (ms), if any. */
+  timeoutMs?: number;
+  /** Aborts the step (TaskRun timeout, cancellation). */
+  signal: AbortSignal;
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+export interface StepOutcome {
+  exitCode: number;
+  /** The step hit its own timeout. */
+  timedOut: boolean;
+  /** Aborted through `signal`. */
+  aborted: boolean;
+  /** The process could not be started at all. */
+  spawnError?: string;
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Spawns the step and resolves when it and its output are finished. */
+export function runStepProcess(p: StepProcess): Promise<StepOutcome> {
+  return new Promise((resolve) => {
+    const log = createWriteStream(p.logPath, { flags: 'a' });
+    const tees: Partial<Record<'stdout' | 'stderr', WriteStream>> = {};
+    if (p.stdoutPath) tees.stdout = createWriteStream(p.stdoutPath, { flags: 'a' });
+    if (p.stderrPath) tees.stderr = p.stderrPath === p.stdoutPath && tees.stdout ? tees.stdout : createWriteStream(p.stderrPath, { flags: 'a' });
+
+    let timedOut = false;
+    let aborted = false;
+    let settled = false;
+    const child = spawn(p.file, p.args, { cwd: p.cwd, env: p.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+
+    const onAbort = () => {
+      aborted = true;
+      killGroup(child.pid);
+    };
+    if (p.signal.aborted) onAbort();
+    else p.signal.addEventListener('abort', onAbort, { once: true });
+    const timer =
+      p.timeoutMs !== undefined && p.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            killGroup(child.pid);
+          }, p.timeoutMs)
+        : undefined;
+
+    const pipe = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      log.write(chunk);
+      tees[stream]?.write(chunk);
+      p.onOutput?.(stream, chunk.toString());
+    };
+    child.stdout.on('data', pipe('stdout'));
+    child.stderr.on('data', pipe('stderr'));
+
+    const finish = (o: StepOutcome) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      p.signal.removeEventListener('abort', onAbort);
+      const streams = new Set<WriteStream>([log, ...Object.values(tees)]);
+      let open = streams.size;
+      for (const s of streams) s.end(() => --open === 0 && resolve(o));
+    };
+    child.on('error', (err) => finish({ exitCode: 127, timedOut, aborted, spawnError: err.message }));
+    let exitCode = 1;
+    child.on('exit', (code, sig) => {
+      exitCode = code ?? (sig ? 128 + (signalNumber(sig) ?? 9) : 1);
+      // background jobs still holding the output pipes die with the step, as in a container
+      killGroup(child.pid);
+    });
+    child.on('close', () => finish({ exitCode, timedOut, aborted }));
+  });
+}
+
+function signalNumber(sig: NodeJS.Signals): number | undefined {
+  const n = (
+    { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 } as Record<string, number>
+  )[sig];
+  return n;
+}
