@@ -28,6 +28,15 @@ export {
   valueType,
   workspaceReplacements,
 } from './substitute.js';
+// TaskRun engine (task-*.ts, step-*.ts, sandbox.ts)
+export { DEFAULT_TASK_TIMEOUT_MS, executeTaskRun } from './task-run.js';
+export type { Mount, SandboxInfo } from './sandbox.js';
+export { detectSandbox } from './sandbox.js';
+export type { ImageFamily } from './step-shell.js';
+export { imageFamily } from './step-shell.js';
+export { formatGoDuration, parseGoDuration } from './task-duration.js';
+export { paramSpecType } from './task-params.js';
+export { MAX_RESULT_SIZE } from './task-results.js';
 // plumbing run / runs / logs (cli-*.ts, load-runs*.ts, record.ts, live-view.ts)
 export type { CliIo, RunCliOptions } from './cli-run.js';
 export { EXIT_CANCELLED, runCli } from './cli-run.js';
