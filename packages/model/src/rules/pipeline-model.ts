@@ -64,8 +64,10 @@ export interface PipelineModel {
   dag: Map<string, PTask>;
   fin: Map<string, PTask>;
   params: Map<string, DeclaredParam>;
-  /** Params of the enclosing run that propagate into an embedded spec (names only). */
+  /** Params of the enclosing run (or parent pipeline) that propagate into an embedded spec, by name. */
   propagated: Set<string>;
+  /** The same params as written (`{name, value}` or ParamSpec maps), for embedded taskSpecs. */
+  propagatedList: unknown[];
   workspaces: Map<string, { optional: boolean }>;
   /** References in `spec.results[].value`. */
   resultRefs: RefSite[];
@@ -170,12 +172,15 @@ export function declaredParams(list: unknown): Map<string, DeclaredParam> {
   for (const [p] of mapsOf(list)) {
     if (typeof p.name !== 'string' || out.has(p.name)) continue;
     const type = paramTypeOf(p);
-    out.set(p.name, { type, keys: type === 'object' && isMap(p.properties) ? new Set(Object.keys(p.properties)) : undefined });
+    const keys = type !== 'object' ? undefined : isMap(p.properties) ? Object.keys(p.properties) : isMap(p.default) ? Object.keys(p.default) : undefined;
+    out.set(p.name, { type, keys: keys ? new Set(keys) : undefined });
   }
   return out;
 }
 
-export function buildModel(spec: JsonMap, path: NodePath, propagated: Set<string>, embedded: boolean): PipelineModel {
+export function buildModel(spec: JsonMap, path: NodePath, propagatedList: unknown[], embedded: boolean): PipelineModel {
+  const propagated = new Set<string>();
+  for (const [p] of mapsOf(propagatedList)) if (typeof p.name === 'string') propagated.add(p.name);
   const tasks: PTask[] = [];
   const dag = new Map<string, PTask>();
   const fin = new Map<string, PTask>();
@@ -191,7 +196,7 @@ export function buildModel(spec: JsonMap, path: NodePath, propagated: Set<string
   for (const [w] of mapsOf(spec.workspaces)) if (typeof w.name === 'string' && !workspaces.has(w.name)) workspaces.set(w.name, { optional: w.optional === true });
   const resultRefs: RefSite[] = [];
   for (const [r, i] of mapsOf(spec.results)) collectValueRefs(r.value, [...path, 'results', i, 'value'], 'results', resultRefs);
-  return { spec, path, embedded, tasks, dag, fin, params: declaredParams(spec.params), propagated, workspaces, resultRefs };
+  return { spec, path, embedded, tasks, dag, fin, params: declaredParams(spec.params), propagated, propagatedList, workspaces, resultRefs };
 }
 
 const cache = new WeakMap<JsonMap, PipelineModel[]>();
@@ -206,29 +211,32 @@ export function pipelineModels(ctx: DocContext): PipelineModel[] {
   const out: PipelineModel[] = [];
   const spec = ctx.value.spec;
   if (isMap(spec)) {
-    if (ctx.doc.kind === 'Pipeline') addModel(spec, ['spec'], new Set(), false, out, 0);
+    if (ctx.doc.kind === 'Pipeline') addModel(spec, ['spec'], [], false, out, 0);
     else if (ctx.doc.kind === 'PipelineRun' && isMap(spec.pipelineSpec)) {
-      const run = new Set<string>();
-      for (const [p] of mapsOf(spec.params)) if (typeof p.name === 'string') run.add(p.name);
-      addModel(spec.pipelineSpec, ['spec', 'pipelineSpec'], run, true, out, 0);
+      addModel(spec.pipelineSpec, ['spec', 'pipelineSpec'], Array.isArray(spec.params) ? spec.params : [], true, out, 0);
     }
   }
   cache.set(ctx.value, out);
   return out;
 }
 
-function addModel(spec: JsonMap, path: NodePath, propagated: Set<string>, embedded: boolean, out: PipelineModel[], depth: number): void {
+function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded: boolean, out: PipelineModel[], depth: number): void {
   const m = buildModel(spec, path, propagated, embedded);
   out.push(m);
   if (depth >= 4) return;
   for (const t of m.tasks) {
     const child = t.value.pipelineSpec;
     if (!isMap(child)) continue;
-    // Pipeline params propagate into embedded specs (tekton-semantics §2.1).
-    const names = new Set([...propagated, ...m.params.keys()]);
-    for (const [p] of mapsOf(t.value.params)) if (typeof p.name === 'string') names.add(p.name);
-    addModel(child, [...t.path, 'pipelineSpec'], names, true, out, depth + 1);
+    addModel(child, [...t.path, 'pipelineSpec'], visibleParams(m, t), true, out, depth + 1);
   }
+}
+
+/**
+ * The params an embedded spec of `t` sees besides its own declarations, first wins: the task's own
+ * params, then the pipeline's, then those propagated from above (tekton-semantics §2.1).
+ */
+export function visibleParams(m: PipelineModel, t: PTask): unknown[] {
+  return [...(Array.isArray(t.value.params) ? t.value.params : []), ...(Array.isArray(m.spec.params) ? m.spec.params : []), ...m.propagatedList];
 }
 
 /** Whether `s` looks like a param reference (so its value is only known at run time). */

@@ -2,7 +2,8 @@
 import type { NodePath } from '../finding.js';
 import type { DocContext } from '../rule.js';
 import { isMap, type JsonMap, mapsOf } from '../values.js';
-import type { PipelineModel, PTask } from './pipeline-model.js';
+import { type PipelineModel, type PTask, visibleParams } from './pipeline-model.js';
+import { checkParamSpecs } from './params.js';
 import { isCustomTaskRef } from './pipeline-target.js';
 import { checkTaskSpec } from './task-rules.js';
 import { checkDuration } from './run-timeouts.js';
@@ -25,6 +26,7 @@ export function checkPipelineShape(ctx: DocContext, m: PipelineModel): void {
   } else if (nTasks === 0) {
     ctx.report('FINALLY_WITHOUT_TASKS', [...path, 'finally'], `spec.tasks is empty but spec.finally has ${nFinally} tasks`, { key: true });
   }
+  checkParamSpecs(ctx, spec.params, [...path, 'params'], { kind: 'Pipeline' });
   const seen = new Map<string, PTask>();
   for (const t of m.tasks) {
     checkName(ctx, t, seen);
@@ -84,16 +86,15 @@ function checkRefOrSpec(ctx: DocContext, m: PipelineModel, t: PTask): void {
     } else if (hasType && (typeof val.apiVersion !== 'string' || typeof val.kind !== 'string')) {
       ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...t.path, k, val.kind !== undefined ? 'kind' : 'apiVersion'], 'a custom task spec needs both apiVersion and kind', { key: true });
     } else if (!hasType) {
-      checkTaskSpec(ctx, val, [...t.path, k], { embedded: true, pipelineParams: propagatedParams(m, t) });
+      checkTaskSpec(ctx, val, [...t.path, k], { embedded: true, pipelineParams: visibleParams(m, t), extraWorkspaces: visibleWorkspaces(m, t) });
     }
   }
 }
 
-/** The params an embedded taskSpec receives implicitly: pipeline params, run params, and the task's own params (tekton-semantics §2.1). */
-function propagatedParams(m: PipelineModel, t: PTask): unknown[] {
-  const out: unknown[] = Array.isArray(m.spec.params) ? [...m.spec.params] : [];
-  for (const name of m.propagated) out.push({ name });
-  for (const [p] of mapsOf(t.value.params)) if (typeof p.name === 'string') out.push({ name: p.name });
+/** Workspaces an embedded taskSpec sees: its bindings, and pipeline workspaces (auto-bound when used, tekton-semantics §6). */
+function visibleWorkspaces(m: PipelineModel, t: PTask): string[] {
+  const out = [...m.workspaces.keys()];
+  for (const [b] of mapsOf(t.value.workspaces)) if (typeof b.name === 'string') out.push(b.name);
   return out;
 }
 

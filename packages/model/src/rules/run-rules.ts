@@ -166,7 +166,11 @@ export const taskRunRule: DocRule = {
     const ok = checkRefOrSpec(ctx, spec, 'taskRef', 'taskSpec');
     const target = ok ? targetOf(ctx, spec, ['spec'], false) : undefined;
     if (target) checkRunRef(ctx, target, spec.taskRef, 'taskRef');
-    if (ok && isMap(spec.taskSpec)) checkTaskSpec(ctx, spec.taskSpec, ['spec', 'taskSpec'], { embedded: true, pipelineParams: Array.isArray(spec.params) ? spec.params : [] });
+    if (ok && isMap(spec.taskSpec)) checkTaskSpec(ctx, spec.taskSpec, ['spec', 'taskSpec'], {
+        embedded: true,
+        pipelineParams: Array.isArray(spec.params) ? spec.params : [],
+        extraWorkspaces: mapsOf(spec.workspaces).flatMap(([b]) => (typeof b.name === 'string' ? [b.name] : [])),
+      });
     const t = target ?? ({ kind: 'Task', status: 'none', spec: undefined, path: ['spec'] } as Target);
     checkParamBindings(ctx, runParamOpts(spec, t, 'the TaskRun'));
     checkRunWorkspaces(ctx, spec.workspaces);
