@@ -331,6 +331,15 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
   for (const d of ctx.tempDirs) rmSync(d, { recursive: true, force: true });
   if (fatal !== undefined) throw fatal;
 
+  // Tekton recomputes skip reasons on its last reconcile: stopping and graceful cancellation win
+  const finalSkip = stopping() ? SkipReason.Stopping : graceful === 'CancelledRunFinally' ? SkipReason.GracefullyCancelled : graceful === 'StoppedRunFinally' ? SkipReason.GracefullyStopped : undefined;
+  if (finalSkip) {
+    for (const n of dagNodes) {
+      if (n.outcome !== 'skipped') continue;
+      n.skipReason = finalSkip;
+      delete n.skipWhen;
+    }
+  }
   const summaries = nodes.filter((n) => n.state === 'done' && n.outcome).map((n) => ({
     outcome: n.outcome as PipelineTaskOutcome,
     ...(n.skipReason !== undefined ? { skipReason: n.skipReason } : {}),

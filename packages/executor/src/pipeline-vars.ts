@@ -99,7 +99,9 @@ export function substDeep<T>(value: T, resolve: Resolve): T {
     }
     if (v && typeof v === 'object') {
       const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[k] = visit(x);
+      // a Param's value: a whole array/object reference takes that type
+      const isParam = 'name' in v && 'value' in v && typeof (v as { value: unknown }).value === 'string';
+      for (const [k, x] of Object.entries(v)) o[k] = isParam && k === 'value' ? substValue(x as string, resolve) : visit(x);
       return o;
     }
     return v;
