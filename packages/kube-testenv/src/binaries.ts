@@ -1,6 +1,6 @@
 import { constants, existsSync } from 'node:fs';
 import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { arch, homedir, platform } from 'node:os';
+import { arch, homedir, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlumbingError } from '@plumbing/model';
@@ -128,8 +128,8 @@ async function buildInto(dir: string, versions: KubeVersions, env: NodeJS.Proces
   try {
     const bin = join(tmp, 'bin');
     await mkdir(bin);
-    const steps: { name: string; seconds: number }[] = [];
-    for (const mod of buildModules(versions)) {
+    const steps: { name: string; seconds: number; ldflags: string }[] = [];
+    for (const mod of buildModules(versions, await moduleTime(go, `k8s.io/kubernetes@${versions.kubernetes}`, goEnv))) {
       const src = join(tmp, 'src', mod.name);
       await mkdir(src, { recursive: true });
       await writeFile(join(src, 'go.mod'), mod.goMod);
@@ -151,12 +151,12 @@ async function buildInto(dir: string, versions: KubeVersions, env: NodeJS.Proces
         };
         await runChecked(go, ['mod', 'tidy'], { cwd: src, env: goEnv, onStderrLine: countDownloads });
         if (downloads > 0) log(`kube-testenv:   downloaded ${downloads} modules`);
-        await runChecked(go, ['build', ...GO_BUILD_FLAGS, '-o', `${bin}/`, ...mod.packages], { cwd: src, env: goEnv });
+        await runChecked(go, ['build', ...GO_BUILD_FLAGS, `-ldflags=${mod.ldflags}`, '-o', `${bin}/`, ...mod.packages], { cwd: src, env: goEnv });
       } finally {
         clearInterval(heartbeat);
       }
       const seconds = Math.round((Date.now() - t0) / 1000);
-      steps.push({ name: mod.name, seconds });
+      steps.push({ name: mod.name, seconds, ldflags: mod.ldflags });
       log(`kube-testenv:   built ${mod.binaries.join(', ')} in ${seconds}s`);
     }
     const info = {
@@ -176,6 +176,15 @@ async function buildInto(dir: string, versions: KubeVersions, env: NodeJS.Proces
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A module version's publication time from the proxy (`go mod download -json`), as RFC 3339. */
+async function moduleTime(go: string, moduleAtVersion: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const res = await runChecked(go, ['mod', 'download', '-json', moduleAtVersion], { env, cwd: tmpdir() });
+  const info = JSON.parse(res.stdout) as { Info?: string; Error?: string };
+  if (!info.Info) throw new PlumbingError('KUBE_DOWNLOAD_FAILED', `go mod download ${moduleAtVersion}: ${info.Error ?? 'no Info'}`);
+  const time = (JSON.parse(await readFile(info.Info, 'utf8')) as { Time?: string }).Time;
+  return time ?? '1970-01-01T00:00:00Z';
 }
 
 /** The build record written next to the binaries, or undefined when they were not built here. */

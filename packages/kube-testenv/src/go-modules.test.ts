@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildModules, cacheKey, etcdGoMod, kubernetesGoMod, stagingVersion } from './go-modules.js';
+import { buildModules, cacheKey, etcdGoMod, kubernetesGoMod, kubernetesLdflags, stagingVersion } from './go-modules.js';
 import { KUBE_STAGING_MODULES, KUBE_VERSIONS } from './versions.js';
 
 function hasGo(): boolean {
@@ -76,5 +76,15 @@ describe('buildModules', () => {
 describe('cacheKey', () => {
   it('names the cache directory after the versions and the platform', () => {
     expect(cacheKey({ kubernetes: 'v1.34.4', etcd: 'v3.6.4' }, 'linux-amd64')).toBe('k8s-v1.34.4_etcd-v3.6.4_linux-amd64');
+  });
+});
+
+describe('kubernetesLdflags', () => {
+  it('strips symbols and stamps the release version into both version packages', () => {
+    const flags = kubernetesLdflags('v1.34.4', '2026-02-10T12:53:36Z').split(' ');
+    expect(flags.slice(0, 2)).toEqual(['-s', '-w']);
+    expect(flags).toContain('k8s.io/component-base/version.gitVersion=v1.34.4');
+    expect(flags).toContain('k8s.io/client-go/pkg/version.gitMinor=34');
+    expect(flags).toContain('k8s.io/component-base/version.buildDate=2026-02-10T12:53:36Z');
   });
 });

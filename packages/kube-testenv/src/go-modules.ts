@@ -10,6 +10,8 @@ export interface GoBuildModule {
   readonly packages: readonly string[];
   /** Binary file names the build produces, in the order of `packages`. */
   readonly binaries: readonly string[];
+  /** `-ldflags` value (always `-s -w`, plus version stamps where upstream's build sets them). */
+  readonly ldflags: string;
 }
 
 /** The `go` directive of the scratch modules: the oldest Go the pinned modules accept. */
@@ -77,25 +79,42 @@ export function etcdGoMod(versions: Pick<KubeVersions, 'etcd'>): string {
 }
 
 /** The two scratch modules, etcd first (it builds in about a minute and fails fast). */
-export function buildModules(versions: KubeVersions): GoBuildModule[] {
+export function buildModules(versions: KubeVersions, buildDate = '1970-01-01T00:00:00Z'): GoBuildModule[] {
   return [
     {
       name: 'etcd',
       goMod: etcdGoMod(versions),
       packages: ['go.etcd.io/etcd/server/v3'],
       binaries: ['etcd'],
+      ldflags: '-s -w',
     },
     {
       name: 'kubernetes',
       goMod: kubernetesGoMod(versions),
       packages: ['k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kubectl'],
       binaries: ['kube-apiserver', 'kubectl'],
+      ldflags: kubernetesLdflags(versions.kubernetes, buildDate),
     },
   ];
 }
 
-/** Flags for a small, reproducible, static build. */
-export const GO_BUILD_FLAGS: readonly string[] = ['-trimpath', '-ldflags=-s -w', '-mod=readonly'];
+/**
+ * Version stamps upstream's hack/lib/version.sh sets, so `kube-apiserver --version`, /version and
+ * `kubectl version` report the real release instead of v0.0.0-master. `buildDate` should be the
+ * module's release time, which keeps the binaries reproducible.
+ */
+export function kubernetesLdflags(kubernetesVersion: string, buildDate: string): string {
+  const [, major, minor] = SEMVER.exec(kubernetesVersion) ?? [];
+  if (major === undefined) throw new PlumbingError('KUBE_VERSION_INVALID', `not a Kubernetes release version: ${kubernetesVersion}`);
+  const stamps = { gitVersion: kubernetesVersion, gitMajor: major, gitMinor: minor, gitTreeState: 'clean', buildDate };
+  const x = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) =>
+    Object.entries(stamps).map(([k, v]) => `-X ${pkg}.${k}=${v}`),
+  );
+  return ['-s', '-w', ...x].join(' ');
+}
+
+/** Flags for a small, reproducible, static build (plus each module's `-ldflags`). */
+export const GO_BUILD_FLAGS: readonly string[] = ['-trimpath', '-mod=readonly'];
 
 /** Environment for every `go` invocation (merged over the caller's environment). */
 export const GO_BUILD_ENV: Readonly<Record<string, string>> = {
