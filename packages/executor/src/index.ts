@@ -53,3 +53,16 @@ export type { LiveViewOptions } from './live-view.js';
 export { LiveView } from './live-view.js';
 export type { LogOptions, RunKind, RunListing, RunRecord, RunRecordMeta, RunStatus, StepLogFile } from './record.js';
 export { listRunRecords, printRunLogs, readRunRecord, RUNS_DIR, runDirOf, stepLogFiles } from './record.js';
+// PipelineRun engine (pipeline-*.ts, dag.ts, when.ts, cel.ts, matrix.ts)
+export type { PipelineRunCancelReason } from './pipeline-run.js';
+export { executePipelineRun } from './pipeline-run.js';
+export type { Dag, DagResult } from './dag.js';
+export { buildDag, taskDeps, topologicalOrder } from './dag.js';
+export type { CelOutcome } from './cel.js';
+export { evaluateCel } from './cel.js';
+export type { WhenOutcome } from './when.js';
+export { evaluateWhen } from './when.js';
+export type { Combination } from './matrix.js';
+export { fanOut, MAX_MATRIX_COMBINATIONS } from './matrix.js';
+export type { PipelineTaskOutcome } from './pipeline-status.js';
+export { finalCondition, SkipReason, tasksMessage } from './pipeline-status.js';
