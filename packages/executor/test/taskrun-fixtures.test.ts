@@ -33,6 +33,8 @@ interface Expected {
   logContains?: Record<string, string>;
   /** Step name → step result name → value. */
   stepResults?: Record<string, Record<string, ParamValue>>;
+  /** Step name → artifacts outputs read from its provenance.json. */
+  stepOutputs?: Record<string, unknown[]>;
   /** Workspaces bound to a host directory made by the test (instead of the run's binding). */
   hostWorkspaces?: string[];
   /** Files seeded into host workspaces before the run: workspace → path → content. */
@@ -119,6 +121,15 @@ async function requestFor(docs: Doc[], taskRun: Doc, expected: Expected, tmp: st
   };
 }
 
+async function allLogs(dir: string): Promise<string> {
+  try {
+    const files = await readdir(dir);
+    return (await Promise.all(files.map(async (f) => `--- ${f}\n${await readFile(join(dir, f), 'utf8')}`))).join('\n');
+  } catch {
+    return '(no logs)';
+  }
+}
+
 const dirs = (await readdir(fixturesDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const sandboxAvailable = (await detectSandbox()).available;
 
@@ -142,7 +153,7 @@ describe('TaskRun fixtures', () => {
             },
           });
           const cond = status.conditions[0]!;
-          expect({ succeeded: cond.status, reason: cond.reason }).toEqual({ succeeded: expected.succeeded, reason: expected.reason });
+          expect({ succeeded: cond.status, reason: cond.reason }, `${cond.message}\n${await allLogs(join(tmp, 'logs'))}`).toEqual({ succeeded: expected.succeeded, reason: expected.reason });
           if (expected.message !== undefined) expect(cond.message).toBe(expected.message);
           if (expected.steps) expect(Object.fromEntries(status.steps.map((s) => [s.name, s.terminated?.exitCode]))).toEqual(expected.steps);
           if (expected.terminationReasons) {
@@ -155,6 +166,7 @@ describe('TaskRun fixtures', () => {
             const st = status.steps.find((x) => x.name === s);
             for (const [n, v] of Object.entries(rs)) expect(st?.results?.find((r) => r.name === n)?.value, `step ${s} result ${n}`).toEqual(v);
           }
+          for (const [s, outs] of Object.entries(expected.stepOutputs ?? {})) expect(status.steps.find((x) => x.name === s)?.outputs, `outputs of ${s}`).toEqual(outs);
           for (const [s, text] of Object.entries(expected.logContains ?? {})) {
             expect(await readFile(join(tmp, 'logs', `${s}.log`), 'utf8'), `log of ${s}`).toContain(text);
           }
