@@ -1,5 +1,8 @@
 import { PlumbingError } from '@plumbing/model';
 import { CHECK_HELP, checkCommand } from './commands/check.js';
+import { LOGS_HELP, logsCommand } from './commands/logs.js';
+import { RUN_HELP, runCommand } from './commands/run.js';
+import { RUNS_HELP, runsCommand } from './commands/runs.js';
 import { type Io, processIo } from './io.js';
 
 export type Command = (argv: string[], io: Io) => Promise<number>;
@@ -12,6 +15,9 @@ interface CommandEntry {
 
 const COMMANDS: Record<string, CommandEntry> = {
   check: { run: checkCommand, summary: 'validate every Tekton, Triggers and Kubernetes resource (file:line:col)', help: CHECK_HELP },
+  run: { run: (argv, io) => runCommand(argv, io), summary: 'run TaskRuns and PipelineRuns locally (-f FILE, task NAME, pipeline NAME)', help: RUN_HELP },
+  runs: { run: runsCommand, summary: 'list the recorded runs, newest first', help: RUNS_HELP },
+  logs: { run: logsCommand, summary: 'print (or follow) the step logs of a recorded run', help: LOGS_HELP },
 };
 
 /** Other packages register their commands here (run, deploy, release, ...). */

@@ -1,0 +1,152 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as executor from '@plumbing/executor';
+import { type Engines, parseDuration, type RunCliOptions, runCli } from '@plumbing/executor';
+import { PlumbingError, UsageError } from '@plumbing/model';
+import type { Io } from '../io.js';
+import { findRoot } from '../root.js';
+
+export const RUN_HELP = `Usage: plumbing run -f FILE [-f FILE ...] [options]
+       plumbing run task NAME|PATH [-p name=value ...] [-w name=DIR|emptyDir ...] [options]
+       plumbing run pipeline NAME|PATH [-p name=value ...] [-w name=DIR|emptyDir ...] [options]
+
+Runs Tekton TaskRuns and PipelineRuns on this machine, as host processes (sandboxed with
+bubblewrap when it is installed), with Tekton's semantics.
+
+  -f FILE            run every TaskRun and PipelineRun in FILE (multi-document YAML; repeatable).
+                     metadata.generateName gets 5 random lowercase letters, like Kubernetes.
+                     Tasks, Pipelines and StepActions resolve from the -f files first, then from
+                     the repository. Other kinds (ConfigMap, Secret, ...) are skipped with a note.
+  task NAME|PATH     run a Task (by name from the repository, or the one Task in a YAML file)
+  pipeline NAME|PATH run a Pipeline the same way
+  -p name=value      a param (repeatable). Arrays: JSON ["a","b"] or a,b. Objects: JSON
+                     {"k":"v"} or k=v,k2=v2 (the declared type decides)
+  -w name=DIR        bind a workspace to a host directory (created by you; used in place)
+  -w name=emptyDir   bind a workspace to a fresh empty directory
+
+Options:
+  --parallel N       at most N TaskRuns at once over all runs (default: cores, here ${availableParallelism()})
+  --no-sandbox       run steps without bubblewrap
+  --timeout DUR      overrides every run's own timeout (TaskRun timeout, PipelineRun
+                     timeouts.pipeline): Go duration like 10m, 1h30m; 0 = none
+  --format FORMAT    text (default) or json: when all runs are done, stdout is one JSON array,
+                     one object per run: {kind, name, succeeded: "True"|"False"|"Unknown",
+                     reason, message, results: [{name, value}], taskRuns: [{pipelineTaskName,
+                     name, succeeded, reason, results}]}; progress and step output go to stderr
+  --root DIR         repository root (default: nearest .plumbing.yaml or .git)
+  -h, --help         show this help
+
+Before anything runs, the runs and every Task, Pipeline and StepAction they reach are checked
+with the rules of plumbing check; an error prints the same finding text and nothing runs.
+
+Workspace bindings in a run:
+  emptyDir, volumeClaimTemplate    a fresh directory under the run's record directory
+  persistentVolumeClaim            .plumbing/pvc/<claimName> (kept between runs)
+  configMap, secret, projected     files written from a ConfigMap/Secret in the -f files (a
+                                   binding to one that is not in the files fails the run)
+  csi                              not supported locally
+
+While running: one line per task and step with its state and duration, redrawn in place on a
+terminal, plain appended lines otherwise (pipes, CI=true); step output prefixed [task/step].
+At the end: the status tree with reasons, messages and results.
+
+Records: .plumbing/runs/<run-name>/ at the repository root: run.json (the run as run),
+status.json (Tekton's status: conditions, child TaskRuns, results, start and completion
+times) and <taskrun>/<step>.log. See plumbing runs and plumbing logs.
+
+Ctrl-C cancels: running steps are stopped, every run is recorded as cancelled
+(TaskRunCancelled / Cancelled), and plumbing exits 130. A second Ctrl-C kills at once.
+
+Exit codes: 0 every run succeeded, 1 a run failed (or the check found errors), 2 usage error,
+130 cancelled with Ctrl-C.
+`;
+
+/** The real engines, once the executor package exports them. */
+export async function realEngines(): Promise<Engines> {
+  const mod = executor as unknown as Partial<Engines>;
+  if (typeof mod.executeTaskRun !== 'function' || typeof mod.executePipelineRun !== 'function') {
+    throw new PlumbingError('ENGINE_MISSING', 'this build of plumbing has no TaskRun/PipelineRun engine yet', { hint: 'rebuild: npm run build' });
+  }
+  return { executeTaskRun: mod.executeTaskRun, executePipelineRun: mod.executePipelineRun };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      file: { type: 'string', short: 'f', multiple: true },
+      param: { type: 'string', short: 'p', multiple: true },
+      workspace: { type: 'string', short: 'w', multiple: true },
+      parallel: { type: 'string' },
+      'no-sandbox': { type: 'boolean' },
+      timeout: { type: 'string' },
+      format: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** Parses `plumbing run` arguments into runCli options (throws UsageError). */
+export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing run --help');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format ${format}: use text or json`);
+  let target: RunCliOptions['target'];
+  if (positionals.length > 0) {
+    const [what, name, ...extra] = positionals;
+    if ((what !== 'task' && what !== 'pipeline') || name === undefined || extra.length > 0) {
+      throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`, 'plumbing run -f FILE, plumbing run task NAME|PATH or plumbing run pipeline NAME|PATH');
+    }
+    target = { what, name };
+  }
+  let parallel: number | undefined;
+  if (values.parallel !== undefined) {
+    parallel = Number(values.parallel);
+    if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel ${values.parallel}: expected a whole number ≥ 1`);
+  }
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutMs = parseDuration(values.timeout);
+    if (timeoutMs === undefined) throw new UsageError(`--timeout ${values.timeout}: expected a duration like 90s, 10m or 1h30m (0 = none)`);
+  }
+  const o: RunCliOptions = {
+    root: values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd),
+    files: values.file ?? [],
+    params: values.param ?? [],
+    workspaces: values.workspace ?? [],
+    sandbox: !values['no-sandbox'],
+    format,
+  };
+  if (target) o.target = target;
+  if (parallel !== undefined) o.parallel = parallel;
+  if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
+  if (process.stdout.columns) o.columns = process.stdout.columns;
+  return o;
+}
+
+export async function runCommand(argv: string[], io: Io, engines: Engines | (() => Promise<Engines>) = realEngines): Promise<number> {
+  const wantsJson = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
+  try {
+    const o = parseRunArgs(argv, io);
+    if (o === 'help') {
+      io.stdout(RUN_HELP);
+      return 0;
+    }
+    return await runCli(o, io, engines);
+  } catch (e) {
+    // --format json: stdout stays valid JSON whatever happens.
+    if (wantsJson) io.stdout('[]\n');
+    throw e;
+  }
+}
