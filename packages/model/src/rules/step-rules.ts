@@ -154,7 +154,7 @@ function checkVolumeMounts(ctx: DocContext, mounts: unknown, path: NodePath, who
       } else if (name.startsWith('tekton-internal-')) {
         ctx.report('STEP_INVALID_FIELD', [...path, j, 'name'], `${who}: volumeMount name "${name}" is reserved (tekton-internal-*)`);
       } else if (scope.volumes && !name.includes('$(') && !scope.volumes.has(name)) {
-        ctx.report('UNDEFINED_VOLUME', [...path, j, 'name'], `${who}: volumeMount "${name}" names no volume of the task`, { hint: 'declare it under spec.volumes' });
+        ctx.report('UNDEFINED_VOLUME', [...path, j, 'name'], `${who}: volumeMount "${name}" names no volume of the task`, { hint: 'declare it under spec.volumes (volumes given by a run podTemplate are not visible here)' });
       }
     }
     const mp = m.mountPath;

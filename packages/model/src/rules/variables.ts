@@ -118,7 +118,7 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
       const kindSeg = segs[2];
       if (kindSeg === 'results') {
         const f = field();
-        const ok = section === 'results' || ((role === 'step' || role === 'stepAction') && typeof f === 'string' && STEP_RESULT_FIELDS.has(f));
+        const ok = section === 'results' || ((role === 'step' || role === 'stepAction' || role === 'stepTemplate') && typeof f === 'string' && STEP_RESULT_FIELDS.has(f));
         if (!ok) report('STEP_RESULT_REF_MISPLACED', ref, occ, `"${ref.text}": step result references are only allowed in env, command and args`);
       } else if (kindSeg === 'inputs' || kindSeg === 'outputs') {
         flagArtifacts(ref, occ);
