@@ -157,6 +157,7 @@ async function runWithRetries(ctx: RunContext, plan: TaskRunPlan, name: string, 
       pipelineRun: { name: req.name, namespace: req.namespace, uid: req.uid, pipelineName: ctx.pipelineName, pipelineTaskName: pt.name },
       logDir: join(req.runDir, name),
       signal,
+      resolver: { stepAction: (n) => req.resolver.stepAction(n) },
     };
     if (plan.taskName !== undefined) tr.taskName = plan.taskName;
     if (plan.timeoutMs !== undefined) tr.timeoutMs = plan.timeoutMs;

@@ -4,7 +4,7 @@
  * and an `expected.yaml` (condition, pipeline results, per-pipeline-task status, skipped tasks).
  * Runs unsandboxed (host processes) so that the suite stays quick on shared machines.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,7 @@ async function loadFixture(dir: string) {
   return { docs, pr, expected };
 }
 
-function requestFor(docs: Doc[], pr: Doc, tmp: string, signal: AbortSignal): PipelineRunRequest {
+async function requestFor(docs: Doc[], pr: Doc, tmp: string, signal: AbortSignal): Promise<PipelineRunRequest> {
   const spec = (pr.spec ?? {}) as PipelineRunSpec;
   const name = pr.metadata?.name ?? 'pipelinerun';
   const find = (kind: string, n: string | undefined) => docs.find((d) => d.kind === kind && d.metadata?.name === n);
@@ -59,6 +59,7 @@ function requestFor(docs: Doc[], pr: Doc, tmp: string, signal: AbortSignal): Pip
     const kind: HostWorkspaceBinding['kind'] = w.emptyDir ? 'emptyDir' : w.persistentVolumeClaim ? 'persistentVolumeClaim' : 'volumeClaimTemplate';
     return { name: w.name, kind, hostPath: join(tmp, 'ws', w.name), ...(w.subPath ? { subPath: w.subPath } : {}) };
   });
+  for (const w of workspaces) if (w.hostPath) await mkdir(w.hostPath, { recursive: true });
   const ms = (d: string | undefined) => (d === undefined ? undefined : parseDuration(d));
   const timeouts: NonNullable<PipelineRunRequest['timeouts']> = {};
   const p = ms(spec.timeouts?.pipeline);
@@ -130,7 +131,7 @@ describe('PipelineRun fixtures', () => {
       const tmp = await mkdtemp(join(tmpdir(), 'plumbing-prfixture-'));
       try {
         const ac = new AbortController();
-        const req = requestFor(docs, pr, tmp, ac.signal);
+        const req = await requestFor(docs, pr, tmp, ac.signal);
         const status = await executePipelineRun(req, {
           sandbox: false,
           onEvent: (e: RunEvent) => {
@@ -139,6 +140,7 @@ describe('PipelineRun fixtures', () => {
           },
         });
         const cond = status.conditions[0];
+        if (process.env.PLUMBING_DEBUG_FIXTURES) console.log(JSON.stringify(status, null, 1));
         expect({ succeeded: cond?.status, reason: cond?.reason }).toEqual({ succeeded: expected.succeeded, reason: expected.reason });
         if (expected.message !== undefined) expect(cond?.message).toBe(expected.message);
         if (expected.results) expect(Object.fromEntries(status.results.map((r) => [r.name, r.value]))).toEqual(expected.results);
