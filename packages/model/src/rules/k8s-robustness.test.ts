@@ -93,7 +93,7 @@ const ODD: unknown[] = [null, 7, true, 'x', '$(', [], {}, [null], [7], { a: { b:
 /** Every path to a node of `v`. */
 function paths(v: unknown, base: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [base];
-  if (Array.isArray(v)) v.forEach((e, i) => out.push(...paths(e, [...base, i])));
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) out.push(...paths(v[i], [...base, i]));
   else if (v && typeof v === 'object') for (const [k, e] of Object.entries(v)) out.push(...paths(e, [...base, k]));
   return out;
 }
