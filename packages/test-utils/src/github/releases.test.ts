@@ -75,6 +75,12 @@ describe('releases on the local GitHub API server, via @octokit/rest', () => {
     expect((await gh.rest.repos.getLatestRelease(REPO)).data.tag_name).toBe('v1.9.2');
   });
 
+  it('makes a newly published release latest by default (make_latest "true"), even when another is newer by date', async () => {
+    server.state.addRelease('tektoncd/plumbing', { tagName: 'v2.0.0', createdAt: '2030-01-01T00:00:00Z' });
+    await gh.rest.repos.createRelease({ ...REPO, tag_name: 'v1.9.3' });
+    expect((await gh.rest.repos.getLatestRelease(REPO)).data.tag_name).toBe('v1.9.3');
+  });
+
   it('breaks a legacy date tie by the higher semantic version', async () => {
     const at = '2024-05-01T00:00:00Z';
     server.state.addRelease('tektoncd/plumbing', { tagName: 'v1.10.0', createdAt: at, makeLatest: 'legacy' });
