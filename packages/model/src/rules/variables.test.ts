@@ -58,6 +58,30 @@ describe('undefined-param-reference', () => {
   });
 });
 
+describe('references in other task fields', () => {
+  it('checks workspace declarations and v1beta1 resources, and counts them as uses', () => {
+    const f = checkYaml(taskYaml`
+      params: [{name: dir}, {name: path}]
+      workspaces:
+        - name: src
+          mountPath: /ws/$(params.dir)
+      resources:
+        inputs: [{name: repo, type: git, targetPath: $(params.path)/$(params.nope)}]
+      steps: [{image: ${IMG}}]
+    `);
+    expect(only(f, 'UNUSED_PARAM')).toEqual([]);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 11, column: 65 }]);
+  });
+  it('does not check descriptions', () => {
+    const f = checkYaml(taskYaml`
+      description: set $(params.nope) to change it
+      params: [{name: a, description: like $(params.other)}]
+      steps: [{image: ${IMG}, args: ["$(params.a)"]}]
+    `);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([]);
+  });
+});
+
 describe('array-param-in-string-context', () => {
   it('reports a non-isolated array, a whole object in args, and an array in env', () => {
     const f = checkYaml(taskYaml`

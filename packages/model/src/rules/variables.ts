@@ -36,6 +36,8 @@ const WORKSPACE_ATTRS: ReadonlySet<string> = new Set(['path', 'bound', 'claim', 
 const STEP_RESULT_FIELDS: ReadonlySet<string> = new Set(['env', 'command', 'args', 'params', 'when']);
 const ARTIFACT_FIELDS: ReadonlySet<string> = new Set(['env', 'command', 'args', 'script', 'params', 'when']);
 const SKIP_KEYS: ReadonlySet<string> = new Set(['description']);
+/** Top-level task spec fields that are not substituted (besides the sections walked on their own). */
+const NOT_SUBSTITUTED: ReadonlySet<string> = new Set(['description', 'displayName', 'apiVersion', 'kind', 'metadata', 'spec', 'results']);
 
 type Role = 'step' | 'sidecar' | 'stepTemplate' | 'stepAction' | 'none';
 
@@ -270,7 +272,6 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
         }
       }
     } else if (k === 'stepTemplate') walkContainer(v, 'stepTemplate', -1);
-    else if (k === 'volumes' || k === 'workspaces') walk(v);
     else if (k === 'params') walkDefaults(v);
     else if (k === 'results' && Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
@@ -281,7 +282,7 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
         stack.pop();
         stack.pop();
       }
-    }
+    } else if (!NOT_SUBSTITUTED.has(k)) walk(v); // volumes, workspaces, v1beta1 resources...
     stack.pop();
   }
 }
