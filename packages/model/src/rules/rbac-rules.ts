@@ -4,8 +4,7 @@
  * plus one repository check: a RoleBinding in `clusters/<c>/` whose Role is missing from a
  * cluster directory that manages its Roles.
  */
-import type { DocRule } from '../rule.js';
-import type { ResourceDoc } from '../source.js';
+import type { DocRule, RepoRule } from '../rule.js';
 import { isMap } from '../values.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -17,25 +16,10 @@ export function clusterDir(file: string): string | undefined {
   return parts[0] === 'clusters' && parts.length > 2 ? `clusters/${parts[1]}` : undefined;
 }
 
-/**
- * Whether a Role named by a RoleBinding is missing, by our judgement (fewer false positives):
- * only a `Role` (ClusterRoles are often built in: view, edit, admin, or installed by operators),
- * only for a binding under `clusters/<c>/`, and only when that directory defines Roles itself
- * (it manages them). Namespaces are compared when both sides name one.
- */
-function roleMissing(doc: ResourceDoc, roles: readonly ResourceDoc[], name: string, namespace: string | undefined): string | undefined {
-  const dir = clusterDir(doc.file);
-  if (!dir || name.startsWith('system:')) return undefined;
-  const here = roles.filter((r) => r.file.startsWith(`${dir}/`));
-  if (here.length === 0) return undefined;
-  const found = here.some((r) => r.name === name && (!namespace || !r.namespace || r.namespace === namespace));
-  return found ? undefined : dir;
-}
-
 export const rbacRule: DocRule = {
   id: 'rbac-invalid',
   kinds: ['RoleBinding', 'ClusterRoleBinding'],
-  check({ value, doc, index, report }) {
+  check({ value, doc, report }) {
     const code = 'RBAC_INVALID';
     const cluster = doc.kind === 'ClusterRoleBinding';
     const ref = value.roleRef;
@@ -55,9 +39,6 @@ export const rbacRule: DocRule = {
       }
       if (typeof ref.name !== 'string' || ref.name === '') {
         report(code, ref.name === undefined ? ['roleRef'] : ['roleRef', 'name'], 'roleRef.name: Required value', { key: ref.name === undefined });
-      } else if (ref.kind === 'Role' && !cluster) {
-        const dir = roleMissing(doc, index.ofKind('Role'), ref.name, doc.namespace);
-        if (dir) report(code, ['roleRef', 'name'], `Role "${ref.name}" is not defined in ${dir}, which defines its Roles`, { hint: 'define the Role in this cluster directory, or fix the name' });
       }
     }
     const subjects = value.subjects;
@@ -90,4 +71,35 @@ export const rbacRule: DocRule = {
   },
 };
 
+/**
+ * A RoleBinding whose Role is missing, by our judgement (fewer false positives): only a `Role`
+ * (ClusterRoles are often built in: view, edit, admin, or installed by operators), only for a
+ * binding under `clusters/<c>/`, and only when that directory defines Roles itself (it manages
+ * them). Namespaces are compared when both sides name one. Lookups are built once per check.
+ */
+export const rbacRoleRefRule: RepoRule = {
+  id: 'rbac-role-ref',
+  check({ index, reportAt }) {
+    const byDir = new Map<string, Map<string, (string | undefined)[]>>();
+    for (const r of index.ofKind('Role')) {
+      const dir = clusterDir(r.file);
+      if (!dir || !r.name) continue;
+      const names = byDir.get(dir) ?? new Map<string, (string | undefined)[]>();
+      byDir.set(dir, names);
+      names.set(r.name, [...(names.get(r.name) ?? []), r.namespace]);
+    }
+    if (byDir.size === 0) return;
+    for (const doc of index.ofKind('RoleBinding')) {
+      const dir = clusterDir(doc.file);
+      const roles = dir ? byDir.get(dir) : undefined;
+      const ref = isMap(doc.value) ? doc.value.roleRef : undefined;
+      if (!roles || !isMap(ref) || ref.kind !== 'Role' || typeof ref.name !== 'string' || ref.name === '' || ref.name.startsWith('system:')) continue;
+      const ns = roles.get(ref.name);
+      if (ns?.some((n) => !n || !doc.namespace || n === doc.namespace)) continue;
+      reportAt(doc, 'RBAC_INVALID', ['roleRef', 'name'], `Role "${ref.name}" is not defined in ${dir}, which defines its Roles`, { hint: 'define the Role in this cluster directory, or fix the name' });
+    }
+  },
+};
+
 export const RBAC_RULES: readonly DocRule[] = [rbacRule];
+export const RBAC_REPO_RULES: readonly RepoRule[] = [rbacRoleRefRule];
