@@ -43,7 +43,12 @@ describe('repositories and git refs on the local GitHub API server, via @octokit
   });
 
   it('rejects a ref without refs/ and two slashes', async () => {
-    expect((await failure(gh.rest.git.createRef({ ...REPO, ref: 'v1.0.0', sha: A }))).status).toBe(422);
+    expect(await failure(gh.rest.git.createRef({ ...REPO, ref: 'tags/v1.0.0', sha: A }))).toMatchObject({
+      status: 422,
+      data: { message: 'Reference name must contain at least three slash-separated components.' },
+    });
+    expect(await failure(gh.rest.git.createRef({ ...REPO, ref: 'heads/a/b', sha: A }))).toMatchObject({ status: 422, data: { message: 'heads/a/b is not a valid ref name.' } });
+    expect(server.state.repo('tektoncd/plumbing').refs.size).toBe(1); // only refs/heads/main
   });
 
   it('gets one ref, lists matching refs by prefix, updates and deletes a ref', async () => {

@@ -30,9 +30,9 @@ function createRef(ctx: RequestContext) {
   const body = bodyObject(ctx);
   const ref = reqString(body, 'ref', 'Reference');
   const sha = reqString(body, 'sha', 'Reference');
-  if (!ref.startsWith('refs/') || ref.split('/').length < 3) {
-    throw new ApiError(422, "Reference name must start with 'refs/' and have at least two slashes.");
-  }
+  // Messages as GitHub words them (octokit/octokit.rb#675).
+  if (ref.split('/').length < 3) throw new ApiError(422, 'Reference name must contain at least three slash-separated components.');
+  if (!ref.startsWith('refs/')) throw new ApiError(422, `${ref} is not a valid ref name.`);
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new ApiError(422, 'Object does not exist');
   if (repo.refs.has(ref)) throw new ApiError(422, 'Reference already exists');
   repo.refs.set(ref, sha);
