@@ -58,7 +58,9 @@ const ODD: readonly unknown[] = [null, 0, true, 'x', '$(', '$(params.', [], {}, 
 /** Every path to a node of `v`. */
 function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(v)) v.forEach((e, i) => paths(e, [...prefix, i], out));
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) paths(v[i], [...prefix, i], out);
+  }
   else if (isMap(v)) for (const [k, e] of Object.entries(v)) paths(e, [...prefix, k], out);
   return out;
 }
