@@ -59,6 +59,11 @@ describe('service-account-undefined', () => {
     expect(undefinedSa({ 'cron.yaml': cronjob })).toEqual(W(11, 31));
     expect(undefinedSa({ 'cron.yaml': cronjob, 'sa.yaml': sa('gc') })).toEqual([]);
   });
+  it('reports the account of a Deployment, and skips default', () => {
+    const dep = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      serviceAccountName: ${name}\n      containers: [{name: c, image: alpine:3.20}]\n`;
+    expect(undefinedSa({ 'd.yaml': dep('web') })).toEqual(W(9, 27));
+    expect(undefinedSa({ 'd.yaml': dep('default') })).toEqual([]);
+  });
   it('reports a RoleBinding subject, and skips default and unmanaged namespaces', () => {
     const rb = (subject: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: ci\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\nsubjects:\n  - ${subject}\n`;
     expect(undefinedSa({ 'rb.yaml': rb('{kind: ServiceAccount, name: deployer}') })).toEqual(W(8, 34));
