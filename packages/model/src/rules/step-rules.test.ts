@@ -170,6 +170,20 @@ describe('step-ref-conflict', () => {
       { code: 'STEP_REF_CONFLICT', severity: 'error', line: 10, column: 7 },
     ]);
   });
+  it('reports a ref with both name and resolver, and one with neither', () => {
+    const f = checkYaml(taskYaml`
+      steps:
+        - ref:
+            name: git-clone
+            resolver: git
+        - ref: {}
+    `);
+    expect(only(f, 'STEP_REF_CONFLICT')).toEqual([
+      { code: 'STEP_REF_CONFLICT', severity: 'error', line: 9, column: 9 },
+      { code: 'STEP_REF_CONFLICT', severity: 'error', line: 10, column: 7 },
+    ]);
+    expect(only(f, 'FEATURE_FLAG_REQUIRED')).toEqual([{ code: 'FEATURE_FLAG_REQUIRED', severity: 'warning', line: 9, column: 9 }]);
+  });
   it('accepts ref with params', () => {
     const f = checkYaml(taskYaml`
       steps:

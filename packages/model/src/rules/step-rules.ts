@@ -183,7 +183,7 @@ function checkStepFields(ctx: DocContext, c: JsonMap, path: NodePath, who: strin
     for (const f of REF_EXCLUDES) {
       if (c[f] !== undefined && c[f] !== null) ctx.report('STEP_REF_CONFLICT', [...path, f], `${who}: ${f} cannot be used with ref`, { key: true, hint: 'the StepAction provides it' });
     }
-    if (!isMap(c.ref)) ctx.report('STEP_REF_CONFLICT', [...path, 'ref'], `${who}: ref must be a map with a name or a resolver`);
+    checkStepRef(ctx, c.ref, [...path, 'ref'], who);
   } else if (c.params !== undefined && c.params !== null) {
     ctx.report('STEP_REF_CONFLICT', [...path, 'params'], `${who}: params cannot be used without ref`, { key: true, hint: 'step params pass values to a StepAction (ref)' });
   }
@@ -210,5 +210,23 @@ function checkWorkspaceUsages(ctx: DocContext, ws: unknown, path: NodePath, who:
     if (scope.workspaces && !scope.workspaces.has(w.name)) {
       ctx.report('STEP_UNDEFINED_WORKSPACE', [...path, j, 'name'], `${who}: undefined workspace "${w.name}"`, { hint: 'declare it under spec.workspaces' });
     }
+  }
+}
+
+/** A step's StepAction `ref` (container_validation.go Ref.Validate): exactly one of name/resolver, resolver is beta. */
+function checkStepRef(ctx: DocContext, ref: unknown, path: NodePath, who: string): void {
+  if (!isMap(ref)) {
+    ctx.report('STEP_REF_CONFLICT', path, `${who}: ref must be a map with a name or a resolver`);
+    return;
+  }
+  const hasName = typeof ref.name === 'string' && ref.name !== '';
+  const hasResolver = typeof ref.resolver === 'string' && ref.resolver !== '';
+  if (hasResolver) {
+    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'resolver'], `${who}: remote resolution of StepActions is beta: feature flag "enable-api-fields" should be "beta" or "alpha"`, { key: true });
+    if (hasName) ctx.report('STEP_REF_CONFLICT', [...path, 'resolver'], `${who}: expected exactly one, got both: ref.name, ref.resolver`, { key: true });
+  } else if (ref.params !== undefined && ref.params !== null) {
+    ctx.report('STEP_REF_CONFLICT', [...path, 'params'], `${who}: ref.params need ref.resolver`, { key: true });
+  } else if (!hasName) {
+    ctx.report('STEP_REF_CONFLICT', path, `${who}: missing field(s): ref.name`, { key: true });
   }
 }
