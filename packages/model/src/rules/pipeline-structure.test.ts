@@ -116,7 +116,7 @@ describe('unresolved-task-ref', () => {
     const f = checkAll({ 'task.yaml': task, 'p.yaml': `${head}spec:\n  tasks:\n    - name: a\n      taskRef: {name: biuld}\n    - name: b\n      taskRef:\n        name: build\n` });
     expect(only(f, 'UNRESOLVED_TASK_REF')).toEqual([{ code: 'UNRESOLVED_TASK_REF', severity: 'warning', line: 8, column: 23 }]);
   });
-  it('skips bundles, resolvers, custom tasks and param-built names', () => {
+  it('skips bundles, resolvers, custom tasks, ClusterTasks and param-built names', () => {
     const f = check(head + yaml`
       spec:
         params: [{name: t}]
@@ -127,6 +127,8 @@ describe('unresolved-task-ref', () => {
             taskRef: {name: $(params.t)}
           - name: c
             taskRef: {apiVersion: example.dev/v1, kind: Wait, name: x}
+          - name: d
+            taskRef: {kind: ClusterTask, name: installed-on-cluster}
     `);
     expect(only(f, 'UNRESOLVED_TASK_REF')).toEqual([]);
   });

@@ -134,7 +134,7 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
     return;
   }
   const kind = key === 'pipelineRef' ? 'Pipeline' : ref.kind === 'ClusterTask' ? 'ClusterTask' : 'Task';
-  if (!ctx.index.resolve(kind, name, ctx.doc)) {
+  if (kind !== 'ClusterTask' && !ctx.index.resolve(kind, name, ctx.doc)) {
     ctx.report('UNRESOLVED_TASK_REF', [...path, 'name'], `${kind} "${name}" (used by pipeline task ${t.name ?? t.index}) is not defined in this repository`, {
       hint: 'add the resource, fix the name, or use a resolver for remote tasks',
     });

@@ -58,7 +58,8 @@ export function targetOf(ctx: DocContext, owner: JsonMap, path: NodePath, inPipe
     const name = ref.name as string;
     const k = kind === 'Task' && ref.kind === 'ClusterTask' ? 'ClusterTask' : kind;
     const doc = ctx.index.resolve(k, name, ctx.doc);
-    if (!doc) return { kind, status: 'unresolved', spec: undefined, path: p, name };
+    // a ClusterTask is usually installed on the cluster rather than kept in the repository
+    if (!doc) return { kind, status: k === 'ClusterTask' ? 'remote' : 'unresolved', spec: undefined, path: p, name };
     const s = isMap(doc.value) && isMap(doc.value.spec) ? doc.value.spec : {};
     return { kind, status: 'resolved', spec: s, path: p, name };
   }
