@@ -102,6 +102,12 @@ async function requestFor(docs: Doc[], pr: Doc, tmp: string, signal: AbortSignal
 
 /** Per pipeline task: Succeeded / Failed / Cancelled / None (no TaskRun), first failing (else first) TaskRun reason. */
 function taskSummary(status: PipelineRunStatus, pipelineTask: string) {
+  const child = status.pipelineRuns?.find((p) => p.pipelineTaskName === pipelineTask);
+  if (child) {
+    const c = child.status.conditions.find((x) => x.type === 'Succeeded');
+    const st = c?.status === 'True' ? 'Succeeded' : c?.reason === 'Cancelled' ? 'Cancelled' : 'Failed';
+    return { status: st, reason: c?.reason ?? '', taskRuns: child.status.taskRuns.map((r) => r.name), retries: 0 };
+  }
   const runs = status.taskRuns.filter((r) => r.pipelineTaskName === pipelineTask);
   if (runs.length === 0) return { status: 'None', reason: '', taskRuns: [], retries: 0 };
   const conds = runs.map((r) => r.status.conditions.find((c) => c.type === 'Succeeded'));
