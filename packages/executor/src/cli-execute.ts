@@ -167,6 +167,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
         annotations,
         logDir: join(dir, run.name),
         signal: opts.signal,
+        resolver,
         ...(taskName !== undefined ? { taskName } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(typeof spec.serviceAccountName === 'string' ? { serviceAccountName: spec.serviceAccountName } : {}),

@@ -55,9 +55,9 @@ function mark(status: string | undefined, reason: string | undefined): string {
 function stepLine(s: StepState): string {
   const t = s.terminated;
   if (!t) return `${s.running ? '●' : '·'} ${s.name}${s.waiting ? ` ${s.waiting.reason}` : ''}`;
-  const icon = t.reason === 'Skipped' ? '-' : t.reason === 'Cancelled' ? '⊘' : t.exitCode === 0 || t.reason === 'Continued' ? '✓' : '✗';
+  const icon = t.reason === 'Skipped' ? '-' : /cancel/i.test(t.reason) ? '⊘' : t.exitCode === 0 || t.reason === 'Continued' ? '✓' : '✗';
   const d = formatDuration(elapsed(t.startedAt, t.finishedAt, new Date()) ?? 0);
-  return `${icon} ${s.name} ${t.reason}${t.exitCode !== 0 && t.reason !== 'Skipped' ? ` (exit ${t.exitCode})` : ''} ${d}`;
+  return `${icon} ${s.name} ${t.reason}${t.exitCode !== 0 && t.reason !== 'Skipped' && !/cancel/i.test(t.reason) ? ` (exit ${t.exitCode})` : ''} ${d}`;
 }
 
 function results(indent: string, list: readonly { name: string; value: ParamValue }[]): string[] {

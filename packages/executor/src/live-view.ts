@@ -129,7 +129,7 @@ export class LiveView {
           t.steps.push(s);
         }
         this.flushPartial(run, e.taskRun, e.step);
-        s.state = e.reason === 'Skipped' ? 'skipped' : e.reason === 'Cancelled' ? 'cancelled' : e.exitCode === 0 || e.reason === 'Continued' ? 'succeeded' : 'failed';
+        s.state = e.reason === 'Skipped' ? 'skipped' : /cancel/i.test(e.reason) ? 'cancelled' : e.exitCode === 0 || e.reason === 'Continued' ? 'succeeded' : 'failed';
         s.exitCode = e.exitCode;
         s.reason = e.reason;
         s.end = e.at;

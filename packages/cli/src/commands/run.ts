@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as executor from '@plumbing/executor';
-import { type Engines, parseDuration, type RunCliOptions, runCli } from '@plumbing/executor';
-import { PlumbingError, UsageError } from '@plumbing/model';
+import { type Engines, executePipelineRun, executeTaskRun, parseDuration, type RunCliOptions, runCli } from '@plumbing/executor';
+import { UsageError } from '@plumbing/model';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -62,14 +61,8 @@ Exit codes: 0 every run succeeded, 1 a run failed (or the check found errors), 2
 130 cancelled with Ctrl-C.
 `;
 
-/** The real engines, once the executor package exports them. */
-export async function realEngines(): Promise<Engines> {
-  const mod = executor as unknown as Partial<Engines>;
-  if (typeof mod.executeTaskRun !== 'function' || typeof mod.executePipelineRun !== 'function') {
-    throw new PlumbingError('ENGINE_MISSING', 'this build of plumbing has no TaskRun/PipelineRun engine yet', { hint: 'rebuild: npm run build' });
-  }
-  return { executeTaskRun: mod.executeTaskRun, executePipelineRun: mod.executePipelineRun };
-}
+/** The real engines: the TaskRun engine (task-run.ts) and the PipelineRun engine (pipeline-run.ts). */
+export const REAL_ENGINES: Engines = { executeTaskRun, executePipelineRun };
 
 function parse(argv: string[]) {
   return parseArgs({
@@ -135,7 +128,7 @@ export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
   return o;
 }
 
-export async function runCommand(argv: string[], io: Io, engines: Engines | (() => Promise<Engines>) = realEngines): Promise<number> {
+export async function runCommand(argv: string[], io: Io, engines: Engines | (() => Promise<Engines>) = REAL_ENGINES): Promise<number> {
   const wantsJson = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
   try {
     const o = parseRunArgs(argv, io);

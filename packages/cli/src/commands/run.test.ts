@@ -1,0 +1,198 @@
+// End-to-end: the real binary (bin/plumbing.js over the built dist of model, executor and cli:
+// run `npx tsc -p tsconfig.build.json` in each first) with the real engines.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '../../bin/plumbing.js');
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'plumbing-run-e2e-'));
+  mkdirSync(join(dir, '.git'));
+  for (const [f, t] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), t);
+  }
+  return dir;
+}
+
+function plumbing(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CI: 'true' } }, (err, stdout, stderr) => {
+      res({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const task = `apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: greet
+spec:
+  params:
+    - name: who
+      default: world
+  workspaces:
+    - name: out
+      optional: true
+  results:
+    - name: greeting
+  steps:
+    - name: say
+      image: docker.io/library/alpine:3.20
+      env:
+        - name: WHO
+          value: $(params.who)
+      script: |
+        #!/bin/sh
+        echo "hello $WHO"
+        printf 'hello %s' "$WHO" > $(results.greeting.path)
+        if [ "$(workspaces.out.bound)" = "true" ]; then echo "$WHO" > $(workspaces.out.path)/who.txt; fi
+`;
+
+const taskRun = `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: greet-once
+spec:
+  taskRef:
+    name: greet
+  params:
+    - name: who
+      value: tekton
+`;
+
+describe('plumbing run (the real binary)', () => {
+  it('prints help and exits 0', async () => {
+    const r = await plumbing(repo({}), 'run', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: plumbing run -f FILE');
+    for (const cmd of ['runs', 'logs']) expect((await plumbing(repo({}), cmd, '--help')).stdout).toContain(`Usage: plumbing ${cmd}`);
+  });
+
+  it('exits 2 on a usage error, keeping stdout valid JSON with --format json', async () => {
+    const r = await plumbing(repo({}), 'run', '--format', 'json', '--bogus');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+    expect((await plumbing(repo({}), 'run', 'tusk', 'x')).code).toBe(2);
+  });
+
+  it('fails an invalid run with the finding text of plumbing check, runs nothing, exits 1', async () => {
+    const dir = repo({ 'run.yaml': `${task}---\n${taskRun.replace('name: greet-once', 'name: Greet_Once')}` });
+    const r = await plumbing(dir, 'run', '-f', 'run.yaml');
+    const check = await plumbing(dir, 'check', 'run.yaml');
+    expect(r.code).toBe(1);
+    const finding = check.stdout.split('\n').find((l) => l.includes('INVALID_RESOURCE_NAME'));
+    expect(finding).toMatch(/^run\.yaml:\d+:9 {2}error {2}INVALID_RESOURCE_NAME/);
+    expect(r.stdout.split('\n')).toContain(finding);
+    expect(existsSync(join(dir, '.plumbing', 'runs'))).toBe(false);
+  });
+
+  describe('with the engines', () => {
+    it('runs a TaskRun and its Task from one file, with prefixed output, records, runs and logs', async () => {
+      const dir = repo({ 'run.yaml': `${task}---\n${taskRun}` });
+      const r = await plumbing(dir, 'run', '-f', 'run.yaml', '--no-sandbox');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('[greet-once/say] hello tekton');
+      const status = JSON.parse(readFileSync(join(dir, '.plumbing', 'runs', 'greet-once', 'status.json'), 'utf8'));
+      expect(status).toMatchObject({ conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }], results: [{ name: 'greeting', value: 'hello tekton' }] });
+      expect(status.startTime).toEqual(expect.any(String));
+      expect(status.completionTime).toEqual(expect.any(String));
+      expect(readFileSync(join(dir, '.plumbing', 'runs', 'greet-once', 'greet-once', 'say.log'), 'utf8')).toContain('hello tekton');
+      const runs = await plumbing(dir, 'runs', '--format', 'json');
+      expect(JSON.parse(runs.stdout)).toEqual([expect.objectContaining({ name: 'greet-once', kind: 'TaskRun', succeeded: 'True', reason: 'Succeeded' })]);
+      const logs = await plumbing(dir, 'logs', 'greet-once');
+      expect(logs).toMatchObject({ code: 0, stdout: '[greet-once/say] hello tekton\n' });
+    });
+
+    it('applies generateName and skips other kinds with a note', async () => {
+      const dir = repo({ 'run.yaml': `${task}---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: bot\n---\n${taskRun.replace('name: greet-once', 'generateName: greet-')}` });
+      const r = await plumbing(dir, 'run', '-f', 'run.yaml', '--no-sandbox', '--format', 'json');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/note: run\.yaml:\d+: skipping ServiceAccount\/bot/);
+      const [one] = JSON.parse(r.stdout) as { name: string }[];
+      expect(one?.name).toMatch(/^greet-[a-z]{5}$/);
+    });
+
+    it('builds a run from run task NAME -p -w', async () => {
+      const dir = repo({ 'tasks/greet/0.1/greet.yaml': task });
+      mkdirSync(join(dir, 'out'));
+      const r = await plumbing(dir, 'run', 'task', 'greet', '-p', 'who=flags', '-w', 'out=out', '--no-sandbox', '--format', 'json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([
+        { kind: 'TaskRun', name: expect.stringMatching(/^greet-run-[a-z]{5}$/), succeeded: 'True', reason: 'Succeeded', message: expect.any(String), results: [{ name: 'greeting', value: 'hello flags' }], taskRuns: [] },
+      ]);
+      expect(readFileSync(join(dir, 'out', 'who.txt'), 'utf8')).toBe('flags\n');
+    });
+
+    it('prints the --format json shape for a PipelineRun and exits 1 when a task fails', async () => {
+      const pipeline = `apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata:
+  name: two
+spec:
+  tasks:
+    - name: first
+      taskRef: { name: greet }
+    - name: second
+      runAfter: [first]
+      taskSpec:
+        steps:
+          - name: fail
+            image: docker.io/library/alpine:3.20
+            script: exit 4
+---
+apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: two-run
+spec:
+  pipelineRef: { name: two }
+`;
+      const dir = repo({ 'p.yaml': `${task}---\n${pipeline}` });
+      const r = await plumbing(dir, 'run', '-f', 'p.yaml', '--no-sandbox', '--format', 'json');
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toEqual([
+        {
+          kind: 'PipelineRun',
+          name: 'two-run',
+          succeeded: 'False',
+          reason: 'Failed',
+          message: expect.any(String),
+          results: [],
+          taskRuns: [
+            { pipelineTaskName: 'first', name: 'two-run-first', succeeded: 'True', reason: 'Succeeded', results: [{ name: 'greeting', value: 'hello world' }] },
+            { pipelineTaskName: 'second', name: 'two-run-second', succeeded: 'False', reason: 'StepFailed', results: [] },
+          ],
+        },
+      ]);
+      expect((await plumbing(dir, 'logs', 'two-run', '--task', 'first')).stdout).toBe('[first/say] hello world\n');
+    });
+
+    it('cancels on SIGINT: stops the step, records the run as cancelled, exits 130', async () => {
+      const dir = repo({ 'r.yaml': 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: sleepy\nspec:\n  taskSpec:\n    steps:\n      - name: nap\n        image: docker.io/library/alpine:3.20\n        script: |\n          echo napping\n          sleep 60\n' });
+      const child = spawn(process.execPath, [bin, 'run', '-f', 'r.yaml', '--no-sandbox'], { cwd: dir, env: { ...process.env, CI: 'true' } });
+      let out = '';
+      let sent = false;
+      const code = await new Promise<number | null>((res) => {
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          // Once: a second Ctrl-C kills at once, by design.
+          if (!sent && out.includes('[sleepy/nap] napping')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+        child.on('close', (c) => res(c));
+      });
+      expect(code).toBe(130);
+      const status = JSON.parse(readFileSync(join(dir, '.plumbing', 'runs', 'sleepy', 'status.json'), 'utf8'));
+      expect(status.conditions[0]).toMatchObject({ status: 'False', reason: 'TaskRunCancelled' });
+      const runs = await plumbing(dir, 'runs', '--format', 'json');
+      expect(JSON.parse(runs.stdout)[0]).toMatchObject({ name: 'sleepy', succeeded: 'False', reason: 'TaskRunCancelled' });
+    });
+  });
+});
