@@ -140,6 +140,15 @@ describe('step-invalid-field', () => {
     `);
     expect(only(f, 'STEP_INVALID_FIELD')).toEqual([{ code: 'STEP_INVALID_FIELD', severity: 'error', line: 6, column: 17 }]);
   });
+  it('reports step-only fields in the stepTemplate', () => {
+    const f = checkYaml(taskYaml`
+      stepTemplate:
+        image: registry.example.com/tool:1.0
+        script: echo hi
+      steps: [{name: a}]
+    `);
+    expect(only(f, 'STEP_INVALID_FIELD')).toEqual([{ code: 'STEP_INVALID_FIELD', severity: 'error', line: 8, column: 5 }]);
+  });
   it('accepts continue, a param onError, a duration and /tekton/home', () => {
     const f = checkYaml(taskYaml`
       params: [{name: on}]
@@ -183,6 +192,16 @@ describe('step-ref-conflict', () => {
       { code: 'STEP_REF_CONFLICT', severity: 'error', line: 10, column: 7 },
     ]);
     expect(only(f, 'FEATURE_FLAG_REQUIRED')).toEqual([{ code: 'FEATURE_FLAG_REQUIRED', severity: 'warning', line: 9, column: 9 }]);
+  });
+  it('reports a StepAction param passed twice (duplicate-param)', () => {
+    const f = checkYaml(taskYaml`
+      steps:
+        - ref: {name: git-clone}
+          params:
+            - {name: url, value: a}
+            - {name: url, value: b}
+    `);
+    expect(only(f, 'DUPLICATE_PARAM')).toEqual([{ code: 'DUPLICATE_PARAM', severity: 'error', line: 10, column: 18 }]);
   });
   it('accepts ref with params', () => {
     const f = checkYaml(taskYaml`

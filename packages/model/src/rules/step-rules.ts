@@ -25,6 +25,8 @@ const RESERVED_SIDECAR_NAMES: ReadonlySet<string> = new Set(['tekton-log-results
 /** Fields a step cannot have together with `ref` (container_validation.go). */
 const REF_EXCLUDES = ['image', 'command', 'args', 'script', 'workingDir', 'env', 'volumeMounts', 'results'] as const;
 const LIST_FIELDS = ['command', 'args', 'env', 'envFrom', 'volumeMounts'] as const;
+/** Step fields that a stepTemplate (a container template) does not have. */
+const NOT_IN_TEMPLATE = ['script', 'ref', 'params', 'results', 'onError', 'timeout', 'workspaces', 'when', 'stdoutConfig', 'stderrConfig'] as const;
 
 const ROLE_NAME: Record<ContainerRole, string> = { step: 'step', sidecar: 'sidecar', stepTemplate: 'stepTemplate', stepAction: 'StepAction' };
 
@@ -109,6 +111,11 @@ export function checkContainer(ctx: DocContext, c: JsonMap, path: NodePath, role
   checkVolumeMounts(ctx, c.volumeMounts, [...path, 'volumeMounts'], who, role, scope);
 
   if (role === 'step') checkStepFields(ctx, c, path, who, hasRef, scope);
+  if (role === 'stepTemplate') {
+    for (const f of NOT_IN_TEMPLATE) {
+      if (c[f] !== undefined) ctx.report('STEP_INVALID_FIELD', [...path, f], `${f} is not a stepTemplate field (the template only carries container fields)`, { key: true, hint: 'set it on each step' });
+    }
+  }
   if (role === 'sidecar') checkWorkspaceUsages(ctx, c.workspaces, [...path, 'workspaces'], who, scope);
 }
 
@@ -186,6 +193,15 @@ function checkStepFields(ctx: DocContext, c: JsonMap, path: NodePath, who: strin
     checkStepRef(ctx, c.ref, [...path, 'ref'], who);
   } else if (c.params !== undefined && c.params !== null) {
     ctx.report('STEP_REF_CONFLICT', [...path, 'params'], `${who}: params cannot be used without ref`, { key: true, hint: 'step params pass values to a StepAction (ref)' });
+  }
+  if (Array.isArray(c.params)) {
+    const seen = new Set<string>();
+    for (let j = 0; j < c.params.length; j++) {
+      const p: unknown = c.params[j];
+      if (!isMap(p) || typeof p.name !== 'string') continue;
+      if (seen.has(p.name)) ctx.report('DUPLICATE_PARAM', [...path, 'params', j, 'name'], `${who}: parameter names must be unique, "${p.name}" is passed twice`);
+      seen.add(p.name);
+    }
   }
   if (c.when !== undefined && c.when !== null) {
     ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'when'], `${who}: step when expressions are alpha: feature flag "enable-api-fields" should be set to "alpha"`, { key: true });
