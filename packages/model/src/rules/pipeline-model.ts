@@ -53,6 +53,8 @@ export interface DeclaredParam {
   type: ParamType;
   /** Declared object keys (`properties`), when the param is an object. */
   keys: Set<string> | undefined;
+  /** Declared `enum` values, when any. */
+  enum: string[] | undefined;
 }
 
 export interface PipelineModel {
@@ -173,7 +175,7 @@ export function declaredParams(list: unknown): Map<string, DeclaredParam> {
     if (typeof p.name !== 'string' || out.has(p.name)) continue;
     const type = paramTypeOf(p);
     const keys = type !== 'object' ? undefined : isMap(p.properties) ? Object.keys(p.properties) : isMap(p.default) ? Object.keys(p.default) : undefined;
-    out.set(p.name, { type, keys: keys ? new Set(keys) : undefined });
+    out.set(p.name, { type, keys: keys ? new Set(keys) : undefined, enum: Array.isArray(p.enum) ? p.enum.map(String) : undefined });
   }
   return out;
 }

@@ -123,6 +123,11 @@ describe('param-missing-value / param-enum / duplicate-param (pipeline task)', (
     expect(only(run('[{name: url, value: u}, {name: mode, value: slow}]'), 'PARAM_ENUM')).toEqual([]);
     expect(only(run('[{name: url, value: u}, {name: mode, value: $(params.url)}]'), 'PARAM_ENUM')).toEqual([]);
   });
+  it('reports a pipeline param passed through whose enum is not a subset of the task enum', () => {
+    const withEnum = (e: string) => checkAll({ 'tasks/build.yaml': task, 'pipelines/p.yaml': pipeline('[{name: url, value: u}, {name: mode, value: $(params.m)}]').replace('{name: arr, type: array}]', `{name: arr, type: array}, {name: m, enum: ${e}}]`) });
+    expect(only(withEnum('[fast, turbo]'), 'PARAM_ENUM')).toEqual([{ code: 'PARAM_ENUM', severity: 'error', line: 11, column: 59 }]);
+    expect(only(withEnum('[fast]'), 'PARAM_ENUM')).toEqual([]);
+  });
   it('reports a param passed twice (case-sensitive)', () => {
     expect(only(run('[{name: url, value: a}, {name: url, value: b}]'), 'DUPLICATE_PARAM')).toEqual([{ code: 'DUPLICATE_PARAM', severity: 'error', line: 11, column: 46 }]);
     expect(only(run('[{name: url, value: a}, {name: URL, value: b}]'), 'DUPLICATE_PARAM')).toEqual([]);

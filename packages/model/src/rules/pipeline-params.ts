@@ -33,6 +33,8 @@ export interface BindingOptions {
   replaceObjects: boolean;
   /** Type of a value that is exactly one `$(...)` reference, when known. */
   refType?: ((ref: string) => ParamType | undefined) | undefined;
+  /** The enum of a pipeline param a value is exactly a reference to, when it declares one. */
+  refEnum?: ((ref: string) => string[] | undefined) | undefined;
 }
 
 function isWholeRef(s: string): boolean {
@@ -100,8 +102,15 @@ function checkValue(ctx: DocContext, d: JsonMap, v: unknown, path: NodePath, nam
   }
   if (want === 'string' && Array.isArray(d.enum) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
     const s = String(v);
-    if (!s.includes('$(') && !d.enum.map(String).includes(s)) {
-      ctx.report('PARAM_ENUM', path, `value "${s}" of param "${name}" is not in the enum list of ${what}`, { hint: `allowed: ${d.enum.map(String).join(', ')}` });
+    const allowed = d.enum.map(String);
+    if (!s.includes('$(') && !allowed.includes(s)) {
+      ctx.report('PARAM_ENUM', path, `value "${s}" of param "${name}" is not in the enum list of ${what}`, { hint: `allowed: ${allowed.join(', ')}` });
+    } else if (isWholeRef(s)) {
+      // a pipeline param passed through must have an enum that is a subset of the task's (ValidateParamEnumSubset)
+      const outside = o.refEnum?.(s.trim())?.filter((e) => !allowed.includes(e));
+      if (outside && outside.length > 0) {
+        ctx.report('PARAM_ENUM', path, `the enum of ${s.trim()} allows ${outside.map((e) => `"${e}"`).join(', ')}, which param "${name}" of ${what} does not accept`, { hint: `allowed: ${allowed.join(', ')}` });
+      }
     }
   }
 }
@@ -145,6 +154,10 @@ export function checkTaskBindings(ctx: DocContext, m: PipelineModel): void {
       requireValue: true,
       replaceObjects: false,
       refType: (s) => refTypeIn(m, s),
+      refEnum: (s) => {
+        const { segments, index } = parseExpr(s.slice(2, -1));
+        return segments[0] === 'params' && segments.length === 2 && index === undefined ? m.params.get(segments[1]!)?.enum : undefined;
+      },
     });
     if (target.spec && (embedded || target.status === 'resolved')) checkMatrixTargets(ctx, t, target.spec, owner);
     checkWorkspaceBindings(ctx, target, t.value.workspaces, owner, t.value.workspaces !== undefined ? [...t.path, 'workspaces'] : missingAt, embedded ? new Set(m.workspaces.keys()) : undefined);
