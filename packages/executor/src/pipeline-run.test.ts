@@ -304,3 +304,68 @@ describe('executePipelineRun', () => {
     expect(peak).toBe(2);
   });
 });
+
+describe('executePipelineRun edge cases', () => {
+  it('StoppedRunFinally lets running tasks finish, skips the rest and runs finally', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const ctl = new AbortController();
+    const calls: string[] = [];
+    const execute = async (req: TaskRunRequest): Promise<TaskRunStatus> => {
+      calls.push(req.name);
+      if (req.name === 'pr-slow') {
+        ctl.abort('StoppedRunFinally');
+        await gate;
+      }
+      return { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }], podName: req.name, steps: [], results: [] };
+    };
+    const spec: PipelineSpec = { tasks: [task('slow'), task('later', { runAfter: ['slow'] })], finally: [task('fin')] };
+    const p = executePipelineRun(request(spec, execute, { signal: ctl.signal }), {});
+    setImmediate(() => release());
+    const st = await p;
+    expect(calls).toEqual(['pr-slow', 'pr-fin']);
+    expect(st.taskRuns.find((t) => t.name === 'pr-slow')?.status.conditions[0]?.reason).toBe('Succeeded');
+    expect(st.skippedTasks).toEqual([{ name: 'later', reason: 'PipelineRun was gracefully stopped' }]);
+    expect(st.conditions[0]).toMatchObject({ status: 'False', reason: 'Cancelled', message: 'PipelineRun "pr" was cancelled' });
+  });
+
+  it('fails validation of a consumer whose array result index is out of bounds', async () => {
+    const fake = fakeEngine({ a: { results: () => ({ arr: ['x', 'y'] }) } });
+    const spec: PipelineSpec = { tasks: [task('a'), task('b', { params: [{ name: 'p', value: '$(tasks.a.results.arr[3])' }] })] };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(st.conditions[0]).toMatchObject({
+      reason: 'PipelineValidationFailed',
+      message:
+        "Tasks Completed: 1 (Failed: 0, Cancelled 0), Skipped: 0, Failed Validation: 1 (couldn't resolve all references: array Result Index 3 for Task a Result arr is out of bound of size 2)",
+    });
+  });
+
+  it('rejects a reference to an undeclared result before running anything', async () => {
+    const fake = fakeEngine({});
+    const spec: PipelineSpec = { tasks: [task('a'), task('b', { params: [{ name: 'p', value: '$(tasks.a.results.nope)' }] })] };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(st.conditions[0]).toMatchObject({
+      reason: 'InvalidTaskResultReference',
+      message: 'invalid result reference in pipeline task "b": "nope" is not a named result returned by pipeline task "a"',
+    });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('turns a when input that is a whole array result into its JSON', async () => {
+    const fake = fakeEngine({ a: { results: () => ({ arr: ['x', 'y'] }) } });
+    const spec: PipelineSpec = { tasks: [task('a'), task('b', { when: [{ input: '$(tasks.a.results.arr[*])', operator: 'in', values: ['["x","y"]'] }] })] };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(st.skippedTasks).toEqual([]);
+    expect(fake.calls.map((c) => c.name)).toEqual(['pr-a', 'pr-b']);
+  });
+
+  it('retries each matrix TaskRun independently', async () => {
+    const fake = fakeEngine({ m: { fail: 1 } });
+    const spec: PipelineSpec = { tasks: [task('m', { retries: 1, matrix: { params: [{ name: 'x', value: ['1', '2'] }] } })] };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(fake.calls.map((c) => `${c.name}#${c.retryCount}`).sort()).toEqual(['pr-m-0#0', 'pr-m-0#1', 'pr-m-1#0', 'pr-m-1#1']);
+    expect(st.conditions[0]?.reason).toBe('Succeeded');
+  });
+});

@@ -101,7 +101,15 @@ export function substDeep<T>(value: T, resolve: Resolve): T {
       const o: Record<string, unknown> = {};
       // a Param's value: a whole array/object reference takes that type
       const isParam = 'name' in v && 'value' in v && typeof (v as { value: unknown }).value === 'string';
-      for (const [k, x] of Object.entries(v)) o[k] = isParam && k === 'value' ? substValue(x as string, resolve) : visit(x);
+      // a when input that is one whole array/object reference becomes its JSON (applyReplacementsAsString)
+      const isWhen = 'operator' in v && 'input' in v && typeof (v as { input: unknown }).input === 'string';
+      for (const [k, x] of Object.entries(v)) {
+        if (isParam && k === 'value') o[k] = substValue(x as string, resolve);
+        else if (isWhen && k === 'input') {
+          const r = substValue(x as string, resolve);
+          o[k] = typeof r === 'string' ? r : JSON.stringify(r);
+        } else o[k] = visit(x);
+      }
       return o;
     }
     return v;
