@@ -85,4 +85,24 @@ describe('checkTaskSpec on embedded specs', () => {
     `;
     expect(only(checkYaml(plain, { docRules: embedded({ embedded: true }) }), 'TASK_MISSING_STEPS')).toEqual([{ code: 'TASK_MISSING_STEPS', severity: 'error', line: 6, column: 3 }]);
   });
+  it('checks a Pipeline task taskSpec with the pipeline params and workspaces visible (through the pipeline rules)', () => {
+    const f = checkYaml(yaml`
+      apiVersion: tekton.dev/v1
+      kind: Pipeline
+      metadata:
+        name: p
+      spec:
+        params: [{name: arr, type: array}]
+        workspaces: [{name: shared}]
+        tasks:
+          - name: t
+            taskSpec:
+              steps:
+                - image: registry.example.com/tool:1.0
+                  args: ["$(params.arr[*])", "$(params.nope)", "$(workspaces.shared.path)", "$(workspaces.other.path)"]
+    `);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 13, column: 41 }]);
+    expect(only(f, 'UNDEFINED_WORKSPACE_REFERENCE')).toEqual([{ code: 'UNDEFINED_WORKSPACE_REFERENCE', severity: 'error', line: 13, column: 88 }]);
+    expect(only(f, 'ARRAY_PARAM_IN_STRING_CONTEXT')).toEqual([]);
+  });
 });
