@@ -4,9 +4,9 @@ import { checkMatrix } from './matrix.js';
 import { type PipelineModel, pipelineModels } from './pipeline-model.js';
 import { checkTaskBindings } from './pipeline-params.js';
 import { checkPipelineResults, checkTaskRefs } from './pipeline-results.js';
-import { checkPipelineShape } from './pipeline-structure.js';
+import { checkEmbeddedTaskSpecs, checkPipelineShape } from './pipeline-structure.js';
 import { checkPipelineVars } from './pipeline-vars.js';
-import { pipelineRunRule, taskRunRule } from './run-rules.js';
+import { pipelineRunRule, taskRunEmbeddedSpecRule, taskRunRule } from './run-rules.js';
 import { checkWhen } from './when.js';
 
 /**
@@ -34,6 +34,8 @@ export const PIPELINE_RULES: readonly DocRule[] = [
   perPipeline('pipeline-when', checkWhen),
   perPipeline('pipeline-matrix', checkMatrix),
   perPipeline('pipeline-task-bindings', checkTaskBindings),
+  perPipeline('pipeline-embedded-task-specs', checkEmbeddedTaskSpecs),
   pipelineRunRule,
   taskRunRule,
+  taskRunEmbeddedSpecRule,
 ];

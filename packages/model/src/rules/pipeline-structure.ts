@@ -30,7 +30,7 @@ export function checkPipelineShape(ctx: DocContext, m: PipelineModel): void {
   const seen = new Map<string, PTask>();
   for (const t of m.tasks) {
     checkName(ctx, t, seen);
-    checkRefOrSpec(ctx, m, t);
+    checkRefOrSpec(ctx, t);
     checkOnError(ctx, t);
     if (t.section === 'finally' && t.value.runAfter !== undefined) {
       ctx.report('FINALLY_RUN_AFTER', [...t.path, 'runAfter'], `no runAfter allowed under spec.finally, final task ${t.name ?? ''} has runAfter specified`, { key: true });
@@ -58,7 +58,7 @@ function checkName(ctx: DocContext, t: PTask, seen: Map<string, PTask>): void {
 
 const REF_KEYS = ['taskRef', 'taskSpec', 'pipelineRef', 'pipelineSpec'] as const;
 
-function checkRefOrSpec(ctx: DocContext, m: PipelineModel, t: PTask): void {
+function checkRefOrSpec(ctx: DocContext, t: PTask): void {
   const v = t.value;
   const present = REF_KEYS.filter((k) => v[k] !== undefined && v[k] !== null);
   if (present.length === 0) {
@@ -85,9 +85,20 @@ function checkRefOrSpec(ctx: DocContext, m: PipelineModel, t: PTask): void {
       ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...t.path, k, val.kind !== undefined ? 'kind' : 'apiVersion'], 'taskSpec.apiVersion/kind (a custom task spec) cannot be used together with steps', { key: true });
     } else if (hasType && (typeof val.apiVersion !== 'string' || typeof val.kind !== 'string')) {
       ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...t.path, k, val.kind !== undefined ? 'kind' : 'apiVersion'], 'a custom task spec needs both apiVersion and kind', { key: true });
-    } else if (!hasType) {
-      checkTaskSpec(ctx, val, [...t.path, k], { embedded: true, pipelineParams: visibleParams(m, t), extraWorkspaces: visibleWorkspaces(m, t) });
     }
+  }
+}
+
+/**
+ * Task rules over every embedded taskSpec (a separate rule, so that a crash there cannot hide the
+ * pipeline findings). Embedded specs see pipeline params and workspaces (tekton-semantics §2.1, §6).
+ */
+export function checkEmbeddedTaskSpecs(ctx: DocContext, m: PipelineModel): void {
+  for (const t of m.tasks) {
+    const spec = t.value.taskSpec;
+    if (!isMap(spec) || t.value.taskRef !== undefined || t.value.pipelineRef !== undefined || t.value.pipelineSpec !== undefined) continue;
+    if (typeof spec.apiVersion === 'string' || typeof spec.kind === 'string') continue; // a custom task spec
+    checkTaskSpec(ctx, spec, [...t.path, 'taskSpec'], { embedded: true, pipelineParams: visibleParams(m, t), extraWorkspaces: visibleWorkspaces(m, t) });
   }
 }
 

@@ -166,11 +166,6 @@ export const taskRunRule: DocRule = {
     const ok = checkRefOrSpec(ctx, spec, 'taskRef', 'taskSpec');
     const target = ok ? targetOf(ctx, spec, ['spec'], false) : undefined;
     if (target) checkRunRef(ctx, target, spec.taskRef, 'taskRef');
-    if (ok && isMap(spec.taskSpec)) checkTaskSpec(ctx, spec.taskSpec, ['spec', 'taskSpec'], {
-        embedded: true,
-        pipelineParams: Array.isArray(spec.params) ? spec.params : [],
-        extraWorkspaces: mapsOf(spec.workspaces).flatMap(([b]) => (typeof b.name === 'string' ? [b.name] : [])),
-      });
     const t = target ?? ({ kind: 'Task', status: 'none', spec: undefined, path: ['spec'] } as Target);
     checkParamBindings(ctx, runParamOpts(spec, t, 'the TaskRun'));
     checkRunWorkspaces(ctx, spec.workspaces);
@@ -190,5 +185,20 @@ export const taskRunRule: DocRule = {
     }
     checkStatus(ctx, spec, ['TaskRunCancelled', 'TaskRunPending']);
     checkOverrides(ctx, spec, ['spec']);
+  },
+};
+
+/** Task rules over a TaskRun's embedded taskSpec: run params and bound workspaces are visible to it (propagation). */
+export const taskRunEmbeddedSpecRule: DocRule = {
+  id: 'taskrun-embedded-spec',
+  kinds: ['TaskRun'],
+  check(ctx) {
+    const spec = ctx.value.spec;
+    if (!isMap(spec) || !isMap(spec.taskSpec) || spec.taskRef !== undefined) return;
+    checkTaskSpec(ctx, spec.taskSpec, ['spec', 'taskSpec'], {
+      embedded: true,
+      pipelineParams: Array.isArray(spec.params) ? spec.params : [],
+      extraWorkspaces: mapsOf(spec.workspaces).flatMap(([b]) => (typeof b.name === 'string' ? [b.name] : [])),
+    });
   },
 };
