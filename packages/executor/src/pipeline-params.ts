@@ -6,7 +6,7 @@
  */
 import type { ParamSpec, ParamType, ParamValue } from '@plumbing/model';
 import type { ResolvedParam } from './contracts.js';
-import { paramsResolver, substValue } from './pipeline-vars.js';
+import { paramsTable, substValue } from './pipeline-vars.js';
 
 export type PipelineParamsOutcome = { ok: true; values: Map<string, ParamValue> } | { ok: false; reason: string; message: string };
 
@@ -75,10 +75,10 @@ export function resolvePipelineParams(specs: readonly ParamSpec[] | undefined, g
   for (let depth = 0; depth <= 10; depth++) {
     let changed = false;
     const snapshot = new Map(values);
-    const resolve = paramsResolver(snapshot);
+    const table = paramsTable(snapshot);
     for (const name of fromDefault) {
       const before = values.get(name) as ParamValue;
-      const after = substValue(before, resolve);
+      const after = substValue(before, table);
       if (JSON.stringify(after) !== JSON.stringify(before)) {
         values.set(name, after);
         changed = true;

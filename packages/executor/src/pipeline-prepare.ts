@@ -10,7 +10,7 @@ import { buildDag, type Dag, refsIn, resultRefSources } from './dag.js';
 import { evaluateCel } from './cel.js';
 import { combinationCount, hasMatrix, MAX_MATRIX_COMBINATIONS } from './matrix.js';
 import { paramSpecType, resolvePipelineParams, valueType } from './pipeline-params.js';
-import { paramsResolver, type Resolve, substDeep, tableResolver, wholeRef } from './pipeline-vars.js';
+import { paramsTable, type Replacements, stringsTable, substDeep, wholeRef } from './pipeline-vars.js';
 
 export interface PreparedTask {
   /** The pipeline task after the params, context and workspaces stages. */
@@ -70,7 +70,7 @@ function withoutSpecs(pt: PipelineTask): PipelineTask {
   return rest;
 }
 
-function substTask(pt: PipelineTask, resolve: Resolve, inlineResolve: Resolve | undefined): PipelineTask {
+function substTask(pt: PipelineTask, resolve: Replacements, inlineResolve: Replacements | undefined): PipelineTask {
   const out: PipelineTask = substDeep(withoutSpecs(pt), resolve);
   if (pt.taskSpec) out.taskSpec = inlineResolve ? substDeep(pt.taskSpec, inlineResolve) : pt.taskSpec;
   if (pt.pipelineSpec) out.pipelineSpec = pt.pipelineSpec;
@@ -131,11 +131,11 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
     ['context.pipelineRun.uid', req.uid],
     ['context.pipeline.name', pipelineName],
   ]);
-  const boundTable = new Map<string, ParamValue>();
+  const boundTable = new Map<string, string>();
   for (const w of spec.workspaces ?? []) boundTable.set(`workspaces.${w.name}.bound`, bound.has(w.name) ? 'true' : 'false');
-  const paramsResolve = paramsResolver(params.values);
-  const contextResolve = tableResolver(context);
-  const boundResolve = tableResolver(boundTable);
+  const paramsResolve = paramsTable(params.values);
+  const contextResolve = stringsTable(context);
+  const boundResolve = stringsTable(boundTable);
 
   const prepared: PreparedTask[] = [];
   for (const [isFinally, list] of [
@@ -144,7 +144,7 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
   ] as const) {
     for (const raw of list) {
       const first = substTask(raw, paramsResolve, undefined);
-      if (raw.taskSpec) first.taskSpec = substDeep(raw.taskSpec, paramsResolver(propagationScope(params.values, first)));
+      if (raw.taskSpec) first.taskSpec = substDeep(raw.taskSpec, paramsTable(propagationScope(params.values, first)));
       let pt = substTask(first, contextResolve, contextResolve);
       pt = substTask(pt, boundResolve, undefined);
       prepared.push({ pt, isFinally });

@@ -8,7 +8,7 @@ import type { ChildTaskRun } from './contracts.js';
 import { refsIn, resultRefSources } from './dag.js';
 import type { PipelineTaskOutcome } from './pipeline-status.js';
 import { SkipReason } from './pipeline-status.js';
-import { type Resolve, substDeep, tableResolver } from './pipeline-vars.js';
+import { type Replacements, resultsTable, stringsTable, substDeep } from './pipeline-vars.js';
 
 /** What the engine knows about a pipeline task, as far as other tasks can see it. */
 export interface TaskFacts {
@@ -37,30 +37,15 @@ export interface ResolvedForRun {
   indexError?: string;
 }
 
-function resultsResolver(byName: ReadonlyMap<string, TaskFacts>): Resolve {
-  return (segs) => {
-    if (segs[0] !== 'tasks' || segs[2] !== 'results') return undefined;
-    const v = byName.get(segs[1] ?? '')?.results.get(segs[3] ?? '');
-    if (v === undefined) return undefined;
-    if (segs.length === 4) return v;
-    if (segs.length === 5 && typeof v === 'object' && !Array.isArray(v)) return v[segs[4] as string];
-    return undefined;
-  };
-}
-
-function contextResolver(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>): Resolve {
-  return (segs) => {
-    if (segs.join('.') === 'context.pipelineTask.retries') return String(pt.retries ?? 0);
-    if (segs[0] !== 'tasks' || segs[2] !== 'matrix') return undefined;
-    const t = byName.get(segs[1] ?? '');
-    if (!t || t.matrixLength === undefined) return undefined;
-    if (segs.length === 4 && segs[3] === 'length') return String(t.matrixLength);
-    if (segs.length === 5 && segs[4] === 'length') {
-      const v = t.results.get(segs[3] ?? '');
-      return Array.isArray(v) ? String(v.length) : undefined;
-    }
-    return undefined;
-  };
+/** `context.pipelineTask.retries`, `tasks.<t>.matrix.length`, `tasks.<t>.matrix.<r>.length` (ApplyPipelineTaskContexts). */
+function contextTable(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>): Replacements {
+  const entries: [string, string][] = [['context.pipelineTask.retries', String(pt.retries ?? 0)]];
+  for (const t of byName.values()) {
+    if (t.matrixLength === undefined) continue;
+    entries.push([`tasks.${t.name}.matrix.length`, String(t.matrixLength)]);
+    for (const [r, v] of t.results) if (Array.isArray(v)) entries.push([`tasks.${t.name}.matrix.${r}.length`, String(v.length)]);
+  }
+  return stringsTable(entries);
 }
 
 /** `tasks.<t>.status`: Succeeded if all its TaskRuns succeeded, Failed if any failed (ignored and cancelled included), else None. */
@@ -80,8 +65,8 @@ export function aggregateStatus(dag: readonly TaskFacts[]): 'Succeeded' | 'Faile
   return 'Succeeded';
 }
 
-function statusTable(dag: readonly TaskFacts[]): Map<string, ParamValue> {
-  const table = new Map<string, ParamValue>();
+function statusTable(dag: readonly TaskFacts[]): Map<string, string> {
+  const table = new Map<string, string>();
   for (const t of dag) {
     table.set(`tasks.${t.name}.status`, taskExecutionStatus(t));
     table.set(`tasks.${t.name}.reason`, t.reason ?? '');
@@ -131,10 +116,11 @@ function findMissing(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>): 
  */
 export function resolveForRun(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>, dagForStatus: readonly TaskFacts[] | undefined): ResolvedForRun {
   const found = findMissing(pt, byName);
-  let out = substDeep(pt, resultsResolver(byName));
-  out = substDeep(out, contextResolver(out, byName));
+  const done = [...byName.values()].filter((t) => t.outcome !== undefined && t.outcome !== 'skipped');
+  let out = substDeep(pt, resultsTable(done));
+  out = substDeep(out, contextTable(out, byName));
   if (dagForStatus) {
-    const status = tableResolver(statusTable(dagForStatus));
+    const status = stringsTable(statusTable(dagForStatus));
     out = { ...out };
     if (out.params) out.params = substDeep(out.params, status);
     if (out.when) out.when = substDeep(out.when, status);

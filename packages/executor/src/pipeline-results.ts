@@ -7,7 +7,8 @@
 import type { ParamValue, PipelineResult } from '@plumbing/model';
 import { parseExpr } from '@plumbing/model';
 import { refsIn } from './dag.js';
-import { type Resolve, substValue } from './pipeline-vars.js';
+import { mergeReplacements } from './substitute.js';
+import { resultsTable, substValue } from './pipeline-vars.js';
 
 export interface ProducerView {
   /** Every TaskRun of the task succeeded (status `Succeeded`). */
@@ -51,15 +52,19 @@ function checkRef(expr: string, producers: ProducerLookup): Check {
 
 export function resolvePipelineResults(results: readonly PipelineResult[] | undefined, producers: ProducerLookup): PipelineResultsOutcome {
   const out: PipelineResultsOutcome = { values: [], invalid: [] };
-  const resolve: Resolve = (segs) => {
-    const root = segs[0];
-    if ((root !== 'tasks' && root !== 'finally') || segs[2] !== 'results') return undefined;
-    const v = producers(root, segs[1] ?? '')?.results.get(segs[3] ?? '');
-    if (v === undefined) return undefined;
-    if (segs.length === 4) return v;
-    if (segs.length === 5 && typeof v === 'object' && !Array.isArray(v)) return v[segs[4] as string];
-    return undefined;
-  };
+  const refs: { root: 'tasks' | 'finally'; name: string }[] = [];
+  for (const r of results ?? []) {
+    for (const str of strings(r.value)) {
+      for (const ref of refsIn(str)) {
+        const root = ref.segments[0];
+        const name = ref.segments[1];
+        if ((root === 'tasks' || root === 'finally') && name && !refs.some((x) => x.root === root && x.name === name)) refs.push({ root, name });
+      }
+    }
+  }
+  const table = mergeReplacements(
+    ...refs.map(({ root, name }) => resultsTable([{ name, results: producers(root, name)?.results ?? new Map<string, ParamValue>() }], root)),
+  );
   for (const r of results ?? []) {
     let verdict: Check = 'ok';
     for (const s of strings(r.value)) {
@@ -71,7 +76,7 @@ export function resolvePipelineResults(results: readonly PipelineResult[] | unde
     }
     if (verdict === 'invalid') out.invalid.push(r.name);
     if (verdict !== 'ok') continue;
-    out.values.push({ name: r.name, value: substValue(r.value, resolve) });
+    out.values.push({ name: r.name, value: substValue(r.value, table) });
   }
   return out;
 }

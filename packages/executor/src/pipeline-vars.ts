@@ -1,114 +1,67 @@
 /**
- * Pipeline-level variable substitution (§3.1, §3.3). Tekton replaces literal `$(<key>)` keys in
- * one pass per stage (`pkg/substitution/replacements.go`); a stage's output is re-scanned only by
- * later stages. Unknown references stay verbatim. An array (or object) reference that is a whole
- * array element / a whole param value splices (or becomes) that array (object).
+ * Pipeline-level variable substitution (§3.1, §3.3) on top of the shared primitives of
+ * substitute.ts (Tekton's single-pass literal-key replacer, array splicing, whole-ref params):
+ * this module builds the pipeline's replacement tables and walks pipeline tasks with them.
  */
 import type { ParamValue } from '@plumbing/model';
-import { parseExpr } from '@plumbing/model';
+import {
+  addParam,
+  applyReplacements,
+  applyReplacementsAsString,
+  applyToList,
+  applyToParamValue,
+  newReplacements,
+  type Replacements,
+} from './substitute.js';
 
-/** Resolves the segments of a reference (index not applied) to a value, or undefined if unknown. */
-export type Resolve = (segments: string[]) => ParamValue | undefined;
+export type { Replacements };
 
-/** Looks a reference expression up, applying `[i]` / `[*]` like Tekton's replacement keys do. */
-export function lookupExpr(expr: string, resolve: Resolve): ParamValue | undefined {
-  const { segments, index } = parseExpr(expr);
-  const v = resolve(segments);
-  if (v === undefined) return undefined;
-  if (index === undefined) return v;
-  if (index === '[*]') return typeof v === 'string' ? undefined : v;
-  if (!Array.isArray(v)) return undefined;
-  const i = Number(index.slice(1, -1));
-  if (!Number.isInteger(i) || i < 0 || i >= v.length) return undefined;
-  return v[i];
+/** `params.<p>` in its three spellings (no legacy `inputs.params` at pipeline level). */
+export function paramsTable(values: ReadonlyMap<string, ParamValue>): Replacements {
+  const r = newReplacements();
+  for (const [name, v] of values) addParam(r, name, v, 'params', false);
+  return r;
 }
 
-/** Replaces every `$(...)` that resolves to a string; others (arrays, objects, unknown) stay verbatim. */
-export function substString(s: string, resolve: Resolve): string {
-  if (!s.includes('$(')) return s;
-  let out = '';
-  let i = 0;
-  for (;;) {
-    const start = s.indexOf('$(', i);
-    if (start < 0) break;
-    const end = s.indexOf(')', start);
-    if (end < 0) break;
-    const text = s.slice(start, end + 1);
-    const expr = text.slice(2, -1);
-    const v = expr.includes('$(') ? undefined : lookupExpr(expr, resolve);
-    if (typeof v === 'string') {
-      out += s.slice(i, start) + v;
-      i = end + 1;
-    } else {
-      out += s.slice(i, start + 2);
-      i = start + 2;
-    }
-  }
-  return out + s.slice(i);
+/** Plain string keys (`context.pipelineRun.name` → value). */
+export function stringsTable(entries: Iterable<readonly [string, string]>): Replacements {
+  const r = newReplacements();
+  for (const [k, v] of entries) r.strings.set(k, v);
+  return r;
 }
 
-/** The expression when `s` is exactly one reference `$(expr)`. */
-export function wholeRef(s: string): string | undefined {
-  const t = s;
-  if (!t.startsWith('$(') || !t.endsWith(')')) return undefined;
-  const inner = t.slice(2, -1);
-  if (inner.includes('$(') || inner.includes(')')) return undefined;
-  return inner;
-}
-
-/** Array substitution: whole-element array references splice in place (empty arrays vanish). */
-export function substArray(arr: readonly string[], resolve: Resolve): string[] {
-  const out: string[] = [];
-  for (const el of arr) {
-    const w = typeof el === 'string' ? wholeRef(el) : undefined;
-    if (w !== undefined) {
-      const v = lookupExpr(w, resolve);
-      if (Array.isArray(v)) {
-        out.push(...v);
-        continue;
-      }
-    }
-    out.push(typeof el === 'string' ? substString(el, resolve) : el);
-  }
-  return out;
+/** `<root>.<task>.results.<r>` (string, `[i]`, `[*]`, `.key`) for every given task's results. */
+export function resultsTable(tasks: Iterable<{ name: string; results: ReadonlyMap<string, ParamValue> }>, root: 'tasks' | 'finally' = 'tasks'): Replacements {
+  const r = newReplacements();
+  for (const t of tasks) for (const [name, v] of t.results) addParam(r, name, v, `${root}.${t.name}.results`, false);
+  return r;
 }
 
 /** A Param value: a string that is exactly one array/object reference takes that type (§3.1). */
-export function substValue(v: ParamValue, resolve: Resolve): ParamValue {
-  if (typeof v === 'string') {
-    const w = wholeRef(v);
-    if (w !== undefined) {
-      const r = lookupExpr(w, resolve);
-      if (r !== undefined && typeof r !== 'string') return Array.isArray(r) ? [...r] : { ...r };
-    }
-    return substString(v, resolve);
-  }
-  if (Array.isArray(v)) return substArray(v, resolve);
-  const o: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) o[k] = substString(x, resolve);
-  return o;
+export function substValue(v: ParamValue, r: Replacements): ParamValue {
+  return applyToParamValue(v, r);
 }
 
-/** Deep substitution of any JSON-like value: strings replaced, string arrays spliced. */
-export function substDeep<T>(value: T, resolve: Resolve): T {
+/**
+ * Deep substitution of a pipeline task (or any JSON-like value): strings replaced, string lists
+ * spliced, Param values keep array/object types, a when `input` that is a whole array/object
+ * reference becomes its JSON.
+ */
+export function substDeep<T>(value: T, r: Replacements): T {
   const visit = (v: unknown): unknown => {
-    if (typeof v === 'string') return substString(v, resolve);
+    if (typeof v === 'string') return applyReplacements(v, r.strings);
     if (Array.isArray(v)) {
-      if (v.every((x) => typeof x === 'string')) return substArray(v as string[], resolve);
+      if (v.every((x) => typeof x === 'string')) return applyToList(v as string[], r);
       return v.map(visit);
     }
     if (v && typeof v === 'object') {
       const o: Record<string, unknown> = {};
-      // a Param's value: a whole array/object reference takes that type
       const isParam = 'name' in v && 'value' in v && typeof (v as { value: unknown }).value === 'string';
-      // a when input that is one whole array/object reference becomes its JSON (applyReplacementsAsString)
       const isWhen = 'operator' in v && 'input' in v && typeof (v as { input: unknown }).input === 'string';
       for (const [k, x] of Object.entries(v)) {
-        if (isParam && k === 'value') o[k] = substValue(x as string, resolve);
-        else if (isWhen && k === 'input') {
-          const r = substValue(x as string, resolve);
-          o[k] = typeof r === 'string' ? r : JSON.stringify(r);
-        } else o[k] = visit(x);
+        if (isParam && k === 'value') o[k] = applyToParamValue(x as string, r);
+        else if (isWhen && k === 'input') o[k] = applyReplacementsAsString(x as string, r);
+        else o[k] = visit(x);
       }
       return o;
     }
@@ -117,34 +70,12 @@ export function substDeep<T>(value: T, resolve: Resolve): T {
   return visit(value) as T;
 }
 
-/** `params.<p>`, `params.<o>.<k>` (also the legacy `inputs.params.<p>`). */
-export function paramsResolver(values: ReadonlyMap<string, ParamValue>): Resolve {
-  return (segs) => {
-    let s = segs;
-    if (s[0] === 'inputs' && s[1] === 'params') s = s.slice(1);
-    if (s[0] !== 'params' || s.length < 2) return undefined;
-    const v = values.get(s[1] as string);
-    if (v === undefined) return undefined;
-    if (s.length === 2) return v;
-    if (s.length === 3 && typeof v === 'object' && !Array.isArray(v)) return v[s[2] as string];
-    return undefined;
-  };
-}
-
-/** A flat table of dotted keys (`context.pipelineRun.name` → value). */
-export function tableResolver(table: ReadonlyMap<string, ParamValue>): Resolve {
-  return (segs) => table.get(segs.join('.'));
-}
-
-/** Tries resolvers in order. */
-export function chain(...rs: Resolve[]): Resolve {
-  return (segs) => {
-    for (const r of rs) {
-      const v = r(segs);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  };
+/** The expression when `s` is exactly one reference `$(expr)`. */
+export function wholeRef(s: string): string | undefined {
+  if (!s.startsWith('$(') || !s.endsWith(')')) return undefined;
+  const inner = s.slice(2, -1);
+  if (inner.includes('$(') || inner.includes(')')) return undefined;
+  return inner;
 }
 
 const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
