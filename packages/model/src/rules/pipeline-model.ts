@@ -42,7 +42,7 @@ export interface PTask {
   value: JsonMap;
   /** Tekton references in fields substituted at pipeline level (params, matrix, when, taskRef, subPath, ...). */
   refs: RefSite[];
-  /** `$(tasks.*)` references inside an embedded taskSpec/pipelineSpec (they create dependencies too). */
+  /** `$(tasks.*)` references inside an embedded taskSpec (they create dependencies too). */
   specRefs: RefSite[];
   hasWhen: boolean;
   matrixed: boolean;
@@ -153,7 +153,9 @@ function buildTask(t: JsonMap, section: Section, index: number, specPath: NodePa
     if (typeof r.name === 'string') collectRefs(r.name, [...path, k, 'name'], 'string', 'other', refs);
     collectParamList(r.params, [...path, k, 'params'], 'other', refs);
   }
-  for (const k of ['taskSpec', 'pipelineSpec'] as const) if (isMap(t[k])) collectTaskRefsDeep(t[k], [...path, k], specRefs);
+  // Inside an embedded taskSpec, $(tasks.*) is substituted by the pipeline (a dependency); inside a
+  // child pipelineSpec it names the child's own tasks, which that spec's own model checks.
+  if (isMap(t.taskSpec)) collectTaskRefsDeep(t.taskSpec, [...path, 'taskSpec'], specRefs);
   return {
     name: typeof t.name === 'string' ? t.name : undefined,
     section,

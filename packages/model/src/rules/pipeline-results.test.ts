@@ -206,6 +206,25 @@ describe('matrix-result-usage / child-pipeline-result-ref', () => {
   });
 });
 
+describe('nested pipelineSpec', () => {
+  it('checks result references of a child pipelineSpec against its own tasks', () => {
+    const f = check(head + yaml`
+      spec:
+        tasks:
+          - name: outer
+            pipelineSpec:
+              tasks:
+                - name: inner
+                  taskSpec: ${spec}
+                - name: user
+                  params: [{name: x, value: "$(tasks.inner.results.r) $(tasks.outer.results.r)"}]
+                  taskSpec: ${spec}
+    `);
+    expect(only(f, 'RESULT_REF_UNKNOWN_TASK')).toEqual([{ code: 'RESULT_REF_UNKNOWN_TASK', severity: 'error', line: 13, column: 65 }]);
+    expect(only(f, 'PIPELINE_TASK_CYCLE')).toEqual([]);
+  });
+});
+
 describe('execution-status-misuse', () => {
   it('reports status in a DAG task, an unknown task in finally, and status inside a finally taskSpec', () => {
     const f = check(head + yaml`
