@@ -24,6 +24,18 @@ describe('undefined-param-reference', () => {
       { code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 15, column: 44 },
     ]);
   });
+  it('finds references nested in shell substitutions and arithmetic', () => {
+    const f = checkYaml(taskYaml`
+      params: [{name: file}, {name: n}]
+      steps:
+        - image: ${IMG}
+          script: |
+            #!/bin/sh
+            echo "$(cat $(params.file))" $(( $(params.n) + 1 )) $(wc -l $(params.nope))
+    `);
+    expect(only(f, 'UNUSED_PARAM')).toEqual([]);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 11, column: 69 }]);
+  });
   it('points at each occurrence of the same reference', () => {
     const f = checkYaml(taskYaml`
       steps:

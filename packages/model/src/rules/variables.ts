@@ -41,6 +41,15 @@ const NOT_SUBSTITUTED: ReadonlySet<string> = new Set(['description', 'displayNam
 
 type Role = 'step' | 'sidecar' | 'stepTemplate' | 'stepAction' | 'none';
 
+/** The Tekton references of `s` in order, including those nested in shell substitutions: `$(cat $(params.f))`. */
+function tektonRefs(s: string, out: VarRef[]): VarRef[] {
+  for (const ref of scanRefs(s)) {
+    if (isTektonRef(ref)) out.push(ref);
+    else if (ref.expr.includes('$(')) tektonRefs(ref.expr, out);
+  }
+  return out;
+}
+
 /**
  * One walk over every string of a task spec (or StepAction spec) at `path` that the variable rules care about:
  * UNDEFINED_PARAM_REFERENCE, UNKNOWN_OBJECT_KEY, ARRAY_PARAM_IN_STRING_CONTEXT, PARAM_IN_SCRIPT (StepAction:
@@ -59,10 +68,9 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
 
   const visitString = (s: string) => {
     if (s.indexOf('$(') < 0) return;
-    const refs = scanRefs(s);
+    const refs = tektonRefs(s, []);
     for (let r = 0; r < refs.length; r++) {
       const ref = refs[r] as VarRef;
-      if (!isTektonRef(ref)) continue;
       let occurrence = 0;
       for (let q = 0; q < r; q++) if ((refs[q] as VarRef).text === ref.text) occurrence++;
       checkRef(s, ref, occurrence);
