@@ -83,7 +83,7 @@ export function checkParamBindings(ctx: DocContext, o: BindingOptions): void {
     checkValue(ctx, d, p.value, [...ep, 'value'], name, what, o);
   }
   for (const [name, d] of declared) {
-    if (d.default !== undefined || given.has(name) || o.alsoSupplied?.has(name) || o.implicit?.has(name)) continue;
+    if ((d.default !== undefined && d.default !== null) || given.has(name) || o.alsoSupplied?.has(name) || o.implicit?.has(name)) continue;
     ctx.report('MISSING_REQUIRED_PARAM', o.missingAt, `${o.owner} does not supply param "${name}", which ${what} requires (no default)`, { key: true });
   }
 }
