@@ -22,14 +22,16 @@ function timestamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-async function makeRunDir(root: string, steps: readonly PreparedStep[]): Promise<void> {
-  await Promise.all(['workspace', 'home', 'results', 'scripts', 'artifacts', 'steps', 'root'].map((d) => mkdir(join(root, d))));
+async function makeRunDir(root: string, paths: TaskPaths, steps: readonly PreparedStep[]): Promise<void> {
+  await mkdir(join(root, 'tekton'));
+  await Promise.all([paths.workspace, paths.home, paths.results, paths.scripts, paths.artifacts, paths.steps, paths.run, join(root, 'root')].map((d) => mkdir(d)));
   await Promise.all(
     steps.map(async (s) => {
-      await mkdir(join(root, 'run', String(s.index), 'status', 'results'), { recursive: true });
-      await mkdir(join(root, 'run', String(s.index), 'status', 'artifacts'));
-      await symlink(`../run/${s.index}/status`, join(root, 'steps', s.container));
-      await symlink(`../run/${s.index}/status`, join(root, 'steps', String(s.index)));
+      await mkdir(join(paths.run, String(s.index), 'status', 'results'), { recursive: true });
+      await mkdir(join(paths.run, String(s.index), 'status', 'artifacts'));
+      await mkdir(join(root, 'root', String(s.index)));
+      await symlink(`../run/${s.index}/status`, join(paths.steps, s.container));
+      await symlink(`../run/${s.index}/status`, join(paths.steps, String(s.index)));
     }),
   );
 }
@@ -61,20 +63,21 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
 
   // the run's private directory (Tekton's /tekton/* and the implicit /workspace)
   const root = await mkdtemp(join(tmpdir(), 'plumbing-tr-'));
+  const tekton = join(root, 'tekton');
   const hostPaths: TaskPaths = {
-    results: join(root, 'results'),
-    steps: join(root, 'steps'),
-    run: join(root, 'run'),
-    home: join(root, 'home'),
-    scripts: join(root, 'scripts'),
-    artifacts: join(root, 'artifacts'),
+    results: join(tekton, 'results'),
+    steps: join(tekton, 'steps'),
+    run: join(tekton, 'run'),
+    home: join(tekton, 'home'),
+    scripts: join(tekton, 'scripts'),
+    artifacts: join(tekton, 'artifacts'),
     workspace: join(root, 'workspace'),
   };
   try {
     const prepared = prepareTask(req, sandbox ? SANDBOX_PATHS : hostPaths, !!sandbox);
     if (isFailure(prepared)) return done({ status: 'False', reason: prepared.reason, message: prepared.message });
     status.taskSpec = prepared.resolvedSpec;
-    await Promise.all([makeRunDir(root, prepared.steps), mkdir(req.logDir, { recursive: true })]);
+    await Promise.all([makeRunDir(root, hostPaths, prepared.steps), mkdir(req.logDir, { recursive: true })]);
 
     if (!sandbox) {
       const literal = literalPathSteps(prepared.steps);

@@ -5,7 +5,7 @@
  * file and the step's results.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EnvVar, ParamValue } from '@plumbing/model';
 import type { RunEvent, StepState, TaskRunRequest } from './contracts.js';
 import { bwrapArgs, type Mount, type SandboxInfo, toHostPath } from './sandbox.js';
@@ -159,16 +159,13 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
   const family = imageFamily(image);
 
   // the mount table (also used to map step paths to host paths)
+  // (few mounts: each bind costs; /tekton is one bind with /tekton/run read-only but the step's own dir)
   const mounts: Mount[] = [
     { target: '/workspace', source: ctx.hostPaths.workspace, readOnly: false },
     ...ps.workspaces.map((w) => ({ target: w.mountPath, source: w.hostPath, readOnly: w.readOnly })),
-    { target: '/tekton/home', source: ctx.hostPaths.home, readOnly: false },
-    { target: '/tekton/results', source: ctx.hostPaths.results, readOnly: false },
-    { target: '/tekton/steps', source: ctx.hostPaths.steps, readOnly: true },
+    { target: '/tekton', source: dirname(ctx.hostPaths.results), readOnly: false },
     { target: '/tekton/run', source: ctx.hostPaths.run, readOnly: true },
     { target: `/tekton/run/${ps.index}`, source: join(ctx.hostPaths.run, String(ps.index)), readOnly: false },
-    { target: '/tekton/scripts', source: ctx.hostPaths.scripts, readOnly: true },
-    { target: '/tekton/artifacts', source: ctx.hostPaths.artifacts, readOnly: false },
   ];
   const privateRoot = join(ctx.root, 'root', String(ps.index));
   const hostOf = (p: string): string => (sb ? (toHostPath(mounts, p) ?? p) : p);
@@ -218,7 +215,6 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
   const dirs: string[] = [];
   if (!cwd) {
     cwd = sb ? '/' : privateRoot;
-    if (!sb) await mkdir(privateRoot, { recursive: true });
   } else {
     if (!cwd.startsWith('/')) cwd = `${paths.workspace}/${cwd}`;
     if (sb) {
@@ -232,7 +228,6 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
       await mkdir(cwd, { recursive: true });
     }
   }
-  if (!sb) await mkdir(privateRoot, { recursive: true });
 
   // run it
   const logPath = join(ctx.req.logDir, `${logName}.log`);
@@ -291,12 +286,15 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     rec.stepResults = declared.filter((d) => got.has(d.name)).map((d) => ({ name: d.name, type: declaredType(d), value: parseDeclared(declaredType(d), got.get(d.name)!) }));
     if (rec.stepResults.length) state.results = rec.stepResults;
   }
-  try {
-    const prov = JSON.parse(await readFile(join(statusDir, 'artifacts', 'provenance.json'), 'utf8')) as { inputs?: unknown[]; outputs?: unknown[] };
-    if (prov.inputs) state.inputs = prov.inputs;
-    if (prov.outputs) state.outputs = prov.outputs;
-  } catch {
-    // no step artifacts
+  const texts = [step.script ?? '', ...(step.command ?? []), ...(step.args ?? []), ...(step.env ?? []).map((e) => e.value ?? '')];
+  if (texts.some((t) => t.includes('artifacts'))) {
+    try {
+      const prov = JSON.parse(await readFile(join(statusDir, 'artifacts', 'provenance.json'), 'utf8')) as { inputs?: unknown[]; outputs?: unknown[] };
+      if (prov.inputs) state.inputs = prov.inputs;
+      if (prov.outputs) state.outputs = prov.outputs;
+    } catch {
+      // no step artifacts
+    }
   }
   return rec;
 }
