@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -81,7 +82,11 @@ function paramsOf(spec: JsonMap): ResolvedParam[] {
 export async function executeRuns(plan: RunPlan, engines: Engines, opts: ExecuteRunsOptions): Promise<RunOutcome[]> {
   const parallel = Math.max(1, opts.parallel ?? availableParallelism());
   const limit = limiter(parallel);
-  const limited: ExecuteTaskRun = (req, o) => limit(() => engines.executeTaskRun(req, o));
+  const limited: ExecuteTaskRun = (req, o) => {
+    // The PipelineRun engine hands every TaskRun of a stage one shared signal: many listeners are expected.
+    setMaxListeners(0, req.signal);
+    return limit(() => engines.executeTaskRun(req, o));
+  };
   return Promise.all(plan.runs.map((run) => executeOne(plan, run, engines, limited, parallel, opts)));
 }
 
@@ -109,6 +114,13 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
     progress.event(e);
     opts.onEvent?.(run, e);
   };
+  // One signal per run, following Ctrl-C: the engines add a listener per TaskRun, so no listener cap.
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
+  const follow = () => ac.abort(opts.signal.reason);
+  if (opts.signal.aborted) follow();
+  else opts.signal.addEventListener('abort', follow, { once: true });
+  const signal = ac.signal;
   const wsCtx: WorkspaceContext = { root: plan.root, runDir: dir, fileDocs: plan.fileDocs, hostDirs: run.hostDirs };
   const resolver = resolverFor(plan, run.doc);
   const spec = run.resource.spec;
@@ -122,10 +134,11 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
   } catch (e) {
     const at = now().toISOString();
     const msg = e instanceof Error ? e.message : String(e);
-    const cond = opts.signal.aborted ? failed(run.kind === 'TaskRun' ? 'TaskRunCancelled' : 'Cancelled', `${run.kind} "${run.name}" was cancelled`, at) : failed('Failed', `internal error: ${msg}`, at);
+    const cond = signal.aborted ? failed(run.kind === 'TaskRun' ? 'TaskRunCancelled' : 'Cancelled', `${run.kind} "${run.name}" was cancelled`, at) : failed('Failed', `internal error: ${msg}`, at);
     status = run.kind === 'TaskRun' ? taskRunFailure(cond, startTime, at) : pipelineRunFailure(cond, startTime, at);
   }
-  status = finalise(run, status, opts.signal.aborted, now().toISOString(), startTime);
+  status = finalise(run, status, signal.aborted, now().toISOString(), startTime);
+  opts.signal.removeEventListener('abort', follow);
   progress.stop();
   writeRunStatus(dir, status);
   opts.onRunEnd?.(run, status);
@@ -166,14 +179,14 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
         labels,
         annotations,
         logDir: join(dir, run.name),
-        signal: opts.signal,
+        signal,
         resolver,
         ...(taskName !== undefined ? { taskName } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(typeof spec.serviceAccountName === 'string' ? { serviceAccountName: spec.serviceAccountName } : {}),
       };
       const st = await limited(req, { onEvent, sandbox: opts.sandbox ?? true, now });
-      if (succeededCondition(st)?.status === 'True' || opts.signal.aborted || attempt >= retries) {
+      if (succeededCondition(st)?.status === 'True' || signal.aborted || attempt >= retries) {
         if (attempts.length > 0) st.retriesStatus = attempts;
         return st;
       }
@@ -224,7 +237,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
       labels,
       annotations,
       runDir: dir,
-      signal: opts.signal,
+      signal,
       parallel,
       resolver,
       executeTaskRun: limited,
