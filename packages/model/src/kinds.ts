@@ -21,7 +21,7 @@ export const KUBERNETES_KINDS: Record<string, readonly string[]> = {
 
 /** This project's own configuration kinds (validated by `plumbing check`). */
 export const PLUMBING_KINDS: Record<string, readonly string[]> = {
-  'plumbing.dev/v1alpha1': ['Cluster', 'ReleaseConfig', 'CheckConfig'],
+  'plumbing.dev/v1alpha1': ['Cluster', 'ReleaseConfig', 'CheckConfig', 'Release'],
 };
 
 const ALL: Record<string, readonly string[]> = { ...TEKTON_KINDS, ...KUBERNETES_KINDS, ...PLUMBING_KINDS };

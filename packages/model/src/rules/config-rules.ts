@@ -1,6 +1,7 @@
 import type { NodePath } from '../finding.js';
 import type { DocContext, DocRule } from '../rule.js';
 import { isMap, mapsOf } from '../values.js';
+import { releaseConfigRule } from './release-config-rules.js';
 
 type Field = 'string' | 'boolean' | 'number' | 'list' | 'map';
 
@@ -73,4 +74,4 @@ export const clusterConfigRule: DocRule = {
   },
 };
 
-export const CONFIG_RULES: readonly DocRule[] = [clusterConfigRule];
+export const CONFIG_RULES: readonly DocRule[] = [clusterConfigRule, releaseConfigRule];
