@@ -53,6 +53,10 @@ describe('matrix-invalid', () => {
       { code: 'MATRIX_INVALID', severity: 'error', line: 15, column: 43 },
     ]);
   });
+  it('reports a whole string param as a matrix param', () => {
+    const f = check(withMatrix('{params: [{name: os, value: $(params.one)}]}').replace('type: array}]', 'type: array}, {name: one}]'));
+    expect(only(f, 'MATRIX_INVALID')).toEqual([{ code: 'MATRIX_INVALID', severity: 'error', line: 10, column: 43 }]);
+  });
   it('accepts a whole array reference as a matrix param', () => {
     expect(only(check(withMatrix('{params: [{name: os, value: $(params.oses)}]}')), 'MATRIX_INVALID')).toEqual([]);
   });

@@ -1,4 +1,5 @@
 /** Pipeline task `matrix` (tekton-semantics §12; `matrix_types.go`, `pipeline_validation.go`). */
+import { parseExpr } from '../refs.js';
 import type { DocContext } from '../rule.js';
 import { isMap, mapsOf } from '../values.js';
 import type { PipelineModel, PTask } from './pipeline-model.js';
@@ -11,10 +12,17 @@ function isWholeRef(s: string): boolean {
 }
 
 export function checkMatrix(ctx: DocContext, m: PipelineModel): void {
-  for (const t of m.tasks) if (t.value.matrix !== undefined && t.value.matrix !== null) checkOne(ctx, t);
+  for (const t of m.tasks) if (t.value.matrix !== undefined && t.value.matrix !== null) checkOne(ctx, m, t);
 }
 
-function checkOne(ctx: DocContext, t: PTask): void {
+/** A whole reference to a declared string param, which cannot fan out. */
+function stringParamRef(m: PipelineModel, s: string): string | undefined {
+  const { segments, index } = parseExpr(s.trim().slice(2, -1));
+  if (segments[0] !== 'params' || segments.length !== 2 || (index !== undefined && index !== '[*]')) return undefined;
+  return m.params.get(segments[1]!)?.type === 'string' ? segments[1] : undefined;
+}
+
+function checkOne(ctx: DocContext, m: PipelineModel, t: PTask): void {
   const mp = [...t.path, 'matrix'];
   const matrix = t.value.matrix;
   ctx.report('FEATURE_FLAG_REQUIRED', mp, 'matrix is a beta feature', { key: true, hint: 'enable-api-fields must be "beta" or "alpha" in the feature-flags ConfigMap' });
@@ -45,6 +53,8 @@ function checkOne(ctx: DocContext, t: PTask): void {
       });
     } else if (typeof v === 'string' && isWholeRef(v)) {
       known = false; // an array param or result, sized at run time
+      const sp = stringParamRef(m, v);
+      if (sp) ctx.report('MATRIX_INVALID', [...pp, 'value'], `matrix params must be arrays, but param "${sp}" is a string`);
     } else if (v !== undefined) {
       ctx.report('MATRIX_INVALID', [...pp, 'value'], `matrix params must be arrays, "${String(name)}" is not`, { hint: 'use a list, or a whole array reference such as $(params.x[*])' });
     }
