@@ -12,6 +12,7 @@ import {
   contextReplacements,
   exitCodePathReplacements,
   mergeReplacements,
+  newReplacements,
   type Replacements,
   resultPathReplacements,
   stepContainerName,
@@ -60,14 +61,23 @@ export interface PreparedStep {
   step: Step;
   /** Workspaces this step mounts. */
   workspaces: WorkspaceMount[];
+  /** The step's volumeMounts of Task volumes (emptyDir volumes are real; other sources are empty dirs here). */
+  volumes: { volume: string; mountPath: string; subPath?: string; readOnly: boolean; source: 'emptyDir' | 'other' }[];
 }
 
 export interface PreparedTask {
   taskName: string;
+  /** Sidecar names (not started locally). */
+  sidecars: string[];
   /** The spec with StepActions inlined, before substitution (status.taskSpec). */
   resolvedSpec: TaskSpec;
   steps: PreparedStep[];
   results: TaskResult[];
+}
+
+/** Where `$(credentials.path)` points, as the step sees it. */
+export function credentialsPath(paths: TaskPaths): string {
+  return paths.home === TEKTON_PATHS.home ? TEKTON_PATHS.creds : `${paths.home.slice(0, paths.home.lastIndexOf('/'))}/creds`;
 }
 
 export function isFailure(x: unknown): x is TaskFailure {
@@ -166,7 +176,13 @@ export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: bo
       if (isolated.has(d.name) && !usage) continue;
       mounts.push({ name: d.name, mountPath: usage?.mountPath || d.mountPath || `/workspace/${d.name}`, hostPath: b.hostPath, readOnly: !!(d.readOnly || b.readOnly) });
     }
-    return { index: i, name: inlined[i]!.name ?? '', container: containers[i]!, step: merged, workspaces: mounts };
+    const volumes: PreparedStep['volumes'] = [];
+    for (const vm of merged.volumeMounts ?? []) {
+      const vol = cur.volumes?.find((v) => v.name === vm.name);
+      if (!vol) continue;
+      volumes.push({ volume: vm.name, mountPath: vm.mountPath, ...(vm.subPath ? { subPath: vm.subPath } : {}), readOnly: !!vm.readOnly, source: vol.emptyDir ? 'emptyDir' : 'other' });
+    }
+    return { index: i, name: inlined[i]!.name ?? '', container: containers[i]!, step: merged, workspaces: mounts, volumes };
   });
 
   for (const s of steps) {
@@ -179,5 +195,9 @@ export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: bo
       return { reason: 'TaskRunValidationFailed', message: `script cannot be used with command: steps[${s.index}].script` };
     }
   }
-  return { taskName, resolvedSpec, steps, results };
+  // (pod build) credentials.path
+  const creds = newReplacements();
+  creds.strings.set('credentials.path', credentialsPath(paths));
+  for (const s of steps) s.step = applyToStep(s.step, creds);
+  return { taskName, sidecars: (spec.sidecars ?? []).map((sc, i) => sc.name ?? `unnamed-${i}`), resolvedSpec, steps, results };
 }

@@ -24,7 +24,7 @@ function timestamp(d: Date): string {
 
 async function makeRunDir(root: string, paths: TaskPaths, steps: readonly PreparedStep[]): Promise<void> {
   await mkdir(join(root, 'tekton'));
-  await Promise.all([paths.workspace, paths.home, paths.results, paths.scripts, paths.artifacts, paths.steps, paths.run, join(root, 'root')].map((d) => mkdir(d)));
+  await Promise.all([join(root, 'tekton', 'creds'), join(root, 'volumes'), paths.workspace, paths.home, paths.results, paths.scripts, paths.artifacts, paths.steps, paths.run, join(root, 'root')].map((d) => mkdir(d)));
   await Promise.all(
     steps.map(async (s) => {
       await mkdir(join(paths.run, String(s.index), 'status', 'results'), { recursive: true });
@@ -79,7 +79,16 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     status.taskSpec = prepared.resolvedSpec;
     await Promise.all([makeRunDir(root, hostPaths, prepared.steps), mkdir(req.logDir, { recursive: true })]);
 
+    if (prepared.sidecars.length) {
+      emit({ type: 'warning', message: `TaskRun "${req.name}": sidecars are not started locally: ${prepared.sidecars.join(', ')}` });
+    }
+    const otherVolumes = [...new Set(prepared.steps.flatMap((s) => s.volumes.filter((v) => v.source === 'other').map((v) => v.volume)))];
+    if (otherVolumes.length) {
+      emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (Secret/ConfigMap/PVC sources) are mounted as empty directories locally` });
+    }
     if (!sandbox) {
+      const withVolumes = prepared.steps.filter((s) => s.volumes.length).map((s) => s.container);
+      if (withVolumes.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, volumeMounts cannot be shown at their paths: ${withVolumes.join(', ')}` });
       const literal = literalPathSteps(prepared.steps);
       if (literal.length) {
         emit({

@@ -167,6 +167,11 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     { target: '/tekton/run', source: ctx.hostPaths.run, readOnly: true },
     { target: `/tekton/run/${ps.index}`, source: join(ctx.hostPaths.run, String(ps.index)), readOnly: false },
   ];
+  for (const v of ps.volumes) {
+    const source = join(ctx.root, 'volumes', v.volume, v.subPath ?? '');
+    await mkdir(source, { recursive: true });
+    mounts.push({ target: v.mountPath, source, readOnly: v.readOnly });
+  }
   const privateRoot = join(ctx.root, 'root', String(ps.index));
   const hostOf = (p: string): string => (sb ? (toHostPath(mounts, p) ?? p) : p);
 
