@@ -81,7 +81,7 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
   });
   view.finish();
   out('\n');
-  for (const r of outcomes) out(formatStatusTree(r.run.kind, r.run.name, r.status));
+  for (const r of outcomes) out(formatStatusTree(r.run.kind, r.run.name, r.status, new Date(), (taskRun, step) => view.duration(r.run.name, taskRun, step)));
   out(`records: ${outcomes.map((r) => relative(io.cwd, r.dir) || '.').join(', ')}  (plumbing runs, plumbing logs NAME)\n`);
   const summaries: RunSummary[] = outcomes.map((r) => summarizeRun(r.run.kind, r.run.name, r.status));
   if (o.format === 'json') io.stdout(`${JSON.stringify(summaries, null, 2)}\n`);

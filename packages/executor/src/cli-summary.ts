@@ -52,11 +52,14 @@ function mark(status: string | undefined, reason: string | undefined): string {
   return '●';
 }
 
-function stepLine(s: StepState): string {
+/** Durations measured while running (ms precision), by TaskRun and step; statuses carry whole seconds. */
+export type DurationOf = (taskRun?: string, step?: string) => number | undefined;
+
+function stepLine(s: StepState, measured: number | undefined): string {
   const t = s.terminated;
   if (!t) return `${s.running ? '●' : '·'} ${s.name}${s.waiting ? ` ${s.waiting.reason}` : ''}`;
   const icon = t.reason === 'Skipped' ? '-' : /cancel/i.test(t.reason) ? '⊘' : t.exitCode === 0 || t.reason === 'Continued' ? '✓' : '✗';
-  const d = formatDuration(elapsed(t.startedAt, t.finishedAt, new Date()) ?? 0);
+  const d = formatDuration(measured ?? elapsed(t.startedAt, t.finishedAt, new Date()) ?? 0);
   return `${icon} ${s.name} ${t.reason}${t.exitCode !== 0 && t.reason !== 'Skipped' && !/cancel/i.test(t.reason) ? ` (exit ${t.exitCode})` : ''} ${d}`;
 }
 
@@ -64,24 +67,25 @@ function results(indent: string, list: readonly { name: string; value: ParamValu
   return list.map((r) => `${indent}result ${r.name} = ${show(r.value)}`);
 }
 
-function taskRunLines(indent: string, label: string, status: TaskRunStatus, now: Date): string[] {
+function taskRunLines(indent: string, label: string, taskRun: string, status: TaskRunStatus, now: Date, durationOf: DurationOf): string[] {
   const c = succeededCondition(status);
-  const out = [`${indent}${mark(c?.status, c?.reason)} ${label}  ${c?.reason ?? 'Unknown'}  ${formatDuration(elapsed(status.startTime, status.completionTime, now) ?? 0)}`];
+  const d = durationOf(taskRun) ?? elapsed(status.startTime, status.completionTime, now) ?? 0;
+  const out = [`${indent}${mark(c?.status, c?.reason)} ${label}  ${c?.reason ?? 'Unknown'}  ${formatDuration(d)}`];
   if (c?.status === 'False' && c.message) out.push(`${indent}    ${c.message}`);
-  for (const s of status.steps ?? []) out.push(`${indent}    ${stepLine(s)}`);
+  for (const s of status.steps ?? []) out.push(`${indent}    ${stepLine(s, durationOf(taskRun, s.name))}`);
   out.push(...results(`${indent}    `, status.results ?? []));
   return out;
 }
 
 /** The end-of-run status tree: runs, their TaskRuns and steps, reasons, messages and results. */
-export function formatStatusTree(kind: RunKind, name: string, status: RunStatus, now: Date = new Date()): string {
-  if (kind === 'TaskRun' || !isPipelineRunStatus(status)) return `${taskRunLines('', `TaskRun ${name}`, status as TaskRunStatus, now).join('\n')}\n`;
+export function formatStatusTree(kind: RunKind, name: string, status: RunStatus, now: Date = new Date(), durationOf: DurationOf = () => undefined): string {
+  if (kind === 'TaskRun' || !isPipelineRunStatus(status)) return `${taskRunLines('', `TaskRun ${name}`, name, status as TaskRunStatus, now, durationOf).join('\n')}\n`;
   const c = succeededCondition(status);
-  const out = [`${mark(c?.status, c?.reason)} PipelineRun ${name}  ${c?.reason ?? 'Unknown'}  ${formatDuration(elapsed(status.startTime, status.completionTime, now) ?? 0)}`];
+  const out = [`${mark(c?.status, c?.reason)} PipelineRun ${name}  ${c?.reason ?? 'Unknown'}  ${formatDuration(durationOf() ?? elapsed(status.startTime, status.completionTime, now) ?? 0)}`];
   if (c?.message) out.push(`    ${c.message}`);
   for (const t of status.taskRuns ?? []) {
     const label = t.name === `${name}-${t.pipelineTaskName}` ? t.pipelineTaskName : `${t.pipelineTaskName} (${t.name})`;
-    out.push(...taskRunLines('  ', label, t.status, now));
+    out.push(...taskRunLines('  ', label, t.name, t.status, now, durationOf));
   }
   for (const s of status.skippedTasks ?? []) out.push(`  - ${s.name}  skipped: ${s.reason}`);
   out.push(...results('  ', status.results ?? []));

@@ -7,12 +7,14 @@ const later = '2026-01-01T00:00:01.200Z';
 describe('LiveView', () => {
   it('writes plain append-only lines and prefixed output when not a terminal', () => {
     let out = '';
-    const v = new LiveView({ write: (s) => (out += s), tty: false, now: () => new Date(later) });
+    let clock = at;
+    const v = new LiveView({ write: (s) => (out += s), tty: false, now: () => new Date(clock) });
     v.addRun('PipelineRun', 'pr');
     v.event('pr', { type: 'taskrun-start', taskRun: 'pr-build', pipelineTask: 'build', at });
     v.event('pr', { type: 'step-start', taskRun: 'pr-build', step: 'compile', at });
     v.event('pr', { type: 'step-output', taskRun: 'pr-build', step: 'compile', stream: 'stdout', text: 'line one\nline ' });
     v.event('pr', { type: 'step-output', taskRun: 'pr-build', step: 'compile', stream: 'stdout', text: 'two\npartial' });
+    clock = later;
     v.event('pr', { type: 'step-end', taskRun: 'pr-build', step: 'compile', exitCode: 2, reason: 'Error', at: later });
     v.event('pr', { type: 'taskrun-end', taskRun: 'pr-build', pipelineTask: 'build', succeeded: 'False', reason: 'StepFailed', at: later });
     v.event('pr', { type: 'pipelinetask-skipped', pipelineRun: 'pr', pipelineTask: 'deploy', reason: 'PipelineRun was stopping', at: later });
@@ -28,22 +30,24 @@ describe('LiveView', () => {
       '    ✗ build/compile Error (exit 2) 1.2s',
       '  ✗ build StepFailed 1.2s',
       '  - deploy skipped: PipelineRun was stopping',
-      '✗ PipelineRun pr Failed 0.0s',
+      '✗ PipelineRun pr Failed 1.2s',
       '',
     ]);
   });
 
   it('redraws a block in place on a terminal, output above it', () => {
     const writes: string[] = [];
-    const v = new LiveView({ write: (s) => writes.push(s), tty: true, throttleMs: 0, now: () => new Date(later) });
+    let clock = at;
+    const v = new LiveView({ write: (s) => writes.push(s), tty: true, throttleMs: 0, now: () => new Date(clock) });
     v.addRun('TaskRun', 'tr');
     v.event('tr', { type: 'taskrun-start', taskRun: 'tr', at });
     v.event('tr', { type: 'step-start', taskRun: 'tr', step: 's', at });
+    clock = later;
     v.event('tr', { type: 'step-output', taskRun: 'tr', step: 's', stream: 'stdout', text: 'hello\n' });
     v.finish();
     const last = writes[writes.length - 1]!;
     expect(last.startsWith('\x1b[')).toBe(writes.length > 1);
-    expect(v.lines()).toEqual(['● TaskRun tr  0.0s', '  ● tr  1.2s', '      ● s  1.2s']);
+    expect(v.lines()).toEqual(['● TaskRun tr  1.2s', '  ● tr  1.2s', '      ● s  1.2s']);
     expect(writes.join('')).toContain('[tr/s] hello\n');
   });
 });

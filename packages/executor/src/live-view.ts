@@ -92,7 +92,7 @@ export class LiveView {
           t = { taskRun: e.taskRun, label: taskLabel(run.name, run.kind, e.taskRun, e.pipelineTask), state: 'running', steps: [] };
           run.tasks.push(t);
         }
-        Object.assign(t, { state: 'running' as State, start: e.at, steps: [] });
+        Object.assign(t, { state: 'running' as State, start: this.at(), steps: [] });
         if (!this.opts.tty) this.line(`  ${this.icon('running')} ${t.label} started`);
         break;
       }
@@ -100,7 +100,7 @@ export class LiveView {
         const t = this.task(run, e.taskRun, e.pipelineTask);
         t.state = stateOf(e.succeeded, e.reason);
         t.reason = e.reason;
-        t.end = e.at;
+        t.end = this.at();
         if (!this.opts.tty) this.line(`  ${this.icon(t.state)} ${t.label} ${e.reason} ${formatDuration(elapsed(t.start, t.end, this.now()) ?? 0)}`);
         break;
       }
@@ -117,7 +117,7 @@ export class LiveView {
           t.steps.push(s);
         }
         s.state = 'running';
-        s.start = e.at;
+        s.start = this.at();
         if (!this.opts.tty) this.line(`    ${this.icon('running')} ${t.label}/${e.step} running`);
         break;
       }
@@ -132,7 +132,7 @@ export class LiveView {
         s.state = e.reason === 'Skipped' ? 'skipped' : /cancel/i.test(e.reason) ? 'cancelled' : e.exitCode === 0 || e.reason === 'Continued' ? 'succeeded' : 'failed';
         s.exitCode = e.exitCode;
         s.reason = e.reason;
-        s.end = e.at;
+        s.end = this.at();
         if (!this.opts.tty) this.line(`    ${this.icon(s.state)} ${t.label}/${e.step} ${e.reason}${s.state === 'failed' ? ` (exit ${e.exitCode})` : ''} ${s.start ? formatDuration(elapsed(s.start, s.end, this.now()) ?? 0) : ''}`.trimEnd());
         break;
       }
@@ -165,6 +165,19 @@ export class LiveView {
     this.finished = true;
   }
 
+  /** Measured duration of a run (no taskRun), a TaskRun, or one of its steps; undefined when not seen. */
+  duration(runName: string, taskRun?: string, step?: string): number | undefined {
+    const r = this.runs.find((x) => x.name === runName);
+    if (!r) return undefined;
+    const now = this.now();
+    if (taskRun === undefined) return elapsed(r.start, r.end, now);
+    const t = r.tasks.find((x) => x.taskRun === taskRun);
+    if (!t) return undefined;
+    if (step === undefined) return elapsed(t.start, t.end, now);
+    const s = t.steps.find((x) => x.name === step);
+    return s ? elapsed(s.start, s.end, now) : undefined;
+  }
+
   /** The block as lines (what the terminal shows). */
   lines(): string[] {
     const now = this.now();
@@ -182,6 +195,11 @@ export class LiveView {
       }
     }
     return out;
+  }
+
+  /** Times are taken when events arrive: engines stamp whole seconds, as Tekton does. */
+  private at(): string {
+    return this.now().toISOString();
   }
 
   private task(run: RunView, taskRun: string, pipelineTask?: string): TaskView {
