@@ -98,6 +98,7 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
       index,
       profiles: profilesOf(doc.file).set,
       report: (code, path, message, o) => reportAt(doc, code, path, message, o),
+      enabled: (code) => sev(code, doc.file) !== 'off',
       reportAt,
     };
     const rules = [...forAll, ...(doc.kind ? (byKind.get(doc.kind) ?? []) : [])];

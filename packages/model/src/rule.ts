@@ -20,6 +20,8 @@ export interface DocContext {
   index: RepoIndex;
   profiles: ReadonlySet<string>;
   report(code: Code, path: NodePath, message: string, opts?: ReportOptions): void;
+  /** Whether findings with `code` are reported for this document (not `off`): skip costly work when not. */
+  enabled(code: Code): boolean;
   /** Reports at another document (for cross-document rules). */
   reportAt(doc: ResourceDoc, code: Code, path: NodePath, message: string, opts?: ReportOptions): void;
 }

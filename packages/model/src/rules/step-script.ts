@@ -20,7 +20,7 @@ export function checkScript(ctx: DocContext, script: string, path: NodePath, who
     return;
   }
   const firstLine = hasShebang ? script.slice(start, lineEnd(script, start)) : '';
-  if (hasShebang && !SHELL_SHEBANG.test(firstLine)) return;
+  if ((hasShebang && !SHELL_SHEBANG.test(firstLine)) || !ctx.enabled('SCRIPT_LINT')) return;
   const problem = shellProblem(script);
   if (problem) ctx.report('SCRIPT_LINT', path, `${who}: ${problem}`);
 }

@@ -98,6 +98,7 @@ describe('task rules robustness', () => {
               reports++;
             },
             reportAt: () => {},
+            enabled: () => true,
           };
           for (const rule of TASK_RULES) {
             if (rule.kinds && !rule.kinds.includes(name)) continue;
