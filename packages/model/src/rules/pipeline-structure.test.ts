@@ -81,6 +81,10 @@ describe('pipeline-task-ref-or-spec', () => {
       { code: 'PIPELINE_TASK_REF_OR_SPEC', severity: 'error', line: 10, column: 46 },
     ]);
   });
+  it('reports resolver params without a resolver', () => {
+    const f = check(`${head}spec:\n  tasks:\n    - name: a\n      taskRef:\n        name: build\n        params: [{name: url, value: u}]\n`);
+    expect(only(f, 'PIPELINE_TASK_REF_OR_SPEC')).toEqual([{ code: 'PIPELINE_TASK_REF_OR_SPEC', severity: 'error', line: 10, column: 9 }]);
+  });
   it('accepts a custom task, a resolver ref and a custom task spec', () => {
     const f = check(head + yaml`
       spec:

@@ -130,6 +130,9 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
     }
     return;
   }
+  if (ref.params !== undefined) {
+    ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, 'params'], `missing field(s): ${key}.resolver (${key}.params are resolver params)`, { key: true });
+  }
   if (ref.bundle !== undefined) return;
   if (typeof name !== 'string' || name === '') {
     ctx.report('PIPELINE_TASK_REF_OR_SPEC', name === undefined ? path : [...path, 'name'], `expected exactly one, got neither: ${key}.name, ${key}.resolver`, { key: name === undefined });

@@ -46,6 +46,9 @@ describe('run-ref-or-spec', () => {
     expect(only(check(pr('  pipelineRef: {name: x}\n  pipelineSpec: {tasks: []}\n')), 'RUN_REF_OR_SPEC')).toEqual([{ code: 'RUN_REF_OR_SPEC', severity: 'error', line: 7, column: 3 }]);
     expect(only(check(tr('  timeout: 1h\n')), 'RUN_REF_OR_SPEC')).toEqual([{ code: 'RUN_REF_OR_SPEC', severity: 'error', line: 5, column: 1 }]);
   });
+  it('reports resolver params without a resolver', () => {
+    expect(only(check(tr('  taskRef:\n    name: build\n    params: [{name: url, value: u}]\n')), 'RUN_REF_OR_SPEC')).toEqual([{ code: 'RUN_REF_OR_SPEC', severity: 'error', line: 8, column: 5 }]);
+  });
   it('accepts exactly one', () => {
     expect(only(withPipeline(okPr), 'RUN_REF_OR_SPEC')).toEqual([]);
     expect(only(withTask(okTr), 'RUN_REF_OR_SPEC')).toEqual([]);

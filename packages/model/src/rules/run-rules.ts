@@ -63,6 +63,8 @@ function checkRunRef(ctx: DocContext, target: Target, ref: unknown, refKey: stri
   const p: NodePath = ['spec', refKey];
   if (ref.resolver !== undefined && ref.name !== undefined) {
     ctx.report('RUN_REF_OR_SPEC', [...p, 'resolver'], `expected exactly one, got both: ${refKey}.name, ${refKey}.resolver`, { key: true });
+  } else if (ref.resolver === undefined && ref.params !== undefined) {
+    ctx.report('RUN_REF_OR_SPEC', [...p, 'params'], `missing field(s): ${refKey}.resolver (${refKey}.params are resolver params)`, { key: true });
   } else if (ref.resolver !== undefined && ref.params !== undefined) {
     ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'params'], `${refKey}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true });
   } else if (typeof ref.name === 'string' && ref.name.includes('://')) {
