@@ -87,6 +87,8 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (Secret/ConfigMap/PVC sources) are mounted as empty directories locally` });
     }
     if (!sandbox) {
+      const readOnly = [...new Set(prepared.steps.flatMap((s) => s.workspaces.filter((w) => w.readOnly).map((w) => w.name)))];
+      if (readOnly.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, read-only workspaces are writable: ${readOnly.join(', ')}` });
       const withVolumes = prepared.steps.filter((s) => s.volumes.length).map((s) => s.container);
       if (withVolumes.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, volumeMounts cannot be shown at their paths: ${withVolumes.join(', ')}` });
       const literal = literalPathSteps(prepared.steps);
@@ -152,8 +154,8 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
         records.push(rec);
         if (rec.aborted) continue;
         // results after every step (later values win)
-        if (taskResultNames.length) {
-          const got = await readResultFiles(hostPaths.results, taskResultNames);
+        if (taskResultNames.length || rec.stepResults?.length) {
+          const got = taskResultNames.length ? await readResultFiles(hostPaths.results, taskResultNames) : new Map<string, string>();
           for (const [k, v] of got) rawResults.set(k, v);
           if ((opts.resultsFrom ?? 'termination-message') === 'termination-message') {
             const entries = [...got].map(([key, value]) => ({ key, value }));

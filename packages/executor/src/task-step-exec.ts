@@ -173,7 +173,8 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     mounts.push({ target: v.mountPath, source, readOnly: v.readOnly });
   }
   const privateRoot = join(ctx.root, 'root', String(ps.index));
-  const hostOf = (p: string): string => (sb ? (toHostPath(mounts, p) ?? p) : p);
+  // unsandboxed, literal Tekton paths are mapped through the same table where they can be
+  const hostOf = (p: string): string => toHostPath(mounts, p) ?? p;
 
   // environment
   const home = sb ? '/root' : privateRoot;
@@ -227,6 +228,9 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
       if (h) await mkdir(h, { recursive: true });
       else dirs.push(cwd);
     } else if (cwd.startsWith(ctx.root) || ps.workspaces.some((w) => cwd.startsWith(w.hostPath))) {
+      await mkdir(cwd, { recursive: true });
+    } else if (toHostPath(mounts, cwd)) {
+      cwd = toHostPath(mounts, cwd)!;
       await mkdir(cwd, { recursive: true });
     } else {
       cwd = join(privateRoot, cwd);
