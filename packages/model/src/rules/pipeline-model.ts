@@ -60,7 +60,7 @@ export interface DeclaredParam {
 export interface PipelineModel {
   spec: JsonMap;
   path: NodePath;
-  /** Nesting depth (0 for a Pipeline's own spec). */
+  /** An embedded spec (a PipelineRun's pipelineSpec, a pipeline task's pipelineSpec) rather than a Pipeline's. */
   embedded: boolean;
   tasks: PTask[];
   dag: Map<string, PTask>;
@@ -74,8 +74,6 @@ export interface PipelineModel {
   /** References in `spec.results[].value`. */
   resultRefs: RefSite[];
 }
-
-const PARAMS_HINT = '$(params.';
 
 /** Collects the Tekton references of one scalar into `out`. */
 export function collectRefs(s: string, path: NodePath, usage: Usage, field: Field, out: RefSite[]): void {
@@ -241,11 +239,6 @@ function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded
  */
 export function visibleParams(m: PipelineModel, t: PTask): unknown[] {
   return [...(Array.isArray(t.value.params) ? t.value.params : []), ...(Array.isArray(m.spec.params) ? m.spec.params : []), ...m.propagatedList];
-}
-
-/** Whether `s` looks like a param reference (so its value is only known at run time). */
-export function hasParamRef(s: string): boolean {
-  return s.includes(PARAMS_HINT);
 }
 
 /** A parsed `$(tasks.*)` / `$(finally.*)` reference. */
