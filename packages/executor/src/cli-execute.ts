@@ -15,7 +15,7 @@ import type {
   TaskRunStatus,
 } from './contracts.js';
 import { parseDuration } from './cli-duration.js';
-import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
+import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
 import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
 import { type RunRecordMeta, type RunStatus, runDirOf, succeededCondition, writeRunMeta, writeRunStatus } from './record.js';
 
@@ -139,6 +139,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
   }
   status = finalise(run, status, signal.aborted, now().toISOString(), startTime);
   opts.signal.removeEventListener('abort', follow);
+  removeSecretWorkspaces(dir);
   progress.stop();
   writeRunStatus(dir, status);
   opts.onRunEnd?.(run, status);

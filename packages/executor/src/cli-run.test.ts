@@ -220,6 +220,38 @@ spec:
     expect(readFileSync(join(root, '.plumbing', 'pvc', 'cache', 'copy'), 'utf8')).toBe('salut');
   });
 
+  it('writes a secret workspace for the run and removes it from the record afterwards', async () => {
+    const run = `apiVersion: v1
+kind: Secret
+metadata:
+  name: token
+data:
+  token: ${Buffer.from('s3cr3t').toString('base64')}
+---
+apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: sec
+spec:
+  workspaces:
+    - name: creds
+      secret: { secretName: token }
+  taskSpec:
+    workspaces: [{ name: creds }]
+    results: [{ name: len }]
+    steps:
+      - name: read
+        image: alpine
+        script: wc -c < $(workspaces.creds.path)/token | tr -d ' \\n' > $(results.len.path)
+`;
+    const root = repo({ 'r.yaml': run });
+    const { io: theIo, out } = io(root);
+    expect(await runCli(opts(root, { files: ['r.yaml'] }), theIo, engines)).toBe(0);
+    expect(readRunRecord(runDirOf(root, 'sec')).status).toMatchObject({ results: [{ name: 'len', value: '6' }] });
+    expect(existsSync(join(runDirOf(root, 'sec'), 'workspaces', 'creds-secret'))).toBe(false);
+    expect(out.stdout + out.stderr).not.toContain('s3cr3t');
+  });
+
   it('fails a run whose configMap is not in the files, saying so', async () => {
     const run = 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: nocm\nspec:\n  workspaces:\n    - name: cfg\n      configMap: { name: absent }\n  taskSpec:\n    workspaces: [{ name: cfg }]\n    steps:\n      - name: s\n        image: alpine\n        script: "true"\n';
     const root = repo({ 'r.yaml': run });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { isMap, type JsonMap, PlumbingError, type ResourceDoc } from '@plumbing/model';
 import type { HostWorkspaceBinding, ResolvedWorkspace } from './contracts.js';
@@ -159,4 +159,11 @@ export function bindPipelineRunWorkspaces(spec: JsonMap, ctx: WorkspaceContext):
     if (bound.claim) ws.claim = bound.claim;
     return ws;
   });
+}
+
+/** After a run: secret material does not stay in the record (emptyDir and the rest stay, to inspect). */
+export function removeSecretWorkspaces(runDir: string): void {
+  const base = join(runDir, 'workspaces');
+  if (!existsSync(base)) return;
+  for (const d of readdirSync(base)) if (d.endsWith('-secret') || d.endsWith('-projected')) rmSync(join(base, d), { recursive: true, force: true });
 }

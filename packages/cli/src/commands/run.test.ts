@@ -172,8 +172,10 @@ spec:
       expect((await plumbing(dir, 'logs', 'two-run', '--task', 'first')).stdout).toBe('[first/say] hello world\n');
     });
 
-    it('cancels on SIGINT: stops the step, records the run as cancelled, exits 130', async () => {
-      const dir = repo({ 'r.yaml': 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: sleepy\nspec:\n  taskSpec:\n    steps:\n      - name: nap\n        image: docker.io/library/alpine:3.20\n        script: |\n          echo napping\n          sleep 60\n' });
+    it('cancels on SIGINT: stops the steps, records every run as cancelled, exits 130', async () => {
+      const pr = 'apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: sleepy-pipe\nspec:\n  pipelineSpec:\n    tasks:\n      - name: doze\n        taskSpec:\n          steps:\n            - name: nap\n              image: docker.io/library/alpine:3.20\n              script: |\n                echo dozing\n                sleep 60\n';
+      const tr = 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: sleepy\nspec:\n  taskSpec:\n    steps:\n      - name: nap\n        image: docker.io/library/alpine:3.20\n        script: |\n          echo napping\n          sleep 60\n';
+      const dir = repo({ 'r.yaml': `${tr}---\n${pr}` });
       const child = spawn(process.execPath, [bin, 'run', '-f', 'r.yaml', '--no-sandbox'], { cwd: dir, env: { ...process.env, CI: 'true' } });
       let out = '';
       let sent = false;
@@ -181,7 +183,7 @@ spec:
         child.stdout.on('data', (b: Buffer) => {
           out += b.toString();
           // Once: a second Ctrl-C kills at once, by design.
-          if (!sent && out.includes('[sleepy/nap] napping')) {
+          if (!sent && out.includes('[sleepy/nap] napping') && out.includes('[doze/nap] dozing')) {
             sent = true;
             child.kill('SIGINT');
           }
@@ -189,10 +191,24 @@ spec:
         child.on('close', (c) => res(c));
       });
       expect(code).toBe(130);
-      const status = JSON.parse(readFileSync(join(dir, '.plumbing', 'runs', 'sleepy', 'status.json'), 'utf8'));
-      expect(status.conditions[0]).toMatchObject({ status: 'False', reason: 'TaskRunCancelled' });
+      const status = (name: string) => JSON.parse(readFileSync(join(dir, '.plumbing', 'runs', name, 'status.json'), 'utf8'));
+      expect(status('sleepy').conditions[0]).toMatchObject({ status: 'False', reason: 'TaskRunCancelled' });
+      expect(status('sleepy-pipe').conditions[0]).toMatchObject({ status: 'False', reason: 'Cancelled' });
       const runs = await plumbing(dir, 'runs', '--format', 'json');
-      expect(JSON.parse(runs.stdout)[0]).toMatchObject({ name: 'sleepy', succeeded: 'False', reason: 'TaskRunCancelled' });
+      expect(JSON.parse(runs.stdout).map((r: { name: string; reason: string }) => [r.name, r.reason]).sort()).toEqual([
+        ['sleepy', 'TaskRunCancelled'],
+        ['sleepy-pipe', 'Cancelled'],
+      ]);
+    });
+
+    it('follows a run in progress with logs -f until it ends', async () => {
+      const dir = repo({ 'r.yaml': 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: slow\nspec:\n  taskSpec:\n    steps:\n      - name: first\n        image: docker.io/library/alpine:3.20\n        script: |\n          echo one\n          sleep 2\n          echo two\n      - name: second\n        image: docker.io/library/alpine:3.20\n        script: echo three\n' });
+      const running = plumbing(dir, 'run', '-f', 'r.yaml', '--no-sandbox');
+      const statusFile = join(dir, '.plumbing', 'runs', 'slow', 'status.json');
+      while (!existsSync(statusFile)) await new Promise((r) => setTimeout(r, 20));
+      const followed = await plumbing(dir, 'logs', 'slow', '-f');
+      expect(followed).toMatchObject({ code: 0, stdout: '[slow/first] one\n[slow/first] two\n[slow/second] three\n' });
+      expect((await running).code).toBe(0);
     });
   });
 });
