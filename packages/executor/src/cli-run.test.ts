@@ -74,6 +74,10 @@ describe('runCli', () => {
     expect(rec.status?.startTime).toEqual(expect.any(String));
     expect(rec.status?.completionTime).toEqual(expect.any(String));
     expect(readFileSync(join(runDirOf(root, 'say-once'), 'say-once', 'speak.log'), 'utf8')).toBe('saying bonjour\n');
+    const again = io(root);
+    expect(await runCli(opts(root, { files: ['run.yaml'] }), again.io, engines)).toBe(0);
+    expect(again.out.stderr).toContain('note: replacing the previous record of TaskRun say-once');
+    expect(listRunRecords(root).map((r) => r.name)).toEqual(['say-once']);
   });
 
   it('names a run with generateName plus five random lowercase letters', async () => {

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { type Finding, formatFindingText, UsageError } from '@plumbing/model';
+import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
 import { type Engines, executeRuns } from './cli-execute.js';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
 import { LiveView } from './live-view.js';
 import { COMMAND_LINE_FILE, loadRunFromFlags } from './load-runs-flags.js';
 import { blockingFindings, loadRunsFromFiles, type RunPlan } from './load-runs.js';
-import { RUNS_DIR, runDirOf, succeededCondition } from './record.js';
+import { isInProgress, readRunRecord, RUNS_DIR, runDirOf, succeededCondition } from './record.js';
 
 /** What `plumbing run` may touch of the outside world (the CLI's Io, structurally). */
 export interface CliIo {
@@ -62,6 +62,13 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
     return 1;
   }
   if (plan.runs.length === 0) throw new UsageError(`no TaskRun or PipelineRun in ${o.files.join(', ')}`, 'plumbing run task NAME runs a Task; plumbing run pipeline NAME runs a Pipeline');
+  for (const r of plan.runs) {
+    const dir = runDirOf(o.root, r.name);
+    if (!existsSync(dir)) continue;
+    const rec = readRunRecord(dir);
+    if (isInProgress(rec)) throw new PlumbingError('RUN_IN_PROGRESS', `${r.kind} ${r.name} is running (plumbing process ${rec.meta?.plumbing.pid})`, { hint: 'wait for it, or use metadata.generateName' });
+    io.stderr(`note: replacing the previous record of ${r.kind} ${r.name}\n`);
+  }
   const theEngines = typeof engines === 'function' ? await engines() : engines;
 
   const out = o.format === 'json' ? io.stderr : io.stdout;
