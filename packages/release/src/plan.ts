@@ -1,0 +1,233 @@
+import { PlumbingError } from '@plumbing/model';
+import { buildArtifact, type BuiltArtifact } from './artifacts.js';
+import { type BackendInput, localBackend, type ReleaseBackend } from './backend.js';
+import { type Bucket, openBucket } from './bucket.js';
+import { runChecks, type PlanCheck } from './checks.js';
+import { loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
+import type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
+import type { ReleaseInfo } from './github.js';
+import { lastAttempt, readJournal } from './journal.js';
+import { renderNotes } from './render-notes.js';
+import { buildSteps, type StepAction, type StepDef, type StepKind } from './steps.js';
+import { compare, highest, isNightly, isPrerelease, lineOf, nextMinor, nightlyCommit, nightlyVersion, releaseTags } from './version.js';
+
+export interface PlanStep {
+  id: string;
+  kind: StepKind;
+  target: string;
+  action: StepAction;
+  detail: string;
+}
+
+/** Everything a release will do, as data: printed by --dry-run, saved with the journal. */
+export interface ReleasePlan {
+  project: string;
+  kind: ReleaseKind;
+  version: string;
+  versionReason: string;
+  previousVersion: string | null;
+  previousReason: string;
+  commit: string;
+  commitSubject: string;
+  branch: string;
+  backend: 'local' | 'cluster';
+  bucket: string;
+  bucketPrefix: string;
+  imageRegistry: string;
+  repository: string;
+  makeLatest: 'true' | 'false';
+  makeLatestReason: string;
+  publish: boolean;
+  /** True when GitHub could not be read (no token): GitHub steps say what they would do. */
+  offline: boolean;
+  /** Set when there is nothing to release (a nightly with no change since the last one). */
+  noChange: string | null;
+  checks: PlanCheck[];
+  steps: PlanStep[];
+  notes: string;
+  notesSource: 'pull-requests' | 'git-log';
+  pullRequests: number;
+  /** Some check failed: the release will refuse. */
+  refused: boolean;
+  /** Some step will change something. */
+  pending: boolean;
+}
+
+/** A computed plan plus what applying it needs. */
+export interface PreparedRelease {
+  plan: ReleasePlan;
+  config: ReleaseProjectConfig;
+  bucket: Bucket;
+  backend: ReleaseBackend;
+  steps: StepDef[];
+  artifacts: BuiltArtifact[];
+  gitUrl: string;
+}
+
+export const bucketPrefixOf = (project: string, kind: ReleaseKind, version: string) => `${project}/${kind === 'nightly' ? 'nightly' : 'previous'}/${version}`;
+
+/** Computes the plan. Reads only: git, the bucket, GitHub when there is a token. */
+export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, opts: { dryRun?: boolean } = {}): Promise<PreparedRelease> {
+  const config = loadReleaseConfig(ctx.root, req.project);
+  const bucket = (ctx.openBucket ?? ((u: string) => openBucket(u, ctx.root)))(config.bucket);
+  const backendName = req.backend ?? (req.context !== undefined || req.inCluster ? 'cluster' : 'local');
+  const backend = ctx.backends?.[backendName] ?? (backendName === 'local' ? localBackend : undefined);
+  if (!backend) throw new PlumbingError('RELEASE_BACKEND', `the ${backendName} backend is not available here`, { hint: 'use --backend local' });
+  const commit = await ctx.git.revParse(req.commit ?? 'HEAD');
+  if (!commit) throw new PlumbingError('RELEASE_COMMIT', `no commit ${req.commit ?? 'HEAD'} in ${ctx.root}`, { hint: 'run from a clone of the repository, or pass --commit SHA' });
+  const gh = ctx.github;
+  const releases: ReleaseInfo[] | undefined = gh ? await gh.listReleases() : undefined;
+  const localTags = await ctx.git.allTags();
+  // Published full releases: from GitHub when it can be read, else the local tags (said in the plan).
+  const published = releases ? releaseTags(releases.filter((r) => !r.draft).map((r) => r.tagName)) : releaseTags(localTags);
+  const publishedFrom = releases ? 'published GitHub releases' : 'local git tags (GitHub not read)';
+
+  let version: string;
+  let versionReason: string;
+  let noChange: string | null = null;
+  if (req.kind === 'full') {
+    if (!req.version) throw new PlumbingError('USAGE', 'a full release needs --version vX.Y.Z', { exitCode: 2, hint: 'plumbing release full --version v0.3.0' });
+    version = req.version;
+    const top = highest(published.filter((t) => lineOf(t) === lineOf(version)));
+    versionReason = `given with --version; ${top ? `the ${lineOf(version)} line has ${top} (from ${publishedFrom})` : `the first release of the ${lineOf(version)} line (from ${publishedFrom})`}`;
+  } else {
+    const nightlies = [...new Set([...localTags, ...(releases ?? []).map((r) => r.tagName)].filter(isNightly))];
+    const latestNightly = nightlies.sort(compare).at(-1);
+    const named = latestNightly ? nightlyCommit(latestNightly) : undefined;
+    const next = nextMinor(published);
+    if (latestNightly && named && commit.startsWith(named)) {
+      // The newest nightly names this commit: resume it when its journal says it did not finish.
+      const j = (await readBucketJournal(bucket, config.project, latestNightly)) ?? (await readJournal(ctx.root, config.project, latestNightly));
+      version = latestNightly;
+      if (lastAttempt(j)?.outcome === 'failure' || lastAttempt(j)?.outcome === 'running') versionReason = `resuming ${latestNightly}: its last attempt did not finish`;
+      else {
+        versionReason = `${latestNightly} already names ${commit.slice(0, 7)}`;
+        noChange = `nothing changed since the last nightly ${latestNightly} (${commit.slice(0, 7)}): no new nightly`;
+      }
+    } else {
+      version = nightlyVersion(config.nightly.version, { next, now: ctx.now(), sha: commit });
+      versionReason = `nightly of the next minor ${next} (after ${highest(published) ?? 'no release yet'}, from ${publishedFrom}), dated ${ctx.now().toISOString().slice(0, 10)}, naming ${commit.slice(0, 7)}${latestNightly ? `; the last nightly was ${latestNightly}` : ''}`;
+    }
+  }
+
+  // The previous release: by semver among published, non-nightly tags reachable from the commit.
+  const reachable = new Set(await ctx.git.tagsMerged(commit));
+  const candidates = releaseTags([...reachable]).filter((t) => t !== version && (releases ? published.includes(t) : true) && compare(t, version) < 0);
+  const previousVersion = highest(candidates) ?? null;
+  const previousReason = previousVersion
+    ? `highest ${releases ? 'published ' : ''}release reachable from ${commit.slice(0, 7)} (merge-base), nightlies and drafts left out${releases ? '' : '; publication not checked (GitHub not read)'}`
+    : `no earlier release is reachable from ${commit.slice(0, 7)}`;
+
+  const topAll = highest(published.filter((t) => t !== version));
+  const isPre = req.kind === 'nightly' || isPrerelease(version);
+  let makeLatest: 'true' | 'false' = 'false';
+  let makeLatestReason: string;
+  if (isPre) makeLatestReason = 'a prerelease is never Latest';
+  else if (topAll && compare(version, topAll) < 0) makeLatestReason = `${topAll} is newer: a patch on an older line never becomes Latest`;
+  else {
+    makeLatest = 'true';
+    makeLatestReason = topAll ? `greater than every published release (${topAll})` : 'the first release';
+  }
+
+  const branch = req.kind === 'full' ? config.releaseBranches.replace('*', `${lineOf(version)}.x`) : config.nightly.branch;
+  const bucketPrefix = bucketPrefixOf(config.project, req.kind, version);
+  const { notes, source: notesSource, pullRequests } = await renderNotes(ctx, config, { version, previousVersion, commit });
+
+  const artifacts: BuiltArtifact[] = [];
+  const artifactErrors: string[] = [];
+  for (const a of config.artifacts) {
+    try {
+      artifacts.push(await buildArtifact(ctx.git, commit, a));
+    } catch (e) {
+      artifactErrors.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  const gitUrl = (await ctx.git.remoteUrl(config.remote)) ?? ctx.root;
+
+  const checks = noChange
+    ? []
+    : await runChecks(ctx, req, { config, version, commit, branch, backend, published, artifactErrors, apply: opts.dryRun !== true });
+  const publish = req.kind === 'nightly' ? true : req.publish === true;
+  const steps = noChange
+    ? []
+    : buildSteps({
+        version,
+        commit,
+        kind: req.kind,
+        name: req.kind === 'nightly' ? `${config.project} nightly ${version}` : `${config.project} ${version}`,
+        notes,
+        makeLatest,
+        publish,
+        artifacts,
+        bucket,
+        bucketPrefix,
+        latestPrefix: req.kind === 'full' && makeLatest === 'true' && !backend.pipelineUploads ? `${config.project}/latest` : undefined,
+        github: gh,
+        pipelineUploads: backend.pipelineUploads,
+      });
+
+  const plan: ReleasePlan = {
+    project: config.project,
+    kind: req.kind,
+    version,
+    versionReason,
+    previousVersion,
+    previousReason,
+    commit,
+    commitSubject: await ctx.git.subject(commit),
+    branch,
+    backend: backend.name,
+    bucket: config.bucket,
+    bucketPrefix,
+    imageRegistry: config.imageRegistry,
+    repository: `${config.owner}/${config.repo}`,
+    makeLatest,
+    makeLatestReason,
+    publish,
+    offline: gh === undefined,
+    noChange,
+    checks,
+    steps: [],
+    notes,
+    notesSource,
+    pullRequests,
+    refused: checks.some((c) => c.status === 'fail'),
+    pending: false,
+  };
+  const prepared: PreparedRelease = { plan, config, bucket, backend, steps, artifacts, gitUrl };
+  if (!noChange) {
+    const input: Omit<BackendInput, 'out'> = { plan, config, bucket, gitUrl };
+    const pipelineStep: PlanStep = { id: 'pipeline', kind: 'pipeline', target: `${backend.name} backend`, action: 'skip', detail: backend.describe(input) };
+    plan.steps.push(pipelineStep);
+    for (const s of steps) {
+      try {
+        const i = await s.inspect();
+        plan.steps.push({ id: s.id, kind: s.kind, target: s.target, action: i.action, detail: i.detail });
+      } catch (e) {
+        plan.refused = true;
+        plan.checks.push({ id: `step:${s.id}`, status: 'fail', reason: e instanceof Error ? e.message : String(e), hint: e instanceof PlumbingError && e.hint ? e.hint : 're-run when fixed' });
+        plan.steps.push({ id: s.id, kind: s.kind, target: s.target, action: 'unknown', detail: 'refused (see checks)' });
+      }
+    }
+    if (backend.pipelineUploads) {
+      // The pipeline runs unless its uploads are all there (or the journal says it ran for this commit).
+      const j = await readJournal(ctx.root, config.project, version);
+      const ran = j?.commit === commit && j.steps.pipeline?.status === 'done';
+      const uploads = plan.steps.filter((s) => s.kind === 'bucket');
+      if (!ran && !(uploads.length > 0 && uploads.every((s) => s.action === 'skip'))) pipelineStep.action = 'run';
+      else pipelineStep.detail = ran ? `the ${config.pipeline} pipeline already ran for ${commit.slice(0, 7)} (journal)` : `the artifacts of the ${config.pipeline} pipeline are in the bucket`;
+    }
+    plan.pending = plan.steps.some((s) => s.action !== 'skip');
+  }
+  return prepared;
+}
+
+async function readBucketJournal(bucket: Bucket, project: string, version: string) {
+  if (!bucket.reachable) return undefined;
+  try {
+    const b = await bucket.get(`${bucketPrefixOf(project, 'nightly', version)}/journal.json`);
+    return b ? (JSON.parse(String(b)) as import('./journal.js').Journal) : undefined;
+  } catch {
+    return undefined;
+  }
+}
