@@ -32,8 +32,9 @@ export interface RunCliOptions {
   sandbox: boolean;
   timeoutMs?: number;
   format: 'text' | 'json';
-  /** Terminal width for the live view. */
+  /** Terminal size for the live view. */
   columns?: number;
+  rows?: number;
 }
 
 /** Exit code after Ctrl-C: 128 + SIGINT, as shells report it. */
@@ -73,7 +74,7 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
 
   const out = o.format === 'json' ? io.stderr : io.stdout;
   const tty = o.format === 'text' && io.isTTY && io.env.CI !== 'true';
-  const view = new LiveView({ write: out, tty, color: tty && io.env.NO_COLOR === undefined, ...(o.columns !== undefined ? { columns: o.columns } : {}) });
+  const view = new LiveView({ write: out, tty, color: tty && io.env.NO_COLOR === undefined, ...(o.columns !== undefined ? { columns: o.columns } : {}), ...(o.rows !== undefined ? { rows: o.rows } : {}) });
   const outcomes = await executeRuns(plan, theEngines, {
     signal: io.signal,
     sandbox: o.sandbox,

@@ -50,4 +50,21 @@ describe('LiveView', () => {
     expect(v.lines()).toEqual(['● TaskRun tr  1.2s', '  ● tr  1.2s', '      ● s  1.2s']);
     expect(writes.join('')).toContain('[tr/s] hello\n');
   });
+
+  it('compacts the block to the terminal height: finished tasks lose their steps, then are counted', () => {
+    const v = new LiveView({ write: () => {}, tty: false, now: () => new Date(later) });
+    v.addRun('PipelineRun', 'pr');
+    for (const name of ['a', 'b', 'c']) {
+      v.event('pr', { type: 'taskrun-start', taskRun: `pr-${name}`, pipelineTask: name, at });
+      v.event('pr', { type: 'step-start', taskRun: `pr-${name}`, step: 's', at });
+    }
+    for (const name of ['a', 'b']) {
+      v.event('pr', { type: 'step-end', taskRun: `pr-${name}`, step: 's', exitCode: 0, reason: 'Completed', at });
+      v.event('pr', { type: 'taskrun-end', taskRun: `pr-${name}`, pipelineTask: name, succeeded: 'True', reason: 'Succeeded', at });
+    }
+    expect(v.lines()).toHaveLength(7);
+    expect(v.lines(5)).toEqual(['● PipelineRun pr  0.0s', '  ✓ a Succeeded  0.0s', '  ✓ b Succeeded  0.0s', '  ● c  0.0s', '      ● s  0.0s']);
+    expect(v.lines(4)).toEqual(['● PipelineRun pr  0.0s', '  ● c  0.0s', '      ● s  0.0s', '  ✓ 2 succeeded']);
+    expect(v.lines(2)).toEqual(['● PipelineRun pr  0.0s', '… 3 more']);
+  });
 });

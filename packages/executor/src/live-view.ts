@@ -9,6 +9,8 @@ export interface LiveViewOptions {
   color?: boolean;
   /** Terminal width: lines of the redrawn block are cut to it so that the redraw stays exact. */
   columns?: number;
+  /** Terminal height: a taller block is compacted (finished tasks without their steps, then counted). */
+  rows?: number;
   /** Minimum time between two redraws (TTY). */
   throttleMs?: number;
   now?: () => Date;
@@ -55,6 +57,7 @@ export class LiveView {
   private pending: string[] = [];
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private lastDraw = 0;
   private finished = false;
   private readonly now: () => Date;
@@ -67,6 +70,11 @@ export class LiveView {
   addRun(kind: RunKind, name: string): void {
     this.runs.push({ kind, name, state: 'running', start: this.now().toISOString(), tasks: [] });
     if (!this.opts.tty) this.line(`${this.icon('running')} ${kind} ${name} started`);
+    else if (!this.ticker) {
+      // Durations keep moving while a step is silent.
+      this.ticker = setInterval(() => this.schedule(), 1000);
+      this.ticker.unref();
+    }
     this.schedule();
   }
 
@@ -160,7 +168,9 @@ export class LiveView {
       if (r === run.name && tr !== undefined && step !== undefined) this.flushPartial(run, tr, step);
     }
     if (this.timer) clearTimeout(this.timer);
+    if (this.ticker) clearInterval(this.ticker);
     this.timer = undefined;
+    this.ticker = undefined;
     this.render();
     this.finished = true;
   }
@@ -178,21 +188,38 @@ export class LiveView {
     return s ? elapsed(s.start, s.end, now) : undefined;
   }
 
-  /** The block as lines (what the terminal shows). */
-  lines(): string[] {
+  /** The block as lines (what the terminal shows), compacted to fit `maxRows`. */
+  lines(maxRows = Number.POSITIVE_INFINITY): string[] {
+    for (const mode of ['full', 'compact'] as const) {
+      const l = this.build(mode);
+      if (l.length <= maxRows) return l;
+    }
+    const l = this.build('active');
+    return l.length <= maxRows ? l : [...l.slice(0, Math.max(0, maxRows - 1)), `… ${l.length - maxRows + 1} more`];
+  }
+
+  /** full: every task and step; compact: steps of running tasks only; active: running tasks, the rest counted. */
+  private build(mode: 'full' | 'compact' | 'active'): string[] {
     const now = this.now();
     const out: string[] = [];
     for (const r of this.runs) {
       out.push(`${this.icon(r.state)} ${r.kind} ${r.name}${r.reason ? ` ${r.reason}` : ''}  ${formatDuration(elapsed(r.start, r.end, now) ?? 0)}`);
+      const counts = new Map<State, number>();
       for (const t of r.tasks) {
+        if (mode === 'active' && t.state !== 'running') {
+          counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+          continue;
+        }
         const d = t.start ? `  ${formatDuration(elapsed(t.start, t.end, now) ?? 0)}` : '';
         out.push(`  ${this.icon(t.state)} ${t.label}${t.reason && t.state !== 'running' ? ` ${t.reason}` : ''}${d}`);
+        if (mode !== 'full' && t.state !== 'running') continue;
         for (const s of t.steps) {
           const sd = s.start ? `  ${formatDuration(elapsed(s.start, s.end, now) ?? 0)}` : '';
           const why = s.state === 'failed' ? ` exit ${s.exitCode}` : s.state === 'skipped' || s.state === 'cancelled' ? ` ${s.reason ?? ''}` : '';
           out.push(`      ${this.icon(s.state)} ${s.name}${why}${sd}`);
         }
       }
+      if (counts.size > 0) out.push(`  ${[...counts].map(([st, n]) => `${this.icon(st)} ${n} ${st}`).join('  ')}`);
     }
     return out;
   }
@@ -247,7 +274,7 @@ export class LiveView {
     let s = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A\r\x1b[J` : '';
     for (const p of this.pending) s += `${p}\n`;
     this.pending = [];
-    const block = this.lines().map((l) => cut(l, width));
+    const block = this.lines(Math.max(3, (this.opts.rows ?? 40) - 2)).map((l) => cut(l, width));
     for (const l of block) s += `${l}\n`;
     this.drawnLines = block.length;
     this.opts.write(s);

@@ -125,6 +125,7 @@ export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
   if (parallel !== undefined) o.parallel = parallel;
   if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
   if (process.stdout.columns) o.columns = process.stdout.columns;
+  if (process.stdout.rows) o.rows = process.stdout.rows;
   return o;
 }
 
