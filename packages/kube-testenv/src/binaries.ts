@@ -1,7 +1,7 @@
 import { constants, existsSync } from 'node:fs';
 import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, homedir, platform, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlumbingError } from '@plumbing/model';
 import { run, runChecked } from './exec.js';
@@ -108,6 +108,7 @@ export async function ensureKubeBinaries(opts: EnsureKubeBinariesOptions = {}): 
   try {
     // Another process may have finished the build while we waited.
     if (await allExecutable(cached)) return cached;
+    await removeAbandonedBuilds(dir);
     await buildInto(dir, versions, env, opts.go ?? env.GO ?? 'go', log);
     return { ...cached, source: 'built' };
   } finally {
@@ -151,7 +152,9 @@ async function buildInto(dir: string, versions: KubeVersions, env: NodeJS.Proces
         };
         await runChecked(go, ['mod', 'tidy'], { cwd: src, env: goEnv, onStderrLine: countDownloads });
         if (downloads > 0) log(`kube-testenv:   downloaded ${downloads} modules`);
-        await runChecked(go, ['build', ...GO_BUILD_FLAGS, `-ldflags=${mod.ldflags}`, '-o', `${bin}/`, ...mod.packages], { cwd: src, env: goEnv });
+        // One package: name the output file (go would call go.etcd.io/etcd/server/v3 "server").
+        const output = mod.packages.length === 1 ? join(bin, mod.binaries[0] ?? '') : `${bin}/`;
+        await runChecked(go, ['build', ...GO_BUILD_FLAGS, `-ldflags=${mod.ldflags}`, '-o', output, ...mod.packages], { cwd: src, env: goEnv });
       } finally {
         clearInterval(heartbeat);
       }
@@ -168,6 +171,9 @@ async function buildInto(dir: string, versions: KubeVersions, env: NodeJS.Proces
       seconds: Math.round((Date.now() - started) / 1000),
       steps,
     };
+    if (!(await allExecutable(binariesIn(bin, 'built')))) {
+      throw new PlumbingError('KUBE_BUILD_INCOMPLETE', `go build did not produce etcd, kube-apiserver and kubectl in ${bin}`);
+    }
     await writeFile(join(tmp, 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
@@ -175,6 +181,14 @@ async function buildInto(dir: string, versions: KubeVersions, env: NodeJS.Proces
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** Scratch dirs of builds that were killed (we hold the lock, so none of them is running). */
+async function removeAbandonedBuilds(dir: string): Promise<void> {
+  const prefix = `${basename(dir)}.tmp-`;
+  for (const name of await readdir(join(dir, '..'))) {
+    if (name.startsWith(prefix)) await rm(join(dir, '..', name), { recursive: true, force: true });
   }
 }
 
