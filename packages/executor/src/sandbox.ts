@@ -65,7 +65,7 @@ export function detectSandbox(): Promise<SandboxInfo> {
       } catch {
         continue;
       }
-      const probe = await run(bwrap, [...sys, '--proc', '/proc', '--dev', '/dev', '--die-with-parent', '--unshare-pid', 'true']);
+      const probe = await run(bwrap, [...sys, '--proc', '/proc', '--dev-bind', '/dev', '/dev', '--die-with-parent', '--unshare-pid', 'true']);
       if (probe.code === 0) return { available: true, bwrap, systemArgs: sys };
       return { available: false, bwrap, reason: `bwrap cannot create a namespace here: ${probe.stderr.trim()}`, systemArgs: sys };
     }
@@ -79,7 +79,9 @@ export function detectSandbox(): Promise<SandboxInfo> {
  * run's mounts (parents before children), the working directory, then `--` and the argv.
  */
 export function bwrapArgs(info: SandboxInfo, mounts: readonly Mount[], opts: { cwd: string; dirs?: readonly string[] }, argv: readonly string[]): string[] {
-  const args = [...info.systemArgs, '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--dir', '/root', '--die-with-parent', '--unshare-pid'];
+  // --dev-bind of the host /dev rather than bwrap's fresh --dev: the fresh one costs ~8 mounts per step
+  // (about a third of a step's overhead); the pid namespace stays so that a step cannot signal host processes.
+  const args = [...info.systemArgs, '--proc', '/proc', '--dev-bind', '/dev', '/dev', '--tmpfs', '/tmp', '--dir', '/root', '--die-with-parent', '--unshare-pid'];
   const sorted = [...mounts].sort((a, b) => depth(a.target) - depth(b.target));
   for (const m of sorted) args.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
   for (const d of opts.dirs ?? []) args.push('--dir', d);
