@@ -269,4 +269,36 @@ spec:
     await expect(runCli(opts(root, { files: ['t.yaml'], params: ['a=b'] }), io(root).io, engines)).rejects.toMatchObject({ exitCode: 2 });
     await expect(runCli(opts(root, { files: ['t.yaml'] }), io(root).io, engines)).rejects.toMatchObject({ exitCode: 2 });
   });
+
+  it('applies --timeout over the run own timeout, and --parallel bounds the TaskRuns at once', async () => {
+    const slow = 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: slow\nspec:\n  timeout: 1h\n  taskSpec:\n    steps:\n      - name: wait\n        image: alpine\n        script: sleep 30\n';
+    const root = repo({ 'r.yaml': slow });
+    expect(await runCli(opts(root, { files: ['r.yaml'], timeoutMs: 100 }), io(root).io, engines)).toBe(1);
+    expect(readRunRecord(runDirOf(root, 'slow')).status?.conditions[0]).toMatchObject({ status: 'False', reason: 'TaskRunTimeout' });
+
+    const fan = `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: fan
+spec:
+  pipelineSpec:
+    tasks:
+${['a', 'b', 'c'].map((n) => `      - name: ${n}\n        taskSpec:\n          steps:\n            - name: s\n              image: alpine\n              script: sleep 0.05\n`).join('')}`;
+    const root2 = repo({ 'fan.yaml': fan });
+    let active = 0;
+    let most = 0;
+    const counting: Engines = {
+      ...engines,
+      executeTaskRun: async (req, o) => {
+        most = Math.max(most, ++active);
+        try {
+          return await testExecuteTaskRun(req, o);
+        } finally {
+          active--;
+        }
+      },
+    };
+    expect(await runCli(opts(root2, { files: ['fan.yaml'], parallel: 1 }), io(root2).io, counting)).toBe(0);
+    expect(most).toBe(1);
+  });
 });
