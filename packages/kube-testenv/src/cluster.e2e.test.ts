@@ -63,6 +63,12 @@ describe('startTestCluster (its own API server, not the shared one)', () => {
     expect(names).toEqual(expect.arrayContaining(['tasks.tekton.dev', 'pipelineruns.tekton.dev', 'triggers.triggers.tekton.dev', 'eventlisteners.triggers.tekton.dev']));
   });
 
+  it('installs again idempotently: existing CRDs kept by default, re-applied with replaceExisting', async () => {
+    const kept = await installTektonCrds(cluster.connection);
+    const replaced = await installTektonCrds(cluster.connection, { replaceExisting: true });
+    expect(replaced).toEqual(kept);
+  });
+
   it('accepts a Tekton Task and PipelineRun validated by the CRD schemas', async () => {
     await kubeCall(cluster.connection, { method: 'POST', path: `/apis/tekton.dev/v1/namespaces/${ns}/tasks`, body: task(ns) });
     await kubeCall(cluster.connection, { method: 'POST', path: `/apis/tekton.dev/v1/namespaces/${ns}/pipelineruns`, body: pipelineRun(ns) });

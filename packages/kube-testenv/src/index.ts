@@ -5,5 +5,5 @@ export { type KubeTestenvInfo, type KubeTestenvGlobalSetupOptions, KUBE_TESTENV_
 export { buildModules, etcdGoMod, kubernetesGoMod, stagingVersion } from './go-modules.js';
 export { type KubeRequest, type KubeResponse, kubeCall, kubeRequest, serverSideApply } from './kube-client.js';
 export { type KubeConnection, loadKubeconfig, parseKubeconfig, renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
-export { type CrdDocument, applyCrds, installTektonCrds, loadTektonCrds, selectCrds, withoutConversionWebhook } from './tekton-crds.js';
+export { type ApplyCrdsOptions, type CrdDocument, type LoadTektonCrdsOptions, applyCrds, installTektonCrds, loadTektonCrds, selectCrds, withoutConversionWebhook } from './tekton-crds.js';
 export { type KubeVersions, KUBE_VERSIONS } from './versions.js';

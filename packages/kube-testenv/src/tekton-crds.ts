@@ -5,7 +5,7 @@ import { PlumbingError } from '@plumbing/model';
 import { parseAllDocuments } from 'yaml';
 import { runChecked } from './exec.js';
 import { GO_BUILD_ENV } from './go-modules.js';
-import { kubeCall, serverSideApply } from './kube-client.js';
+import { kubeCall, kubeRequest, serverSideApply } from './kube-client.js';
 import { type KubeConnection, loadKubeconfig } from './kubeconfig.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KUBE_VERSIONS, type KubeVersions } from './versions.js';
@@ -95,10 +95,28 @@ function established(crd: unknown): boolean {
   return Array.isArray(conditions) && conditions.some((c: Obj) => c.type === 'Established' && c.status === 'True');
 }
 
-/** Server-side applies CRDs and waits until each is Established. Returns their names. */
-export async function applyCrds(conn: KubeConnection, crds: readonly CrdDocument[], timeoutMs = 60_000): Promise<string[]> {
+export interface ApplyCrdsOptions {
+  /**
+   * Also force-apply CRDs that already exist (default false: those are left alone, so pointing
+   * KUBECONFIG at a real cluster never strips the conversion webhook of its Tekton install).
+   */
+  readonly replaceExisting?: boolean;
+  readonly timeoutMs?: number;
+}
+
+/** Server-side applies the CRDs that are missing (or all, with replaceExisting) and waits until each is Established. Returns their names. */
+export async function applyCrds(conn: KubeConnection, crds: readonly CrdDocument[], opts: ApplyCrdsOptions = {}): Promise<string[]> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-  for (const crd of crds) await serverSideApply(conn, `${base}/${crd.metadata.name}`, crd);
+  for (const crd of crds) {
+    const path = `${base}/${crd.metadata.name}`;
+    if (!opts.replaceExisting) {
+      const existing = await kubeRequest(conn, { method: 'GET', path });
+      if (existing.status === 200) continue;
+      if (existing.status !== 404) await kubeCall(conn, { method: 'GET', path }); // throws with the API's message
+    }
+    await serverSideApply(conn, path, crd);
+  }
   const deadline = Date.now() + timeoutMs;
   for (const crd of crds) {
     while (!established(await kubeCall(conn, { method: 'GET', path: `${base}/${crd.metadata.name}` }))) {
@@ -111,9 +129,10 @@ export async function applyCrds(conn: KubeConnection, crds: readonly CrdDocument
 
 /**
  * Installs the pinned Tekton Pipelines and Triggers CRDs into a cluster (a kubeconfig path or a
- * connection) and waits until they are Established.
+ * connection) and waits until they are Established. CRDs already there are kept unless
+ * `replaceExisting` is set.
  */
-export async function installTektonCrds(target: string | KubeConnection, opts: LoadTektonCrdsOptions = {}): Promise<string[]> {
+export async function installTektonCrds(target: string | KubeConnection, opts: LoadTektonCrdsOptions & ApplyCrdsOptions = {}): Promise<string[]> {
   const conn = typeof target === 'string' ? await loadKubeconfig(target) : target;
-  return applyCrds(conn, await loadTektonCrds(opts));
+  return applyCrds(conn, await loadTektonCrds(opts), opts);
 }
