@@ -51,7 +51,8 @@ function fileBucket(url: string, root: string): Bucket {
       try {
         return await readFile(path(key));
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
         return wrap('read', key)(e);
       }
     },

@@ -35,7 +35,8 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
   const file = c.config.file;
 
   if (req.kind === 'full') {
-    const problems = fullVersionProblems(c.version, c.published);
+    // The version itself may be published already (a re-run): the tag check below guards its commit.
+    const problems = fullVersionProblems(c.version, c.published.filter((t) => t !== c.version));
     out.push(problems.length ? fail('version', problems.map((p) => p.reason).join('; '), problems.map((p) => p.hint).join('; ')) : pass('version', `${c.version} is valid semver and greater than every published release of its line`));
   } else out.push(pass('version', `${c.version} is a valid semver prerelease`));
 

@@ -159,7 +159,7 @@ export function octokitGitHub(opts: OctokitGitHubOptions): GitHubPort {
     },
     async uploadAsset(release, name, data) {
       const res = await octokit
-        .request({ method: 'POST', url: release.uploadUrl.replace(/\{[^}]*\}$/, ''), name, data, headers: { 'content-type': 'application/octet-stream', 'content-length': data.length } })
+        .request({ method: 'POST', url: release.uploadUrl.includes('{') ? release.uploadUrl : `${release.uploadUrl}{?name,label}`, name, data, headers: { 'content-type': 'application/octet-stream', 'content-length': data.length } })
         .catch(w(`upload asset ${name}`));
       return toAsset(res.data as { id: number; name: string; size: number });
     },
