@@ -117,6 +117,15 @@ describe('runCli', () => {
     expect(existsSync(join(root, '.plumbing', 'runs'))).toBe(false);
   });
 
+  it('checks a run built from flags, and shows that run when a finding points into it', async () => {
+    const root = repo({ 'tasks/say/0.1/say.yaml': task });
+    const { io: theIo, out } = io(root);
+    expect(await runCli(opts(root, { target: { what: 'task', name: 'say' }, workspaces: ['bogus=emptyDir'] }), theIo, engines)).toBe(1);
+    expect(out.stdout).toMatch(/^<command line>:\d+:\d+ {2}error {2}WORKSPACE_BINDING_INVALID {2}/m);
+    expect(out.stderr).toContain('<command line> is the run built from the flags:');
+    expect(existsSync(join(root, '.plumbing', 'runs'))).toBe(false);
+  });
+
   it('prints one JSON array per top-level run with --format json, progress on stderr', async () => {
     const pipeline = `apiVersion: tekton.dev/v1
 kind: Pipeline

@@ -55,6 +55,12 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
   const errors = blockingFindings(plan.findings).map((f) => shown(f, o.root, io.cwd));
   if (errors.length > 0) {
     for (const f of errors) (o.format === 'json' ? io.stderr : io.stdout)(`${formatFindingText(f)}\n`);
+    const synthetic = plan.runs.find((r) => r.doc.file === COMMAND_LINE_FILE);
+    if (synthetic && errors.some((f) => f.file === COMMAND_LINE_FILE)) {
+      // Positions in <command line> point into the run built from the flags: show it, numbered.
+      const numbered = synthetic.doc.source.text.trimEnd().split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`);
+      io.stderr(`${COMMAND_LINE_FILE} is the run built from the flags:\n${numbered.join('\n')}\n`);
+    }
     io.stderr(`plumbing run: ${errors.length} error${errors.length === 1 ? '' : 's'}: nothing was run\n`);
     if (o.format === 'json') {
       const message = errors.map((f) => formatFindingText(f)).join('\n');
