@@ -1,0 +1,18 @@
+export type { ApplyProgress, EngineContext } from './apply.js';
+export { GateError, healthOf } from './apply.js';
+export type { DeployOptions, DeployOutcome, DeployResult, RollbackOptions } from './deploy.js';
+export { deploy, keysOf, rollback } from './deploy.js';
+export { holdsAll, normalize, unifiedDiff } from './diff.js';
+export type { Observed, Target } from './engine.js';
+export { observe, prunePolicy } from './engine.js';
+export { applysetId, PART_OF_LABEL, PRUNE_ANNOTATION, parentName } from './inventory-labels.js';
+export type { LeaseHandle, LeaseOptions } from './lease.js';
+export { acquireLease, defaultHolder, leaseHeld, leaseName, microTime } from './lease.js';
+export type { Action, Plan, PlanItem, PrunePolicyResolved } from './plan.js';
+export { computePlan, formatPlan, hasChanges, pruneGuard, upToDate } from './plan.js';
+export { substituteTemplate, triggerTemplateRuns } from './post-deploy-tests.js';
+export type { RenderedSet } from './render.js';
+export { canonicalJson, compareObjects, fromYamlStream, hashObjects, loadClusterConfig, renderCluster, sourceFiles, toYamlStream } from './render.js';
+export { STAGES, stageOf } from './stages.js';
+export type { BadRevision, DeployRecord, InventoryState, KindRef } from './state.js';
+export { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, listHistory, quarantined, readInventory } from './state.js';
