@@ -91,7 +91,7 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       if (readOnly.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, read-only workspaces are writable: ${readOnly.join(', ')}` });
       const withVolumes = prepared.steps.filter((s) => s.volumes.length).map((s) => s.container);
       if (withVolumes.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, volumeMounts cannot be shown at their paths: ${withVolumes.join(', ')}` });
-      const literal = literalPathSteps(prepared.steps);
+      const literal = literalPathSteps(prepared.steps, root);
       if (literal.length) {
         emit({
           type: 'warning',

@@ -76,14 +76,17 @@ export function expandK8s(s: string, env: ReadonlyMap<string, string>): string {
   return out;
 }
 
-/** Steps that mention Tekton's paths literally (they only exist inside the sandbox). */
-export function literalPathSteps(steps: readonly PreparedStep[]): string[] {
+/**
+ * Steps that mention Tekton's paths literally (they only exist inside the sandbox); the run's own
+ * host directory (what the path variables became) is not a mention.
+ */
+export function literalPathSteps(steps: readonly PreparedStep[], runRoot: string): string[] {
   const re = /\/tekton\/|\/workspace(\/|\b)/;
   return steps
     .filter((s) => {
       const st = s.step;
       const texts = [st.script ?? '', ...(st.command ?? []), ...(st.args ?? []), st.workingDir ?? '', ...(st.env ?? []).map((e) => e.value ?? '')];
-      return texts.some((t) => re.test(t));
+      return texts.some((t) => re.test(t.split(`${runRoot}/tekton/`).join('/').split(`${runRoot}/workspace`).join('')));
     })
     .map((s) => s.container);
 }

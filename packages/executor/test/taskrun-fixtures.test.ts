@@ -45,6 +45,8 @@ interface Expected {
   cancelAtStep?: string;
   /** A warning event must mention this text (per mode). */
   warningContains?: { sandbox?: string; host?: string };
+  /** No warning event may mention this text (per mode). */
+  warningExcludes?: { sandbox?: string; host?: string };
   modes?: ('sandbox' | 'host')[];
 }
 
@@ -173,8 +175,11 @@ describe('TaskRun fixtures', () => {
           for (const [ws, files] of Object.entries(expected.files ?? {})) {
             for (const [p, content] of Object.entries(files)) expect(await readFile(join(tmp, 'host', ws, p), 'utf8'), `${ws}/${p}`).toBe(content);
           }
+          const warnings = events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message).join('\n');
           const warn = expected.warningContains?.[mode];
-          if (warn) expect(events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message).join('\n')).toContain(warn);
+          if (warn) expect(warnings).toContain(warn);
+          const notWarn = expected.warningExcludes?.[mode];
+          if (notWarn) expect(warnings).not.toContain(notWarn);
         } finally {
           await rm(tmp, { recursive: true, force: true });
         }
