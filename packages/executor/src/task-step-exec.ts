@@ -149,6 +149,9 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     if (step.env) step.env = step.env.map((e) => (e.value === undefined ? e : { ...e, value: applyReplacementsAsString(e.value, table) }));
     if (step.when) step.when = step.when.map((w) => ({ ...w, ...(w.input !== undefined ? { input: applyReplacementsAsString(w.input, table) } : {}), ...(w.values ? { values: applyToList(w.values, table) } : {}) }));
   }
+  if (step.when?.some((w) => w.cel !== undefined)) {
+    ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${logName}": CEL step when expressions are not evaluated locally (taken as true)` });
+  }
   if (step.when?.length && !whenAllows(step.when)) {
     const at = ctx.now();
     state.terminated = { exitCode: 0, reason: 'Completed', startedAt: at, finishedAt: at };
@@ -182,6 +185,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
   // environment
   const home = sb ? '/root' : privateRoot;
   const { env, defined } = stepEnv(ctx, step.env, home);
+  if (step.envFrom?.length) ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${logName}": envFrom (Secrets/ConfigMaps) does not exist locally and is ignored` });
   const argsIn = (step.args ?? []).map((a) => expandK8s(a, defined));
 
   // argv
