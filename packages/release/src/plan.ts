@@ -1,4 +1,4 @@
-import { PlumbingError } from '@plumbing/model';
+import { PlumbingError, UsageError } from '@plumbing/model';
 import { buildArtifact, type BuiltArtifact } from './artifacts.js';
 import { type BackendInput, localBackend, type ReleaseBackend } from './backend.js';
 import { type Bucket, openBucket } from './bucket.js';
@@ -9,7 +9,7 @@ import type { ReleaseInfo } from './github.js';
 import { lastAttempt, readJournal } from './journal.js';
 import { renderNotes } from './render-notes.js';
 import { buildSteps, type StepAction, type StepDef, type StepKind } from './steps.js';
-import { compare, highest, isNightly, isPrerelease, lineOf, nextMinor, nightlyCommit, nightlyVersion, releaseTags } from './version.js';
+import { compare, fullVersionProblems, highest, isNightly, isPrerelease, lineOf, nextMinor, nightlyCommit, nightlyVersion, releaseTags } from './version.js';
 
 export interface PlanStep {
   id: string;
@@ -88,6 +88,8 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
   if (req.kind === 'full') {
     if (!req.version) throw new PlumbingError('USAGE', 'a full release needs --version vX.Y.Z', { exitCode: 2, hint: 'plumbing release full --version v0.3.0' });
     version = req.version;
+    const bad = fullVersionProblems(version, []);
+    if (bad.length) throw new UsageError(bad[0]!.reason, bad[0]!.hint);
     const top = highest(published.filter((t) => lineOf(t) === lineOf(version)));
     versionReason = `given with --version; ${top ? `the ${lineOf(version)} line has ${top} (from ${publishedFrom})` : `the first release of the ${lineOf(version)} line (from ${publishedFrom})`}`;
   } else {

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type GitHubServer, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyRelease } from '../src/apply.js';
+import { octokitGitHub } from '../src/github.js';
+import { prepareRelease } from '../src/plan.js';
+import { type Fixture, makeCtx, makeFixture, REPO } from './helpers.js';
+
+let gh: GitHubServer;
+let f: Fixture | undefined;
+beforeAll(async () => {
+  gh = await startGitHubServer({ repos: [REPO] });
+});
+afterAll(async () => {
+  await gh.close();
+});
+beforeEach(() => gh.reset());
+afterEach(async () => {
+  if (f) await removeTempDir(f.tmp);
+  f = undefined;
+});
+
+const port = () => octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url });
+
+describe('nightly release on the local GitHub API server', () => {
+  it('publishes a prerelease that is never Latest, into the nightly/ prefix; the next night with no change exits 0 saying so', async () => {
+    f = await makeFixture();
+    const stable = gh.state.addRelease(REPO, { tagName: 'v0.3.0', makeLatest: 'true' });
+    gh.state.addStatus(REPO, f.shas[0]!, { state: 'success', context: 'ci' });
+    const ctx = makeCtx(f, port());
+    const p = await prepareRelease(ctx, { kind: 'nightly' });
+    const version = `v0.4.0-nightly.20240305+${f.shas[0]!.slice(0, 7)}`;
+    expect(p.plan).toMatchObject({ version, makeLatest: 'false', publish: true });
+    expect((await applyRelease(ctx, p)).status).toBe('released');
+    const repo = gh.state.repo(REPO);
+    expect(repo.releases.filter((r) => r.tagName === version).map((r) => [r.draft, r.prerelease])).toEqual([[false, true]]);
+    expect(repo.latestReleaseId).toBe(stable.id);
+    expect(existsSync(join(f.bucket, 'demo', 'nightly', version, 'release.yaml'))).toBe(true);
+    expect(existsSync(join(f.bucket, 'demo', 'latest'))).toBe(false);
+
+    // The next night: same commit. The nightly tag is only on GitHub (a fresh clone has no tags).
+    const next = makeCtx(f, port(), { now: () => new Date('2024-03-06T02:00:00Z') });
+    const again = await prepareRelease(next, { kind: 'nightly' });
+    expect(again.plan.noChange).toMatch(/nothing changed since the last nightly/);
+    expect((await applyRelease(next, again)).status).toBe('no-change');
+  });
+
+  it('resumes a failed nightly the next night under the same version instead of starting another', async () => {
+    f = await makeFixture();
+    gh.state.addStatus(REPO, f.shas[0]!, { state: 'success', context: 'ci' });
+    const fault = gh.inject({ method: 'POST', path: /\/assets$/ });
+    const ctx = makeCtx(f, port());
+    await expect(applyRelease(ctx, await prepareRelease(ctx, { kind: 'nightly' }))).rejects.toMatchObject({ step: 'asset:release.yaml' });
+    fault.remove();
+    const next = makeCtx(f, port(), { now: () => new Date('2024-03-06T02:00:00Z') });
+    const p = await prepareRelease(next, { kind: 'nightly' });
+    expect(p.plan.version).toBe(`v0.1.0-nightly.20240305+${f.shas[0]!.slice(0, 7)}`);
+    expect(p.plan.versionReason).toMatch(/resuming/);
+    expect((await applyRelease(next, p)).status).toBe('released');
+    expect(gh.state.repo(REPO).releases.map((r) => [r.tagName, r.draft, r.assets.length])).toEqual([[p.plan.version, false, 1]]);
+  });
+});
