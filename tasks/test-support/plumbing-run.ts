@@ -111,3 +111,12 @@ export function result(run: { results?: readonly RunResult[] }, name: string): u
 export function secret(name: string, stringData: Record<string, string>): object {
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'Opaque', stringData };
 }
+
+/** A directory standing for a mounted Secret: one file per key. */
+export async function secretDir(parent: string, name: string, files: Record<string, string>): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = join(parent, 'secrets', name);
+  await mkdir(dir, { recursive: true });
+  for (const [f, c] of Object.entries(files)) await writeFile(join(dir, f), c);
+  return dir;
+}
