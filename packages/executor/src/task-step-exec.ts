@@ -127,8 +127,9 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
   const state: StepState = { name: logName, container: ps.container };
   const rec: StepRecord = { step: ps, state };
   const image = ps.step.image;
-  const fail = (exitCode: number, message: string): StepRecord => {
+  const fail = async (exitCode: number, message: string): Promise<StepRecord> => {
     const at = ctx.now();
+    await writeFile(join(ctx.req.logDir, `${logName}.log`), `plumbing: ${message}\n`, { flag: 'a' });
     state.terminated = { exitCode, reason: 'Error', message, startedAt: at, finishedAt: at };
     state.terminationReason = 'Error';
     rec.failed = true;
