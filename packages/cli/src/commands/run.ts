@@ -43,7 +43,8 @@ Workspace bindings in a run:
   emptyDir, volumeClaimTemplate    a fresh directory under the run's record directory
   persistentVolumeClaim            .plumbing/pvc/<claimName> (kept between runs)
   configMap, secret, projected     files written from a ConfigMap/Secret in the -f files (a
-                                   binding to one that is not in the files fails the run)
+                                   binding to one that is not in the files fails the run;
+                                   secret files are removed from the record when it ends)
   csi                              not supported locally
 
 While running: one line per task and step with its state and duration, redrawn in place on a
