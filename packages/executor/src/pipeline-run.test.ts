@@ -331,15 +331,18 @@ describe('executePipelineRun edge cases', () => {
     expect(st.conditions[0]).toMatchObject({ status: 'False', reason: 'Cancelled', message: 'PipelineRun "pr" was cancelled' });
   });
 
-  it('fails validation of a consumer whose array result index is out of bounds', async () => {
+  it('fails the whole run when an array result index is out of bounds', async () => {
     const fake = fakeEngine({ a: { results: () => ({ arr: ['x', 'y'] }) } });
-    const spec: PipelineSpec = { tasks: [task('a'), task('b', { params: [{ name: 'p', value: '$(tasks.a.results.arr[3])' }] })] };
+    const spec: PipelineSpec = {
+      tasks: [task('a'), task('b', { params: [{ name: 'p', value: '$(tasks.a.results.arr[3])' }] })],
+      finally: [task('fin')],
+    };
     const st = await executePipelineRun(request(spec, fake.execute), {});
     expect(st.conditions[0]).toMatchObject({
       reason: 'PipelineValidationFailed',
-      message:
-        "Tasks Completed: 1 (Failed: 0, Cancelled 0), Skipped: 0, Failed Validation: 1 (couldn't resolve all references: array Result Index 3 for Task a Result arr is out of bound of size 2)",
+      message: "PipelineRun default/pr can't be Run; couldn't resolve all references: array Result Index 3 for Task a Result arr is out of bound of size 2",
     });
+    expect(fake.calls.map((c) => c.name)).toEqual(['pr-a']);
   });
 
   it('rejects a reference to an undeclared result before running anything', async () => {

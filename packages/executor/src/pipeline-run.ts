@@ -3,6 +3,7 @@
  * (§10), runs finally (§11), matrix (§12), retries, timeouts and cancellation, and computes the
  * status of §13. Each TaskRun goes through `req.executeTaskRun`.
  */
+import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Condition, ParamValue, PipelineTask, WhenExpression } from '@plumbing/model';
@@ -90,12 +91,16 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
 
   const dagCtl = new AbortController();
   const finCtl = new AbortController();
+  // one abort listener per TaskRun (a matrix can have 256)
+  setMaxListeners(0, dagCtl.signal, finCtl.signal);
   let pipelineTimedOut = false;
   let tasksTimedOut = false;
   let finallyTimedOut = false;
   let graceful: 'CancelledRunFinally' | 'StoppedRunFinally' | undefined;
   let cancelled = false;
   let fatal: unknown;
+  /** A reconcile-time failure that ends the run at once (e.g. an out-of-bounds result index). */
+  let permanent: { reason: string; message: string } | undefined;
   let finallyStarted = false;
 
   let waker: (() => void) | undefined;
@@ -269,7 +274,14 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
     if (parents.some((p) => byName.get(p)?.outcome === 'skipped' && byName.get(p)?.skipReason !== SkipReason.WhenExpressions)) {
       return skip(n, SkipReason.ParentTasks);
     }
-    if (r.indexError) return invalidate(n, r.indexError);
+    if (r.indexError) {
+      // ResolvePipelineTask fails: the PipelineRun is marked failed at once
+      permanent = { reason: 'PipelineValidationFailed', message: `PipelineRun ${req.namespace}/${req.name} can't be Run; ${r.indexError}` };
+      cancelled = true;
+      dagCtl.abort('Cancelled');
+      finCtl.abort('Cancelled');
+      return true;
+    }
     const miss = r.missing[0];
     if (miss) {
       if (n.prep.pt.onError === 'continue' || miss.producerSkippedByWhen) return skip(n, SkipReason.MissingResults);
@@ -302,11 +314,11 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
   for (;;) {
     if (!cancelled) {
       let progressed = true;
-      while (progressed) {
+      while (progressed && !cancelled) {
         progressed = false;
-        for (const n of dagNodes) if (n.state === 'pending' && decideDag(n)) progressed = true;
+        for (const n of dagNodes) if (!cancelled && n.state === 'pending' && decideDag(n)) progressed = true;
       }
-      if (!finallyStarted && dagNodes.every((n) => n.state === 'done')) {
+      if (!cancelled && !finallyStarted && dagNodes.every((n) => n.state === 'done')) {
         finallyStarted = true;
         const finallyMs = req.timeouts?.finallyMs;
         if (finallyNodes.length > 0 && finallyMs !== undefined && finallyMs > 0) {
@@ -346,7 +358,8 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
     ...(n.validationMessage !== undefined ? { validationMessage: n.validationMessage } : {}),
   }));
   let condition: Omit<Condition, 'lastTransitionTime'>;
-  if (cancelled) condition = { type: 'Succeeded', status: 'False', reason: 'Cancelled', message: `PipelineRun ${JSON.stringify(req.name)} was cancelled` };
+  if (permanent) condition = { type: 'Succeeded', status: 'False', ...permanent };
+  else if (cancelled) condition = { type: 'Succeeded', status: 'False', reason: 'Cancelled', message: `PipelineRun ${JSON.stringify(req.name)} was cancelled` };
   else {
     condition = finalCondition(summaries, {
       pipelineRunName: req.name,

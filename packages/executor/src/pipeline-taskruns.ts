@@ -13,18 +13,30 @@ import type { Combination } from './matrix.js';
 /** kmeta.ChildName: `<parent><suffix>`, hashed down to 63 characters when too long. */
 export function childName(parent: string, suffix: string): string {
   const longest = 63;
-  const md5Len = 32;
-  if (parent.length + suffix.length <= longest) return parent + suffix;
-  const md5 = (s: string) => createHash('md5').update(s).digest('hex');
-  const head = longest - suffix.length - md5Len;
-  if (head <= 0) return (parent + suffix).slice(0, longest - md5Len) + md5(parent + suffix);
-  return parent.slice(0, head) + md5(parent) + suffix;
+  const head = longest - 32;
+  const md5 = (x: string) => createHash('md5').update(x).digest('hex');
+  if (parent.length <= longest - suffix.length) return parent + suffix;
+  if (head - suffix.length <= 0) {
+    let ret = parent.slice(0, head) + md5(parent + suffix);
+    const d = longest - ret.length;
+    if (d > 0) ret += suffix.slice(0, d);
+    return ret.replace(/-+$/, '');
+  }
+  return parent.slice(0, head - suffix.length) + md5(parent) + suffix;
 }
 
-/** TaskRun names of a pipeline task: `<pr>-<pt>`, or `<pr>-<pt>-<i>` for a matrix with several combinations. */
+/**
+ * TaskRun names of a pipeline task (`getNewRunNames`): `<pr>-<pt>`, or `<pr>-<pt>-<i>` for a
+ * matrix with several combinations (truncated so that `-<i>` survives hashing).
+ */
 export function taskRunNames(pipelineRun: string, pipelineTask: string, combinations: number | undefined): string[] {
   if (combinations === undefined || combinations === 1) return [childName(pipelineRun, `-${pipelineTask}`)];
-  return Array.from({ length: combinations }, (_, i) => childName(pipelineRun, `-${pipelineTask}-${i}`));
+  return Array.from({ length: combinations }, (_, i) => {
+    const name = childName(pipelineRun, `-${pipelineTask}-${i}`);
+    if (name.endsWith(`-${i}`)) return name;
+    const base = childName(pipelineRun, `-${pipelineTask}`).slice(0, 63 - `-${combinations}`.length);
+    return `${base}-${i}`;
+  });
 }
 
 /** A counting semaphore for `req.parallel`. */
