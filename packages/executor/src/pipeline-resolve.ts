@@ -50,7 +50,8 @@ function contextTable(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>):
 
 /** `tasks.<t>.status`: Succeeded if all its TaskRuns succeeded, Failed if any failed (ignored and cancelled included), else None. */
 export function taskExecutionStatus(t: TaskFacts): 'Succeeded' | 'Failed' | 'None' {
-  if (t.runs.length === 0) return t.outcome === 'validationFailed' ? 'Failed' : 'None';
+  // a validation-failed task has no TaskRun: None (GetPipelineTaskStatus looks at TaskRuns only)
+  if (t.runs.length === 0) return 'None';
   const conds = t.runs.map((r) => r.status.conditions.find((c) => c.type === 'Succeeded'));
   if (conds.every((c) => c?.status === 'True')) return 'Succeeded';
   if (conds.some((c) => c?.status === 'False')) return 'Failed';
