@@ -21,3 +21,5 @@ export { formatPlan } from './format.js';
 export { failureIssueTitle } from './alert.js';
 export { DEFAULT_NOTES_TEMPLATE, groupPulls, releaseNoteOf, renderChanges, renderTemplate } from './notes.js';
 export { fullVersionProblems, isNightly, nextMinor, nightlyVersion, releaseBranchFor } from './version.js';
+export type { ClusterBackendOptions, PipelineRunApi, PodInfo } from './cluster-backend.js';
+export { clusterBackend, currentKubeContext, kubePipelineRunApi, releasePipelineRun } from './cluster-backend.js';

@@ -1,0 +1,164 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '@plumbing/model';
+import type { Io } from '../io.js';
+import { findRoot } from '../root.js';
+
+export const RELEASE_HELP = `Usage: plumbing release nightly [options]
+       plumbing release full --version vX.Y.Z [options]
+
+Releases a project configured in releases/<project>.yaml (kind: Release): computes the plan (the
+version and why, the commit, the previous release, the notes, every step and what it will create
+or skip), runs the pre-release checks, then converges: each step reads the target state first
+(bucket object, tag, GitHub release, asset), skips what is there and verified by checksum, and
+does the rest. A journal in .plumbing/releases/<project>/<version>/ records each step; a re-run
+of the same version resumes. The release log and the journal are uploaded next to the artifacts
+on success and on failure; a failure opens (or comments) a GitHub issue.
+
+nightly   vX.Y.Z-nightly.YYYYMMDD+<sha7> (X.Y.Z the next minor; spec.nightly.version), published
+          as a prerelease, never Latest; nothing changed since the last nightly: exit 0.
+full      --version vX.Y.Z from the release branch of its line (spec.releaseBranches); left as a
+          draft for review unless --publish; Latest is set explicitly, never for an older line.
+
+Options:
+  --project NAME        releases/NAME.yaml (default: the only one there)
+  --version vX.Y.Z      the version of a full release
+  --commit REF          the commit to release (default HEAD)
+  --dry-run             print the plan and stop (works offline; without GITHUB_TOKEN the GitHub
+                        steps say what they would do)
+  --exit-code           with --dry-run: exit 3 when the plan has changes pending
+  --format FORMAT       text (default) or json: the plan as one JSON object
+                        {version, previousVersion, commit, checks, steps, notes, ...}
+  --backend NAME        local (default) or cluster (default when --context/--in-cluster is given)
+  --context NAME        cluster backend: the kube context; must be a target in the config
+  --in-cluster          cluster backend: run from inside the cluster (the nightly CronJob)
+  --namespace NS        cluster backend: must be the target's namespace
+  --bucket URL          a guard: refuse unless it is the configured bucket
+  --image-registry R    a guard: refuse unless it is the configured registry
+  --publish             full: publish the draft (default: leave it for review)
+  --offline             do not read GitHub even with GITHUB_TOKEN set
+  --root DIR            repository root (default: nearest .plumbing.yaml or .git)
+  -h, --help            show this help
+
+Environment: GITHUB_TOKEN (never printed), GITHUB_API_URL (default https://api.github.com).
+
+Exit codes: 0 released, nothing to do or nothing changed; 1 refused or failed; 2 usage error;
+3 changes pending (--dry-run --exit-code); 130 cancelled.
+`;
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      project: { type: 'string' },
+      version: { type: 'string' },
+      commit: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'exit-code': { type: 'boolean' },
+      format: { type: 'string' },
+      backend: { type: 'string' },
+      context: { type: 'string' },
+      'in-cluster': { type: 'boolean' },
+      namespace: { type: 'string' },
+      bucket: { type: 'string' },
+      'image-registry': { type: 'string' },
+      publish: { type: 'boolean' },
+      offline: { type: 'boolean' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+export async function releaseCommand(argv: string[], io: Io): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing release --help');
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    io.stdout(RELEASE_HELP);
+    return 0;
+  }
+  const kind = positionals[0];
+  if (kind !== 'nightly' && kind !== 'full') throw new UsageError(kind === undefined ? 'plumbing release needs nightly or full' : `unknown release kind ${kind}: use nightly or full`, 'see plumbing release --help');
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]}`);
+  if (kind === 'full' && !v.version) throw new UsageError('plumbing release full needs --version vX.Y.Z');
+  if (kind === 'nightly' && v.version) throw new UsageError('a nightly computes its version: drop --version');
+  if (kind === 'nightly' && v.publish) throw new UsageError('nightlies are always published as prereleases: drop --publish');
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format ${format}: use text or json`);
+  if (v.backend !== undefined && v.backend !== 'local' && v.backend !== 'cluster') throw new UsageError(`unknown --backend ${v.backend}: use local or cluster`);
+  if (v.context !== undefined && v['in-cluster']) throw new UsageError('--context and --in-cluster exclude each other');
+  if (v['exit-code'] && !v['dry-run']) throw new UsageError('--exit-code goes with --dry-run');
+
+  // Loaded here, not at start-up: the release package pulls in the GitHub and Kubernetes clients.
+  const rel = await import('@plumbing/release');
+  const root = v.root ? resolve(io.cwd, v.root) : findRoot(io.cwd);
+  const config = rel.loadReleaseConfig(root, v.project);
+  const token = v.offline ? undefined : io.env.GITHUB_TOKEN || undefined;
+  const github = token ? rel.octokitGitHub({ owner: config.owner, repo: config.repo, token, ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}) }) : undefined;
+  const backendName = v.backend ?? (v.context !== undefined || v['in-cluster'] ? 'cluster' : 'local');
+  const target = config.targets.find((t) => (v['in-cluster'] ? t.inCluster : t.context !== undefined && t.context === v.context));
+  const namespace = v.namespace ?? target?.namespace ?? 'tekton-ci';
+  const json = format === 'json';
+  const ctx = {
+    root,
+    git: new rel.Git(root),
+    github,
+    now: () => new Date(),
+    // With --format json, stdout carries only the JSON object: progress goes to stderr.
+    out: (line: string) => (json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`)),
+    currentKubeContext: rel.currentKubeContext,
+    backends: {
+      // The cluster port is made only when the checks let the pipeline run (a lazy api).
+      cluster: rel.clusterBackend({ api: lazyApi(() => rel.kubePipelineRunApi({ context: v.context, inCluster: v['in-cluster'] })), namespace }),
+    },
+    signal: io.signal,
+    secrets: token ? [token] : [],
+  };
+  const request = {
+    kind,
+    project: config.project,
+    version: v.version,
+    commit: v.commit,
+    backend: backendName,
+    context: v.context,
+    inCluster: v['in-cluster'],
+    namespace: v.namespace,
+    bucket: v.bucket,
+    imageRegistry: v['image-registry'],
+    publish: v.publish,
+  } as const;
+  const prepared = await rel.prepareRelease(ctx, request, { dryRun: v['dry-run'] === true });
+  const { plan } = prepared;
+  if (v['dry-run']) {
+    io.stdout(json ? `${JSON.stringify(plan, null, 2)}\n` : rel.formatPlan(plan));
+    if (plan.refused) return 1;
+    return v['exit-code'] && plan.pending && !plan.noChange ? 3 : 0;
+  }
+  if (!json) io.stdout(rel.formatPlan(plan));
+  try {
+    const outcome = await rel.applyRelease(ctx, prepared);
+    if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: outcome.status }, null, 2)}\n`);
+    return 0;
+  } catch (e) {
+    if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: 'failed', error: e instanceof Error ? rel.redact(e.message, ctx.secrets) : String(e) }, null, 2)}\n`);
+    throw e;
+  }
+}
+
+/** Defers making the Kubernetes client (reading kubeconfig) until the first call. */
+function lazyApi<T extends object>(make: () => T): T {
+  let api: T | undefined;
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      api ??= make();
+      const value = (api as Record<string | symbol, unknown>)[prop];
+      return typeof value === 'function' ? value.bind(api) : value;
+    },
+  });
+}
