@@ -242,6 +242,29 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
     }
   }
 
+  // pipeline results must name declared results (ValidatePipelineResults)
+  for (const result of spec.results ?? []) {
+    for (const s of stringsIn(result.value)) {
+      for (const r of refsIn(s)) {
+        const root = r.segments[0];
+        if ((root !== 'tasks' && root !== 'finally') || r.segments[2] !== 'results') continue;
+        const producer = byName.get(r.segments[1] ?? '');
+        const rname = r.segments[3] ?? '';
+        let problem: string | undefined;
+        if (!producer || producer.isFinally !== (root === 'finally')) problem = `referenced pipeline task ${JSON.stringify(r.segments[1])} does not exist`;
+        else if (producer.task && !(producer.task.spec.results ?? []).some((d) => d.name === rname)) {
+          problem = `${JSON.stringify(rname)} is not a named result returned by pipeline task ${JSON.stringify(producer.pt.name)}`;
+        }
+        if (problem) {
+          return fail(
+            'InvalidPipelineResultReference',
+            `Failed to resolve pipeline result reference for ${JSON.stringify(req.name)} with error invalid pipeline result ${JSON.stringify(result.name)}: ${problem}`,
+          );
+        }
+      }
+    }
+  }
+
   return { ok: true, dag: built.dag, tasks: prepared, params: params.values, context };
 }
 

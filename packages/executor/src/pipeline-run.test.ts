@@ -356,6 +356,16 @@ describe('executePipelineRun edge cases', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it('rejects a pipeline result naming an undeclared result before running anything', async () => {
+    const fake = fakeEngine({});
+    const st = await executePipelineRun(request({ tasks: [task('a')], results: [{ name: 'x', value: '$(tasks.a.results.nope)' }] }, fake.execute), {});
+    expect(st.conditions[0]).toMatchObject({
+      reason: 'InvalidPipelineResultReference',
+      message: 'Failed to resolve pipeline result reference for "pr" with error invalid pipeline result "x": "nope" is not a named result returned by pipeline task "a"',
+    });
+    expect(fake.calls).toEqual([]);
+  });
+
   it('turns a when input that is a whole array result into its JSON', async () => {
     const fake = fakeEngine({ a: { results: () => ({ arr: ['x', 'y'] }) } });
     const spec: PipelineSpec = { tasks: [task('a'), task('b', { when: [{ input: '$(tasks.a.results.arr[*])', operator: 'in', values: ['["x","y"]'] }] })] };

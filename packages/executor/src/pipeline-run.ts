@@ -244,8 +244,8 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
       n.outcome = outcomeOf(runs, pt);
       n.results = resultsOf(runs, combos !== undefined);
       if (combos) n.matrixLength = combos.length;
-      const failing = runs.find((r) => succeededCondition(r.status)?.status === 'False');
-      n.reason = succeededCondition((failing ?? runs[0])?.status ?? { conditions: [] } as never)?.reason ?? '';
+      const first = runs.find((r) => succeededCondition(r.status)?.status === 'False') ?? runs[0];
+      n.reason = first ? (succeededCondition(first.status)?.reason ?? '') : '';
     };
     work()
       .catch((e: unknown) => {
