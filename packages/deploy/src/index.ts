@@ -16,3 +16,14 @@ export { canonicalJson, compareObjects, fromYamlStream, hashObjects, loadCluster
 export { STAGES, stageOf } from './stages.js';
 export type { BadRevision, DeployRecord, InventoryState, KindRef } from './state.js';
 export { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, listHistory, quarantined, readInventory } from './state.js';
+export { parseDuration } from './duration.js';
+export type { Checkout } from './git.js';
+export { cloneRevision, headCommit, redactUrl } from './git.js';
+export type { GitHubPort } from './github.js';
+export { octokitGitHub } from './github.js';
+export type { NotifyPorts } from './notify.js';
+export { failed, failureBody, issueTitle, notifyDeploy } from './notify.js';
+export type { ConnectFlags, RunDeployOptions, RunDeployResult } from './run.js';
+export { connectFor, runClusterDeploy } from './run.js';
+export type { ScheduledJob, Scheduler, SchedulerOptions } from './schedule.js';
+export { JobRegistry, scheduledClusters, startScheduler } from './schedule.js';
