@@ -1,14 +1,11 @@
 import { PlumbingError } from '@plumbing/model';
 import { CHECK_HELP, checkCommand } from './commands/check.js';
 import { DEPLOY_HELP, deployCommand } from './commands/deploy.js';
-import { DEPLOY_HELP, deployCommand } from './commands/deploy.js';
 import { LOGS_HELP, logsCommand } from './commands/logs.js';
-import { RENDER_HELP, renderCommand } from './commands/render.js';
 import { RENDER_HELP, renderCommand } from './commands/render.js';
 import { RELEASE_HELP, releaseCommand } from './commands/release.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
 import { RUNS_HELP, runsCommand } from './commands/runs.js';
-import { SCHEDULE_HELP, scheduleCommand } from './commands/schedule.js';
 import { SCHEDULE_HELP, scheduleCommand } from './commands/schedule.js';
 import { type Io, processIo } from './io.js';
 
@@ -25,9 +22,6 @@ const COMMANDS: Record<string, CommandEntry> = {
   run: { run: (argv, io) => runCommand(argv, io), summary: 'run TaskRuns and PipelineRuns locally (-f FILE, task NAME, pipeline NAME)', help: RUN_HELP },
   runs: { run: runsCommand, summary: 'list the recorded runs, newest first', help: RUNS_HELP },
   logs: { run: logsCommand, summary: 'print (or follow) the step logs of a recorded run', help: LOGS_HELP },
-  render: { run: renderCommand, summary: 'print the exact manifests deploy applies to a cluster (sorted, stable, offline)', help: RENDER_HELP },
-  deploy: { run: deployCommand, summary: 'deploy a cluster: plan (--dry-run), staged apply, prune, rollback; history, rollback', help: DEPLOY_HELP },
-  schedule: { run: scheduleCommand, summary: 'run the scheduled deploys of every cluster with a spec.schedule until SIGTERM', help: SCHEDULE_HELP },
   render: { run: renderCommand, summary: 'print the exact manifests deploy applies to a cluster (sorted, stable, offline)', help: RENDER_HELP },
   deploy: { run: deployCommand, summary: 'deploy a cluster: plan (--dry-run), staged apply, prune, rollback; history, rollback', help: DEPLOY_HELP },
   schedule: { run: scheduleCommand, summary: 'run the scheduled deploys of every cluster with a spec.schedule until SIGTERM', help: SCHEDULE_HELP },
