@@ -366,6 +366,26 @@ describe('executePipelineRun edge cases', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it('checks a skipped parent before its own when expressions, so a skipped chain stays skipped', async () => {
+    const fake = fakeEngine({});
+    const spec: PipelineSpec = {
+      tasks: [
+        task('p', { when: [{ input: 'a', operator: 'in', values: ['b'] }] }),
+        task('consumer', { params: [{ name: 'x', value: '$(tasks.p.results.out)' }] }),
+        task('guarded', { runAfter: ['consumer'], when: [{ input: 'a', operator: 'in', values: ['b'] }] }),
+        task('leaf', { runAfter: ['guarded'] }),
+      ],
+    };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(st.skippedTasks.map((t) => [t.name, t.reason])).toEqual([
+      ['p', 'When Expressions evaluated to false'],
+      ['consumer', 'Results were missing'],
+      ['guarded', 'Parent Tasks were skipped'],
+      ['leaf', 'Parent Tasks were skipped'],
+    ]);
+    expect(fake.calls).toEqual([]);
+  });
+
   it('turns a when input that is a whole array result into its JSON', async () => {
     const fake = fakeEngine({ a: { results: () => ({ arr: ['x', 'y'] }) } });
     const spec: PipelineSpec = { tasks: [task('a'), task('b', { when: [{ input: '$(tasks.a.results.arr[*])', operator: 'in', values: ['["x","y"]'] }] })] };

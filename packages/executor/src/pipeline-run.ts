@@ -268,28 +268,30 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
     const parents = prepared.dag.parents.get(n.name) ?? [];
     if (parents.some((p) => byName.get(p)?.state !== 'done')) return false;
     const r = resolveForRun(n.prep.pt, byName, undefined);
-    const when = evaluateWhen(r.pt.when);
-    if (!when.ok) return invalidate(n, when.message);
-    if (!when.allowed) return skip(n, SkipReason.WhenExpressions, r.pt.when);
-    if (parents.some((p) => byName.get(p)?.outcome === 'skipped' && byName.get(p)?.skipReason !== SkipReason.WhenExpressions)) {
-      return skip(n, SkipReason.ParentTasks);
-    }
     if (r.indexError) {
-      // ResolvePipelineTask fails: the PipelineRun is marked failed at once
+      // ResolvePipelineTask fails before any skip is computed: the PipelineRun is marked failed at once
       permanent = { reason: 'PipelineValidationFailed', message: `PipelineRun ${req.namespace}/${req.name} can't be Run; ${r.indexError}` };
       cancelled = true;
       dagCtl.abort('Cancelled');
       finCtl.abort('Cancelled');
       return true;
     }
-    const miss = r.missing[0];
-    if (miss) {
-      if (n.prep.pt.onError === 'continue' || miss.producerSkippedByWhen) return skip(n, SkipReason.MissingResults);
-      return invalidate(n, `task ${JSON.stringify(miss.producer)} completed successfully but did not emit the result ${JSON.stringify(miss.result)}, which is referenced by task ${JSON.stringify(n.name)}`);
+    // skip() order in pipelinerunresolution.go: parent skipped, results missing, when, timeouts, empty matrix
+    if (parents.some((p) => byName.get(p)?.outcome === 'skipped' && byName.get(p)?.skipReason !== SkipReason.WhenExpressions)) {
+      return skip(n, SkipReason.ParentTasks);
     }
+    const miss = r.missing[0];
+    if (miss && (n.prep.pt.onError === 'continue' || r.missing.some((m) => m.producerSkippedByWhen))) return skip(n, SkipReason.MissingResults);
+    const when = evaluateWhen(r.pt.when);
+    if (!when.ok) return invalidate(n, when.message);
+    if (!when.allowed) return skip(n, SkipReason.WhenExpressions, r.pt.when);
     if (pipelineTimedOut) return skip(n, SkipReason.PipelineTimedOut);
     if (tasksTimedOut) return skip(n, SkipReason.TasksTimedOut);
     if (r.pt.matrix && hasEmptyMatrixParam(r.pt.matrix)) return skip(n, SkipReason.EmptyMatrixArray);
+    // CheckMissingResultReferences, when the task is about to be scheduled
+    if (miss) {
+      return invalidate(n, `task ${JSON.stringify(miss.producer)} completed successfully but did not emit the result ${JSON.stringify(miss.result)}, which is referenced by task ${JSON.stringify(n.name)}`);
+    }
     if (hasMatrix(r.pt.matrix)) {
       const count = fanOut(r.pt.matrix).length;
       if (count > MAX_MATRIX_COMBINATIONS) return invalidate(n, `expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}: ${n.name}.matrix`);
@@ -300,7 +302,13 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
 
   const decideFinally = (n: Node): boolean => {
     const r = resolveForRun(n.prep.pt, byName, dagNodes);
-    if (r.missing.length > 0 || r.indexError) return skip(n, SkipReason.MissingResults);
+    if (r.indexError) {
+      permanent = { reason: 'PipelineValidationFailed', message: `PipelineRun ${req.namespace}/${req.name} can't be Run; ${r.indexError}` };
+      cancelled = true;
+      finCtl.abort('Cancelled');
+      return true;
+    }
+    if (r.missing.length > 0) return skip(n, SkipReason.MissingResults);
     const when = evaluateWhen(r.pt.when);
     if (!when.ok) return invalidate(n, when.message);
     if (!when.allowed) return skip(n, SkipReason.WhenExpressions, r.pt.when);
