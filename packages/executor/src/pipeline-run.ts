@@ -177,7 +177,9 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
     n.validationMessage = message;
     return true;
   };
-  const stopping = () => dagNodes.some((n) => n.outcome === 'failed' || n.outcome === 'cancelled' || n.outcome === 'validationFailed');
+  // IsStopping: a DAG task failed (cancelled included) or failed validation, unless it has onError: continue
+  const stopping = () =>
+    dagNodes.some((n) => n.outcome === 'failed' || n.outcome === 'validationFailed' || (n.outcome === 'cancelled' && n.prep.pt.onError !== 'continue'));
 
   /** Explicit TaskRun timeout (taskRunSpecs > task), else what is left of the pipeline's (the pipeline timer wins). */
   const timeoutFor = (pt: PipelineTask): number | undefined => {
