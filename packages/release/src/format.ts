@@ -7,7 +7,8 @@ export function formatPlan(plan: ReleasePlan): string {
   const l: string[] = [];
   l.push(`plumbing release ${plan.kind} ${plan.version} (project ${plan.project})${plan.offline ? '  [offline: GitHub not read]' : ''}`);
   l.push(`  version    ${plan.version}: ${plan.versionReason}`);
-  l.push(`  commit     ${plan.commit} ${plan.commitSubject} (${plan.branch})`);
+  const subject = plan.commitSubject.length > 72 ? `${plan.commitSubject.slice(0, 71)}…` : plan.commitSubject;
+  l.push(`  commit     ${plan.commit} ${subject} (${plan.branch})`);
   l.push(`  previous   ${plan.previousVersion ?? '(none)'}: ${plan.previousReason}`);
   l.push(`  latest     make_latest "${plan.makeLatest}": ${plan.makeLatestReason}`);
   l.push(`  backend    ${plan.backend}`);

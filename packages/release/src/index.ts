@@ -23,3 +23,5 @@ export { DEFAULT_NOTES_TEMPLATE, groupPulls, releaseNoteOf, renderChanges, rende
 export { fullVersionProblems, isNightly, nextMinor, nightlyVersion, releaseBranchFor } from './version.js';
 export type { ClusterBackendOptions, PipelineRunApi, PodInfo } from './cluster-backend.js';
 export { clusterBackend, currentKubeContext, kubePipelineRunApi, releasePipelineRun } from './cluster-backend.js';
+export type { ContextOptions } from './make-context.js';
+export { makeReleaseContext, nightlyReleaseJobs } from './make-context.js';

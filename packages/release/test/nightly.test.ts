@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { applyRelease } from '../src/apply.js';
 import { octokitGitHub } from '../src/github.js';
 import { prepareRelease } from '../src/plan.js';
+import { nightlyReleaseJobs } from '../src/make-context.js';
 import { type Fixture, makeCtx, makeFixture, REPO } from './helpers.js';
 
 let gh: GitHubServer;
@@ -59,5 +60,16 @@ describe('nightly release on the local GitHub API server', () => {
     expect(p.plan.versionReason).toMatch(/resuming/);
     expect((await applyRelease(next, p)).status).toBe('released');
     expect(gh.state.repo(REPO).releases.map((r) => [r.tagName, r.draft, r.assets.length])).toEqual([[p.plan.version, false, 1]]);
+  });
+
+  it('is a scheduled job for plumbing schedule (the JobRegistry shape): a tick runs the nightly from the environment', async () => {
+    f = await makeFixture();
+    gh.state.addStatus(REPO, f.shas[0]!, { state: 'success', context: 'ci' });
+    const log: string[] = [];
+    const jobs = nightlyReleaseJobs(f.work, { env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url }, log: (l) => log.push(l) });
+    expect(jobs.map((j) => [j.name, j.schedule, j.timezone])).toEqual([['nightly-release-demo', '0 2 * * *', 'Etc/UTC']]);
+    expect(await jobs[0]!.run(new AbortController().signal)).toMatch(/^released v0\.1\.0-nightly\.\d{8}\+[0-9a-f]{7}$/);
+    expect(await jobs[0]!.run(new AbortController().signal)).toMatch(/^no-change /);
+    expect(log.join('\n')).not.toContain(gh.token);
   });
 });

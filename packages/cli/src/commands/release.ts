@@ -98,28 +98,20 @@ export async function releaseCommand(argv: string[], io: Io): Promise<number> {
   // Loaded here, not at start-up: the release package pulls in the GitHub and Kubernetes clients.
   const rel = await import('@plumbing/release');
   const root = v.root ? resolve(io.cwd, v.root) : findRoot(io.cwd);
-  const config = rel.loadReleaseConfig(root, v.project);
-  const token = v.offline ? undefined : io.env.GITHUB_TOKEN || undefined;
-  const github = token ? rel.octokitGitHub({ owner: config.owner, repo: config.repo, token, ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}) }) : undefined;
-  const backendName = v.backend ?? (v.context !== undefined || v['in-cluster'] ? 'cluster' : 'local');
-  const target = config.targets.find((t) => (v['in-cluster'] ? t.inCluster : t.context !== undefined && t.context === v.context));
-  const namespace = v.namespace ?? target?.namespace ?? 'tekton-ci';
   const json = format === 'json';
-  const ctx = {
+  const { ctx, config } = rel.makeReleaseContext({
     root,
-    git: new rel.Git(root),
-    github,
-    now: () => new Date(),
+    env: io.env,
+    project: v.project,
     // With --format json, stdout carries only the JSON object: progress goes to stderr.
     out: (line: string) => (json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`)),
-    currentKubeContext: rel.currentKubeContext,
-    backends: {
-      // The cluster port is made only when the checks let the pipeline run (a lazy api).
-      cluster: rel.clusterBackend({ api: lazyApi(() => rel.kubePipelineRunApi({ context: v.context, inCluster: v['in-cluster'] })), namespace }),
-    },
     signal: io.signal,
-    secrets: token ? [token] : [],
-  };
+    offline: v.offline,
+    context: v.context,
+    inCluster: v['in-cluster'],
+    namespace: v.namespace,
+  });
+  const backendName = v.backend ?? (v.context !== undefined || v['in-cluster'] ? 'cluster' : 'local');
   const request = {
     kind,
     project: config.project,
@@ -146,19 +138,7 @@ export async function releaseCommand(argv: string[], io: Io): Promise<number> {
     if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: outcome.status }, null, 2)}\n`);
     return 0;
   } catch (e) {
-    if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: 'failed', error: e instanceof Error ? rel.redact(e.message, ctx.secrets) : String(e) }, null, 2)}\n`);
+    if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: 'failed', error: e instanceof Error ? rel.redact(e.message, ctx.secrets ?? []) : String(e) }, null, 2)}\n`);
     throw e;
   }
-}
-
-/** Defers making the Kubernetes client (reading kubeconfig) until the first call. */
-function lazyApi<T extends object>(make: () => T): T {
-  let api: T | undefined;
-  return new Proxy({} as T, {
-    get(_t, prop) {
-      api ??= make();
-      const value = (api as Record<string | symbol, unknown>)[prop];
-      return typeof value === 'function' ? value.bind(api) : value;
-    },
-  });
 }

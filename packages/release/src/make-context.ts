@@ -1,0 +1,80 @@
+import { clusterBackend, currentKubeContext, kubePipelineRunApi } from './cluster-backend.js';
+import { listReleaseProjects, loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
+import type { ReleaseContext } from './context.js';
+import { Git } from './git.js';
+import { octokitGitHub } from './github.js';
+import { applyRelease } from './apply.js';
+import { prepareRelease } from './plan.js';
+
+export interface ContextOptions {
+  root: string;
+  env: Record<string, string | undefined>;
+  project?: string | undefined;
+  out: (line: string) => void;
+  signal?: AbortSignal | undefined;
+  /** Do not read GitHub even with GITHUB_TOKEN set. */
+  offline?: boolean | undefined;
+  context?: string | undefined;
+  inCluster?: boolean | undefined;
+  namespace?: string | undefined;
+}
+
+/** The release context from the environment: GITHUB_TOKEN / GITHUB_API_URL, kubeconfig, the real ports. */
+export function makeReleaseContext(o: ContextOptions): { ctx: ReleaseContext; config: ReleaseProjectConfig } {
+  const config = loadReleaseConfig(o.root, o.project);
+  const token = o.offline ? undefined : o.env.GITHUB_TOKEN || undefined;
+  const github = token ? octokitGitHub({ owner: config.owner, repo: config.repo, token, ...(o.env.GITHUB_API_URL ? { baseUrl: o.env.GITHUB_API_URL } : {}) }) : undefined;
+  const target = config.targets.find((t) => (o.inCluster ? t.inCluster : t.context !== undefined && t.context === o.context));
+  const namespace = o.namespace ?? target?.namespace ?? 'tekton-ci';
+  const ctx: ReleaseContext = {
+    root: o.root,
+    git: new Git(o.root),
+    github,
+    now: () => new Date(),
+    out: o.out,
+    currentKubeContext,
+    backends: {
+      // The Kubernetes client is made on first use: a plan or a refused release never reads kubeconfig.
+      cluster: clusterBackend({ api: lazy(() => kubePipelineRunApi({ context: o.context, inCluster: o.inCluster })), namespace }),
+    },
+    signal: o.signal,
+    secrets: token ? [token] : [],
+  };
+  return { ctx, config };
+}
+
+function lazy<T extends object>(make: () => T): T {
+  let api: T | undefined;
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      api ??= make();
+      const value = (api as Record<string | symbol, unknown>)[prop];
+      return typeof value === 'function' ? value.bind(api) : value;
+    },
+  });
+}
+
+/**
+ * One job per project with a nightly schedule, shaped like @plumbing/deploy's ScheduledJob
+ * ({ name, schedule, timezone, run(signal) }) so that `plumbing schedule` registers them in its
+ * JobRegistry without this package depending on deploy. Each tick runs `plumbing release nightly`.
+ */
+export function nightlyReleaseJobs(root: string, o: { env: Record<string, string | undefined>; log: (line: string) => void; backend?: 'local' | 'cluster'; inCluster?: boolean; context?: string }) {
+  return listReleaseProjects(root).flatMap((project) => {
+    const schedule = loadReleaseConfig(root, project).nightly.schedule;
+    if (!schedule) return [];
+    return [
+      {
+        name: `nightly-release-${project}`,
+        schedule,
+        timezone: 'Etc/UTC',
+        async run(signal: AbortSignal): Promise<string> {
+          const { ctx } = makeReleaseContext({ root, env: o.env, project, out: (l) => o.log(`nightly-release-${project}: ${l}`), signal, inCluster: o.inCluster, context: o.context });
+          const prepared = await prepareRelease(ctx, { kind: 'nightly', project, backend: o.backend, inCluster: o.inCluster, context: o.context });
+          const outcome = await applyRelease(ctx, prepared);
+          return `${outcome.status} ${outcome.version}`;
+        },
+      },
+    ];
+  });
+}
