@@ -43,6 +43,12 @@ export function resolvePipelineParams(specs: readonly ParamSpec[] | undefined, g
   if (mismatched.length > 0) {
     return { ok: false, reason: 'ParameterTypeMismatch', message: `parameters have inconsistent types : ${goList(mismatched.map((p) => p.name))}` };
   }
+  for (const p of declared) {
+    const v = givenMap.get(p.name);
+    if (p.enum && p.enum.length > 0 && typeof v === 'string' && !p.enum.includes(v)) {
+      return { ok: false, reason: 'InvalidParamValue', message: `parameters have invalid value: param \`${p.name}\` value: ${v} is not in the enum list` };
+    }
+  }
   const missKeys: string[] = [];
   for (const p of declared) {
     if (paramSpecType(p) !== 'object' || !p.properties) continue;

@@ -1,0 +1,103 @@
+import type { PipelineSpec } from '@plumbing/model';
+import { describe, expect, it } from 'vitest';
+import type { PipelineRunRequest } from './contracts.js';
+import { preparePipelineRun } from './pipeline-prepare.js';
+
+const step = { name: 's', image: 'busybox', script: 'true' };
+
+function req(spec: PipelineSpec, extra: Partial<PipelineRunRequest> = {}): PipelineRunRequest {
+  return {
+    name: 'pr',
+    namespace: 'ns',
+    uid: 'u',
+    pipelineName: 'p',
+    spec,
+    params: [],
+    workspaces: [],
+    labels: {},
+    annotations: {},
+    runDir: '/tmp/x',
+    signal: new AbortController().signal,
+    resolver: {
+      task: (n) => (n === 'needs-x' ? { name: n, spec: { params: [{ name: 'x' }], steps: [step] } } : undefined),
+      pipeline: () => undefined,
+      stepAction: () => undefined,
+    },
+    executeTaskRun: async () => {
+      throw new Error('not used');
+    },
+    ...extra,
+  };
+}
+
+const failure = (r: ReturnType<typeof preparePipelineRun>) => (r.ok ? undefined : { reason: r.reason, message: r.message });
+
+describe('preparePipelineRun', () => {
+  it('reports param type mismatches, object keys and enum values', () => {
+    const spec: PipelineSpec = {
+      params: [
+        { name: 'list', type: 'array' },
+        { name: 'obj', type: 'object', properties: { a: {}, b: {} } },
+        { name: 'mode', enum: ['fast', 'slow'], default: 'fast' },
+      ],
+      tasks: [{ name: 't', taskSpec: { steps: [step] } }],
+    };
+    expect(failure(preparePipelineRun(req(spec, { params: [{ name: 'list', value: 'x' }, { name: 'obj', value: { a: '1' } }] })))).toEqual({
+      reason: 'ParameterTypeMismatch',
+      message: 'parameters have inconsistent types : [list]',
+    });
+    expect(failure(preparePipelineRun(req(spec, { params: [{ name: 'list', value: ['x'] }, { name: 'obj', value: { a: '1' } }] })))).toEqual({
+      reason: 'ObjectParameterMissKeys',
+      message: "missing keys for these params which are required in ParamSpec's properties map[obj:[b]]",
+    });
+    expect(
+      failure(preparePipelineRun(req(spec, { params: [{ name: 'list', value: ['x'] }, { name: 'obj', value: { a: '1', b: '2' } }, { name: 'mode', value: 'warp' }] }))),
+    ).toEqual({ reason: 'InvalidParamValue', message: 'parameters have invalid value: param `mode` value: warp is not in the enum list' });
+  });
+
+  it('requires non-optional workspaces and known taskRunSpecs names', () => {
+    const spec: PipelineSpec = { workspaces: [{ name: 'src' }, { name: 'cache', optional: true }], tasks: [{ name: 't', taskSpec: { steps: [step] } }] };
+    expect(failure(preparePipelineRun(req(spec)))).toEqual({
+      reason: 'InvalidWorkspaceBindings',
+      message: 'pipeline requires workspace with name "src" be provided by pipelinerun',
+    });
+    const bound = { workspaces: [{ name: 'src', kind: 'emptyDir' as const }], taskRunSpecs: [{ pipelineTaskName: 'nope' }] };
+    expect(failure(preparePipelineRun(req(spec, bound)))).toEqual({
+      reason: 'InvalidTaskRunSpecs',
+      message: 'PipelineRun\'s taskrunSpecs defined wrong taskName: "nope", does not exist in Pipeline',
+    });
+  });
+
+  it('fails on a Task that does not exist and on a missing task param', () => {
+    expect(failure(preparePipelineRun(req({ tasks: [{ name: 't', taskRef: { name: 'ghost' } }] })))).toEqual({
+      reason: 'CouldntGetTask',
+      message: 'Pipeline ns/p can\'t be Run; it contains Tasks that don\'t exist: Couldn\'t retrieve Task "ghost": tasks.tekton.dev "ghost" not found',
+    });
+    expect(failure(preparePipelineRun(req({ tasks: [{ name: 't', taskRef: { name: 'needs-x' } }] })))).toEqual({
+      reason: 'PipelineValidationFailed',
+      message: 'invalid input params for task needs-x: missing values for these params which have no default values: [x]',
+    });
+  });
+
+  it('counts pipeline params as given for embedded taskSpecs (propagation), not for taskRefs', () => {
+    const spec: PipelineSpec = {
+      params: [{ name: 'x', default: 'v' }],
+      tasks: [
+        { name: 'inline', taskSpec: { params: [{ name: 'x' }], steps: [{ ...step, script: 'echo $(params.x)' }] } },
+        { name: 'ref', taskRef: { name: 'needs-x' }, params: [{ name: 'x', value: '$(params.x)' }] },
+      ],
+    };
+    const r = preparePipelineRun(req(spec));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.tasks[0]?.task?.spec.steps?.[0]?.script).toBe('echo v');
+    expect(r.tasks[1]?.pt.params).toEqual([{ name: 'x', value: 'v' }]);
+  });
+
+  it('rejects an out-of-bounds array param index and a CEL expression that is not boolean', () => {
+    const spec: PipelineSpec = { params: [{ name: 'a', type: 'array', default: ['1'] }], tasks: [{ name: 't', params: [{ name: 'p', value: '$(params.a[2])' }], taskSpec: { steps: [step] } }] };
+    expect(failure(preparePipelineRun(req(spec)))).toEqual({ reason: 'ParamArrayIndexingInvalid', message: 'non-existent param references:[$(params.a[2])]' });
+    const cel: PipelineSpec = { tasks: [{ name: 't', when: [{ cel: "'a'" }], taskSpec: { steps: [step] } }] };
+    expect(failure(preparePipelineRun(req(cel)))?.reason).toBe('CELEvaluationFailed');
+  });
+});
