@@ -3,7 +3,7 @@
  * combinations, workspaces, timeouts, labels, retries (`retriesStatus`), the parallelism limit.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Condition, Param, ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
@@ -115,9 +115,11 @@ export function taskRunWorkspaces(ctx: RunContext, pt: PipelineTask, spec: TaskS
       hostPath = mkdtempSync(join(tmpdir(), 'plumbing-emptydir-'));
       ctx.tempDirs.push(hostPath);
     }
-    if (hostPath !== undefined) {
+    if (hostPath !== undefined && (run.subPath || b.subPath)) {
       if (run.subPath) hostPath = join(hostPath, run.subPath);
       if (b.subPath) hostPath = join(hostPath, b.subPath);
+      // the kubelet creates a missing subPath directory
+      mkdirSync(hostPath, { recursive: true });
     }
     const ws: ResolvedWorkspace = { name: b.name };
     if (hostPath !== undefined) ws.hostPath = hostPath;
