@@ -25,3 +25,5 @@ export type { ClusterBackendOptions, PipelineRunApi, PodInfo } from './cluster-b
 export { clusterBackend, currentKubeContext, kubePipelineRunApi, releasePipelineRun } from './cluster-backend.js';
 export type { ContextOptions } from './make-context.js';
 export { makeReleaseContext, nightlyReleaseJobs } from './make-context.js';
+export type { ReleaseBranchPlan } from './release-branch.js';
+export { planReleaseBranch } from './release-branch.js';
