@@ -73,7 +73,11 @@ function earlyFailure(req: PipelineRunRequest, startTime: string, now: string, r
   };
 }
 
-export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunRequest, opts: ExecOptions): Promise<PipelineRunStatus> => {
+export const executePipelineRun: ExecutePipelineRun = (req: PipelineRunRequest, opts: ExecOptions): Promise<PipelineRunStatus> =>
+  runPipeline(req, opts, new Slots(req.parallel ?? cpus().length));
+
+/** A PipelineRun; child PipelineRuns (pipelines in pipelines) share their parent's TaskRun slots. */
+async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Slots): Promise<PipelineRunStatus> {
   const clock = opts.now ?? (() => new Date());
   const iso = () => clock().toISOString();
   const startTime = iso();
@@ -81,7 +85,7 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
   if (!prepared.ok) return earlyFailure(req, startTime, iso(), prepared.reason, prepared.message);
 
   const pipelineName = req.pipelineName ?? req.name;
-  const ctx: RunContext = { req, opts, slots: new Slots(req.parallel ?? cpus().length), pipelineName, tempDirs: [] };
+  const ctx: RunContext = { req, opts, slots, pipelineName, tempDirs: [] };
   const nodes: Node[] = prepared.tasks.map((prep) => ({ prep, name: prep.pt.name, isFinally: prep.isFinally, state: 'pending', runs: [], results: new Map() }));
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const dagNodes = nodes.filter((n) => !n.isFinally);
@@ -197,7 +201,7 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
       if (n.prep.pipeline) {
         const childName = taskRunNames(req.name, n.name, undefined)[0] as string;
         childReferences.push({ kind: 'PipelineRun', name: childName, pipelineTaskName: n.name });
-        const child = await executePipelineRun(
+        const child = await runPipeline(
           {
             ...req,
             name: childName,
@@ -214,6 +218,7 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
             signal,
           },
           opts,
+          slots,
         );
         childPipelineRuns.push({ name: childName, pipelineTaskName: n.name, status: child });
         n.runs = child.taskRuns;
@@ -407,4 +412,4 @@ export const executePipelineRun: ExecutePipelineRun = async (req: PipelineRunReq
   };
   if (childPipelineRuns.length > 0) status.pipelineRuns = childPipelineRuns;
   return status;
-};
+}

@@ -153,6 +153,7 @@ async function runWithRetries(ctx: RunContext, plan: TaskRunPlan, name: string, 
       ...(trSpec?.metadata?.labels ?? {}),
       'tekton.dev/pipeline': ctx.pipelineName,
       'tekton.dev/pipelineRun': req.name,
+      'tekton.dev/pipelineRunUID': req.uid,
       'tekton.dev/pipelineTask': pt.name,
       'tekton.dev/memberOf': plan.isFinally ? 'finally' : 'tasks',
     };
