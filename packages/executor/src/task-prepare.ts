@@ -80,6 +80,12 @@ export function credentialsPath(paths: TaskPaths): string {
   return paths.home === TEKTON_PATHS.home ? TEKTON_PATHS.creds : `${paths.home.slice(0, paths.home.lastIndexOf('/'))}/creds`;
 }
 
+/** Whether a step mentions step artifacts (then its artifacts dir is made and read). */
+export function mentionsArtifacts(s: PreparedStep): boolean {
+  const st = s.step;
+  return [st.script ?? '', ...(st.command ?? []), ...(st.args ?? []), ...(st.env ?? []).map((e) => e.value ?? '')].some((t) => t.includes('artifacts'));
+}
+
 export function isFailure(x: unknown): x is TaskFailure {
   return typeof x === 'object' && x !== null && 'reason' in x && 'message' in x && !('steps' in x);
 }

@@ -11,7 +11,7 @@ import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, 
 import { detectSandbox, type SandboxInfo } from './sandbox.js';
 import { HostTools } from './step-shell.js';
 import { formatGoDuration } from './task-duration.js';
-import { isFailure, type PreparedStep, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
+import { isFailure, mentionsArtifacts, type PreparedStep, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
 import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize, validateResults } from './task-results.js';
 import { literalPathSteps, runOneStep, type StepContext, type StepRecord } from './task-step-exec.js';
 
@@ -22,14 +22,22 @@ function timestamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-async function makeRunDir(root: string, paths: TaskPaths, steps: readonly PreparedStep[]): Promise<void> {
+/**
+ * The run's directories. Per step only what it needs (each inode costs twice: made, then removed):
+ * run/<i>/status, its results/ when the step declares results, artifacts/ when it mentions them,
+ * the /tekton/steps symlinks, and a private cwd/HOME when unsandboxed.
+ */
+async function makeRunDir(root: string, paths: TaskPaths, steps: readonly PreparedStep[], sandboxed: boolean): Promise<void> {
   await mkdir(join(root, 'tekton'));
   await Promise.all([join(root, 'tekton', 'creds'), join(root, 'volumes'), paths.workspace, paths.home, paths.results, paths.scripts, paths.artifacts, paths.steps, paths.run, join(root, 'root')].map((d) => mkdir(d)));
   await Promise.all(
     steps.map(async (s) => {
-      await mkdir(join(paths.run, String(s.index), 'status', 'results'), { recursive: true });
-      await mkdir(join(paths.run, String(s.index), 'status', 'artifacts'));
-      await mkdir(join(root, 'root', String(s.index)));
+      const status = join(paths.run, String(s.index), 'status');
+      await mkdir(join(paths.run, String(s.index)));
+      await mkdir(status);
+      if (s.step.results?.length) await mkdir(join(status, 'results'));
+      if (mentionsArtifacts(s)) await mkdir(join(status, 'artifacts'));
+      if (!sandboxed) await mkdir(join(root, 'root', String(s.index)));
       await symlink(`../run/${s.index}/status`, join(paths.steps, s.container));
       await symlink(`../run/${s.index}/status`, join(paths.steps, String(s.index)));
     }),
@@ -77,7 +85,7 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     const prepared = prepareTask(req, sandbox ? SANDBOX_PATHS : hostPaths, !!sandbox);
     if (isFailure(prepared)) return done({ status: 'False', reason: prepared.reason, message: prepared.message });
     status.taskSpec = prepared.resolvedSpec;
-    await Promise.all([makeRunDir(root, hostPaths, prepared.steps), mkdir(req.logDir, { recursive: true })]);
+    await Promise.all([makeRunDir(root, hostPaths, prepared.steps, !!sandbox), mkdir(req.logDir, { recursive: true })]);
 
     if (prepared.sidecars.length) {
       emit({ type: 'warning', message: `TaskRun "${req.name}": sidecars are not started locally: ${prepared.sidecars.join(', ')}` });

@@ -4,6 +4,7 @@
  * entrypoint), environment, working directory, the mount namespace, the process, the exit code
  * file and the step's results.
  */
+import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EnvVar, ParamValue } from '@plumbing/model';
@@ -13,7 +14,7 @@ import { runStepProcess } from './step-runtime.js';
 import { DEFAULT_SCRIPT_PREAMBLE, entrypointArgv, type HostTools, imageFamily, parseShebang, resolveInterpreter, STEP_PATH } from './step-shell.js';
 import { applyReplacementsAsString, applyToList, stepResultReplacements } from './substitute.js';
 import { parseGoDuration } from './task-duration.js';
-import type { PreparedStep, TaskPaths } from './task-prepare.js';
+import { mentionsArtifacts, type PreparedStep, type TaskPaths } from './task-prepare.js';
 import { declaredType, parseDeclared, readResultFiles } from './task-results.js';
 
 export interface StepContext {
@@ -197,7 +198,9 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     const interp = await resolveInterpreter(ctx.tools, family, sheb?.interp ?? '/bin/sh', sheb?.args ?? []);
     if ('missing' in interp) return fail(127, `the script's interpreter "${interp.shown}" needs "${interp.missing}", which is not installed on this host`);
     const file = `script-${ps.index}-${Math.random().toString(36).slice(2, 7)}`;
-    await writeFile(join(ctx.hostPaths.scripts, file), text, { mode: 0o755 });
+    // small per-step files are written synchronously: an async write costs more main-thread time
+    // (FileHandle, promise, threadpool round trip) than the three syscalls it makes
+    writeFileSync(join(ctx.hostPaths.scripts, file), text, { mode: 0o755 });
     argv = [...interp.argv, `${paths.scripts}/${file}`, ...argsIn];
   } else if (step.command?.length) {
     const cmd = step.command.map((c) => expandK8s(c, defined));
@@ -291,7 +294,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     reason = 'Error';
     rec.failed = true;
   }
-  if (!rec.failed) await writeFile(join(statusDir, 'exitCode'), String(exitCode));
+  if (!rec.failed) writeFileSync(join(statusDir, 'exitCode'), String(exitCode));
   state.terminated = { exitCode, reason: exitCode === 0 || reason === 'Continued' ? 'Completed' : 'Error', startedAt, finishedAt };
   state.terminationReason = reason;
   ctx.emit({ type: 'step-end', taskRun: ctx.req.name, step: logName, exitCode, reason, at: finishedAt });
@@ -303,8 +306,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     rec.stepResults = declared.filter((d) => got.has(d.name)).map((d) => ({ name: d.name, type: declaredType(d), value: parseDeclared(declaredType(d), got.get(d.name)!) }));
     if (rec.stepResults.length) state.results = rec.stepResults;
   }
-  const texts = [step.script ?? '', ...(step.command ?? []), ...(step.args ?? []), ...(step.env ?? []).map((e) => e.value ?? '')];
-  if (texts.some((t) => t.includes('artifacts'))) {
+  if (mentionsArtifacts(ps)) {
     try {
       const prov = JSON.parse(await readFile(join(statusDir, 'artifacts', 'provenance.json'), 'utf8')) as { inputs?: unknown[]; outputs?: unknown[] };
       if (prov.inputs) state.inputs = prov.inputs;
