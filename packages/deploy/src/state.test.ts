@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from './duration.js';
+import { leaseHeld, microTime } from './lease.js';
+import { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, quarantined } from './state.js';
+
+const objects = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ci' } },
+  { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 'lint', namespace: 'ci' }, spec: { steps: [{ name: 's', image: 'alpine', script: 'echo "a: b"\n' }] } },
+];
+
+describe('history encoding', () => {
+  it('stores a revision as a gzipped Secret and reads back the same objects and record', () => {
+    const record = { revision: 7, hash: 'f'.repeat(64), commit: 'abc123', time: '2026-01-01T00:00:00.000Z', objects: 2 };
+    const secret = encodeHistory('demo', 'demo-system', record, objects);
+    expect(secret.metadata).toMatchObject({ name: 'plumbing-history-demo-r7', namespace: 'demo-system', labels: { 'plumbing.dev/history': 'demo', 'plumbing.dev/revision': '7' } });
+    expect(Object.keys(secret.data as object)).toEqual(['manifests.yaml.gz']);
+    expect(decodeHistoryObjects(secret)).toEqual(objects);
+    expect(decodeHistoryRecord(secret)).toEqual(record);
+  });
+  it('records a rollback', () => {
+    const secret = encodeHistory('demo', 'ns', { revision: 9, hash: 'h', time: 't', objects: 0, rollbackOf: 4 }, []);
+    expect(decodeHistoryRecord(secret)).toEqual({ revision: 9, hash: 'h', time: 't', objects: 0, rollbackOf: 4 });
+  });
+});
+
+describe('inventory encoding', () => {
+  const state = {
+    exists: true,
+    kinds: [
+      { apiVersion: 'tekton.dev/v1', kind: 'Task' },
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+    ],
+    lastRevision: 2,
+    lastGood: { revision: 2, hash: 'h2', time: 't', objects: 3 },
+    bad: [{ hash: 'h3', commit: 'c3', time: 't', reason: 'health' }],
+  };
+  it('writes an ApplySet parent (id label, tooling, sorted group-kinds, additional namespaces) and reads the state back', () => {
+    const parent = encodeInventory('demo', 'demo-system', 'applyset-x-v1', state, ['ci', 'demo-system', 'ci', 'other']);
+    expect(parent.metadata.labels?.['applyset.kubernetes.io/id']).toBe('applyset-x-v1');
+    expect(parent.metadata.annotations).toEqual({
+      'applyset.kubernetes.io/tooling': 'plumbing/v1',
+      'applyset.kubernetes.io/contains-group-kinds': 'ConfigMap,Task.tekton.dev',
+      'applyset.kubernetes.io/additional-namespaces': 'ci,other',
+    });
+    expect(decodeInventory(parent)).toEqual({ ...state, kinds: [state.kinds[1], state.kinds[0]] });
+  });
+  it('refuses a parent that another tool owns', () => {
+    const parent = encodeInventory('demo', 'ns', 'id', state, []);
+    parent.metadata.annotations!['applyset.kubernetes.io/tooling'] = 'kubectl/v1.34';
+    expect(() => decodeInventory(parent)).toThrow(expect.objectContaining({ code: 'DEPLOY_FOREIGN_INVENTORY' }));
+  });
+  it('quarantines the same content of the same (or an unknown) commit, not a newer commit', () => {
+    expect(quarantined(state, 'h3', 'c3')?.reason).toBe('health');
+    expect(quarantined(state, 'h3', undefined)?.reason).toBe('health');
+    expect(quarantined(state, 'h3', 'c4')).toBeUndefined();
+    expect(quarantined(state, 'h4', 'c3')).toBeUndefined();
+  });
+});
+
+describe('lease times', () => {
+  it('writes MicroTime with 6 fractional digits and sees expiry', () => {
+    const t = Date.parse('2026-01-01T00:00:00.123Z');
+    expect(microTime(t)).toBe('2026-01-01T00:00:00.123000Z');
+    const spec = { holderIdentity: 'a', leaseDurationSeconds: 10, renewTime: microTime(t) };
+    expect(leaseHeld(spec, t + 9_999)).toEqual({ held: true, expiresAt: t + 10_000 });
+    expect(leaseHeld(spec, t + 10_000).held).toBe(false);
+    expect(leaseHeld({ ...spec, holderIdentity: undefined }, t).held).toBe(false);
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads Go-style durations', () => {
+    expect(['0', '30s', '10m', '1h30m', '250ms'].map(parseDuration)).toEqual([0, 30_000, 600_000, 5_400_000, 250]);
+    expect(() => parseDuration('10 minutes')).toThrow(/bad duration/);
+  });
+});
