@@ -19,10 +19,13 @@ export function paramSpecType(p: ParamSpec): ParamType {
   return valueType(p.default);
 }
 
-/** Whether a string is exactly one `$(...)` reference (allowed for array/object params, issue #4879). */
+/** Whether a string is exactly one `$(...)` reference. */
 function isSingleRef(v: ParamValue): boolean {
   return typeof v === 'string' && /^\$\([^()]*\)$/.test(v);
 }
+
+/** Tekton's VariableSubstitutionRegex: a string holding one allows it for array/object params (issue #4879). */
+const VARIABLE_SUBSTITUTION = /\$\([_a-zA-Z0-9.-]+(\.[_a-zA-Z0-9.-]+)*(\[([0-9]+|\*)\])?\)/;
 
 export interface ResolvedTaskParams {
   /** The param replacement table for the params stage. */
@@ -63,7 +66,7 @@ export function resolveTaskParams(
     const v = run.get(s.name);
     if (v === undefined) continue;
     const t = paramSpecType(s);
-    if (valueType(v) !== t && !(t !== 'string' && isSingleRef(v))) wrongType.push(s.name);
+    if (valueType(v) !== t && !(t !== 'string' && typeof v === 'string' && VARIABLE_SUBSTITUTION.test(v))) wrongType.push(s.name);
   }
   if (wrongType.length) return wrap(`param types don't match the user-specified type: [${wrongType.join(' ')}]`);
 
