@@ -82,6 +82,8 @@ async function requestFor(docs: Doc[], pr: Doc, tmp: string, signal: AbortSignal
     annotations: {},
     runDir: join(tmp, 'logs'),
     signal,
+    // at least two TaskRuns at once whatever the core count (parallel-independent needs it)
+    parallel: 4,
     resolver: {
       task: (n) => {
         const d = find('Task', n);
