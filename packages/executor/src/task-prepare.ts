@@ -125,8 +125,8 @@ export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: bo
   const bounds = checkArrayIndexes(resolvedSpec, params.values);
   if (bounds) return bounds;
 
-  const decls = declaredWorkspaces(spec, req.workspaces, embedded);
-  if (!Array.isArray(decls)) return decls;
+  const declared = declaredWorkspaces(spec, req.workspaces, embedded);
+  if (!Array.isArray(declared)) return declared;
 
   const containers = inlined.map((s, i) => stepContainerName(s.name, i));
   const results = spec.results ?? [];
@@ -151,7 +151,11 @@ export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: bo
   // exit code paths
   cur = applyToTaskSpec(cur, exitCodePathReplacements(containers, paths.steps));
 
-  // workspaces
+  // workspaces (declared mountPaths as substituted by the earlier stages)
+  const decls = declared.map((d) => {
+    const mountPath = cur.workspaces?.find((w) => w.name === d.name)?.mountPath;
+    return mountPath === undefined ? d : { ...d, mountPath };
+  });
   const isolated = new Set<string>();
   for (const s of cur.steps ?? []) for (const w of s.workspaces ?? []) isolated.add(w.name);
   const wsVars = (i: number | undefined) =>

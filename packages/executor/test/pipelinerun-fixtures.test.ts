@@ -2,7 +2,7 @@
  * End-to-end PipelineRuns with real processes and the real TaskRun engine: every directory
  * under fixtures/pipelineruns holds a `run.yaml` (PipelineRun + Pipeline + Tasks, multi-doc)
  * and an `expected.yaml` (condition, pipeline results, per-pipeline-task status, skipped tasks).
- * Runs unsandboxed (host processes) so that the suite stays quick on shared machines.
+ * Each fixture runs sandboxed (bubblewrap, when available) and unsandboxed unless `modes` narrows it.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { loadYaml, type ParamValue, type PipelineRunSpec, type PipelineSpec, typ
 import { describe, expect, it } from 'vitest';
 import type { HostWorkspaceBinding, PipelineRunRequest, PipelineRunStatus, RunEvent } from '../src/contracts.js';
 import { executePipelineRun } from '../src/pipeline-run.js';
+import { detectSandbox } from '../src/sandbox.js';
 import { parseDuration } from '../src/pipeline-vars.js';
 import { executeTaskRun } from '../src/task-run.js';
 
@@ -32,6 +33,7 @@ interface Expected {
   logContains?: Record<string, string>;
   /** Abort req.signal with this reason once this pipeline task's TaskRun has started a step. */
   cancel?: { afterStepOf: string; reason: string };
+  modes?: ('sandbox' | 'host')[];
 }
 
 interface Doc {
@@ -131,17 +133,21 @@ async function logsOf(tmp: string, taskRun: string): Promise<string> {
 }
 
 const dirs = (await readdir(fixturesDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const sandboxAvailable = (await detectSandbox()).available;
 
 describe('PipelineRun fixtures', () => {
   for (const dirName of dirs) {
-    it(dirName, async () => {
+    for (const mode of ['sandbox', 'host'] as const) {
+    it(`${dirName} (${mode === 'sandbox' ? 'bubblewrap' : 'unsandboxed'})`, async (t) => {
       const { docs, pr, expected } = await loadFixture(join(fixturesDir, dirName));
+      if (expected.modes && !expected.modes.includes(mode)) t.skip();
+      if (mode === 'sandbox' && !sandboxAvailable) t.skip();
       const tmp = await mkdtemp(join(tmpdir(), 'plumbing-prfixture-'));
       try {
         const ac = new AbortController();
         const req = await requestFor(docs, pr, tmp, ac.signal);
         const status = await executePipelineRun(req, {
-          sandbox: false,
+          sandbox: mode === 'sandbox',
           onEvent: (e: RunEvent) => {
             const c = expected.cancel;
             if (c && e.type === 'step-start' && e.taskRun.startsWith(`${req.name}-${c.afterStepOf}`)) setTimeout(() => ac.abort(c.reason), 300);
@@ -164,5 +170,6 @@ describe('PipelineRun fixtures', () => {
         await rm(tmp, { recursive: true, force: true });
       }
     });
+    }
   }
 });

@@ -23,6 +23,8 @@ interface Expected {
   message?: string;
   /** Result name → value (strings verbatim, arrays/objects as YAML). */
   results?: Record<string, ParamValue>;
+  /** Results expected in one mode only (paths differ with and without the sandbox). */
+  resultsByMode?: { sandbox?: Record<string, ParamValue>; host?: Record<string, ParamValue> };
   /** Results that must be absent. */
   noResults?: string[];
   /** Step name → exit code. */
@@ -163,6 +165,7 @@ describe('TaskRun fixtures', () => {
             expect(got).toEqual(expected.terminationReasons);
           }
           for (const [n, v] of Object.entries(expected.results ?? {})) expect(status.results.find((r) => r.name === n)?.value, `result ${n}`).toEqual(v);
+          for (const [n, v] of Object.entries(expected.resultsByMode?.[mode] ?? {})) expect(status.results.find((r) => r.name === n)?.value, `result ${n}`).toEqual(v);
           for (const n of expected.noResults ?? []) expect(status.results.find((r) => r.name === n)).toBeUndefined();
           for (const [s, rs] of Object.entries(expected.stepResults ?? {})) {
             const st = status.steps.find((x) => x.name === s);
