@@ -64,7 +64,7 @@ export function runStepProcess(p: StepProcess): Promise<StepOutcome> {
     if (p.signal.aborted) onAbort();
     else p.signal.addEventListener('abort', onAbort, { once: true });
     const timer =
-      p.timeoutMs !== undefined && p.timeoutMs > 0
+      p.timeoutMs !== undefined && p.timeoutMs > 0 && p.timeoutMs <= 2 ** 31 - 1
         ? setTimeout(() => {
             timedOut = true;
             killGroup(child.pid);

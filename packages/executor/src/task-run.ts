@@ -15,6 +15,9 @@ import { isFailure, mentionsArtifacts, type PreparedStep, prepareTask, SANDBOX_P
 import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize, validateResults } from './task-results.js';
 import { literalPathSteps, runOneStep, type StepContext, type StepRecord } from './task-step-exec.js';
 
+/** setTimeout's limit (2^31-1 ms, about 24.8 days): longer timeouts are never reached locally. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Tekton's default TaskRun timeout (60m). */
 export const DEFAULT_TASK_TIMEOUT_MS = 60 * 60 * 1000;
 
@@ -113,7 +116,7 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     let timedOut = false;
     const timeoutMs = req.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
     const timer =
-      timeoutMs > 0
+      timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS
         ? setTimeout(() => {
             timedOut = true;
             abort.abort();
