@@ -54,7 +54,7 @@ export async function applyRelease(ctx: ReleaseContext, p: PreparedRelease): Pro
   let current = 'pipeline';
   try {
     const planned = plan.steps.find((s) => s.id === 'pipeline');
-    const r = planned?.action === 'run' ? await p.backend.runPipeline({ plan, config: p.config, bucket: p.bucket, gitUrl: p.gitUrl, out, signal: ctx.signal }) : { status: 'skipped' as const, detail: planned?.detail ?? 'no pipeline' };
+    const r = planned?.action === 'run' ? await p.backend.runPipeline({ plan, git: ctx.git, config: p.config, bucket: p.bucket, gitUrl: p.gitUrl, out, signal: ctx.signal }) : { status: 'skipped' as const, detail: planned?.detail ?? 'no pipeline' };
     journal.steps.pipeline = { status: r.status === 'done' ? 'done' : 'skipped', detail: r.detail, at: ctx.now().toISOString() };
     out(`${r.status === 'done' ? 'done' : 'skip'}  pipeline  ${r.detail}`);
     await writeJournal(ctx.root, journal);

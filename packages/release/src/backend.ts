@@ -1,4 +1,5 @@
 import type { Bucket } from './bucket.js';
+import type { Git } from './git.js';
 import type { ReleaseProjectConfig } from './config.js';
 import type { ReleasePlan } from './plan.js';
 
@@ -6,8 +7,8 @@ import type { ReleasePlan } from './plan.js';
  * The release pipeline's parameters (the contract with pipelines/<spec.pipeline>, docs/release.md).
  * Names are kebab-case, as Tekton params usually are.
  */
-export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, gitUrl: string): Record<string, string> {
-  return {
+export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, gitUrl: string, upload = true): Record<string, string> {
+  const all: Record<string, string> = {
     project: plan.project,
     'release-kind': plan.kind,
     version: plan.version,
@@ -18,11 +19,16 @@ export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, 
     bucket: config.bucket,
     'bucket-prefix': plan.bucketPrefix,
     'image-registry': config.imageRegistry,
+    upload: upload ? 'true' : 'false',
   };
+  // Only the params the pipeline declares (when it is known): Tekton refuses undeclared ones in some versions.
+  if (!plan.pipeline?.found) return all;
+  return Object.fromEntries(Object.entries(all).filter(([k]) => plan.pipeline.params.includes(k)));
 }
 
 export interface BackendInput {
   plan: ReleasePlan;
+  git: Git;
   config: ReleaseProjectConfig;
   bucket: Bucket;
   gitUrl: string;
@@ -48,10 +54,11 @@ export interface ReleaseBackend {
   runPipeline(input: BackendInput): Promise<BackendResult>;
 }
 
-/** The local backend: the converge steps do the bucket upload and the GitHub release themselves. */
+/** The local backend without an executor: the converge steps do the bucket upload and the GitHub release themselves. */
 export const localBackend: ReleaseBackend = {
   name: 'local',
   pipelineUploads: false,
-  describe: ({ config }) => `no pipeline run: the local backend publishes in TypeScript (the ${config.pipeline} pipeline on the embedded executor is not wired yet, see docs/release.md)`,
-  runPipeline: async ({ config }) => ({ status: 'skipped', detail: `local backend: ${config.pipeline} pipeline not run; artifacts are built from the commit and uploaded by the next steps` }),
+  describe: ({ plan, config }) =>
+    plan.pipeline?.found ? `the ${config.pipeline} pipeline is not run: no executor in this backend` : `no ${config.pipeline} pipeline in the repository at ${plan.commit.slice(0, 7)}: the steps below build and publish in TypeScript`,
+  runPipeline: async ({ config }) => ({ status: 'skipped', detail: `local backend: ${config.pipeline} pipeline not run` }),
 };

@@ -12,6 +12,9 @@ export interface CatalogCheck {
   missing: string[];
   /** Param defaults of the pipeline (to compare bucket and registry with the config). */
   paramDefaults: Record<string, string>;
+  /** The params and workspaces the pipeline declares (a PipelineRun binds only those). */
+  params: string[];
+  workspaces: string[];
 }
 
 /**
@@ -25,7 +28,7 @@ export async function checkReleasePipeline(git: Git, sha: string, pipeline: stri
     await git.archive(sha, dir);
     const { index } = await loadRepository(dir);
     const doc = index.all('Pipeline', pipeline)[0];
-    if (!doc) return { pipelineFound: false, pipelineFile: undefined, missing: [], paramDefaults: {} };
+    if (!doc) return { pipelineFound: false, pipelineFile: undefined, missing: [], paramDefaults: {}, params: [], workspaces: [] };
     const missing = referencesOf(doc, index)
       .filter((r) => (r.kind === 'Task' || r.kind === 'Pipeline' || r.kind === 'StepAction') && r.target === undefined)
       .map((r) => `${r.kind} ${r.name}`);
@@ -44,7 +47,8 @@ export async function checkReleasePipeline(git: Git, sha: string, pipeline: stri
     }
     const paramDefaults: Record<string, string> = {};
     for (const [p] of mapsOf(spec.params)) if (typeof p.name === 'string' && typeof p.default === 'string') paramDefaults[p.name] = p.default;
-    return { pipelineFound: true, pipelineFile: doc.file, missing: [...new Set(missing)], paramDefaults };
+    const names = (v: unknown) => mapsOf(v).flatMap(([x]) => (typeof x.name === 'string' ? [x.name] : []));
+    return { pipelineFound: true, pipelineFile: doc.file, missing: [...new Set(missing)], paramDefaults, params: names(spec.params), workspaces: names(spec.workspaces) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -29,7 +29,7 @@ const fail = (id: string, reason: string, hint: string): PlanCheck => ({ id, sta
 const skip = (id: string, reason: string): PlanCheck => ({ id, status: 'skip', reason });
 
 /** Every pre-release check; none changes anything. */
-export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: CheckInput): Promise<PlanCheck[]> {
+export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: CheckInput): Promise<{ checks: PlanCheck[]; pipeline: PipelineInfo }> {
   const out: PlanCheck[] = [];
   const short = c.commit.slice(0, 7);
   const file = c.config.file;
@@ -97,7 +97,16 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
 
   if (c.artifactErrors.length) out.push(fail('artifacts', c.artifactErrors.join('; '), `fix spec.artifacts in ${file}`));
   else out.push(pass('artifacts', `${c.config.artifacts.length} artifact(s) built from ${short}`));
-  return out;
+  return { checks: out, pipeline: { name: c.config.pipeline, found: cat.pipelineFound, file: cat.pipelineFile ?? null, params: cat.params, workspaces: cat.workspaces } };
+}
+
+/** The release pipeline as found at the commit. */
+export interface PipelineInfo {
+  name: string;
+  found: boolean;
+  file: string | null;
+  params: string[];
+  workspaces: string[];
 }
 
 const OK_CONCLUSIONS = new Set(['success', 'neutral', 'skipped']);

@@ -32,7 +32,7 @@ function fakeApi(conditions: (string | undefined)[]): PipelineRunApi & { calls: 
   };
 }
 
-const input = (out: string[], signal?: AbortSignal): BackendInput => ({ plan, config, bucket: {} as BackendInput['bucket'], gitUrl: 'https://github.com/demo/demo', out: (l) => out.push(l), signal });
+const input = (out: string[], signal?: AbortSignal): BackendInput => ({ plan, git: {} as BackendInput['git'], config, bucket: {} as BackendInput['bucket'], gitUrl: 'https://github.com/demo/demo', out: (l) => out.push(l), signal });
 
 describe('cluster backend (a fake PipelineRun port; no API server)', () => {
   it('creates the PipelineRun with the params contract and follows it to success, printing pod logs once', async () => {
@@ -54,6 +54,7 @@ describe('cluster backend (a fake PipelineRun port; no API server)', () => {
       bucket: 'gs://b',
       'bucket-prefix': 'demo/previous/v0.1.0',
       'image-registry': 'ghcr.io/demo',
+      upload: 'true',
     });
   });
 
@@ -70,7 +71,7 @@ describe('cluster backend (a fake PipelineRun port; no API server)', () => {
   });
 
   it('keeps label values valid (a + in a nightly version)', () => {
-    const run = releasePipelineRun({ plan: { ...plan, version: 'v0.2.0-nightly.20240305+abc1234' }, config, bucket: {} as BackendInput['bucket'], gitUrl: '' }, 'tekton-ci') as { metadata: { labels: Record<string, string> } };
+    const run = releasePipelineRun({ plan: { ...plan, version: 'v0.2.0-nightly.20240305+abc1234' }, git: {} as BackendInput['git'], config, bucket: {} as BackendInput['bucket'], gitUrl: '' }, 'tekton-ci') as { metadata: { labels: Record<string, string> } };
     expect(run.metadata.labels['plumbing.dev/release-version']).toBe('v0.2.0-nightly.20240305_abc1234');
   });
 });

@@ -27,3 +27,5 @@ export type { ContextOptions } from './make-context.js';
 export { makeReleaseContext, nightlyReleaseJobs } from './make-context.js';
 export type { ReleaseBranchPlan } from './release-branch.js';
 export { planReleaseBranch } from './release-branch.js';
+export type { ExecutorBackendOptions } from './executor-backend.js';
+export { executorBackend } from './executor-backend.js';

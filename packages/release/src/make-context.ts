@@ -1,4 +1,5 @@
 import { clusterBackend, currentKubeContext, kubePipelineRunApi } from './cluster-backend.js';
+import { executorBackend } from './executor-backend.js';
 import { listReleaseProjects, loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
 import type { ReleaseContext } from './context.js';
 import { Git } from './git.js';
@@ -34,6 +35,7 @@ export function makeReleaseContext(o: ContextOptions): { ctx: ReleaseContext; co
     out: o.out,
     currentKubeContext,
     backends: {
+      local: executorBackend(),
       // The Kubernetes client is made on first use: a plan or a refused release never reads kubeconfig.
       cluster: clusterBackend({ api: lazy(() => kubePipelineRunApi({ context: o.context, inCluster: o.inCluster })), namespace }),
     },

@@ -2,7 +2,7 @@ import { PlumbingError, UsageError } from '@plumbing/model';
 import { buildArtifact, type BuiltArtifact } from './artifacts.js';
 import { type BackendInput, localBackend, type ReleaseBackend } from './backend.js';
 import { type Bucket, openBucket } from './bucket.js';
-import { runChecks, type PlanCheck } from './checks.js';
+import { type PipelineInfo, runChecks, type PlanCheck } from './checks.js';
 import { loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
 import type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
 import type { ReleaseInfo } from './github.js';
@@ -43,6 +43,8 @@ export interface ReleasePlan {
   /** Set when there is nothing to release (a nightly with no change since the last one). */
   noChange: string | null;
   checks: PlanCheck[];
+  /** The release pipeline at the commit (the backends bind only the params and workspaces it declares). */
+  pipeline: PipelineInfo;
   steps: PlanStep[];
   notes: string;
   notesSource: 'pull-requests' | 'git-log';
@@ -146,9 +148,9 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
   }
   const gitUrl = (await ctx.git.remoteUrl(config.remote)) ?? ctx.root;
 
-  const checks = noChange
-    ? []
-    : await runChecks(ctx, req, { config, version, commit, branch, backend, published, artifactErrors, apply: opts.dryRun !== true });
+  const checked = noChange ? undefined : await runChecks(ctx, req, { config, version, commit, branch, backend, published, artifactErrors, apply: opts.dryRun !== true });
+  const checks = checked?.checks ?? [];
+  const pipeline: PipelineInfo = checked?.pipeline ?? { name: config.pipeline, found: false, file: null, params: [], workspaces: [] };
   const publish = req.kind === 'nightly' ? true : req.publish === true;
   const steps = noChange
     ? []
@@ -189,6 +191,7 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
     offline: gh === undefined,
     noChange,
     checks,
+    pipeline,
     steps: [],
     notes,
     notesSource,
@@ -198,7 +201,7 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
   };
   const prepared: PreparedRelease = { plan, config, bucket, backend, steps, artifacts, gitUrl };
   if (!noChange) {
-    const input: Omit<BackendInput, 'out'> = { plan, config, bucket, gitUrl };
+    const input: Omit<BackendInput, 'out'> = { plan, git: ctx.git, config, bucket, gitUrl };
     const pipelineStep: PlanStep = { id: 'pipeline', kind: 'pipeline', target: `${backend.name} backend`, action: 'skip', detail: backend.describe(input) };
     plan.steps.push(pipelineStep);
     for (const s of steps) {
@@ -211,13 +214,17 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
         plan.steps.push({ id: s.id, kind: s.kind, target: s.target, action: 'unknown', detail: 'refused (see checks)' });
       }
     }
+    const j = await readJournal(ctx.root, config.project, version);
+    const ran = j?.commit === commit && j.steps.pipeline?.status === 'done';
     if (backend.pipelineUploads) {
       // The pipeline runs unless its uploads are all there (or the journal says it ran for this commit).
-      const j = await readJournal(ctx.root, config.project, version);
-      const ran = j?.commit === commit && j.steps.pipeline?.status === 'done';
       const uploads = plan.steps.filter((s) => s.kind === 'bucket');
       if (!ran && !(uploads.length > 0 && uploads.every((s) => s.action === 'skip'))) pipelineStep.action = 'run';
       else pipelineStep.detail = ran ? `the ${config.pipeline} pipeline already ran for ${commit.slice(0, 7)} (journal)` : `the artifacts of the ${config.pipeline} pipeline are in the bucket`;
+    } else if (pipeline.found) {
+      // Locally the pipeline builds and tests; it runs once per commit (the journal), then the steps publish.
+      if (ran) pipelineStep.detail = `the ${config.pipeline} pipeline already ran for ${commit.slice(0, 7)} (journal)`;
+      else if (plan.steps.some((s) => s.kind !== 'pipeline' && s.action !== 'skip')) pipelineStep.action = 'run';
     }
     plan.pending = plan.steps.some((s) => s.action !== 'skip');
   }
