@@ -79,7 +79,7 @@ function cliParams(opts: RunTaskOptions): string[] {
 export async function runTask(taskYaml: string, opts: RunTaskOptions = {}): Promise<CliOutcome & { run: RunSummary }> {
   const out = await plumbing(['task', taskYaml, ...cliParams(opts), ...(opts.extra ?? [])]);
   const run = out.runs[0];
-  if (!run) throw new Error(`no run in the summary (exit ${out.code}):\n${out.stderr}`);
+  if (!run) throw new Error(`no run in the summary (exit ${out.code}): ${out.stderr.slice(0, 2000)}`);
   return { ...out, run };
 }
 
@@ -87,7 +87,7 @@ export async function runTask(taskYaml: string, opts: RunTaskOptions = {}): Prom
 export async function runPipeline(pipelineYaml: string, opts: RunTaskOptions = {}): Promise<CliOutcome & { run: RunSummary }> {
   const out = await plumbing(['pipeline', pipelineYaml, ...cliParams(opts), ...(opts.extra ?? [])]);
   const run = out.runs[0];
-  if (!run) throw new Error(`no run in the summary (exit ${out.code}):\n${out.stderr}`);
+  if (!run) throw new Error(`no run in the summary (exit ${out.code}): ${out.stderr.slice(0, 2000)}`);
   return { ...out, run };
 }
 
