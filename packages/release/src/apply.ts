@@ -68,7 +68,10 @@ export async function applyRelease(ctx: ReleaseContext, p: PreparedRelease): Pro
       } else {
         if (i.action === 'unknown') throw new PlumbingError('RELEASE_STATE', i.detail, { hint: 'the release cannot read this target from here' });
         const done = await step.apply();
-        journal.steps[step.id] = { status: 'done', detail: done, at: ctx.now().toISOString() };
+        // Verify: read the target again; what was just done must now be there and match.
+        const after = await step.inspect();
+        if (after.action !== 'skip') throw new PlumbingError('RELEASE_VERIFY', `${step.id} did not verify after it was done: ${after.detail}`, { hint: 're-run; if it persists, the target changes under the release' });
+        journal.steps[step.id] = { status: 'done', detail: `${done}; verified`, at: ctx.now().toISOString() };
         out(`done  ${step.id}  ${done}`);
       }
       await writeJournal(ctx.root, journal);

@@ -165,7 +165,8 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
         artifacts,
         bucket,
         bucketPrefix,
-        latestPrefix: req.kind === 'full' && makeLatest === 'true' && !backend.pipelineUploads ? `${config.project}/latest` : undefined,
+        // latest/ follows publication: a draft left for review does not move it.
+        latestPrefix: req.kind === 'full' && makeLatest === 'true' && publish && !backend.pipelineUploads ? `${config.project}/latest` : undefined,
         github: gh,
         pipelineUploads: backend.pipelineUploads,
       });
