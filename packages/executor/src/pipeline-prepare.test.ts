@@ -100,4 +100,14 @@ describe('preparePipelineRun', () => {
     const cel: PipelineSpec = { tasks: [{ name: 't', when: [{ cel: "'a'" }], taskSpec: { steps: [step] } }] };
     expect(failure(preparePipelineRun(req(cel)))?.reason).toBe('CELEvaluationFailed');
   });
+
+  it('rejects non-array matrix params and optional workspaces feeding required ones', () => {
+    const m: PipelineSpec = { params: [{ name: 's', default: 'x' }], tasks: [{ name: 't', matrix: { params: [{ name: 'p', value: '$(params.s)' }] }, taskSpec: { params: [{ name: 'p' }], steps: [step] } }] };
+    expect(failure(preparePipelineRun(req(m)))?.reason).toBe('InvalidMatrixParameterTypes');
+    const ws: PipelineSpec = {
+      workspaces: [{ name: 'cache', optional: true }],
+      tasks: [{ name: 't', workspaces: [{ name: 'c', workspace: 'cache' }], taskSpec: { workspaces: [{ name: 'c' }], steps: [step] } }],
+    };
+    expect(failure(preparePipelineRun(req(ws)))?.reason).toBe('RequiredWorkspaceMarkedOptional');
+  });
 });

@@ -195,6 +195,33 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
     if (msg) return fail('PipelineValidationFailed', msg);
   }
 
+  // matrix params must be arrays once substituted (ValidateParameterTypesInMatrix)
+  for (const p of prepared) {
+    for (const mp of p.pt.matrix?.params ?? []) {
+      if (typeof mp.value === 'string' && wholeRef(mp.value) !== undefined) continue; // a result reference, checked when resolved
+      if (!Array.isArray(mp.value)) {
+        return fail(
+          'InvalidMatrixParameterTypes',
+          `PipelineRun ${req.namespace}/${req.name}: matrix parameters of pipeline task ${JSON.stringify(p.pt.name)} must be arrays, but ${JSON.stringify(mp.name)} is ${valueType(mp.value)}`,
+        );
+      }
+    }
+  }
+
+  // an optional pipeline workspace may only feed optional task workspaces
+  const optionalWs = new Set((spec.workspaces ?? []).filter((w) => w.optional).map((w) => w.name));
+  for (const p of prepared) {
+    for (const b of p.pt.workspaces ?? []) {
+      const decl = p.task?.spec.workspaces?.find((w) => w.name === b.name);
+      if (decl && !decl.optional && optionalWs.has(b.workspace ?? b.name)) {
+        return fail(
+          'RequiredWorkspaceMarkedOptional',
+          `Optional Workspace Not Supported: pipeline workspace ${JSON.stringify(b.workspace ?? b.name)} is marked optional but pipeline task ${JSON.stringify(p.pt.name)} requires it`,
+        );
+      }
+    }
+  }
+
   // matrix combination limit, when known before running
   for (const p of prepared) {
     const m = p.pt.matrix;
