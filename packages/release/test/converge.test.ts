@@ -182,7 +182,21 @@ describe('the failure issue, on the local GitHub API server', () => {
     expect(issues[0]!.body).not.toContain(gh.token);
     const comments = repo().comments.filter((c) => c.issueNumber === issues[0]!.number);
     expect(comments).toHaveLength(1);
-    // The log was uploaded on failure too.
-    expect(existsSync(join(f.bucket, 'demo', 'previous', 'v0.1.0', 'release.log'))).toBe(true);
+    // The log was uploaded on failure too, and holds no token.
+    const log = readFileSync(join(f.bucket, 'demo', 'previous', 'v0.1.0', 'release.log'), 'utf8');
+    expect(log).toMatch(/FAIL {2}asset:release\.yaml/);
+    expect(log).not.toContain(gh.token);
+  });
+
+  it('never puts the token in an error (a rejected token, local GitHub API server)', async () => {
+    f = await releaseBranchFixture();
+    const token = 'ghs_wrongtoken_0123456789abcdef';
+    const ctx = makeCtx(f, octokitGitHub({ owner: 'demo', repo: 'demo', token, baseUrl: gh.url }), { secrets: [token] });
+    const err = await prepareRelease(ctx, { kind: 'full', version: 'v0.1.0' }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { hint?: string },
+    );
+    expect(err).toMatchObject({ code: 'GITHUB_API', message: expect.stringMatching(/401/), hint: 'check GITHUB_TOKEN' });
+    expect(`${err?.message} ${err?.hint} ${err?.stack}`).not.toContain(token);
   });
 });
