@@ -30,6 +30,7 @@ describe('release-version 0.1', () => {
     expect(code).toBe(0);
     expect(result(run, 'version')).toBe(`v0.3.0-nightly.20261121+${shas[4]!.slice(0, 7)}`);
     expect(result(run, 'previous-version')).toBe('v0.2.1');
+    expect(result(run, 'prerelease')).toBe('true');
   });
 
   it('computes the first nightly (no release yet) without a workspace', async () => {
@@ -43,6 +44,7 @@ describe('release-version 0.1', () => {
     expect([result(ok.run, 'version'), result(ok.run, 'previous-version')]).toEqual(['v0.3.0', 'v0.2.1']);
     const rc = await runTask(TASK, { params: { 'release-kind': 'full', version: 'v1.0.0-rc.1', 'previous-version': 'v0.9.0', commit: SHA } });
     expect(result(rc.run, 'version')).toBe('v1.0.0-rc.1');
+    expect([result(ok.run, 'prerelease'), result(rc.run, 'prerelease')]).toEqual(['false', 'true']);
   });
 
   it('accepts a re-run of a tag on the same commit (a resumed release)', async () => {
