@@ -6,14 +6,14 @@
 import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { Condition, ParamValue, PipelineTask, WhenExpression } from '@plumbing/model';
-import type { ChildTaskRun, ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from './contracts.js';
+import type { Condition, PipelineTask, WhenExpression } from '@plumbing/model';
+import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from './contracts.js';
 import { fanOut, hasEmptyMatrixParam, hasMatrix, MAX_MATRIX_COMBINATIONS } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
 import { resolvePipelineResults } from './pipeline-results.js';
 import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
 import { finalCondition, type PipelineTaskOutcome, SkipReason } from './pipeline-status.js';
-import { isCancelledRun, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
+import { outcomeOf, resultsOf, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
 import { parseDuration } from './pipeline-vars.js';
 import { evaluateWhen } from './when.js';
 
@@ -32,32 +32,6 @@ interface Node extends TaskFacts {
 function cancelKind(reason: unknown): PipelineRunCancelReason {
   const r = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : '';
   return r === 'CancelledRunFinally' || r === 'StoppedRunFinally' ? r : 'Cancelled';
-}
-
-function outcomeOf(runs: readonly ChildTaskRun[], pt: PipelineTask): PipelineTaskOutcome {
-  const conds = runs.map((r) => succeededCondition(r.status));
-  if (conds.every((c) => c?.status === 'True')) return 'succeeded';
-  if (runs.some((r) => succeededCondition(r.status)?.status === 'False' && !isCancelledRun(r.status))) return pt.onError === 'continue' ? 'ignored' : 'failed';
-  return 'cancelled';
-}
-
-/** Results of a pipeline task: one TaskRun's results, or (matrix) string results aggregated in TaskRun-name order. */
-function resultsOf(runs: readonly ChildTaskRun[], matrixed: boolean): Map<string, ParamValue> {
-  const out = new Map<string, ParamValue>();
-  if (!matrixed) {
-    for (const r of runs[0]?.status.results ?? []) out.set(r.name, r.value);
-    return out;
-  }
-  const sorted = [...runs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const run of sorted) {
-    for (const r of run.status.results) {
-      if (typeof r.value !== 'string') continue;
-      const arr = (out.get(r.name) as string[] | undefined) ?? [];
-      arr.push(r.value);
-      out.set(r.name, arr);
-    }
-  }
-  return out;
 }
 
 function earlyFailure(req: PipelineRunRequest, startTime: string, now: string, reason: string, message: string): PipelineRunStatus {

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Condition, Param, ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
+import type { PipelineTaskOutcome } from './pipeline-status.js';
 import type { ChildTaskRun, ExecOptions, PipelineRunRequest, ResolvedParam, ResolvedWorkspace, TaskRunRequest, TaskRunStatus } from './contracts.js';
 import type { Combination } from './matrix.js';
 
@@ -204,4 +205,31 @@ export async function runPipelineTaskRuns(ctx: RunContext, plan: TaskRunPlan, si
   onStart(names);
   const statuses = await Promise.all(names.map((n, i) => runWithRetries(ctx, plan, n, combos?.[i], signal)));
   return names.map((name, i) => ({ name, pipelineTaskName: plan.pt.name, status: statuses[i] as TaskRunStatus }));
+}
+
+/** A pipeline task's outcome from its TaskRuns: all succeeded; any failed (ignored with onError: continue); else cancelled. */
+export function outcomeOf(runs: readonly ChildTaskRun[], pt: PipelineTask): PipelineTaskOutcome {
+  const conds = runs.map((r) => succeededCondition(r.status));
+  if (conds.every((c) => c?.status === 'True')) return 'succeeded';
+  if (runs.some((r) => succeededCondition(r.status)?.status === 'False' && !isCancelledRun(r.status))) return pt.onError === 'continue' ? 'ignored' : 'failed';
+  return 'cancelled';
+}
+
+/** Results of a pipeline task: one TaskRun's results, or (matrix) string results aggregated in TaskRun-name order. */
+export function resultsOf(runs: readonly ChildTaskRun[], matrixed: boolean): Map<string, ParamValue> {
+  const out = new Map<string, ParamValue>();
+  if (!matrixed) {
+    for (const r of runs[0]?.status.results ?? []) out.set(r.name, r.value);
+    return out;
+  }
+  const sorted = [...runs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const run of sorted) {
+    for (const r of run.status.results) {
+      if (typeof r.value !== 'string') continue;
+      const arr = (out.get(r.name) as string[] | undefined) ?? [];
+      arr.push(r.value);
+      out.set(r.name, arr);
+    }
+  }
+  return out;
 }
