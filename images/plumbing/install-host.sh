@@ -10,7 +10,7 @@ prefix="${PREFIX:-/usr/local}"
 [ -f "$repo/packages/cli/dist/main.js" ] || { echo "install-host: build the CLI first (npx turbo run build)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$repo" && npx --no-install rolldown packages/cli/bin/plumbing.js --platform node --format esm -o "$tmp/plumbing.mjs" >/dev/null)
+(cd "$repo" && npx --no-install rolldown packages/cli/bin/plumbing.js --platform node --format esm --no-codeSplitting -o "$tmp/plumbing.mjs" >/dev/null)
 mkdir -p "$prefix/lib/plumbing" "$prefix/bin"
 cp "$tmp/plumbing.mjs" "$prefix/lib/plumbing/plumbing.mjs.new"
 mv -f "$prefix/lib/plumbing/plumbing.mjs.new" "$prefix/lib/plumbing/plumbing.mjs"
