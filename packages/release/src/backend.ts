@@ -20,6 +20,8 @@ export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, 
     'bucket-prefix': plan.bucketPrefix,
     'image-registry': config.imageRegistry,
     upload: upload ? 'true' : 'false',
+    // Whether the pipeline may point the bucket's latest/ at this version (never for an older line or a draft).
+    latest: plan.makeLatest === 'true' && plan.publish ? 'true' : 'false',
   };
   // Only the params the pipeline declares (when it is known): Tekton refuses undeclared ones in some versions.
   if (!plan.pipeline?.found) return all;

@@ -55,6 +55,7 @@ describe('cluster backend (a fake PipelineRun port; no API server)', () => {
       'bucket-prefix': 'demo/previous/v0.1.0',
       'image-registry': 'ghcr.io/demo',
       upload: 'true',
+      latest: 'false',
     });
   });
 

@@ -103,7 +103,10 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
       // The newest nightly names this commit: resume it when its journal says it did not finish.
       const j = (await readBucketJournal(bucket, config.project, latestNightly)) ?? (await readJournal(ctx.root, config.project, latestNightly));
       version = latestNightly;
-      if (lastAttempt(j)?.outcome === 'failure' || lastAttempt(j)?.outcome === 'running') versionReason = `resuming ${latestNightly}: its last attempt did not finish`;
+      // Unfinished: the journal says so, or (when GitHub is read) its release is missing or still a draft.
+      const onGitHub = releases?.find((r) => r.tagName === latestNightly && !r.draft) ?? releases?.find((r) => r.tagName === latestNightly);
+      const unfinished = lastAttempt(j)?.outcome === 'failure' || lastAttempt(j)?.outcome === 'running' || (releases !== undefined && (onGitHub === undefined || onGitHub.draft));
+      if (unfinished) versionReason = `resuming ${latestNightly}: it names ${commit.slice(0, 7)} and did not finish`;
       else {
         versionReason = `${latestNightly} already names ${commit.slice(0, 7)}`;
         noChange = `nothing changed since the last nightly ${latestNightly} (${commit.slice(0, 7)}): no new nightly`;
