@@ -117,8 +117,15 @@ export async function applyStages(ctx: EngineContext, plan: Plan, desired: Reado
       await pool(todo, ctx.concurrency ?? 16, async (it: PlanItem) => {
         const obj = desired.get(it.key);
         if (!obj) throw new PlumbingError('DEPLOY_INTERNAL', `no desired object for ${it.key}`);
-        await ctx.port.apply(obj);
-        (it.action === 'create' ? progress.created : progress.updated).push(it.key);
+        const r = await ctx.port.apply(obj);
+        if (it.action === 'create' && !r.created) {
+          // planned without a dry run: it existed outside the inventory, and is adopted
+          it.action = 'update';
+          it.note = 'adopted';
+          plan.counts.create--;
+          plan.counts.update++;
+        }
+        (r.created ? progress.created : progress.updated).push(it.key);
       });
       if (s === 0) {
         await pool(todo, ctx.concurrency ?? 16, async (it) => {

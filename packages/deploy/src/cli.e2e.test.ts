@@ -38,11 +38,11 @@ describe('the plumbing CLI as a child process, on a real API server', () => {
   let port: KubeClient;
   let conn: string[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(join(CLI, '..', '..', 'dist', 'main.js'))) throw new Error('build the CLI first: npm run test:e2e does (turbo run build --filter=@plumbing/cli)');
-    port = testPort();
+    port = await testPort();
     const kubeconfig = process.env.KUBECONFIG!;
-    conn = ['--kubeconfig', kubeconfig, '--context', loadKubeConfig({ kubeconfig }).getCurrentContext()];
+    conn = ['--kubeconfig', kubeconfig, '--context', (await loadKubeConfig({ kubeconfig })).getCurrentContext()];
   });
   afterAll(() => port.close());
 

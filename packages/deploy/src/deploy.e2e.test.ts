@@ -28,8 +28,8 @@ describe('plumbing deploy on a real API server', () => {
   const dir = `clusters/e2e-basic/manifests`;
   let port: KubeClient;
 
-  beforeAll(() => {
-    port = testPort();
+  beforeAll(async () => {
+    port = await testPort();
     repo
       .config()
       .write(`${dir}/namespaces.yaml`, [ns('e2e-basic-a'), ns('e2e-basic-b')])
@@ -72,7 +72,7 @@ describe('plumbing deploy on a real API server', () => {
 
   it('a redeploy of the same set is a no-op in at most 2 API calls per kind', async () => {
     const config = repo.load();
-    const counted = testPort();
+    const counted = await testPort();
     const r = await deploy({ port: counted, root: repo.root, config, log });
     counted.close();
     expect(r.outcome).toBe('no-changes');

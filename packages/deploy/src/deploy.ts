@@ -4,7 +4,7 @@ import type { ClusterConfig } from '@plumbing/model';
 import { PlumbingError } from '@plumbing/model';
 import type { EngineContext } from './apply.js';
 import { GateError } from './apply.js';
-import { applySet, ensureStateNamespace, keptKinds, namespacesOf, observe, prunePolicy, type Target, targetOf } from './engine.js';
+import { applySet, ensureStateNamespace, keptKinds, lastAppliedOf, namespacesOf, observe, prunePolicy, type Target, targetOf } from './engine.js';
 import { acquireLease, defaultHolder, type LeaseHandle, leaseName } from './lease.js';
 import { computePlan, hasChanges, type Plan, pruneGuard, upToDate } from './plan.js';
 import { type RenderedSet, renderCluster } from './render.js';
@@ -97,7 +97,8 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     return { ...base, outcome: 'quarantined', message: quarantineMessage(target.cluster, bad), calls: port.calls() };
   }
   if (opts.dryRun) {
-    const plan = await computePlan(port, { cluster: target.cluster, hash: rendered.hash, commit: opts.commit, desired: obs.desired, live: obs.live, policy: prunePolicy(opts.config), crdKinds: obs.crdKinds });
+    const lastApplied = await lastAppliedOf(port, target, obs.state);
+    const plan = await computePlan(port, { cluster: target.cluster, hash: rendered.hash, commit: opts.commit, desired: obs.desired, live: obs.live, policy: prunePolicy(opts.config), crdKinds: obs.crdKinds, lastApplied, mode: 'plan' });
     return { ...base, outcome: 'planned', plan, message: hasChanges(plan) ? `${target.cluster}: changes pending` : `${target.cluster}: no changes`, calls: port.calls() };
   }
   return withLease(opts, target, async (lease) => {
@@ -105,10 +106,11 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     const ctx = engineContext(opts, lease);
     let plan: Plan | undefined;
     try {
-      const r = await applySet(ctx, target, obs, { hash: rendered.hash, commit: opts.commit, gates: true, onPlan: (p) => { plan = p; } });
+      const lastApplied = await lastAppliedOf(port, target, obs.state);
+      const r = await applySet(ctx, target, obs, { hash: rendered.hash, commit: opts.commit, gates: true, lastApplied, onPlan: (p) => { plan = p; } });
       const record: DeployRecord = { revision: obs.state.lastRevision + 1, hash: rendered.hash, commit: opts.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), objects: obs.desired.length };
       await storeHistory(port, target.cluster, target.stateNamespace, record, rendered.objects, opts.config.spec?.historyLimit ?? 10);
-      const state: InventoryState = { ...obs.state, kinds: keptKinds(obs.desired, r.plan), lastGood: record, lastRevision: record.revision, bad: obs.state.bad.filter((b) => b.hash !== rendered.hash).slice(-20) };
+      const state: InventoryState = { ...obs.state, kinds: keptKinds(obs.desired, r.plan), lastGood: record, lastRevision: record.revision, bad: obs.state.bad.filter((b) => b.hash !== rendered.hash).slice(-20), inFlight: undefined };
       await writeInventory(port, target.cluster, target.stateNamespace, target.applysetId, state, namespacesOf(obs.desired));
       const c = r.plan.counts;
       return { ...base, outcome: 'deployed' as const, plan: r.plan, revision: record.revision, message: `${target.cluster}: deployed revision ${record.revision} (${c.create} created, ${c.update} updated, ${c.unchanged} unchanged, ${c.prune} pruned)`, calls: port.calls() };
@@ -119,7 +121,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
       const badRev: BadRevision = { hash: rendered.hash, commit: opts.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), reason: err.message.slice(0, 500) };
       const back = await rollbackAfterFailure(opts, target, e instanceof GateError ? e.progress.created : [], lease);
       const state = await readInventory(port, target.cluster, target.stateNamespace);
-      await writeInventory(port, target.cluster, target.stateNamespace, target.applysetId, { ...state, kinds: back.kinds ?? state.kinds, bad: [...state.bad.filter((b) => b.hash !== badRev.hash), badRev].slice(-20) }, namespacesOf([...obs.desired, ...obs.live.values()]));
+      await writeInventory(port, target.cluster, target.stateNamespace, target.applysetId, { ...state, kinds: back.kinds ?? state.kinds, bad: [...state.bad.filter((b) => b.hash !== badRev.hash), badRev].slice(-20), inFlight: undefined }, namespacesOf([...obs.desired, ...obs.live.values()]));
       return {
         ...base,
         outcome: 'rolled-back' as const,
@@ -192,7 +194,7 @@ export async function rollback(opts: RollbackOptions): Promise<DeployResult> {
     const record: DeployRecord = { revision: obs.state.lastRevision + 1, hash: target0.hash, commit: target0.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), rollbackOf: to, objects: objects.length };
     await storeHistory(opts.port, name, stateNamespace, record, objects, opts.config.spec?.historyLimit ?? 10);
     const bad = current && current.hash !== target0.hash ? [{ hash: current.hash, commit: current.commit, time: record.time, reason: `rolled back by hand to revision ${to}` }] : [];
-    await writeInventory(opts.port, name, stateNamespace, target.applysetId, { ...obs.state, kinds: keptKinds(obs.desired, r.plan), lastGood: record, lastRevision: record.revision, bad: [...obs.state.bad.filter((b) => b.hash !== target0.hash), ...bad].slice(-20) }, namespacesOf(obs.desired));
+    await writeInventory(opts.port, name, stateNamespace, target.applysetId, { ...obs.state, kinds: keptKinds(obs.desired, r.plan), lastGood: record, lastRevision: record.revision, bad: [...obs.state.bad.filter((b) => b.hash !== target0.hash), ...bad].slice(-20), inFlight: undefined }, namespacesOf(obs.desired));
     const c = r.plan.counts;
     return {
       outcome: 'deployed',

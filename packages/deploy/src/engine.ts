@@ -5,7 +5,7 @@ import { type ApplyProgress, applyStages, type EngineContext, prune, runHealthCh
 import { computePlan, crdKindsOf, type LiveSet, listMembers, type Plan, type PrunePolicyResolved, scopeObjects } from './plan.js';
 import { runPostDeployTests } from './post-deploy-tests.js';
 import type { RenderedSet } from './render.js';
-import { type InventoryState, type KindRef, kindsOf, readInventory, uniqKinds, writeInventory } from './state.js';
+import { type InventoryState, type KindRef, kindsOf, readHistoryObjects, readInventory, uniqKinds, writeInventory } from './state.js';
 
 /** Everything one cluster's deploy needs to know about where it goes. */
 export interface Target {
@@ -68,9 +68,11 @@ export async function applySet(
   ctx: EngineContext,
   target: Target,
   obs: Observed,
-  args: { hash: string; commit?: string | undefined; gates: boolean; onPlan?: (plan: Plan) => void },
+  args: { hash: string; commit?: string | undefined; gates: boolean; onPlan?: (plan: Plan) => void; lastApplied?: ReadonlyMap<string, KubeObject> | undefined },
 ): Promise<ApplySetResult> {
   const plan = await computePlan(ctx.port, {
+    mode: 'deploy',
+    lastApplied: obs.state.inFlight ? undefined : args.lastApplied,
     cluster: target.cluster,
     hash: args.hash,
     commit: args.commit,
@@ -82,7 +84,7 @@ export async function applySet(
   });
   args.onPlan?.(plan);
   const kinds = uniqKinds([...obs.state.kinds, ...kindsOf(obs.desired), ...kindsOf([...obs.live.values()])]);
-  await writeInventory(ctx.port, target.cluster, target.stateNamespace, target.applysetId, { ...obs.state, kinds }, namespacesOf([...obs.desired, ...obs.live.values()]));
+  await writeInventory(ctx.port, target.cluster, target.stateNamespace, target.applysetId, { ...obs.state, kinds, inFlight: args.hash }, namespacesOf([...obs.desired, ...obs.live.values()]));
   obs.state = { ...obs.state, exists: true, kinds };
   const progress: ApplyProgress = { created: [], updated: [], pruned: [] };
   const byKey = new Map(obs.desired.map((o) => [objectKey(refOf(o)), o]));
@@ -93,6 +95,14 @@ export async function applySet(
   if (args.gates && spec?.postDeployTests?.length) await runPostDeployTests(ctx, spec.postDeployTests, obs.desired, target.root, progress, defaultNs);
   await prune(ctx, plan, obs.live, progress);
   return { plan, progress };
+}
+
+/** The last successful deploy's manifests by key, scoped as the desired set is (one GET of its history Secret). */
+export async function lastAppliedOf(port: KubePort, target: Target, state: InventoryState): Promise<Map<string, KubeObject> | undefined> {
+  if (!state.lastGood || state.inFlight) return undefined;
+  const objects = await readHistoryObjects(port, target.cluster, target.stateNamespace, state.lastGood.revision);
+  const scoped = await scopeObjects(port, objects, crdKindsOf(objects));
+  return new Map(scoped.map((o) => [objectKey(refOf(o)), o]));
 }
 
 /** The kinds an inventory keeps after a deploy: the set's, plus those of members a prune guard kept. */

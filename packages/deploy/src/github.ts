@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { PlumbingError } from '@plumbing/model';
 
 /** What the deploy tells GitHub: the one port to GitHub (over @octokit/rest). */
@@ -21,11 +21,17 @@ function githubError(what: string, e: unknown): PlumbingError {
   return new PlumbingError('GITHUB_API', `${what}: ${status ?? 'error'} ${message}`);
 }
 
+/** The port over @octokit/rest, imported on first use (only a failed deploy reports). */
 export function octokitGitHub(opts: { token: string; baseUrl?: string | undefined }): GitHubPort {
-  const octokit = new Octokit({ auth: opts.token, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } });
+  let client: Promise<Octokit> | undefined;
+  const get = () => {
+    client ??= import('@octokit/rest').then(({ Octokit }) => new Octokit({ auth: opts.token, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } }));
+    return client;
+  };
   return {
     async reportIssue(repository, title, body, labels) {
       const { owner, repo } = split(repository);
+      const octokit = await get();
       try {
         const open = await octokit.issues.listForRepo({ owner, repo, state: 'open', per_page: 100, ...(labels.length ? { labels: labels.join(',') } : {}) });
         const existing = open.data.find((i) => i.title === title && !i.pull_request);
@@ -41,6 +47,7 @@ export function octokitGitHub(opts: { token: string; baseUrl?: string | undefine
     },
     async setStatus(repository, sha, state, context, description) {
       const { owner, repo } = split(repository);
+      const octokit = await get();
       try {
         await octokit.repos.createCommitStatus({ owner, repo, sha, state, context, description: description.slice(0, 140) });
       } catch (e) {

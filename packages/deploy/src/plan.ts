@@ -2,6 +2,7 @@ import type { KubeObject, KubePort } from '@plumbing/kube';
 import { groupKind, objectKey, refOf } from '@plumbing/kube';
 import { PlumbingError } from '@plumbing/model';
 import { holdsAll, toComparableYaml, unifiedDiff } from './diff.js';
+import { canonicalJson } from './render.js';
 import { PART_OF_LABEL, PRUNE_ANNOTATION } from './inventory-labels.js';
 import { pool } from './pool.js';
 import { stageOf } from './stages.js';
@@ -131,7 +132,20 @@ function item(action: Action, obj: KubeObject, extra: Partial<PlanItem> = {}): P
  */
 export async function computePlan(
   port: KubePort,
-  args: { cluster: string; hash: string; commit?: string | undefined; desired: readonly KubeObject[]; live: LiveSet; policy: PrunePolicyResolved; crdKinds: ReadonlySet<string>; concurrency?: number },
+  args: {
+    cluster: string;
+    hash: string;
+    commit?: string | undefined;
+    desired: readonly KubeObject[];
+    live: LiveSet;
+    policy: PrunePolicyResolved;
+    crdKinds: ReadonlySet<string>;
+    concurrency?: number;
+    /** The manifests of the last successful deploy, by key: an object equal to its last manifest whose live state still holds every field needs no dry run. */
+    lastApplied?: ReadonlyMap<string, KubeObject> | undefined;
+    /** `deploy`: objects absent from the inventory are planned as creates without a dry run (the apply tells a create from an adoption). */
+    mode?: 'plan' | 'deploy';
+  },
 ): Promise<Plan> {
   const items: PlanItem[] = new Array(args.desired.length);
   const newNamespaces = new Set(args.desired.filter((o) => o.kind === 'Namespace' && !args.live.has(objectKey(refOf(o)))).map((o) => o.metadata.name));
@@ -141,9 +155,18 @@ export async function computePlan(
     async ({ o, i }) => {
       const key = objectKey(refOf(o));
       let live = args.live.get(key);
+      const last = args.lastApplied?.get(key);
+      if (live && last && !live.metadata.deletionTimestamp && canonicalJson(last) === canonicalJson(o) && holdsAll(o, live)) {
+        items[i] = item('unchanged', o);
+        return;
+      }
+      if (!live && args.mode === 'deploy') {
+        items[i] = item('create', o);
+        return;
+      }
       let after: KubeObject;
       try {
-        after = await port.apply(o, { dryRun: true });
+        after = (await port.apply(o, { dryRun: true })).object;
       } catch (e) {
         if (e instanceof PlumbingError && (e.code === 'KUBE_UNKNOWN_KIND' || e.code === 'KUBE_NOT_FOUND') && args.crdKinds.has(groupKind(o.apiVersion, o.kind))) {
           items[i] = item('create', o, { note: 'its CRD is created by this deploy' });

@@ -42,7 +42,7 @@ describe('automatic rollback on a real API server', () => {
   let good: Record<string, unknown>;
 
   beforeAll(async () => {
-    port = testPort();
+    port = await testPort();
     repo
       .config()
       .write(`${dir}/ns.yaml`, [ns('e2e-rb-a')])

@@ -37,7 +37,7 @@ export interface RunDeployResult extends DeployResult {
 }
 
 /** Connects as the flags say, else as the cluster config says (its context, or in-cluster). */
-export function connectFor(config: ClusterConfig, flags: ConnectFlags = {}): KubeClient {
+export function connectFor(config: ClusterConfig, flags: ConnectFlags = {}): Promise<KubeClient> {
   const inCluster = flags.inCluster ?? (flags.context === undefined && config.spec?.inCluster === true);
   return KubeClient.connect({ kubeconfig: flags.kubeconfig, inCluster, context: inCluster ? undefined : (flags.context ?? config.spec?.context) });
 }
@@ -59,7 +59,7 @@ export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployRe
     const commit = checkout?.commit ?? (await headCommit(root));
     if (checkout) o.log(`cloned ${o.fromGit!.revision} at ${checkout.commit}`);
     const config = loadClusterConfig(root, o.cluster);
-    const port = o.port ?? connectFor(config, o.connect);
+    const port = o.port ?? (await connectFor(config, o.connect));
     const common = { port, root, config, commit, log: o.log, ...(o.force ? { force: true } : {}), ...(o.waitLockMs !== undefined ? { waitLockMs: o.waitLockMs } : {}), ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.signal ? { signal: o.signal } : {}) };
     try {
       let result: DeployResult;

@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 describe('the job registry', () => {
-  it('refuses a duplicate name and a bad cron expression', () => {
+  it('refuses a duplicate name and a bad cron expression', async () => {
     const r = new JobRegistry().register({ name: 'deploy/a', schedule: '0 * * * *', run: async () => 'ok' });
     expect(() => r.register({ name: 'deploy/a', schedule: '0 * * * *', run: async () => 'ok' })).toThrow(expect.objectContaining({ code: 'SCHEDULE_DUPLICATE' }));
     expect(() => r.register({ name: 'b', schedule: 'every hour', run: async () => 'ok' })).toThrow(expect.objectContaining({ code: 'SCHEDULE_BAD_CRON' }));
+    await expect(startScheduler(new JobRegistry().register({ name: 'c', schedule: '0 99 * * *', run: async () => 'ok' }), { log: () => {} })).rejects.toMatchObject({ code: 'SCHEDULE_BAD_CRON' });
     expect(r.jobs().map((j) => j.name)).toEqual(['deploy/a']);
   });
 
@@ -41,7 +42,7 @@ describe('the scheduler (node-cron, real clock)', () => {
         return 'done';
       },
     });
-    const scheduler = startScheduler(registry, { log: (l) => lines.push(l) });
+    const scheduler = await startScheduler(registry, { log: (l) => lines.push(l) });
     await new Promise((r) => setTimeout(r, 4200));
     await scheduler.stop();
     expect(maxRunning).toBe(1);

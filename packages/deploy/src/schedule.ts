@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
-import { type ScheduledTask, schedule as cronSchedule, validate } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import { loadClusterConfig } from './render.js';
 
 /** One scheduled job: the hourly deploy of a cluster, the nightly release, a cleanup. */
@@ -21,7 +21,7 @@ export class JobRegistry {
 
   register(job: ScheduledJob): this {
     if (this.byName.has(job.name)) throw new PlumbingError('SCHEDULE_DUPLICATE', `a job named ${job.name} is already registered`);
-    if (!validate(job.schedule)) throw new PlumbingError('SCHEDULE_BAD_CRON', `job ${job.name}: "${job.schedule}" is not a cron expression`);
+    if (!/^(\S+\s+){4,5}\S+$/.test(job.schedule.trim())) throw new PlumbingError('SCHEDULE_BAD_CRON', `job ${job.name}: "${job.schedule}" is not a cron expression`);
     this.byName.set(job.name, job);
     return this;
   }
@@ -48,7 +48,9 @@ export interface SchedulerOptions {
  * previous tick of the same job (node-cron `noOverlap`; a skipped tick is logged). Each tick
  * logs one line when it starts and one when it ends, with its outcome.
  */
-export function startScheduler(registry: JobRegistry, opts: SchedulerOptions): Scheduler {
+export async function startScheduler(registry: JobRegistry, opts: SchedulerOptions): Promise<Scheduler> {
+  const { schedule: cronSchedule, validate } = await import('node-cron');
+  for (const job of registry.jobs()) if (!validate(job.schedule)) throw new PlumbingError('SCHEDULE_BAD_CRON', `job ${job.name}: "${job.schedule}" is not a cron expression`);
   const now = opts.now ?? (() => new Date());
   const abort = new AbortController();
   const running = new Set<Promise<unknown>>();

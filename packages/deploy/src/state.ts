@@ -39,6 +39,8 @@ export interface InventoryState {
   lastGood?: DeployRecord | undefined;
   lastRevision: number;
   bad: BadRevision[];
+  /** Content hash of a deploy that started applying and has not finished (set before applying; a crash leaves it set). */
+  inFlight?: string | undefined;
 }
 
 const STATE_KEY = 'state.json';
@@ -71,7 +73,7 @@ export function decodeInventory(parent: KubeObject): InventoryState {
   if (!raw) return { ...emptyInventory(), exists: true };
   try {
     const s = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as Omit<InventoryState, 'exists'>;
-    return { exists: true, kinds: s.kinds ?? [], lastGood: s.lastGood, lastRevision: s.lastRevision ?? 0, bad: s.bad ?? [] };
+    return { exists: true, kinds: s.kinds ?? [], lastGood: s.lastGood, lastRevision: s.lastRevision ?? 0, bad: s.bad ?? [], inFlight: s.inFlight };
   } catch (e) {
     throw new PlumbingError('DEPLOY_BAD_INVENTORY', `the inventory ${parent.metadata.namespace}/${parent.metadata.name} cannot be read`, { cause: e });
   }

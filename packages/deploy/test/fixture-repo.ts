@@ -44,7 +44,7 @@ export class FixtureRepo {
 }
 
 /** A port on the API server the globalSetup started (KUBECONFIG points at it). */
-export function testPort(): KubeClient {
+export function testPort(): Promise<KubeClient> {
   const kubeconfig = process.env.KUBECONFIG;
   if (!kubeconfig) throw new PlumbingError('KUBE_TESTENV_MISSING', 'KUBECONFIG is not set: run through vitest.e2e.config.ts');
   return KubeClient.connect({ kubeconfig });

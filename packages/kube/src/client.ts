@@ -1,9 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { PlumbingError } from '@plumbing/model';
 import { kubeError, unreachable } from './errors.js';
-import type { ApplyOptions, CallCounts, KubeObject, KubePort, ListOptions, ObjectRef, ResourceInfo } from './types.js';
+import type { ApplyOptions, ApplyResult, CallCounts, KubeObject, KubePort, ListOptions, ObjectRef, ResourceInfo } from './types.js';
 import { splitApiVersion } from './types.js';
 
 /** The field manager of every write plumbing makes. */
@@ -30,8 +30,13 @@ function where(obj: KubeObject): { apiVersion: string; kind: string; namespace?:
   return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata?.namespace };
 }
 
-/** Loads the kubeconfig as @kubernetes/client-node does; errors name the file and context, never credentials. */
-export function loadKubeConfig(opts: ConnectOptions): KubeConfig {
+/**
+ * Loads the kubeconfig as @kubernetes/client-node does; errors name the file and context, never
+ * credentials. The SDK is imported on first use: it is large, and commands that never reach a
+ * cluster (check, render, --help) should not pay for it.
+ */
+export async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
     if (opts.inCluster) kc.loadFromCluster();
@@ -72,11 +77,11 @@ export class KubeClient implements KubePort {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
   }
 
-  static connect(opts: ConnectOptions = {}): KubeClient {
+  static async connect(opts: ConnectOptions = {}): Promise<KubeClient> {
     const o: Pick<ConnectOptions, 'maxSockets' | 'timeoutMs'> = {};
     if (opts.maxSockets !== undefined) o.maxSockets = opts.maxSockets;
     if (opts.timeoutMs !== undefined) o.timeoutMs = opts.timeoutMs;
-    return new KubeClient(loadKubeConfig(opts), o);
+    return new KubeClient(await loadKubeConfig(opts), o);
   }
 
   calls(): CallCounts {
@@ -124,12 +129,14 @@ export class KubeClient implements KubePort {
     return { path: p, info };
   }
 
-  async apply(obj: KubeObject, opts: ApplyOptions = {}): Promise<KubeObject> {
+  async apply(obj: KubeObject, opts: ApplyOptions = {}): Promise<ApplyResult> {
     const { path, info } = await this.path(where(obj), obj.metadata.name);
     const body = info.namespaced ? obj : { ...obj, metadata: { ...obj.metadata, namespace: undefined } };
     const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, force: String(opts.force ?? true) });
     if (opts.dryRun) q.set('dryRun', 'All');
-    return this.request<KubeObject>(opts.dryRun ? 'apply-dry-run' : 'apply', 'PATCH', `${path}?${q}`, body, 'application/apply-patch+yaml');
+    const status: { code: number } = { code: 0 };
+    const object = await this.request<KubeObject>(opts.dryRun ? 'apply-dry-run' : 'apply', 'PATCH', `${path}?${q}`, body, 'application/apply-patch+yaml', status);
+    return { object, created: status.code === 201 };
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
@@ -191,10 +198,10 @@ export class KubeClient implements KubePort {
    * A 429 (throttled, or a CRD's storage still initializing) is retried after its Retry-After,
    * as client-go does, up to 5 times; every attempt counts as a call.
    */
-  private async request<T>(verb: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  private async request<T>(verb: string, method: string, path: string, body?: unknown, contentType = 'application/json', status?: { code: number }): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once<T>(verb, method, path, body, contentType);
+        return await this.once<T>(verb, method, path, body, contentType, status);
       } catch (e) {
         const retryAfter = (e as { retryAfter?: number }).retryAfter;
         if (!(e instanceof PlumbingError) || e.code !== 'KUBE_THROTTLED' || attempt >= 6) throw e;
@@ -203,7 +210,7 @@ export class KubeClient implements KubePort {
     }
   }
 
-  private async once<T>(verb: string, method: string, path: string, body: unknown, contentType: string): Promise<T> {
+  private async once<T>(verb: string, method: string, path: string, body: unknown, contentType: string, statusOut?: { code: number }): Promise<T> {
     this.counts.total++;
     this.counts.byVerb[verb] = (this.counts.byVerb[verb] ?? 0) + 1;
     const url = new URL(this.server + path);
@@ -237,6 +244,7 @@ export class KubeClient implements KubePort {
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             const status = res.statusCode ?? 0;
+            if (statusOut) statusOut.code = status;
             if (status >= 200 && status < 300) {
               try {
                 resolve((text ? JSON.parse(text) : {}) as T);

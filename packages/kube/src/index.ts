@@ -1,4 +1,4 @@
-export type { ApplyOptions, CallCounts, KubeMeta, KubeObject, KubePort, ListOptions, ObjectRef, ResourceInfo } from './types.js';
+export type { ApplyOptions, ApplyResult, CallCounts, KubeMeta, KubeObject, KubePort, ListOptions, ObjectRef, ResourceInfo } from './types.js';
 export { groupKind, objectKey, refOf, splitApiVersion } from './types.js';
 export type { ConnectOptions } from './client.js';
 export { FIELD_MANAGER, KubeClient, loadKubeConfig } from './client.js';

@@ -45,6 +45,11 @@ export interface ApplyOptions {
   force?: boolean;
 }
 
+export interface ApplyResult {
+  object: KubeObject;
+  created: boolean;
+}
+
 export interface ListOptions {
   labelSelector?: string;
   /** Only this namespace; default: all namespaces (or cluster-scoped). */
@@ -65,8 +70,8 @@ export interface CallCounts {
 export interface KubePort {
   /** Discovery of one kind (cached per group/version: at most one call per group/version). */
   resolve(apiVersion: string, kind: string): Promise<ResourceInfo>;
-  /** Server-side apply under the `plumbing` field manager; returns the object the server stored (or would store). */
-  apply(obj: KubeObject, opts?: ApplyOptions): Promise<KubeObject>;
+  /** Server-side apply under the `plumbing` field manager: the object the server stored (or would store), and whether it was created (201). */
+  apply(obj: KubeObject, opts?: ApplyOptions): Promise<ApplyResult>;
   /** `undefined` when not found. */
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   list(apiVersion: string, kind: string, opts?: ListOptions): Promise<KubeObject[]>;
