@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectFor, type DeployResult, formatPlan, hasChanges, listHistory, loadClusterConfig, parseDuration, readInventory, runClusterDeploy } from '@plumbing/deploy';
+import type { DeployResult } from '@plumbing/deploy';
 import { PlumbingError, UsageError } from '@plumbing/model';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
@@ -75,7 +75,7 @@ function parse(argv: string[]) {
 
 function outcomeCode(r: DeployResult, exitCode: boolean): number {
   if (r.outcome === 'rolled-back' || r.outcome === 'quarantined') return 1;
-  if (r.outcome === 'planned' && exitCode && r.plan && hasChanges(r.plan)) return 3;
+  if (r.outcome === 'planned' && exitCode && r.plan && r.plan.counts.create + r.plan.counts.update + r.plan.counts.prune > 0) return 3;
   return 0;
 }
 
@@ -117,6 +117,8 @@ async function deployInner(argv: string[], io: Io): Promise<number> {
   if (to !== undefined && (!Number.isInteger(to) || to < 1)) throw new UsageError(`--to ${values.to}: expected a revision number`);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency ${values.concurrency}: expected a whole number ≥ 1`);
+  // Loaded here, not at the top: plumbing check and --help should not load the deploy engine.
+  const { formatPlan, parseDuration, runClusterDeploy } = await import('@plumbing/deploy');
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
   const connect = { kubeconfig: values.kubeconfig, context: values.context, inCluster: values['in-cluster'] };
   const log = (line: string) => io.stderr(`${line}\n`);
@@ -146,9 +148,10 @@ async function deployInner(argv: string[], io: Io): Promise<number> {
 }
 
 async function history(root: string, cluster: string, connect: { kubeconfig?: string | undefined; context?: string | undefined; inCluster?: boolean | undefined }, format: string, io: Io): Promise<number> {
+  const { connectFor, listHistory, loadClusterConfig, readInventory } = await import('@plumbing/deploy');
   const config = loadClusterConfig(root, cluster);
   const ns = config.spec?.stateNamespace ?? 'plumbing-system';
-  const port = connectFor(config, connect);
+  const port = await connectFor(config, connect);
   try {
     const [records, state] = await Promise.all([listHistory(port, cluster, ns), readInventory(port, cluster, ns)]);
     if (format === 'json') {

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadClusterConfig, renderCluster, toYamlStream } from '@plumbing/deploy';
 import { UsageError } from '@plumbing/model';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
@@ -38,6 +37,7 @@ export async function renderCommand(argv: string[], io: Io): Promise<number> {
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`unknown --format ${format}: use yaml or json`);
   if (positionals.length !== 1) throw new UsageError(`expected one CLUSTER, got ${positionals.length}`, 'see plumbing render --help');
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
+  const { loadClusterConfig, renderCluster, toYamlStream } = await import('@plumbing/deploy');
   const rendered = renderCluster(root, loadClusterConfig(root, positionals[0]!));
   if (format === 'json') io.stdout(`${JSON.stringify({ cluster: rendered.cluster, hash: rendered.hash, applysetId: rendered.applysetId, objects: rendered.objects }, null, 2)}\n`);
   else io.stdout(toYamlStream(rendered.objects));

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { JobRegistry, runClusterDeploy, scheduledClusters, startScheduler } from '@plumbing/deploy';
 import { UsageError } from '@plumbing/model';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
@@ -40,6 +39,7 @@ export async function scheduleCommand(argv: string[], io: Io): Promise<number> {
   }
   if (values.revision && !values['from-git']) throw new UsageError('--revision goes with --from-git');
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
+  const { JobRegistry, runClusterDeploy, scheduledClusters, startScheduler } = await import('@plumbing/deploy');
   const only = values.cluster;
   const clusters = scheduledClusters(root).filter((c) => !only || only.includes(c.cluster));
   if (only) for (const name of only) if (!clusters.some((c) => c.cluster === name)) throw new UsageError(`cluster ${name} has no spec.schedule in clusters/${name}/cluster.yaml`);
@@ -70,7 +70,7 @@ export async function scheduleCommand(argv: string[], io: Io): Promise<number> {
     io.stderr('no cluster has a spec.schedule: nothing to run\n');
     return 0;
   }
-  const scheduler = startScheduler(registry, { log });
+  const scheduler = await startScheduler(registry, { log });
   const onSignal = (sig: string) => {
     log(`${sig}: stopping`);
     void scheduler.stop();
