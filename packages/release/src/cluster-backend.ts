@@ -123,37 +123,52 @@ export function currentKubeContext(): string | undefined {
 }
 
 /** The PipelineRun port over @kubernetes/client-node, for a kube context or in-cluster. */
-export function kubePipelineRunApi(target: { context?: string | undefined; inCluster?: boolean | undefined }): PipelineRunApi {
+export function kubePipelineRunApi(target: { context?: string | undefined; inCluster?: boolean | undefined; kubeconfig?: string | undefined }): PipelineRunApi {
   const kc = new KubeConfig();
   if (target.inCluster) kc.loadFromCluster();
-  else {
+  else if (target.kubeconfig) {
+    kc.loadFromFile(target.kubeconfig);
+    if (target.context) kc.setCurrentContext(target.context);
+  } else {
     kc.loadFromDefault();
     if (target.context) kc.setCurrentContext(target.context);
   }
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
   const g = { group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' };
+  // The API server answers 429 while it (re)initializes storage or under priority-and-fairness limits: wait and retry.
+  const retry = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
+        if (code !== 429 || attempt >= 10) throw e;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  };
   const wrap = (what: string) => (e: unknown) => {
     const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : '';
     throw new PlumbingError('KUBE_API', `Kubernetes ${what}: ${code} ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`.trim(), { cause: e, hint: 'check the kube context and the releaser RBAC' });
   };
   return {
     async create(namespace, body) {
-      const r = (await custom.createNamespacedCustomObject({ ...g, namespace, body }).catch(wrap('create PipelineRun'))) as { metadata?: { name?: string } };
+      const r = (await retry(() => custom.createNamespacedCustomObject({ ...g, namespace, body })).catch(wrap('create PipelineRun'))) as { metadata?: { name?: string } };
       return r.metadata?.name ?? '';
     },
     async get(namespace, name) {
-      return (await custom.getNamespacedCustomObject({ ...g, namespace, name }).catch(wrap(`get PipelineRun ${name}`))) as Record<string, unknown>;
+      return (await retry(() => custom.getNamespacedCustomObject({ ...g, namespace, name })).catch(wrap(`get PipelineRun ${name}`))) as Record<string, unknown>;
     },
     async cancel(namespace, name) {
-      await custom.patchNamespacedCustomObject({ ...g, namespace, name, body: { spec: { status: 'Cancelled' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)).catch(wrap(`cancel PipelineRun ${name}`));
+      await retry(() => custom.patchNamespacedCustomObject({ ...g, namespace, name, body: { spec: { status: 'Cancelled' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))).catch(wrap(`cancel PipelineRun ${name}`));
     },
     async pods(namespace, pipelineRun) {
-      const list = await core.listNamespacedPod({ namespace, labelSelector: `tekton.dev/pipelineRun=${pipelineRun}` }).catch(wrap('list pods'));
+      const list = await retry(() => core.listNamespacedPod({ namespace, labelSelector: `tekton.dev/pipelineRun=${pipelineRun}` })).catch(wrap('list pods'));
       return list.items.map((p) => ({ name: p.metadata?.name ?? '', phase: p.status?.phase ?? '', containers: (p.spec?.containers ?? []).map((c) => c.name) }));
     },
     async logs(namespace, pod, container) {
-      return core.readNamespacedPodLog({ namespace, name: pod, container }).catch(wrap(`logs of ${pod}`));
+      return retry(() => core.readNamespacedPodLog({ namespace, name: pod, container })).catch(wrap(`logs of ${pod}`));
     },
   };
 }
