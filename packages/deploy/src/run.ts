@@ -66,7 +66,7 @@ export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployRe
       try {
         result = o.mode === 'rollback' ? await rollback({ ...common, ...(o.to !== undefined ? { to: o.to } : {}) }) : await deploy({ ...common, dryRun: o.mode === 'dry-run' });
       } catch (e) {
-        if (o.mode !== 'dry-run' && e instanceof PlumbingError && e.code !== 'DEPLOY_LOCKED') {
+        if (o.mode !== 'dry-run' && e instanceof PlumbingError && e.code !== 'DEPLOY_LOCKED' && e.code !== 'DEPLOY_ABORTED' && !o.signal?.aborted) {
           const lines = await notifyDeploy(config.spec?.notify, { cluster: o.cluster, outcome: 'error', hash: '', commit, message: e.message }, { github: githubFrom(o.env) });
           for (const l of lines) o.log(`reported: ${l}`);
         }
