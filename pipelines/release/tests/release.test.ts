@@ -87,7 +87,7 @@ describe('release pipeline end to end (local git server, file:// bucket, local G
   it('a full release: version, clone, check, test, pack, render, publish to previous/<v> and latest/, a draft with assets, logs and status', async () => {
     const bucket = join(root, 'bucket-full');
     await mkdir(bucket);
-    const { run, code } = await release({ 'release-kind': 'full', version: 'v0.2.0', 'previous-version': 'v0.1.0', 'bucket-prefix': 'proj/previous/v0.2.0' }, bucket);
+    const { run, code } = await release({ 'release-kind': 'full', version: 'v0.2.0', 'previous-version': 'v0.1.0', 'bucket-prefix': 'proj/previous/v0.2.0', latest: 'true' }, bucket);
     expect(code).toBe(0);
     expect(run.succeeded).toBe('True');
     expect(result(run, 'version')).toBe('v0.2.0');
@@ -118,6 +118,22 @@ describe('release pipeline end to end (local git server, file:// bucket, local G
     expect(run.taskRuns.find((t) => t.pipelineTaskName === 'publish-latest')).toBeUndefined();
     expect((await files(bucket)).filter((f) => !f.includes('/logs/'))).toEqual(ARTIFACTS.map((f) => `proj/nightly/${version}/${f}`));
     expect(gh.state.repo('org/proj').releases.filter((r) => r.tagName === version).map((r) => [r.draft, r.prerelease])).toEqual([[true, true]]);
+  });
+
+  it('upload "false" (the local backend of plumbing release): builds and tests only, no bucket, no GitHub, no token', async () => {
+    const bucket = join(root, 'bucket-local');
+    await mkdir(bucket);
+    const source = join(root, 'source-local');
+    await mkdir(source);
+    const { run } = await runPipeline(PIPELINE, {
+      params: { project: 'proj', 'release-kind': 'full', version: 'v0.2.0', 'previous-version': 'v0.1.0', commit: good!, 'git-url': `${git.url}/proj`, repository: 'org/proj', bucket: 'file:///', 'bucket-prefix': 'proj/previous/v0.2.0', cluster: 'prod', upload: 'false', latest: 'true' },
+      workspaces: { source },
+    });
+    expect(run.succeeded).toBe('True');
+    expect(run.taskRuns.map((t) => t.pipelineTaskName).sort()).toEqual(['build', 'check', 'clone', 'render', 'test', 'version']);
+    expect(await files(join(source, 'release'))).toEqual(ARTIFACTS);
+    expect(await files(bucket)).toEqual([]);
+    expect(gh.requests).toEqual([]);
   });
 
   it('a failing test: nothing published, no draft, but the logs are collected and failure is reported', async () => {

@@ -66,6 +66,8 @@ describe('github-commit-status 0.1 on the local GitHub API server', () => {
     const empty = await secretDir(root, 'empty', { token: '\n' });
     const r3 = await runTask(TASK, { params: params(), workspaces: { 'github-token': empty } });
     expect(r3.stderr).toContain('key "token" is empty');
+    const r4 = await runTask(TASK, { params: params() });
+    expect(r4.stderr).toContain('workspace github-token is not bound: bind a Secret');
     expect(gh.requests.filter((r) => r.status === 201)).toEqual([]);
   });
 
