@@ -47,7 +47,8 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
   if (other) out.push(fail('tag', `tag ${c.version} already exists on ${other.slice(0, 7)}, not ${short}`, 'release the next version; a published tag is never moved (delete it only if it was never published)'));
   else out.push(pass('tag', localTag || remoteTag ? `tag ${c.version} is on ${short} (a re-run resumes)` : `tag ${c.version} does not exist yet`));
 
-  const dirty = await ctx.git.dirtyFiles();
+  // The tool's own state (.plumbing/: journals, logs, a file:// bucket) never makes the tree dirty.
+  const dirty = (await ctx.git.dirtyFiles()).filter((l) => !l.slice(3).replace(/^"/, '').startsWith('.plumbing/'));
   if (dirty.length) out.push(fail('clean-tree', `the working tree has ${dirty.length} uncommitted change(s): ${dirty.slice(0, 3).map((l) => l.slice(3)).join(', ')}${dirty.length > 3 ? ', …' : ''}`, 'commit (through a pull request) or stash them (git stash -u), then re-run'));
   else out.push(pass('clean-tree', 'the working tree is clean'));
 

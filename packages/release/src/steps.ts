@@ -40,7 +40,7 @@ export interface StepsInput {
   pipelineUploads: boolean;
 }
 
-const NO_TOKEN = 'GitHub not read (no GITHUB_TOKEN)';
+const NO_TOKEN = 'no GITHUB_TOKEN: GitHub not read';
 const short = (s: string) => s.slice(0, 12);
 
 /** The release on GitHub for a tag: searched among ALL releases (drafts first); published before drafts. */

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GitHubServer, git, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,16 @@ describe('pre-release checks refuse with a reason and the way forward (local Git
     f = await fixture();
     await writeFile(join(f.work, 'tasks', 'hello', '0.1', 'hello.yaml'), `${TASK('hello')}# local edit\n`);
     expect(await refusals(f, full())).toEqual([{ id: 'clean-tree', reason: expect.stringMatching(/1 uncommitted change.*hello\.yaml/), hint: expect.stringMatching(/commit .* or stash/) }]);
+  });
+
+  it("does not count the tool's own .plumbing/ state as a dirty tree (a resume after a failure)", async () => {
+    f = await fixture();
+    const [sha] = await commitAndPush(f, [{ files: { '.gitignore': null }, message: 'no ignore file' }], 'release-v0.1.x');
+    gh.state.addStatus(REPO, sha!, { state: 'success', context: 'ci' });
+    await mkdir(join(f.work, '.plumbing', 'releases', 'demo', 'v0.1.0'), { recursive: true });
+    await writeFile(join(f.work, '.plumbing', 'releases', 'demo', 'v0.1.0', 'journal.json'), '{}');
+    const { plan } = await prepareRelease(makeCtx(f, port()), full());
+    expect(plan.checks.find((c) => c.id === 'clean-tree')).toMatchObject({ status: 'pass' });
   });
 
   it('refuses a commit that is not on the remote release branch', async () => {

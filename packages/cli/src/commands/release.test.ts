@@ -80,6 +80,14 @@ describe('plumbing release (in-process, offline)', () => {
     expect(await main(['release', 'full', '--version', 'v0.1.0', '--dry-run', '--exit-code'], io(work))).toBe(3);
   });
 
+  it('a nightly with nothing changed since the last one exits 0 and says so (no token needed)', async () => {
+    const { work, sha } = freshClone();
+    git(work, 'tag', `v0.1.0-nightly.20240101+${sha.slice(0, 7)}`);
+    const i = io(work);
+    expect(await main(['release', 'nightly'], i)).toBe(0);
+    expect(i.out.join('')).toMatch(/nothing changed since the last nightly v0\.1\.0-nightly\.20240101\+[0-9a-f]{7}.*: no new nightly/);
+  });
+
   it('usage errors exit 2', async () => {
     const { work } = freshClone();
     expect(await main(['release', 'full'], io(work))).toBe(2);
