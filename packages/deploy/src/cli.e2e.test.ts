@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type KubeClient, loadKubeConfig } from '@plumbing/kube';
-import { makeGitRepo, makeTempDir, removeTempDir } from '@plumbing/test-utils';
+import { makeGitRepo, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { configMap, FixtureRepo, ns, testPort } from '../test/fixture-repo.js';
@@ -20,8 +20,8 @@ interface Ran {
   stderr: string;
 }
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Ran> } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GITHUB_TOKEN: '' } });
+function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Ran> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GITHUB_TOKEN: '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => {
@@ -113,6 +113,44 @@ describe('the plumbing CLI as a child process, on a real API server', () => {
     expect((await port.list('v1', 'ConfigMap', { namespace: 'e2e-crash-a', labelSelector: `${PART_OF_LABEL}=${id}` })).length).toBe(120);
     const noop = await start(['deploy', 'e2e-crash', '--root', repo.root, ...conn]).done;
     expect(noop.stdout).toContain('no changes');
+    repo.cleanup();
+  });
+
+  it('a failed deploy exits 1 and opens an issue on the local GitHub API server', async () => {
+    const gh = await startGitHubServer({ repos: ['plumbing-dev/plumbing'] });
+    const repo = new FixtureRepo('e2e-notify');
+    repo
+      .config({ postDeployTests: [{ name: 'runs-valid', type: 'dryRunFile', file: 'clusters/e2e-notify/tests/bad.yaml' }], notify: { githubIssue: { repository: 'plumbing-dev/plumbing', labels: ['kind/deploy-failure'] } } })
+      .write('clusters/e2e-notify/manifests/all.yaml', [ns('e2e-notify-a'), configMap('one', { a: '1' })])
+      .write('clusters/e2e-notify/tests/bad.yaml', [{ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'smoke', namespace: 'e2e-notify-a' }, spec: { timeouts: 'not-a-map' } }]);
+    const r = await start(['deploy', 'e2e-notify', '--root', repo.root, ...conn], { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url }).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('post-deploy test runs-valid');
+    expect(r.stderr).toContain('no earlier good revision to roll back to');
+    expect(r.stderr).toMatch(/reported: issue: http/);
+    expect(r.stderr).not.toContain(gh.token);
+    expect(gh.requests.filter((q) => q.method === 'POST').map((q) => [q.path, (q.body as { title?: string }).title])).toEqual([['/repos/plumbing-dev/plumbing/issues', 'Deploy of e2e-notify is failing']]);
+    // what the attempt created is gone again (the Namespace stays: it is never pruned unless allowed)
+    expect(await port.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'one', namespace: 'e2e-notify-a' })).toBeUndefined();
+    await gh.close();
+    repo.cleanup();
+  });
+
+  it('plumbing schedule logs its jobs and stops gracefully on SIGTERM', async () => {
+    const repo = new FixtureRepo('e2e-sched');
+    repo.config({ schedule: '0 * * * *' }).write('clusters/e2e-sched/manifests/all.yaml', [configMap('one', { a: '1' })]);
+    const run = start(['schedule', '--root', repo.root, ...conn]);
+    let err = '';
+    run.child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    for (let i = 0; i < 200 && !err.includes('scheduled deploy/e2e-sched'); i++) await new Promise((r) => setTimeout(r, 50));
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/scheduled deploy\/e2e-sched \(0 \* \* \* \* Etc\/UTC\), next at \d{4}-\d\d-\d\dT\d\d:00:00.000Z/);
+    expect(r.stderr).toContain('SIGTERM: stopping');
+    expect(r.stderr).toContain('stopped');
     repo.cleanup();
   });
 });

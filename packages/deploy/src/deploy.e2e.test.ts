@@ -106,6 +106,15 @@ describe('plumbing deploy on a real API server', () => {
     expect((await port.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'e2e-basic-a' }))?.data).toEqual({ level: 'debug' });
   });
 
+  it('removes a field that left a manifest (the unchanged shortcut never hides a removal)', async () => {
+    repo.write(`${dir}/config.yaml`, [configMap('settings', { level: 'debug', extra: 'x' }), configMap('other', { x: '1' }, 'e2e-basic-b')]);
+    expect((await deploy({ port, root: repo.root, config: repo.load(), log })).outcome).toBe('deployed');
+    repo.write(`${dir}/config.yaml`, [configMap('settings', { level: 'debug' }), configMap('other', { x: '1' }, 'e2e-basic-b')]);
+    const r = await deploy({ port, root: repo.root, config: repo.load(), log });
+    expect(r.plan?.items.filter((i) => i.action === 'update').map((i) => i.key)).toEqual(['ConfigMap/e2e-basic-a/settings']);
+    expect((await port.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'e2e-basic-a' }))?.data).toEqual({ level: 'debug' });
+  });
+
   it('prunes what left the repository, but never a Namespace, nor an object that opts out', async () => {
     repo.write(`${dir}/tasks.yaml`, [task('hello')]);
     repo.write(`${dir}/config.yaml`, [configMap('settings', { level: 'debug' })]);
@@ -121,7 +130,7 @@ describe('plumbing deploy on a real API server', () => {
       ['keep', 'Namespace//e2e-basic-b', 'a Namespace (set prune.allowNamespaces to prune)'],
     ]);
     const r = await deploy({ port, root: repo.root, config, log });
-    expect(r.message).toMatch(/deployed revision 4/);
+    expect(r.message).toMatch(/deployed revision 6/);
     expect(await port.get({ apiVersion: 'tekton.dev/v1', kind: 'Task', name: 'build', namespace: 'e2e-basic-a' })).toBeUndefined();
     expect(await port.get({ apiVersion: 'v1', kind: 'Namespace', name: 'e2e-basic-b' })).toBeDefined();
     // KEP-3659: prune again is a no-op
@@ -131,7 +140,7 @@ describe('plumbing deploy on a real API server', () => {
 
   it('keeps at most historyLimit revisions, newest first', async () => {
     const history = await listHistory(port, 'e2e-basic', 'e2e-basic-state');
-    expect(history.map((h) => h.revision)).toEqual([4, 3, 2, 1]);
+    expect(history.map((h) => h.revision)).toEqual([6, 5, 4, 3, 2]);
     expect(history[0]!.objects).toBe(5);
   });
 
