@@ -15,7 +15,7 @@ let pr: number;
 
 beforeAll(async () => {
   root = await makeTempDir('image-build-pipeline-test-');
-  [sha] = await makeGitRepo(join(root, 'repos', 'app'), [{ files: { 'svc/Dockerfile': 'FROM alpine:3.20\nCOPY . /app\n', 'svc/main.sh': 'echo hi\n' }, message: 'svc' }]);
+  sha = (await makeGitRepo(join(root, 'repos', 'app'), [{ files: { 'svc/Dockerfile': 'FROM alpine:3.20\nCOPY . /app\n', 'svc/main.sh': 'echo hi\n' }, message: 'svc' }]))[0]!;
   git = await startGitHttpServer(join(root, 'repos'));
   gh = await startGitHubServer({
     repos: ['org/app'],

@@ -55,8 +55,8 @@ function project(test: string): Record<string, string> {
 beforeAll(async () => {
   await ensureHostPlumbing();
   root = await makeTempDir('release-pipeline-test-');
-  [good] = await makeGitRepo(join(root, 'repos', 'proj'), [{ files: project("node -e \"console.log('tests pass')\""), message: 'release me' }]);
-  [bad] = await makeGitRepo(join(root, 'repos', 'broken'), [{ files: project("node -e \"process.exit(1)\""), message: 'broken' }]);
+  good = (await makeGitRepo(join(root, 'repos', 'proj'), [{ files: project("node -e \"console.log('tests pass')\""), message: 'release me' }]))[0]!;
+  bad = (await makeGitRepo(join(root, 'repos', 'broken'), [{ files: project("node -e \"process.exit(1)\""), message: 'broken' }]))[0]!;
   git = await startGitHttpServer(join(root, 'repos'));
   gh = await startGitHubServer({ repos: ['org/proj', 'org/broken'], seed: (s) => s.addRelease('org/proj', { tagName: 'v0.1.0', createdAt: '2024-01-01T00:00:00Z' }) });
   token = await secretDir(root, 'github-token', { token: gh.token });

@@ -16,7 +16,7 @@ let libSha: string;
 beforeAll(async () => {
   root = await makeTempDir('git-clone-test-');
   // a library used as a submodule, and the app
-  [libSha] = await makeGitRepo(join(root, 'repos', 'lib'), [{ files: { 'lib.txt': 'lib\n' }, message: 'lib' }]);
+  libSha = (await makeGitRepo(join(root, 'repos', 'lib'), [{ files: { 'lib.txt': 'lib\n' }, message: 'lib' }]))[0]!;
   open = await startGitHttpServer(join(root, 'repos'));
   shas = await makeGitRepo(join(root, 'repos', 'app'), [
     { files: { 'README.md': '# app\n' }, message: 'first', tag: 'v0.1.0' },
