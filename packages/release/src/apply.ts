@@ -5,6 +5,7 @@ import { reportFailure } from './alert.js';
 import type { ReleaseContext } from './context.js';
 import { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
 import { type Journal, journalDir, newJournal, readJournal, writeJournal } from './journal.js';
+import { acquireLock } from './lock.js';
 import type { PreparedRelease } from './plan.js';
 
 export interface ReleaseOutcome {
@@ -37,6 +38,16 @@ export async function applyRelease(ctx: ReleaseContext, p: PreparedRelease): Pro
     return { status: 'nothing-to-do', version: plan.version, journal: await readJournal(ctx.root, plan.project, plan.version) };
   }
 
+  const unlock = await acquireLock(join(journalDir(ctx.root, plan.project, plan.version), 'lock'), `${plan.project} ${plan.version}`);
+  try {
+    return await converge(ctx, p);
+  } finally {
+    await unlock();
+  }
+}
+
+async function converge(ctx: ReleaseContext, p: PreparedRelease): Promise<ReleaseOutcome> {
+  const { plan } = p;
   const log: string[] = [];
   const secrets = ctx.secrets ?? [];
   const out = (line: string) => {

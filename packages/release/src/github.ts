@@ -62,6 +62,7 @@ export interface GitHubPort {
   downloadAsset(assetId: number): Promise<Buffer>;
   uploadAsset(release: ReleaseInfo, name: string, data: Buffer): Promise<AssetInfo>;
   deleteAsset(assetId: number): Promise<void>;
+  deleteRelease(releaseId: number): Promise<void>;
   ciState(sha: string): Promise<CiState>;
   /** Every closed pull request, all pages, no cap. */
   closedPulls(): Promise<PullInfo[]>;
@@ -162,6 +163,9 @@ export function octokitGitHub(opts: OctokitGitHubOptions): GitHubPort {
         .request({ method: 'POST', url: release.uploadUrl.includes('{') ? release.uploadUrl : `${release.uploadUrl}{?name,label}`, name, data, headers: { 'content-type': 'application/octet-stream', 'content-length': data.length } })
         .catch(w(`upload asset ${name}`));
       return toAsset(res.data as { id: number; name: string; size: number });
+    },
+    async deleteRelease(releaseId) {
+      await octokit.rest.repos.deleteRelease({ ...o, release_id: releaseId }).catch(w(`delete release ${releaseId}`));
     },
     async deleteAsset(assetId) {
       await octokit.rest.repos.deleteReleaseAsset({ ...o, asset_id: assetId }).catch(w(`delete asset ${assetId}`));

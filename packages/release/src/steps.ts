@@ -112,7 +112,15 @@ export function buildSteps(s: StepsInput): StepDef[] {
         release = await gh!.updateRelease(release.id, { name: s.name, body: s.notes, makeLatest: s.makeLatest });
         return `updated draft ${s.version} (id ${release.id})`;
       }
-      release = await gh!.createRelease({ tagName: s.version, targetCommitish: s.commit, name: s.name, body: s.notes, draft: true, prerelease: s.kind === 'nightly', makeLatest: s.makeLatest });
+      const mine = await gh!.createRelease({ tagName: s.version, targetCommitish: s.commit, name: s.name, body: s.notes, draft: true, prerelease: s.kind === 'nightly', makeLatest: s.makeLatest });
+      // Two runs at once may both have found no draft: the lowest id wins, the other run deletes its own.
+      const first = (await gh!.listReleases()).filter((r) => r.tagName === s.version && r.draft).sort((a, b) => a.id - b.id)[0];
+      if (first && first.id < mine.id) {
+        await gh!.deleteRelease(mine.id);
+        release = (first.body ?? '') === s.notes && first.name === s.name ? first : await gh!.updateRelease(first.id, { name: s.name, body: s.notes, makeLatest: s.makeLatest });
+        return `another run created draft ${s.version} (id ${first.id}) at the same time: kept it, deleted ours (id ${mine.id})`;
+      }
+      release = mine;
       return `created draft ${s.version} (id ${release.id})`;
     },
   });

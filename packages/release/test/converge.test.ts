@@ -200,3 +200,39 @@ describe('the failure issue, on the local GitHub API server', () => {
     expect(`${err?.message} ${err?.hint} ${err?.stack}`).not.toContain(token);
   });
 });
+
+describe('two releases of one version at once (local GitHub API server)', () => {
+  it('a draft created by another run between our read and our create: ours is deleted, one draft remains', async () => {
+    f = await releaseBranchFixture();
+    const real = port();
+    let other: number | undefined;
+    const racing = {
+      ...real,
+      async createRelease(r: Parameters<typeof real.createRelease>[0]) {
+        // The other run's create lands first.
+        other ??= gh.state.addRelease(REPO, { tagName: r.tagName, draft: true, body: 'other run' }).id;
+        return real.createRelease(r);
+      },
+    };
+    const ctx = makeCtx(f, racing);
+    await applyRelease(ctx, await prepareRelease(ctx, { kind: 'full', version: 'v0.1.0' }));
+    expect(repo().releases.map((r) => [r.id, r.tagName, r.draft, r.assets.length])).toEqual([[other, 'v0.1.0', true, 1]]);
+    expect(ctx.lines.join('\n')).toMatch(/another run created draft v0\.1\.0/);
+  });
+});
+
+describe('single flight on one machine', () => {
+  it('refuses while another live process holds the version lock, and takes over a dead one', async () => {
+    f = await releaseBranchFixture();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const dir = join(f.work, '.plumbing', 'releases', 'demo', 'v0.1.0');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'lock'), String(process.pid));
+    const ctx = makeCtx(f, port());
+    await expect(applyRelease(ctx, await prepareRelease(ctx, { kind: 'full', version: 'v0.1.0' }))).rejects.toMatchObject({ code: 'RELEASE_LOCKED' });
+    expect(repo().releases).toEqual([]);
+    writeFileSync(join(dir, 'lock'), '2147483646');
+    expect((await applyRelease(ctx, await prepareRelease(ctx, { kind: 'full', version: 'v0.1.0' }))).status).toBe('released');
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+});
