@@ -6,6 +6,7 @@ import { applyRelease } from '../src/apply.js';
 import { octokitGitHub } from '../src/github.js';
 import { prepareRelease } from '../src/plan.js';
 import { nightlyReleaseJobs } from '../src/make-context.js';
+import { JobRegistry, type ScheduledJob } from '@plumbing/deploy';
 import { type Fixture, makeCtx, makeFixture, REPO } from './helpers.js';
 
 let gh: GitHubServer;
@@ -68,6 +69,10 @@ describe('nightly release on the local GitHub API server', () => {
     const log: string[] = [];
     const jobs = nightlyReleaseJobs(f.work, { env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url }, log: (l) => log.push(l) });
     expect(jobs.map((j) => [j.name, j.schedule, j.timezone])).toEqual([['nightly-release-demo', '0 2 * * *', 'Etc/UTC']]);
+    // plumbing schedule's registry takes them as they are (typed and cron-validated there).
+    const registry = new JobRegistry();
+    for (const job of jobs satisfies ScheduledJob[]) registry.register(job);
+    expect(registry.jobs().map((j) => j.name)).toEqual(['nightly-release-demo']);
     expect(await jobs[0]!.run(new AbortController().signal)).toMatch(/^released v0\.1\.0-nightly\.\d{8}\+[0-9a-f]{7}$/);
     expect(await jobs[0]!.run(new AbortController().signal)).toMatch(/^no-change /);
     expect(log.join('\n')).not.toContain(gh.token);
