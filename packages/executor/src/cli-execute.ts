@@ -17,7 +17,7 @@ import type {
 import { parseDuration } from './cli-duration.js';
 import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
 import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
-import { type RunRecordMeta, type RunStatus, runDirOf, succeededCondition, writeRunMeta, writeRunStatus } from './record.js';
+import { type RunRecordMeta, type RunStatus, recordRunCondition, runDirOf, succeededCondition, writeRunMeta, writeRunStatus } from './record.js';
 
 /** The two engines `plumbing run` drives. */
 export interface Engines {
@@ -296,6 +296,11 @@ class Progress {
   event(e: RunEvent): void {
     const s = this.status;
     if ('childReferences' in s) {
+      if (e.type === 'pipelinerun-condition') {
+        // only this run's own condition (a child PipelineRun reports under its own name); written at once
+        if (e.pipelineRun === this.run.name && !this.stopped) recordRunCondition(this.dir, s, e.condition);
+        return;
+      }
       if (e.type === 'taskrun-start' && !s.childReferences.some((c) => c.name === e.taskRun)) s.childReferences.push({ kind: 'TaskRun', name: e.taskRun, pipelineTaskName: e.pipelineTask ?? e.taskRun });
       if (e.type === 'pipelinetask-skipped') s.skippedTasks.push({ name: e.pipelineTask, reason: e.reason });
     } else if (e.type === 'step-start' && e.taskRun === this.run.name) {

@@ -173,6 +173,44 @@ spec:
     expect(logs.join('')).toBe('[second/speak] saying one-two\n');
   });
 
+  it('records the PipelineRun condition while it runs, so plumbing runs shows Running then PipelineRunStopping', async () => {
+    const pipeline = `apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata:
+  name: one
+spec:
+  tasks:
+    - name: first
+      taskRef: { name: say }
+---
+apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: watched
+spec:
+  pipelineRef: { name: one }
+`;
+    const root = repo({ 'p.yaml': `${task}---\n${pipeline}` });
+    const seen: string[] = [];
+    const watching: Engines = {
+      executeTaskRun: testExecuteTaskRun,
+      executePipelineRun: async (req, o) => {
+        const at = new Date().toISOString();
+        const cond = (reason: string) => ({ type: 'Succeeded' as const, status: 'Unknown' as const, reason, message: `Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 0`, lastTransitionTime: at });
+        o.onEvent?.({ type: 'pipelinerun-condition', pipelineRun: req.name, condition: cond('Running'), at });
+        seen.push(listRunRecords(root).map((r) => `${r.reason}:${r.inProgress}`).join());
+        o.onEvent?.({ type: 'pipelinerun-condition', pipelineRun: `${req.name}-child`, condition: cond('Ignored'), at });
+        o.onEvent?.({ type: 'pipelinerun-condition', pipelineRun: req.name, condition: cond('PipelineRunStopping'), at });
+        seen.push(listRunRecords(root).map((r) => `${r.reason}:${r.inProgress}`).join());
+        return testExecutePipelineRun(req, o);
+      },
+    };
+    const { io: theIo } = io(root);
+    expect(await runCli(opts(root, { files: ['p.yaml'] }), theIo, watching)).toBe(0);
+    expect(seen).toEqual(['Running:true', 'PipelineRunStopping:true']);
+    expect(listRunRecords(root)[0]).toMatchObject({ name: 'watched', reason: 'Succeeded', inProgress: false });
+  });
+
   it('exits 1 when a step fails and records the reason', async () => {
     const root = repo({ 'r.yaml': taskRun.replace('taskRef:\n    name: say', 'taskSpec:\n    steps:\n      - name: boom\n        image: alpine\n        script: exit 3').replace(/ {2}params:\n.*\n.*\n/, '') });
     const { io: theIo, out } = io(root);

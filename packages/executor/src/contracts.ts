@@ -96,6 +96,12 @@ export type RunEvent =
   | { type: 'step-end'; taskRun: string; step: string; exitCode: number; reason: string; at: string }
   | { type: 'taskrun-end'; taskRun: string; pipelineTask?: string; succeeded: Condition['status']; reason: string; at: string }
   | { type: 'pipelinetask-skipped'; pipelineRun: string; pipelineTask: string; reason: string; at: string }
+  /**
+   * The PipelineRun's `Succeeded` condition changed (additive): `Unknown` with Running,
+   * PipelineRunStopping, CancelledRunningFinally or StoppedRunningFinally while it runs, then the
+   * final True/False one. Child PipelineRuns (pipelines in pipelines) emit their own, under their name.
+   */
+  | { type: 'pipelinerun-condition'; pipelineRun: string; condition: Condition; at: string }
   | { type: 'warning'; message: string };
 
 export interface ExecOptions {

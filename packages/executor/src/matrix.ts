@@ -77,6 +77,15 @@ export function combinationCount(m: Matrix): number {
   return fanOut(m).length;
 }
 
+/**
+ * The count the webhook / pipelineSpec.Validate sees (matrix_types.go CountCombinations on the spec before
+ * substitution): a matrix param that is not yet an array (`$(params.x)`, `$(tasks.t.results.r[*])`) has no elements.
+ */
+export function staticCombinationCount(m: Matrix): number {
+  const literal: Matrix = { ...m, ...(m.params ? { params: m.params.map((p) => (Array.isArray(p.value) ? p : { ...p, value: [] })) } : {}) };
+  return combinationCount(literal);
+}
+
 /** Whether some matrix param is an empty array (⇒ the whole task is skipped). */
 export function hasEmptyMatrixParam(m: Matrix): boolean {
   return (m.params ?? []).some((p) => Array.isArray(p.value) && p.value.length === 0);

@@ -8,9 +8,12 @@ import type { ParamValue, PipelineSpec, PipelineTask, TaskSpec } from '@plumbing
 import type { PipelineRunRequest } from './contracts.js';
 import { buildDag, type Dag, refsIn, resultRefSources } from './dag.js';
 import { evaluateCel } from './cel.js';
-import { combinationCount, hasMatrix, MAX_MATRIX_COMBINATIONS } from './matrix.js';
+import { hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount } from './matrix.js';
 import { paramSpecType, resolvePipelineParams, valueType } from './pipeline-params.js';
 import { paramsTable, type Replacements, stringsTable, substDeep, wholeRef } from './pipeline-vars.js';
+
+/** Not a Tekton reason: the local executor's refusal of custom tasks (see README "What runs differently here"). */
+export const CUSTOM_TASK_REASON = 'CustomTaskUnsupported';
 
 export interface PreparedTask {
   /** The pipeline task after the params, context and workspaces stages. */
@@ -18,8 +21,11 @@ export interface PreparedTask {
   isFinally: boolean;
   /** For a Task: its spec (embedded: already propagated) and the referenced Task's name. */
   task?: { spec: TaskSpec; name?: string };
-  /** For a pipeline in a pipeline. */
-  pipeline?: { spec: PipelineSpec; name?: string };
+  /**
+   * For a pipeline in a pipeline. `propagated`: for an embedded pipelineSpec, the parent's params in
+   * scope (§2.1 applied to pipelineSpec as to taskSpec), also passed to the child PipelineRun.
+   */
+  pipeline?: { spec: PipelineSpec; name?: string; propagated?: Map<string, ParamValue> };
 }
 
 export type PrepareOutcome =
@@ -102,25 +108,59 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
   const finallyTasks = spec.finally ?? [];
   const pipelineName = req.pipelineName ?? req.name;
 
-  const built = buildDag(tasks);
-  if (!built.ok) return fail('PipelineInvalidGraph', `PipelineRun ${req.namespace}/${req.name}'s Pipeline DAG is invalid: ${built.message}`);
+  const prName = `${req.namespace}/${req.name}`;
+  const plName = `${req.namespace}/${pipelineName}`;
 
-  const params = resolvePipelineParams(spec.params, req.params);
+  // Messages below follow pipelinerun.go reconcile: MarkFailed(reason, format, args); an argument wrapped
+  // with pipelineErrors.WrapUserError makes LabelUserError prefix the whole message with "[User error] ".
+  const built = buildDag(tasks);
+  if (!built.ok) return fail('PipelineInvalidGraph', `[User error] PipelineRun ${prName}'s Pipeline DAG is invalid: ${built.message}`);
+
+  // pipelineSpec.Validate (pipeline_validation.go validateMatrix, matrix_types.go validateCombinationsCount): on
+  // the spec before any substitution, so only literal arrays count (a `$(params.x)` value has no elements yet)
+  for (const [section, list] of [
+    ['tasks', tasks],
+    ['finally', finallyTasks],
+  ] as const) {
+    for (const [i, pt] of list.entries()) {
+      if (!hasMatrix(pt.matrix)) continue;
+      const n = staticCombinationCount(pt.matrix);
+      if (n > MAX_MATRIX_COMBINATIONS) {
+        return fail('PipelineValidationFailed', `[User error] Pipeline ${plName} can't be Run; it has an invalid spec: expected 0 <= ${n} <= ${MAX_MATRIX_COMBINATIONS}: ${section}[${i}].matrix`);
+      }
+    }
+  }
+
+  const params = resolvePipelineParams(spec.params, req.params, { namespace: req.namespace, pipelineRun: req.name, pipeline: pipelineName });
   if (!params.ok) return fail(params.reason, params.message);
 
-  const bad = outOfBoundParamRefs(spec, params.values);
-  if (bad.length > 0) return fail('ParamArrayIndexingInvalid', `non-existent param references:${goList(bad)}`);
+  // validate_params.go ValidateParamArrayIndex: a sorted set of the offending references
+  const bad = outOfBoundParamRefs(spec, params.values).sort();
+  if (bad.length > 0) {
+    return fail(
+      'ParamArrayIndexingInvalid',
+      `PipelineRun ${prName} failed validation: failed to validate Pipeline ${plName}'s parameter which has an invalid index while referring to an array: non-existent param references:${goList(bad)}`,
+    );
+  }
 
+  // pipelinerunresolution.go ValidateWorkspaceBindings
   const bound = new Set(req.workspaces.map((w) => w.name));
   for (const w of spec.workspaces ?? []) {
     if (!w.optional && !bound.has(w.name)) {
-      return fail('InvalidWorkspaceBindings', `pipeline requires workspace with name ${JSON.stringify(w.name)} be provided by pipelinerun`);
+      return fail(
+        'InvalidWorkspaceBindings',
+        `PipelineRun ${prName} doesn't bind Pipeline ${plName}'s Workspaces correctly: pipeline requires workspace with name ${JSON.stringify(w.name)} be provided by pipelinerun`,
+      );
     }
   }
+  // pipelinerunresolution.go ValidateTaskRunSpecs
   const allNames = new Set([...tasks, ...finallyTasks].map((t) => t.name));
   for (const s of req.taskRunSpecs ?? []) {
     if (!allNames.has(s.pipelineTaskName)) {
-      return fail('InvalidTaskRunSpecs', `PipelineRun's taskrunSpecs defined wrong taskName: ${JSON.stringify(s.pipelineTaskName)}, does not exist in Pipeline`);
+      return fail(
+        'InvalidTaskRunSpecs',
+        `PipelineRun ${prName} doesn't define taskRunSpecs correctly: PipelineRun's taskrunSpecs defined wrong taskName: ${JSON.stringify(s.pipelineTaskName)}, does not exist in Pipeline`,
+      );
     }
   }
 
@@ -145,26 +185,37 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
     for (const raw of list) {
       const first = substTask(raw, paramsResolve, undefined);
       if (raw.taskSpec) first.taskSpec = substDeep(raw.taskSpec, paramsTable(propagationScope(params.values, first)));
+      // an embedded pipelineSpec gets the parent's params the same way (pipelines in pipelines, §14)
+      if (raw.pipelineSpec) first.pipelineSpec = substDeep(raw.pipelineSpec, paramsTable(propagationScope(params.values, first)));
       let pt = substTask(first, contextResolve, contextResolve);
       pt = substTask(pt, boundResolve, undefined);
-      prepared.push({ pt, isFinally });
+      const entry: PreparedTask = { pt, isFinally };
+      if (raw.pipelineSpec) entry.pipeline = { spec: pt.pipelineSpec as PipelineSpec, propagated: propagationScope(params.values, first) };
+      prepared.push(entry);
     }
   }
 
   // resolve each pipeline task
   for (const p of prepared) {
     const pt = p.pt;
+    // A custom task (taskRef/taskSpec with apiVersion and kind: TaskRef.IsCustomTask, EmbeddedTask.IsCustomTask)
+    // becomes a CustomRun in Tekton, which only a controller for that kind ever completes; there is none here.
+    // Deliberate divergence (README "What runs differently here"): fail at once, naming the kind, instead of
+    // waiting for the PipelineRun timeout as a cluster without that controller would.
+    const customRef = pt.taskRef?.apiVersion && pt.taskRef.kind ? pt.taskRef : pt.taskSpec?.apiVersion && pt.taskSpec.kind ? pt.taskSpec : undefined;
+    if (customRef) {
+      return fail(
+        CUSTOM_TASK_REASON,
+        `PipelineRun ${prName} can't be run locally: pipeline task ${JSON.stringify(pt.name)} is a custom task (apiVersion ${JSON.stringify(customRef.apiVersion)}, kind ${JSON.stringify(customRef.kind)}); Tekton would create a CustomRun that only a ${customRef.kind} controller completes, and there is none here`,
+      );
+    }
     if (pt.taskSpec) {
-      if (pt.taskSpec.apiVersion || (pt.taskSpec.kind && pt.taskSpec.kind !== 'Task')) {
-        return fail('CouldntGetTask', `Pipeline ${req.namespace}/${pipelineName} can't be Run; custom task ${JSON.stringify(pt.name)} cannot run locally`);
-      }
       const { apiVersion: _a, kind: _k, metadata: _m, ...taskSpec } = pt.taskSpec;
       p.task = { spec: taskSpec };
     } else if (pt.taskRef) {
       const kind = pt.taskRef.kind;
       const name = pt.taskRef.name ?? '';
-      const custom = pt.taskRef.apiVersion !== undefined || (kind !== undefined && kind !== '' && kind !== 'Task' && kind !== 'ClusterTask');
-      const found = custom ? undefined : req.resolver.task(name, kind);
+      const found = req.resolver.task(name, kind);
       if (!found) {
         return fail(
           'CouldntGetTask',
@@ -173,7 +224,7 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
       }
       p.task = { spec: found.spec, name: found.name };
     } else if (pt.pipelineSpec) {
-      p.pipeline = { spec: pt.pipelineSpec };
+      p.pipeline = { ...p.pipeline, spec: pt.pipelineSpec };
     } else if (pt.pipelineRef) {
       const name = pt.pipelineRef.name ?? '';
       const found = req.resolver.pipeline(name);
@@ -186,50 +237,14 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
     }
   }
 
-  // per-task params (ValidateResolvedTask)
+  // per-task params (validate_taskrun.go ValidateResolvedTask, wrapped as a user error by pipelinerun.go reconcile;
+  // rtr.TaskName is empty for an embedded taskSpec)
   const declaredParams = new Set(params.values.keys());
   for (const p of prepared) {
     if (!p.task) continue;
     const propagated = p.pt.taskSpec ? declaredParams : new Set<string>();
-    const msg = checkTaskParams(p.pt, p.task.spec, propagated, p.task.name ?? p.pt.name);
-    if (msg) return fail('PipelineValidationFailed', msg);
-  }
-
-  // matrix params must be arrays once substituted (ValidateParameterTypesInMatrix)
-  for (const p of prepared) {
-    for (const mp of p.pt.matrix?.params ?? []) {
-      if (typeof mp.value === 'string' && wholeRef(mp.value) !== undefined) continue; // a result reference, checked when resolved
-      if (!Array.isArray(mp.value)) {
-        return fail(
-          'InvalidMatrixParameterTypes',
-          `PipelineRun ${req.namespace}/${req.name}: matrix parameters of pipeline task ${JSON.stringify(p.pt.name)} must be arrays, but ${JSON.stringify(mp.name)} is ${valueType(mp.value)}`,
-        );
-      }
-    }
-  }
-
-  // an optional pipeline workspace may only feed optional task workspaces
-  const optionalWs = new Set((spec.workspaces ?? []).filter((w) => w.optional).map((w) => w.name));
-  for (const p of prepared) {
-    for (const b of p.pt.workspaces ?? []) {
-      const decl = p.task?.spec.workspaces?.find((w) => w.name === b.name);
-      if (decl && !decl.optional && optionalWs.has(b.workspace ?? b.name)) {
-        return fail(
-          'RequiredWorkspaceMarkedOptional',
-          `Optional Workspace Not Supported: pipeline workspace ${JSON.stringify(b.workspace ?? b.name)} is marked optional but pipeline task ${JSON.stringify(p.pt.name)} requires it`,
-        );
-      }
-    }
-  }
-
-  // matrix combination limit, when known before running
-  for (const p of prepared) {
-    const m = p.pt.matrix;
-    if (!hasMatrix(m) || refsIn(JSON.stringify(m)).some((r) => r.segments[0] === 'tasks')) continue;
-    const n = combinationCount(m);
-    if (n > MAX_MATRIX_COMBINATIONS) {
-      return fail('PipelineValidationFailed', `Pipeline ${req.namespace}/${pipelineName} can't be Run; it has an invalid spec: expected 0 <= ${n} <= ${MAX_MATRIX_COMBINATIONS}: ${p.pt.name}.matrix`);
-    }
+    const msg = checkTaskParams(p.pt, p.task.spec, propagated, p.task.name ?? '');
+    if (msg) return fail('PipelineValidationFailed', `[User error] Validation failed for pipelinerun ${req.name} with error ${msg}`);
   }
 
   // CEL compiles and evaluates to a boolean
@@ -241,8 +256,20 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
     }
   }
 
-  // result references must name declared results
+  // Before the first TaskRun (pipelinerun.go reconcile, IsBeforeFirstTaskRun): task result references,
+  // pipeline result references, optional workspaces, in that order.
   const byName = new Map(prepared.map((p) => [p.pt.name, p]));
+  /** validate_dependencies.go validateResultRef: the producer exists, has a task spec, declares the result. */
+  const resultRefProblem = (producerName: string, rname: string): string | undefined => {
+    const producer = byName.get(producerName);
+    if (!producer) return `referenced pipeline task ${JSON.stringify(producerName)} does not exist`;
+    // a pipeline task running a child PipelineRun has no ResolvedTask: its results cannot be referenced
+    if (!producer.task) return `unable to validate result referencing pipeline task ${JSON.stringify(producerName)}: task spec not found`;
+    if (!(producer.task.spec.results ?? []).some((d) => d.name === rname)) {
+      return `${JSON.stringify(rname)} is not a named result returned by pipeline task ${JSON.stringify(producerName)}`;
+    }
+    return undefined;
+  };
   for (const p of prepared) {
     for (const src of resultRefSources(p.pt)) {
       for (const s of stringsIn(src)) {
@@ -256,38 +283,47 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
           if (producer.isFinally && p.isFinally) {
             return fail('InvalidTaskResultReference', `invalid task result reference, final task has task result reference from a final task ${producer.pt.name}`);
           }
-          const declared = producer.task?.spec.results;
-          const rname = r.segments[3] ?? '';
-          if (producer.task && !(declared ?? []).some((d) => d.name === rname)) {
-            return fail(
-              'InvalidTaskResultReference',
-              `invalid result reference in pipeline task ${JSON.stringify(p.pt.name)}: ${JSON.stringify(rname)} is not a named result returned by pipeline task ${JSON.stringify(producer.pt.name)}`,
-            );
-          }
+          // validate_dependencies.go ValidatePipelineTaskResults
+          const problem = resultRefProblem(producer.pt.name, r.segments[3] ?? '');
+          if (problem) return fail('InvalidTaskResultReference', `invalid result reference in pipeline task ${JSON.stringify(p.pt.name)}: ${problem}`);
         }
       }
     }
   }
 
-  // pipeline results must name declared results (ValidatePipelineResults)
+  // pipeline results must name declared results (validate_dependencies.go ValidatePipelineResults; message
+  // from pipelinerun.go reconcile, the error passed with %w, not wrapped as a user error)
   for (const result of spec.results ?? []) {
     for (const s of stringsIn(result.value)) {
       for (const r of refsIn(s)) {
         const root = r.segments[0];
         if ((root !== 'tasks' && root !== 'finally') || r.segments[2] !== 'results') continue;
         const producer = byName.get(r.segments[1] ?? '');
-        const rname = r.segments[3] ?? '';
-        let problem: string | undefined;
-        if (!producer || producer.isFinally !== (root === 'finally')) problem = `referenced pipeline task ${JSON.stringify(r.segments[1])} does not exist`;
-        else if (producer.task && !(producer.task.spec.results ?? []).some((d) => d.name === rname)) {
-          problem = `${JSON.stringify(rname)} is not a named result returned by pipeline task ${JSON.stringify(producer.pt.name)}`;
-        }
+        const problem =
+          !producer || producer.isFinally !== (root === 'finally')
+            ? `referenced pipeline task ${JSON.stringify(r.segments[1])} does not exist`
+            : resultRefProblem(producer.pt.name, r.segments[3] ?? '');
         if (problem) {
           return fail(
             'InvalidPipelineResultReference',
             `Failed to resolve pipeline result reference for ${JSON.stringify(req.name)} with error invalid pipeline result ${JSON.stringify(result.name)}: ${problem}`,
           );
         }
+      }
+    }
+  }
+
+  // an optional pipeline workspace may only feed optional task workspaces (validate_dependencies.go
+  // ValidateOptionalWorkspaces; pipelinerun.go: "Optional workspace not supported by task: %w" with a user error)
+  const optionalWs = new Set((spec.workspaces ?? []).filter((w) => w.optional).map((w) => w.name));
+  for (const p of prepared) {
+    for (const b of p.pt.workspaces ?? []) {
+      const decl = p.task?.spec.workspaces?.find((w) => w.name === b.name);
+      if (decl && !decl.optional && optionalWs.has(b.workspace ?? b.name)) {
+        return fail(
+          'RequiredWorkspaceMarkedOptional',
+          `[User error] Optional workspace not supported by task: pipeline workspace ${JSON.stringify(b.workspace ?? b.name)} is marked optional but pipeline task ${JSON.stringify(p.pt.name)} requires it be provided`,
+        );
       }
     }
   }
@@ -304,5 +340,15 @@ export function stringsIn(v: unknown): string[] {
     else if (x && typeof x === 'object') for (const y of Object.values(x)) visit(y);
   };
   visit(v);
+  return out;
+}
+
+/**
+ * The params of a child PipelineRun: what the pipeline task passes, then (embedded pipelineSpec only)
+ * the parent's other params in scope, so that the child's declared params are satisfied by propagation.
+ */
+export function childParams(pt: PipelineTask, propagated: ReadonlyMap<string, ParamValue> | undefined): { name: string; value: ParamValue }[] {
+  const out = (pt.params ?? []).map((p) => ({ name: p.name, value: p.value }));
+  for (const [name, value] of propagated ?? []) if (!out.some((p) => p.name === name)) out.push({ name, value });
   return out;
 }

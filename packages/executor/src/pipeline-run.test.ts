@@ -228,7 +228,10 @@ describe('executePipelineRun', () => {
   it('fails with ParameterMissing, and PipelineInvalidGraph on a cycle', async () => {
     const fake = fakeEngine({});
     const missing = await executePipelineRun(request({ params: [{ name: 'p' }], tasks: [task('a')] }, fake.execute), {});
-    expect(missing.conditions[0]).toMatchObject({ reason: 'ParameterMissing', message: 'pipelineRun missing parameters: [p]' });
+    expect(missing.conditions[0]).toMatchObject({
+      reason: 'ParameterMissing',
+      message: 'PipelineRun default/pr is missing some parameters required by Pipeline default/pr: PipelineRun missing parameters: [p]',
+    });
     const cycle = await executePipelineRun(request({ tasks: [task('a', { runAfter: ['b'] }), task('b', { runAfter: ['a'] })] }, fake.execute), {});
     expect(cycle.conditions[0]).toMatchObject({ reason: 'PipelineInvalidGraph' });
     expect(cycle.conditions[0]?.message).toContain('cycle detected; task "a" depends on "b"');
@@ -340,7 +343,7 @@ describe('executePipelineRun edge cases', () => {
     const st = await executePipelineRun(request(spec, fake.execute), {});
     expect(st.conditions[0]).toMatchObject({
       reason: 'PipelineValidationFailed',
-      message: "PipelineRun default/pr can't be Run; couldn't resolve all references: array Result Index 3 for Task a Result arr is out of bound of size 2",
+      message: "[User error] PipelineRun default/pr can't be Run; couldn't resolve all references: array Result Index 3 for Task a Result arr is out of bound of size 2",
     });
     expect(fake.calls.map((c) => c.name)).toEqual(['pr-a']);
   });

@@ -8,12 +8,13 @@ import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Condition, PipelineTask, WhenExpression } from '@plumbing/model';
 import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from './contracts.js';
-import { fanOut, hasEmptyMatrixParam, hasMatrix, MAX_MATRIX_COMBINATIONS } from './matrix.js';
+import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
 import { resolvePipelineResults } from './pipeline-results.js';
-import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
-import { finalCondition, type PipelineTaskOutcome, SkipReason } from './pipeline-status.js';
+import { childParams, preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
+import { finalCondition, type PipelineTaskOutcome, runningCondition, SkipReason, type TaskOutcomeSummary } from './pipeline-status.js';
 import { outcomeOf, resultsOf, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
+import { matrixTypeError } from './pipeline-matrix-types.js';
 import { parseDuration } from './pipeline-vars.js';
 import { evaluateWhen } from './when.js';
 
@@ -24,6 +25,8 @@ const DEFAULT_PIPELINE_TIMEOUT_MS = 60 * 60 * 1000;
 
 interface Node extends TaskFacts {
   prep: PreparedTask;
+  /** The pipeline task as started (results, contexts applied). */
+  resolvedPt?: PipelineTask;
   state: 'pending' | 'running' | 'done';
   skipWhen?: WhenExpression[];
   validationMessage?: string;
@@ -55,8 +58,19 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
   const clock = opts.now ?? (() => new Date());
   const iso = () => clock().toISOString();
   const startTime = iso();
+  let lastCondition = '';
+  const emitCondition = (c: Omit<Condition, 'lastTransitionTime'>) => {
+    const key = `${c.status}|${c.reason}|${c.message}`;
+    if (key === lastCondition) return;
+    lastCondition = key;
+    opts.onEvent?.({ type: 'pipelinerun-condition', pipelineRun: req.name, condition: { ...c, lastTransitionTime: iso() }, at: iso() });
+  };
   const prepared = preparePipelineRun(req);
-  if (!prepared.ok) return earlyFailure(req, startTime, iso(), prepared.reason, prepared.message);
+  if (!prepared.ok) {
+    const failure = earlyFailure(req, startTime, iso(), prepared.reason, prepared.message);
+    emitCondition(failure.conditions[0] as Condition);
+    return failure;
+  }
 
   const pipelineName = req.pipelineName ?? req.name;
   const ctx: RunContext = { req, opts, slots, pipelineName, tempDirs: [] };
@@ -72,6 +86,7 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
   // one abort listener per TaskRun (a matrix can have 256)
   setMaxListeners(0, dagCtl.signal, finCtl.signal);
   let pipelineTimedOut = false;
+  /** HaveTasksTimedOut: the tasks timeout elapsed before the run finished (even if the DAG was done by then). */
   let tasksTimedOut = false;
   let finallyTimedOut = false;
   let graceful: 'CancelledRunFinally' | 'StoppedRunFinally' | undefined;
@@ -117,9 +132,8 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
   if (tasksMs !== undefined && tasksMs > 0) {
     timers.push(
       setTimeout(() => {
-        if (dagNodes.every((n) => n.state === 'done')) return;
         tasksTimedOut = true;
-        dagCtl.abort('TimedOut');
+        if (!dagNodes.every((n) => n.state === 'done')) dagCtl.abort('TimedOut');
         notify();
       }, tasksMs),
     );
@@ -157,7 +171,25 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
   };
   // IsStopping: a DAG task failed (cancelled included) or failed validation, unless it has onError: continue
   const stopping = () =>
-    dagNodes.some((n) => n.outcome === 'failed' || n.outcome === 'validationFailed' || (n.outcome === 'cancelled' && n.prep.pt.onError !== 'continue'));
+    dagNodes.some(
+      (n) => n.outcome === 'failed' || n.outcome === 'validationFailed' || ((n.outcome === 'cancelled' || n.outcome === 'timedOut') && n.prep.pt.onError !== 'continue'),
+    );
+  /**
+   * A reconcile-time error that marks the PipelineRun failed at once (MarkFailed + permanent error):
+   * nothing new starts; TaskRuns already running are not cancelled (Tekton leaves them be), the run
+   * just waits for them.
+   */
+  const failPermanently = (reason: string, message: string): true => {
+    permanent ??= { reason, message };
+    emitCondition({ type: 'Succeeded', status: 'False', ...permanent });
+    notify();
+    return true;
+  };
+  const summary = (n: Node): TaskOutcomeSummary => ({
+    outcome: n.outcome as PipelineTaskOutcome,
+    ...(n.skipReason !== undefined ? { skipReason: n.skipReason } : {}),
+    ...(n.validationMessage !== undefined ? { validationMessage: n.validationMessage } : {}),
+  });
 
   /** Explicit TaskRun timeout (taskRunSpecs > task), else what is left of the pipeline's (the pipeline timer wins). */
   const timeoutFor = (pt: PipelineTask): number | undefined => {
@@ -182,7 +214,7 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
             uid: crypto.randomUUID(),
             ...(n.prep.pipeline.name !== undefined ? { pipelineName: n.prep.pipeline.name } : {}),
             spec: n.prep.pipeline.spec,
-            params: (pt.params ?? []).map((p) => ({ name: p.name, value: p.value })),
+            params: childParams(pt, n.prep.pipeline.propagated),
             workspaces: (pt.workspaces ?? []).flatMap((b) => {
               const w = req.workspaces.find((x) => x.name === (b.workspace ?? b.name));
               return w ? [{ ...w, name: b.name }] : [];
@@ -249,15 +281,8 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
     const parents = prepared.dag.parents.get(n.name) ?? [];
     if (parents.some((p) => byName.get(p)?.state !== 'done')) return false;
     const r = resolveForRun(n.prep.pt, byName, undefined);
-    if (r.indexError) {
-      // ResolvePipelineTask fails before any skip is computed: the PipelineRun is marked failed at once
-      permanent = { reason: 'PipelineValidationFailed', message: `PipelineRun ${req.namespace}/${req.name} can't be Run; ${r.indexError}` };
-      cancelled = true;
-      dagCtl.abort('Cancelled');
-      finCtl.abort('Cancelled');
-      return true;
-    }
-    // skip() order in pipelinerunresolution.go: parent skipped, results missing, when, timeouts, empty matrix
+    // skip() order (pipelinerunresolution.go skip): stopping, gracefully cancelled/stopped (above), parent
+    // skipped, results missing, when, pipeline timeout, tasks timeout, empty matrix
     if (parents.some((p) => byName.get(p)?.outcome === 'skipped' && byName.get(p)?.skipReason !== SkipReason.WhenExpressions)) {
       return skip(n, SkipReason.ParentTasks);
     }
@@ -273,22 +298,45 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
     if (miss) {
       return invalidate(n, `task ${JSON.stringify(miss.producer)} completed successfully but did not emit the result ${JSON.stringify(miss.result)}, which is referenced by task ${JSON.stringify(n.name)}`);
     }
-    if (hasMatrix(r.pt.matrix)) {
-      const count = fanOut(r.pt.matrix).length;
-      if (count > MAX_MATRIX_COMBINATIONS) return invalidate(n, `expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}: ${n.name}.matrix`);
+    // No combination limit here: Tekton checks it only in pipelineSpec.Validate, on the spec before
+    // substitution (pipeline-prepare.ts); a matrix fed by params or results fans out whatever its size.
+    return startChecked(n, r.pt);
+  };
+
+  /**
+   * pipelinerun.go runNextSchedulableTask: before creating a matrixed task's TaskRuns,
+   * ValidateParameterTypesInMatrix runs over the whole state (every pipeline task as resolved so far).
+   */
+  const startChecked = (n: Node, pt: PipelineTask): boolean => {
+    if (hasMatrix(pt.matrix)) {
+      n.resolvedPt = pt;
+      const err = matrixTypeError(nodes.map((x) => x.resolvedPt ?? resolveForRun(x.prep.pt, byName, undefined).pt));
+      // pipelinerun.go: MarkFailed(InvalidMatrixParameterTypes, "Failed to validate matrix %q with error %w",
+      // WrapUserError(err)): one argument for two verbs, so Go prints %!w(MISSING)
+      if (err) return failPermanently('InvalidMatrixParameterTypes', `[User error] Failed to validate matrix ${JSON.stringify(err)} with error %!w(MISSING)`);
     }
-    start(n, r.pt);
+    n.resolvedPt = pt;
+    start(n, pt);
     return true;
+  };
+
+  /**
+   * pipelinerun.go resolvePipelineState → ResolvePipelineTask → validateArrayResultsIndex, for every task not
+   * started yet, on each reconcile: an out-of-bounds index into a finished producer's array result fails the
+   * whole PipelineRun at once ("[User error] PipelineRun <ns>/<name> can't be Run; couldn't resolve all
+   * references: ..."), whether or not the consumer could be scheduled yet.
+   */
+  const checkResultIndexes = (): void => {
+    for (const n of nodes) {
+      if (n.state !== 'pending' || permanent) continue;
+      const r = resolveForRun(n.prep.pt, byName, undefined);
+      if (r.indexError) failPermanently('PipelineValidationFailed', `[User error] PipelineRun ${req.namespace}/${req.name} can't be Run; ${r.indexError}`);
+    }
   };
 
   const decideFinally = (n: Node): boolean => {
     const r = resolveForRun(n.prep.pt, byName, dagNodes);
-    if (r.indexError) {
-      permanent = { reason: 'PipelineValidationFailed', message: `PipelineRun ${req.namespace}/${req.name} can't be Run; ${r.indexError}` };
-      cancelled = true;
-      finCtl.abort('Cancelled');
-      return true;
-    }
+    // IsFinallySkipped order: results missing, when, pipeline timeout, finally timeout, empty matrix
     if (r.missing.length > 0) return skip(n, SkipReason.MissingResults);
     const when = evaluateWhen(r.pt.when);
     if (!when.ok) return invalidate(n, when.message);
@@ -296,18 +344,19 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
     if (pipelineTimedOut) return skip(n, SkipReason.PipelineTimedOut);
     if (finallyTimedOut) return skip(n, SkipReason.FinallyTimedOut);
     if (r.pt.matrix && hasEmptyMatrixParam(r.pt.matrix)) return skip(n, SkipReason.EmptyMatrixArray);
-    start(n, r.pt);
-    return true;
+    return startChecked(n, r.pt);
   };
 
+  emitCondition(runningCondition([], { incomplete: nodes.length, finallyDone: finallyNodes.length === 0 }));
   for (;;) {
-    if (!cancelled) {
+    checkResultIndexes();
+    if (!cancelled && !permanent) {
       let progressed = true;
-      while (progressed && !cancelled) {
+      while (progressed && !cancelled && !permanent) {
         progressed = false;
-        for (const n of dagNodes) if (!cancelled && n.state === 'pending' && decideDag(n)) progressed = true;
+        for (const n of dagNodes) if (!cancelled && !permanent && n.state === 'pending' && decideDag(n)) progressed = true;
       }
-      if (!cancelled && !finallyStarted && dagNodes.every((n) => n.state === 'done')) {
+      if (!cancelled && !permanent && !finallyStarted && dagNodes.every((n) => n.state === 'done')) {
         finallyStarted = true;
         const finallyMs = req.timeouts?.finallyMs;
         if (finallyNodes.length > 0 && finallyMs !== undefined && finallyMs > 0) {
@@ -320,11 +369,21 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
             }, finallyMs),
           );
         }
-        for (const n of finallyNodes) decideFinally(n);
+        for (const n of finallyNodes) if (!permanent) decideFinally(n);
       }
     }
     const running = nodes.some((n) => n.state === 'running');
-    if (!running && (cancelled || nodes.every((n) => n.state === 'done'))) break;
+    if (!running && (cancelled || permanent || nodes.every((n) => n.state === 'done'))) break;
+    if (!permanent && !cancelled) {
+      const done = nodes.filter((n) => n.state === 'done' && n.outcome);
+      emitCondition(
+        runningCondition(done.map(summary), {
+          incomplete: nodes.length - done.length,
+          graceful,
+          finallyDone: finallyNodes.every((n) => n.state === 'done'),
+        }),
+      );
+    }
     await sleep();
   }
   for (const t of timers) clearTimeout(t);
@@ -341,11 +400,7 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
       delete n.skipWhen;
     }
   }
-  const summaries = nodes.filter((n) => n.state === 'done' && n.outcome).map((n) => ({
-    outcome: n.outcome as PipelineTaskOutcome,
-    ...(n.skipReason !== undefined ? { skipReason: n.skipReason } : {}),
-    ...(n.validationMessage !== undefined ? { validationMessage: n.validationMessage } : {}),
-  }));
+  const summaries = nodes.filter((n) => n.state === 'done' && n.outcome).map(summary);
   let condition: Omit<Condition, 'lastTransitionTime'>;
   if (permanent) condition = { type: 'Succeeded', status: 'False', ...permanent };
   else if (cancelled) condition = { type: 'Succeeded', status: 'False', reason: 'Cancelled', message: `PipelineRun ${JSON.stringify(req.name)} was cancelled` };
@@ -354,7 +409,6 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
       pipelineRunName: req.name,
       ...(pipelineTimedOut ? { pipelineTimedOutMs: pipelineMs } : {}),
       ...(tasksTimedOut && tasksMs !== undefined ? { tasksTimedOutMs: tasksMs } : {}),
-      ...(finallyTimedOut && req.timeouts?.finallyMs !== undefined ? { finallyTimedOutMs: req.timeouts.finallyMs } : {}),
       graceful: graceful !== undefined,
     });
   }
@@ -385,5 +439,6 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
     pipelineSpec: req.spec,
   };
   if (childPipelineRuns.length > 0) status.pipelineRuns = childPipelineRuns;
+  emitCondition(status.conditions[0] as Condition);
   return status;
 }

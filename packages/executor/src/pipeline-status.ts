@@ -5,7 +5,11 @@
 import type { Condition } from '@plumbing/model';
 import { formatDuration } from './pipeline-vars.js';
 
-export type PipelineTaskOutcome = 'succeeded' | 'failed' | 'ignored' | 'cancelled' | 'skipped' | 'validationFailed';
+/**
+ * `timedOut`: cancelled by a pipeline/tasks/finally timeout (isCancelledForTimeOut), which
+ * getPipelineTasksCount counts as a failure, not as a cancellation.
+ */
+export type PipelineTaskOutcome = 'succeeded' | 'failed' | 'ignored' | 'cancelled' | 'timedOut' | 'skipped' | 'validationFailed';
 
 /** Skip reasons (`pipelinerun_types.go` SkippingReason). */
 export const SkipReason = {
@@ -53,6 +57,7 @@ export function countOutcomes(tasks: readonly TaskOutcomeSummary[]): StatusCount
         c.cancelled++;
         break;
       case 'failed':
+      case 'timedOut':
         c.failed++;
         break;
       case 'ignored':
@@ -85,12 +90,16 @@ export interface FinishFacts {
   /** Set when that timeout fired, with its configured duration. */
   pipelineTimedOutMs?: number;
   tasksTimedOutMs?: number;
-  finallyTimedOutMs?: number;
   /** spec.status CancelledRunFinally / StoppedRunFinally was requested. */
   graceful?: boolean;
 }
 
-/** The final `Succeeded` condition once every pipeline task is done. */
+/**
+ * The final `Succeeded` condition once every pipeline task is done (pipelinerunstate.go
+ * GetPipelineConditionStatus): the pipeline timeout (HasTimedOut), then the tasks timeout
+ * (HaveTasksTimedOut), then the counts. A finally timeout has no message of its own: the finally
+ * TaskRuns it cancelled count as failures (isCancelledForTimeOut), so the run ends `Failed`.
+ */
 export function finalCondition(tasks: readonly TaskOutcomeSummary[], f: FinishFacts): Omit<Condition, 'lastTransitionTime'> {
   const name = JSON.stringify(f.pipelineRunName);
   if (f.pipelineTimedOutMs !== undefined) {
@@ -104,14 +113,6 @@ export function finalCondition(tasks: readonly TaskOutcomeSummary[], f: FinishFa
       message: `PipelineRun ${name} failed due to tasks failed to finish within ${JSON.stringify(formatDuration(f.tasksTimedOutMs))}`,
     };
   }
-  if (f.finallyTimedOutMs !== undefined) {
-    return {
-      type: 'Succeeded',
-      status: 'False',
-      reason: 'PipelineRunTimeout',
-      message: `PipelineRun ${name} failed due to finally tasks failed to finish within ${JSON.stringify(formatDuration(f.finallyTimedOutMs))}`,
-    };
-  }
   const c = countOutcomes(tasks);
   const message = tasksMessage(tasks);
   if (c.validationFailed > 0) return { type: 'Succeeded', status: 'False', reason: 'PipelineValidationFailed', message };
@@ -120,4 +121,33 @@ export function finalCondition(tasks: readonly TaskOutcomeSummary[], f: FinishFa
   if (c.cancelled > 0) return { type: 'Succeeded', status: 'False', reason: 'Cancelled', message };
   if (c.skipped > 0) return { type: 'Succeeded', status: 'True', reason: 'Completed', message };
   return { type: 'Succeeded', status: 'True', reason: 'Succeeded', message };
+}
+
+/** What GetPipelineConditionStatus needs while tasks are still incomplete. */
+export interface RunningFacts {
+  /** Pipeline tasks (DAG and finally) not done yet. */
+  incomplete: number;
+  graceful?: 'CancelledRunFinally' | 'StoppedRunFinally' | undefined;
+  /** checkFinalTasksDone: every finally task is done (true when there are none). */
+  finallyDone: boolean;
+}
+
+/**
+ * The `Unknown` condition while running (pipelinerunstate.go GetPipelineConditionStatus, the
+ * "not all tasks have finished" branch): Running, CancelledRunningFinally, StoppedRunningFinally,
+ * or PipelineRunStopping once a task was cancelled or a task failed and no finally task is left.
+ */
+export function runningCondition(tasks: readonly TaskOutcomeSummary[], f: RunningFacts): Omit<Condition, 'lastTransitionTime'> {
+  const c = countOutcomes(tasks);
+  let reason = 'Running';
+  if (f.graceful === 'CancelledRunFinally') reason = 'CancelledRunningFinally';
+  else if (f.graceful === 'StoppedRunFinally') reason = 'StoppedRunningFinally';
+  else if (c.cancelled > 0 || (c.failed > 0 && f.finallyDone)) reason = 'PipelineRunStopping';
+  const completed = c.succeeded + c.failed + c.cancelled + c.ignored;
+  return {
+    type: 'Succeeded',
+    status: 'Unknown',
+    reason,
+    message: `Tasks Completed: ${completed} (Failed: ${c.failed}, Cancelled ${c.cancelled}), Incomplete: ${f.incomplete}, Skipped: ${c.skipped}`,
+  };
 }

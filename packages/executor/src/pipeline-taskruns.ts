@@ -207,12 +207,20 @@ export async function runPipelineTaskRuns(ctx: RunContext, plan: TaskRunPlan, si
   return names.map((name, i) => ({ name, pipelineTaskName: plan.pt.name, status: statuses[i] as TaskRunStatus }));
 }
 
-/** A pipeline task's outcome from its TaskRuns: all succeeded; any failed (ignored with onError: continue); else cancelled. */
+/** TaskRunCancelledByPipelineTimeoutMsg (taskrun_types.go), the statusMessage a pipeline timeout patches in. */
+export const CANCELLED_BY_PIPELINE_TIMEOUT = 'TaskRun cancelled as the PipelineRun it belongs to has timed out.';
+
+/**
+ * A pipeline task's outcome from its TaskRuns, in getPipelineTasksCount's order: all succeeded;
+ * any cancelled by a pipeline timeout (isCancelledForTimeOut: counted failed); any cancelled;
+ * any failed (ignored with onError: continue).
+ */
 export function outcomeOf(runs: readonly ChildTaskRun[], pt: PipelineTask): PipelineTaskOutcome {
   const conds = runs.map((r) => succeededCondition(r.status));
   if (conds.every((c) => c?.status === 'True')) return 'succeeded';
-  if (runs.some((r) => succeededCondition(r.status)?.status === 'False' && !isCancelledRun(r.status))) return pt.onError === 'continue' ? 'ignored' : 'failed';
-  return 'cancelled';
+  if (conds.some((c) => c?.reason === 'TaskRunCancelled' && (c.message ?? '').endsWith(CANCELLED_BY_PIPELINE_TIMEOUT))) return 'timedOut';
+  if (runs.some((r) => isCancelledRun(r.status))) return 'cancelled';
+  return pt.onError === 'continue' ? 'ignored' : 'failed';
 }
 
 /** Results of a pipeline task: one TaskRun's results, or (matrix) string results aggregated in TaskRun-name order. */

@@ -44,6 +44,21 @@ export function writeRunStatus(dir: string, status: RunStatus): void {
   writeJsonAtomic(join(dir, 'status.json'), status);
 }
 
+/**
+ * Puts a PipelineRun's condition from a `pipelinerun-condition` event into its status in progress
+ * (Running, PipelineRunStopping, CancelledRunningFinally, ... then the final one), replacing the
+ * previous `Succeeded` condition; `plumbing runs` reads it from `status.json`.
+ */
+export function applyRunCondition(status: RunStatus, condition: Condition): void {
+  status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== condition.type), condition];
+}
+
+/** Writes a condition change into `<dir>/status.json` at once (a condition changes a few times per run). */
+export function recordRunCondition(dir: string, status: RunStatus, condition: Condition): void {
+  applyRunCondition(status, condition);
+  writeRunStatus(dir, status);
+}
+
 function readJson<T>(file: string): T | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;

@@ -234,9 +234,13 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
         : req.pipelineRun
           ? 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.'
           : '';
+      // taskrun.go ReconcileKind: fmt.Sprintf("TaskRun %q was cancelled. %s", tr.Name, tr.Spec.StatusMessage); the
+      // statusMessage is empty for a TaskRun cancelled on its own, hence the trailing space
       return done({ status: 'False', reason: 'TaskRunCancelled', message: `TaskRun "${req.name}" was cancelled. ${why}` });
     }
     if (failed) {
+      // pod/status.go extractContainerFailureMessage; a timed-out step exits 1 (cmd/entrypoint main.go, the
+      // ContextError branch that is not a cancellation), a cancelled one 9 (int(syscall.SIGKILL))
       const msg = failed.timedOut
         ? `"${failed.step.container}" exited because the step exceeded the specified timeout limit`
         : `"${failed.step.container}" exited with code ${failed.exitCode}${failed.message ? `: ${failed.message}` : ''}`;
@@ -245,7 +249,8 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     if (opts.resultsFrom === 'sidecar-logs') {
       const limit = opts.maxResultSize ?? MAX_RESULT_SIZE;
       const big = [...rawResults].find(([, v]) => Buffer.byteLength(v) > limit);
-      if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: result "${big[0]}" exceeds the configured max result size of ${limit} bytes` });
+      // taskrun.go ReconcileKind, on sidecarlogresults.ErrSizeExceeded
+      if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: results exceeded size limit ${limit} bytes` });
     }
     const invalid = validateResults(prepared.results, results);
     if (invalid) return done({ status: 'False', reason: invalid.reason, message: invalid.message });
