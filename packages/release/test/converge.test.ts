@@ -132,6 +132,15 @@ const FAULTS: Fault[] = [
   { step: 'release', inject: serverFault('POST', /\/releases$/) },
   { step: 'asset:release.yaml', inject: serverFault('POST', /\/assets$/) },
   { step: 'publish', inject: serverFault('PATCH', /\/releases\/\d+$/) },
+  {
+    step: 'latest:release.yaml',
+    // Tests run as root here, so a chmod'ed directory would still be writable: a file blocks latest/ instead.
+    inject: async (fx) => {
+      await mkdir(join(fx.bucket, 'demo'), { recursive: true });
+      await writeFile(join(fx.bucket, 'demo', 'latest'), 'in the way');
+      return () => rm(join(fx.bucket, 'demo', 'latest'));
+    },
+  },
 ];
 
 describe('a failure at each step, then a re-run, on the local GitHub API server', () => {
@@ -234,5 +243,17 @@ describe('single flight on one machine', () => {
     writeFileSync(join(dir, 'lock'), '2147483646');
     expect((await applyRelease(ctx, await prepareRelease(ctx, { kind: 'full', version: 'v0.1.0' }))).status).toBe('released');
     expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+});
+
+describe('many releases (pagination, local GitHub API server)', () => {
+  it('finds its own release beyond the first page on a re-run: nothing duplicated, nothing to do', async () => {
+    f = await releaseBranchFixture();
+    for (let i = 0; i < 150; i++) gh.state.addRelease(REPO, { tagName: `v0.0.${i}`, createdAt: '2030-01-01T00:00:00Z' }); // newer: listed before ours
+    await (await release(f, { kind: 'full', version: 'v0.1.0', publish: true })).run();
+    const again = await release(f, { kind: 'full', version: 'v0.1.0', publish: true });
+    expect(again.p.plan.pending).toBe(false);
+    expect(repo().releases.filter((r) => r.tagName === 'v0.1.0')).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'GET' && r.path === '/repos/demo/demo/releases' && r.query.page === '2').length).toBeGreaterThan(0);
   });
 });
