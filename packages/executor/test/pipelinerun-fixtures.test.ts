@@ -34,6 +34,8 @@ interface Expected {
   /** Abort req.signal with this reason once this pipeline task's TaskRun has started a step. */
   cancel?: { afterStepOf: string; reason: string };
   modes?: ('sandbox' | 'host')[];
+  /** Child PipelineRun (pipelines in pipelines) name → its condition, and its TaskRuns' condition messages. */
+  childPipelineRuns?: Record<string, { reason: string; message: string; taskRunMessages?: Record<string, string> }>;
 }
 
 interface Doc {
@@ -165,6 +167,15 @@ describe('PipelineRun fixtures', () => {
           if (want.retries !== undefined) expect(got.retries, `retries of ${pt}`).toBe(want.retries);
         }
         if (expected.skipped) expect(Object.fromEntries(status.skippedTasks.map((s) => [s.name, s.reason]))).toEqual(expected.skipped);
+        for (const [name, want] of Object.entries(expected.childPipelineRuns ?? {})) {
+          const child = status.pipelineRuns?.find((p) => p.name === name);
+          const c = child?.status.conditions.find((x) => x.type === 'Succeeded');
+          expect({ reason: c?.reason, message: c?.message }, `child PipelineRun ${name}`).toEqual({ reason: want.reason, message: want.message });
+          for (const [tr, msg] of Object.entries(want.taskRunMessages ?? {})) {
+            const run = child?.status.taskRuns.find((r) => r.name === tr);
+            expect(run?.status.conditions.find((x) => x.type === 'Succeeded')?.message, `TaskRun ${tr}`).toBe(msg);
+          }
+        }
         for (const [tr, text] of Object.entries(expected.logContains ?? {})) expect(await logsOf(tmp, tr), `logs of ${tr}`).toContain(text);
       } finally {
         await rm(tmp, { recursive: true, force: true });
