@@ -1,5 +1,4 @@
 import type { Bucket } from './bucket.js';
-import type { ReleaseProjectConfig } from './config.js';
 import type { Git } from './git.js';
 import type { GitHubPort } from './github.js';
 import type { ReleaseBackend } from './backend.js';
@@ -44,9 +43,4 @@ export interface ReleaseContext {
   signal?: AbortSignal | undefined;
   /** Secrets to keep out of logs and errors. */
   secrets?: readonly string[] | undefined;
-}
-
-export interface Resolved {
-  config: ReleaseProjectConfig;
-  bucket: Bucket;
 }

@@ -2,6 +2,7 @@ import { git, removeTempDir } from '@plumbing/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
 import { prepareRelease } from '../src/plan.js';
+import { formatPlan } from '../src/format.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, TASK } from './helpers.js';
 
 let f: Fixture | undefined;
@@ -52,6 +53,9 @@ describe('release plan, offline (no GitHub token, a fresh clone)', () => {
       ['publish', 'unknown'],
     ]);
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+    // The text plan, volatile parts (SHAs, temp dirs) sanitized.
+    const text = formatPlan(plan).replaceAll(sha, '<sha>').replaceAll(sha.slice(0, 12), '<sha12>').replaceAll(sha.slice(0, 7), '<sha7>').replaceAll(f.bucket, '<bucket>').replace(/sha256 [0-9a-f]{12}/g, 'sha256 <sum>');
+    await expect(text).toMatchFileSnapshot('__snapshots__/nightly-plan-offline.txt');
   });
 
   it('chooses the previous release by semver among tags reachable from the commit, leaving nightlies and other lines out', async () => {
