@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
 
 /** The one port to git (the CLI, as child processes): reads only, except `archive` into a temp dir. */
@@ -110,4 +111,18 @@ export class Git {
   remoteUrl(remote: string): Promise<string | undefined> {
     return this.tryRun(['remote', 'get-url', remote]);
   }
+}
+
+/**
+ * A fresh clone for a release run from nowhere in particular (the nightly pod): full history and
+ * tags (the previous release and the notes need them), `revision` checked out.
+ */
+export async function cloneForRelease(url: string, revision: string, dest: string, env: NodeJS.ProcessEnv = process.env): Promise<Git> {
+  const parent = new Git(dirname(dest), env);
+  await parent.run(['clone', '--quiet', '--no-checkout', url, dest]);
+  const g = new Git(dest, env);
+  const sha = (await g.revParse(`origin/${revision}`)) ?? (await g.revParse(revision));
+  if (!sha) throw new PlumbingError('GIT', `no branch, tag or commit ${revision} in ${url}`, { hint: 'pass --revision with a branch, tag or commit of the repository' });
+  await g.run(['checkout', '--quiet', '--detach', sha]);
+  return g;
 }

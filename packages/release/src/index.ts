@@ -2,7 +2,7 @@ export type { ReleaseArtifactConfig, ReleaseProjectConfig, ReleaseTargetConfig }
 export { DEFAULT_NIGHTLY_VERSION, listReleaseProjects, loadReleaseConfig, RELEASES_DIR } from './config.js';
 export type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
 export { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
-export { Git } from './git.js';
+export { cloneForRelease, Git } from './git.js';
 export type { AssetInfo, CiState, GitHubPort, OctokitGitHubOptions, PullInfo, ReleaseInfo, ReleaseWrite } from './github.js';
 export { octokitGitHub } from './github.js';
 export type { Bucket, BucketObject } from './bucket.js';

@@ -88,6 +88,13 @@ describe('plumbing release (in-process, offline)', () => {
     expect(i.out.join('')).toMatch(/nothing changed since the last nightly v0\.1\.0-nightly\.20240101\+[0-9a-f]{7}.*: no new nightly/);
   });
 
+  it('--from-git plans from a fresh clone of a URL (the nightly pod has no checkout)', async () => {
+    const { work, sha } = freshClone();
+    const i = io(tmpdir());
+    expect(await main(['release', 'nightly', '--from-git', work, '--revision', 'main', '--dry-run', '--format', 'json'], i)).toBe(0);
+    expect(JSON.parse(i.out.join(''))).toMatchObject({ commit: sha, project: 'demo', refused: false });
+  });
+
   it('usage errors exit 2', async () => {
     const { work } = freshClone();
     expect(await main(['release', 'full'], io(work))).toBe(2);

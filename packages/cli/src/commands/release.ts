@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
 import type { Io } from '../io.js';
@@ -37,6 +39,8 @@ Options:
   --image-registry R    a guard: refuse unless it is the configured registry
   --publish             full: publish the draft (default: leave it for review)
   --offline             do not read GitHub even with GITHUB_TOKEN set
+  --from-git URL        release from a fresh clone of URL (the nightly pod), not from a checkout
+  --revision REV        with --from-git: the branch, tag or commit to check out (default main)
   --root DIR            repository root (default: nearest .plumbing.yaml or .git)
   -h, --help            show this help
 
@@ -65,6 +69,8 @@ function parse(argv: string[]) {
       'image-registry': { type: 'string' },
       publish: { type: 'boolean' },
       offline: { type: 'boolean' },
+      'from-git': { type: 'string' },
+      revision: { type: 'string' },
       root: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -94,10 +100,24 @@ export async function releaseCommand(argv: string[], io: Io): Promise<number> {
   if (v.backend !== undefined && v.backend !== 'local' && v.backend !== 'cluster') throw new UsageError(`unknown --backend ${v.backend}: use local or cluster`);
   if (v.context !== undefined && v['in-cluster']) throw new UsageError('--context and --in-cluster exclude each other');
   if (v['exit-code'] && !v['dry-run']) throw new UsageError('--exit-code goes with --dry-run');
+  if (v.revision && !v['from-git']) throw new UsageError('--revision goes with --from-git');
+  if (v.root && v['from-git']) throw new UsageError('--root and --from-git exclude each other');
 
   // Loaded here, not at start-up: the release package pulls in the GitHub and Kubernetes clients.
   const rel = await import('@plumbing/release');
-  const root = v.root ? resolve(io.cwd, v.root) : findRoot(io.cwd);
+  if (v['from-git']) {
+    const dir = await mkdtemp(join(tmpdir(), 'plumbing-release-clone-'));
+    try {
+      await rel.cloneForRelease(v['from-git'], v.revision ?? 'main', join(dir, 'repo'));
+      return await release(rel, v, kind, format, join(dir, 'repo'), io);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return release(rel, v, kind, format, v.root ? resolve(io.cwd, v.root) : findRoot(io.cwd), io);
+}
+
+async function release(rel: typeof import('@plumbing/release'), v: ReturnType<typeof parse>['values'], kind: 'nightly' | 'full', format: string, root: string, io: Io): Promise<number> {
   const json = format === 'json';
   const { ctx, config } = rel.makeReleaseContext({
     root,
@@ -111,7 +131,7 @@ export async function releaseCommand(argv: string[], io: Io): Promise<number> {
     inCluster: v['in-cluster'],
     namespace: v.namespace,
   });
-  const backendName = v.backend ?? (v.context !== undefined || v['in-cluster'] ? 'cluster' : 'local');
+  const backendName: 'local' | 'cluster' = v.backend === 'local' || v.backend === 'cluster' ? v.backend : v.context !== undefined || v['in-cluster'] ? 'cluster' : 'local';
   const request = {
     kind,
     project: config.project,
