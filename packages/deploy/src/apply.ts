@@ -140,15 +140,39 @@ export async function applyStages(ctx: EngineContext, plan: Plan, desired: Reado
   }
 }
 
-/** The cluster config's health checks, each waited on with its timeout (default 120 s). */
-export async function runHealthChecks(ctx: EngineContext, checks: readonly HealthCheck[], progress: ApplyProgress, defaultNamespace: string | undefined): Promise<void> {
+/** Kinds whose rollout a deploy waits for when it creates or updates them. */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/** Default wait for a workload this deploy changed (seconds), when no health check names it. */
+export const DEFAULT_WORKLOAD_TIMEOUT_SECONDS = 300;
+
+/**
+ * The workloads this deploy created or updated (kstatus-style waits, Flux's `wait: true`), plus
+ * the cluster config's health checks; a health check's timeout applies to the object it names
+ * (default 120 s), other workloads get 300 s.
+ */
+export function healthTargets(plan: Plan, desired: ReadonlyMap<string, KubeObject>, checks: readonly HealthCheck[], defaultNamespace: string | undefined): { ref: ObjectRef; timeoutMs: number }[] {
+  const out = new Map<string, { ref: ObjectRef; timeoutMs: number }>();
+  for (const it of plan.items) {
+    if ((it.action !== 'create' && it.action !== 'update') || !WORKLOAD_KINDS.has(it.kind)) continue;
+    const obj = desired.get(it.key);
+    if (obj) out.set(objectKey(refOf(obj)), { ref: refOf(obj), timeoutMs: DEFAULT_WORKLOAD_TIMEOUT_SECONDS * 1000 });
+  }
+  for (const c of checks) {
+    const ref = { apiVersion: API_VERSIONS[c.kind] ?? 'apps/v1', kind: c.kind, name: c.name, namespace: c.namespace ?? defaultNamespace };
+    out.set(objectKey(ref), { ref, timeoutMs: (c.timeoutSeconds ?? 120) * 1000 });
+  }
+  return [...out.values()];
+}
+
+/** Waits for every health target at once; the first that times out fails the gate. */
+export async function runHealthWaits(ctx: EngineContext, targets: readonly { ref: ObjectRef; timeoutMs: number }[], progress: ApplyProgress): Promise<void> {
   progress.stage = 'health checks';
   try {
     await Promise.all(
-      checks.map(async (c) => {
-        const apiVersion = API_VERSIONS[c.kind] ?? 'apps/v1';
-        await waitHealthy(ctx, { apiVersion, kind: c.kind, name: c.name, namespace: c.namespace ?? defaultNamespace }, (c.timeoutSeconds ?? 120) * 1000);
-        ctx.log(`healthy: ${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`);
+      targets.map(async (t) => {
+        await waitHealthy(ctx, t.ref, t.timeoutMs);
+        ctx.log(`healthy: ${objectKey(t.ref)}`);
       }),
     );
   } catch (e) {

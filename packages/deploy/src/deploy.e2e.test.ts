@@ -135,7 +135,12 @@ describe('plumbing deploy on a real API server', () => {
     expect(await port.get({ apiVersion: 'v1', kind: 'Namespace', name: 'e2e-basic-b' })).toBeDefined();
     // KEP-3659: prune again is a no-op
     const again = await deploy({ port, root: repo.root, config, log, dryRun: true });
-    expect(again.plan?.counts).toMatchObject({ create: 0, update: 0, prune: 0 });
+    expect(again.plan?.counts).toMatchObject({ create: 0, update: 0, prune: 0, keep: 2 });
+    // members kept by a prune guard are not pending changes: the next run takes the fast path
+    const fresh = await testPort();
+    const next = await deploy({ port: fresh, root: repo.root, config, log });
+    fresh.close();
+    expect([next.outcome, next.calls.byVerb['apply'] ?? 0]).toEqual(['no-changes', 0]);
   });
 
   it('keeps at most historyLimit revisions, newest first', async () => {

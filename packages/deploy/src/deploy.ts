@@ -88,7 +88,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   }
   let obs = await observe(port, target, rendered.objects);
   if (!opts.dryRun && !opts.force) {
-    const u = upToDate(obs.desired, rendered.hash, obs.state, obs.live);
+    const u = upToDate(obs.desired, rendered.hash, obs.state, obs.live, prunePolicy(opts.config));
     if (u.upToDate) return { ...base, outcome: 'no-changes', revision: obs.state.lastGood?.revision, message: `${target.cluster}: no changes (revision ${obs.state.lastGood?.revision}, ${rendered.objects.length} objects)`, calls: port.calls() };
     opts.log(`changes: ${u.reason}`);
   }
@@ -107,7 +107,11 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     let plan: Plan | undefined;
     try {
       const lastApplied = await lastAppliedOf(port, target, obs.state);
-      const r = await applySet(ctx, target, obs, { hash: rendered.hash, commit: opts.commit, gates: true, lastApplied, onPlan: (p) => { plan = p; } });
+      const sameAsLast = obs.state.lastGood?.hash === rendered.hash && !obs.state.inFlight;
+      const r = await applySet(ctx, target, obs, { hash: rendered.hash, commit: opts.commit, gates: true, lastApplied, skipWhenUnchanged: sameAsLast && !opts.force, onPlan: (p) => { plan = p; } });
+      if (r.skipped) {
+        return { ...base, outcome: 'no-changes' as const, plan: r.plan, revision: obs.state.lastGood?.revision, message: `${target.cluster}: no changes (revision ${obs.state.lastGood?.revision}; checked object by object)`, calls: port.calls() };
+      }
       const record: DeployRecord = { revision: obs.state.lastRevision + 1, hash: rendered.hash, commit: opts.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), objects: obs.desired.length };
       await storeHistory(port, target.cluster, target.stateNamespace, record, rendered.objects, opts.config.spec?.historyLimit ?? 10);
       const state: InventoryState = { ...obs.state, kinds: keptKinds(obs.desired, r.plan), lastGood: record, lastRevision: record.revision, bad: obs.state.bad.filter((b) => b.hash !== rendered.hash).slice(-20), inFlight: undefined };

@@ -1,8 +1,8 @@
 import type { KubeObject, KubePort } from '@plumbing/kube';
 import { objectKey, refOf } from '@plumbing/kube';
 import type { ClusterConfig } from '@plumbing/model';
-import { type ApplyProgress, applyStages, type EngineContext, prune, runHealthChecks } from './apply.js';
-import { computePlan, crdKindsOf, type LiveSet, listMembers, type Plan, type PrunePolicyResolved, scopeObjects } from './plan.js';
+import { type ApplyProgress, applyStages, type EngineContext, healthTargets, prune, runHealthWaits } from './apply.js';
+import { computePlan, crdKindsOf, hasChanges, type LiveSet, listMembers, type Plan, type PrunePolicyResolved, scopeObjects } from './plan.js';
 import { runPostDeployTests } from './post-deploy-tests.js';
 import type { RenderedSet } from './render.js';
 import { type InventoryState, type KindRef, kindsOf, readHistoryObjects, readInventory, uniqKinds, writeInventory } from './state.js';
@@ -56,6 +56,8 @@ export async function ensureStateNamespace(port: KubePort, namespace: string): P
 export interface ApplySetResult {
   plan: Plan;
   progress: ApplyProgress;
+  /** True when `skipWhenUnchanged` found nothing to do: nothing was written. */
+  skipped?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function applySet(
   ctx: EngineContext,
   target: Target,
   obs: Observed,
-  args: { hash: string; commit?: string | undefined; gates: boolean; onPlan?: (plan: Plan) => void; lastApplied?: ReadonlyMap<string, KubeObject> | undefined },
+  args: { hash: string; commit?: string | undefined; gates: boolean; onPlan?: (plan: Plan) => void; lastApplied?: ReadonlyMap<string, KubeObject> | undefined; skipWhenUnchanged?: boolean },
 ): Promise<ApplySetResult> {
   const plan = await computePlan(ctx.port, {
     mode: 'deploy',
@@ -83,6 +85,7 @@ export async function applySet(
     ...(ctx.concurrency === undefined ? {} : { concurrency: ctx.concurrency }),
   });
   args.onPlan?.(plan);
+  if (args.skipWhenUnchanged && !hasChanges(plan)) return { plan, progress: { created: [], updated: [], pruned: [] }, skipped: true };
   const kinds = uniqKinds([...obs.state.kinds, ...kindsOf(obs.desired), ...kindsOf([...obs.live.values()])]);
   await writeInventory(ctx.port, target.cluster, target.stateNamespace, target.applysetId, { ...obs.state, kinds, inFlight: args.hash }, namespacesOf([...obs.desired, ...obs.live.values()]));
   obs.state = { ...obs.state, exists: true, kinds };
@@ -91,7 +94,10 @@ export async function applySet(
   await applyStages(ctx, plan, byKey, progress);
   const spec = target.config.spec;
   const defaultNs = spec?.sources.find((s) => s.namespace)?.namespace;
-  if (args.gates && spec?.healthChecks?.length) await runHealthChecks(ctx, spec.healthChecks, progress, defaultNs);
+  if (args.gates) {
+    const targets = healthTargets(plan, byKey, spec?.healthChecks ?? [], defaultNs);
+    if (targets.length) await runHealthWaits(ctx, targets, progress);
+  }
   if (args.gates && spec?.postDeployTests?.length) await runPostDeployTests(ctx, spec.postDeployTests, obs.desired, target.root, progress, defaultNs);
   await prune(ctx, plan, obs.live, progress);
   return { plan, progress };

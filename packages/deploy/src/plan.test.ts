@@ -75,6 +75,12 @@ describe('the no-op check', () => {
     expect(upToDate(desired, 'h1', state, extra)).toEqual({ upToDate: false, reason: 'ConfigMap/ci/b is still there and should be pruned' });
     expect(upToDate(desired, 'h1', emptyInventory(), live({ x: '1' }))).toEqual({ upToDate: false, reason: 'nothing deployed yet' });
   });
+  it('does not count a member kept by a prune guard as a pending change, nor take the fast path after an unfinished deploy', () => {
+    const kept = live({ x: '1' });
+    kept.set('Namespace//old', obj('v1', 'Namespace', 'old'));
+    expect(upToDate(desired, 'h1', state, kept, policy)).toEqual({ upToDate: true, reason: 'no changes' });
+    expect(upToDate(desired, 'h1', { ...state, inFlight: 'h2' }, live({ x: '1' }), policy)).toEqual({ upToDate: false, reason: 'the last deploy did not finish' });
+  });
   it('ignores server defaults but not a changed list', () => {
     expect(holdsAll({ spec: { a: 1 } }, { spec: { a: 1, defaulted: true } })).toBe(true);
     expect(holdsAll({ list: [1, 2] }, { list: [1, 2, 3] })).toBe(false);

@@ -94,11 +94,15 @@ export async function listMembers(port: KubePort, applysetId: string, kinds: rea
  * The no-op check: the desired set is the one last deployed successfully and every member is
  * still as deployed, and there is no member that should not be there. Uses only the LISTs.
  */
-export function upToDate(desired: readonly KubeObject[], hash: string, state: InventoryState, live: LiveSet): { upToDate: boolean; reason: string } {
+export function upToDate(desired: readonly KubeObject[], hash: string, state: InventoryState, live: LiveSet, policy?: PrunePolicyResolved): { upToDate: boolean; reason: string } {
   if (!state.lastGood) return { upToDate: false, reason: 'nothing deployed yet' };
+  if (state.inFlight) return { upToDate: false, reason: 'the last deploy did not finish' };
   if (state.lastGood.hash !== hash) return { upToDate: false, reason: `the desired set (${hash.slice(0, 12)}) differs from the last deployed (${state.lastGood.hash.slice(0, 12)})` };
   const want = new Set(desired.map((o) => objectKey(refOf(o))));
-  for (const key of live.keys()) if (!want.has(key)) return { upToDate: false, reason: `${key} is still there and should be pruned` };
+  for (const [key, obj] of live) {
+    // a member a prune guard keeps (a Namespace, an opted-out object) is not a pending change
+    if (!want.has(key) && (!policy || !pruneGuard(obj, policy))) return { upToDate: false, reason: `${key} is still there and should be pruned` };
+  }
   for (const o of desired) {
     const l = live.get(objectKey(refOf(o)));
     if (!l) return { upToDate: false, reason: `${objectKey(refOf(o))} is missing` };
