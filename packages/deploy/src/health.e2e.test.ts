@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configMap, FixtureRepo, ns, testPort } from '../test/fixture-repo.js';
 import { deploy } from './deploy.js';
 
-const log = () => {};
-
 function deployment(name: string, image: string): KubeObject {
   return {
     apiVersion: 'apps/v1',
