@@ -88,8 +88,9 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
   } else {
     if (cat.missing.length) out.push(fail('catalog', `${cat.pipelineFile} references what the catalog does not have at ${short}: ${cat.missing.join(', ')}`, 'add the missing task versions to the catalog (or fix the references) and release a commit that has them'));
     else out.push(pass('catalog', `every task and pipeline ${c.config.pipeline} references is in the catalog at ${short}`));
-    const bucketDefault = cat.paramDefaults.bucket;
-    const registryDefault = cat.paramDefaults['image-registry'];
+    // An empty default is no default (the backend always passes the configured value).
+    const bucketDefault = cat.paramDefaults.bucket || undefined;
+    const registryDefault = cat.paramDefaults['image-registry'] || undefined;
     if (bucketDefault !== undefined && bucketDefault !== c.config.bucket) out.push(fail('bucket', `the default bucket of ${cat.pipelineFile} is ${bucketDefault}, not the configured ${c.config.bucket}`, `make them the same (the plumbing release passes ${file}'s bucket)`));
     if (registryDefault !== undefined && registryDefault !== c.config.imageRegistry) out.push(fail('image-registry', `the default image registry of ${cat.pipelineFile} is ${registryDefault}, not the configured ${c.config.imageRegistry}`, 'make them the same'));
   }

@@ -140,6 +140,8 @@ spec:
   params:
     - name: bucket
       default: gs://wrong-bucket
+    - name: image-registry
+      default: ""
   tasks:
     - name: hello
       taskRef:
