@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KubeObject } from '@plumbing/kube';
 import { stringify } from 'yaml';
 
@@ -31,8 +32,22 @@ export function normalize(obj: KubeObject): Record<string, unknown> {
   return sortKeys({ ...rest, metadata: meta }) as Record<string, unknown>;
 }
 
+/** A Secret's values as digests: a diff shows that a value changed, never the value. */
+export function redactSecret(obj: Record<string, unknown>): Record<string, unknown> {
+  if (obj.kind !== 'Secret') return obj;
+  const out = { ...obj };
+  for (const field of ['data', 'stringData']) {
+    const values = out[field];
+    if (values && typeof values === 'object') {
+      out[field] = Object.fromEntries(Object.entries(values as Record<string, unknown>).map(([k, v]) => [k, `(redacted, sha256 ${createHash('sha256').update(String(v)).digest('hex').slice(0, 12)})`]));
+    }
+  }
+  return out;
+}
+
+/** What a plan's diff shows of an object: normalized, keys sorted, Secret values redacted. */
 export function toComparableYaml(obj: KubeObject): string {
-  return stringify(normalize(obj), { lineWidth: 0 });
+  return stringify(redactSecret(normalize(obj)), { lineWidth: 0 });
 }
 
 /**

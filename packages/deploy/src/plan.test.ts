@@ -1,6 +1,6 @@
 import type { KubeObject } from '@plumbing/kube';
 import { describe, expect, it } from 'vitest';
-import { holdsAll, normalize, unifiedDiff } from './diff.js';
+import { holdsAll, normalize, toComparableYaml, unifiedDiff } from './diff.js';
 import { formatPlan, type Plan, pruneGuard, upToDate } from './plan.js';
 import { compareObjects } from './render.js';
 import { stageOf } from './stages.js';
@@ -93,6 +93,12 @@ describe('plan diffing', () => {
     const live = obj('v1', 'ConfigMap', 'a', 'ci', { data: { x: '1' }, status: { y: 1 } });
     live.metadata = { ...live.metadata, uid: 'u', resourceVersion: '9', creationTimestamp: 't', managedFields: [{}], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } };
     expect(normalize(live)).toEqual({ apiVersion: 'v1', data: { x: '1' }, kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ci' } });
+  });
+  it('never shows a Secret value, only that it changed', () => {
+    const secret = (v: string) => obj('v1', 'Secret', 's', 'ci', { data: { token: Buffer.from(v).toString('base64') }, stringData: { plain: v } });
+    const d = unifiedDiff(toComparableYaml(secret('old-token')), toComparableYaml(secret('new-token')));
+    expect(d).not.toMatch(/token-|b2xk|bmV3/);
+    expect(d).toMatch(/^-  token: \(redacted, sha256 [0-9a-f]{12}\)$/m);
   });
   it('prints a unified diff with removed lines before added ones', () => {
     const a = 'apiVersion: v1\ndata:\n  level: info\nkind: ConfigMap\nmetadata:\n  name: a\n';
