@@ -46,8 +46,9 @@ function killGroup(pid: number | undefined): void {
 /** Spawns the step and resolves when it and its output are finished. */
 export function runStepProcess(p: StepProcess): Promise<StepOutcome> {
   return new Promise((resolve) => {
-    // plain fds and small synchronous appends: cheaper per step than write streams, and ordered
-    const log = openSync(p.logPath, 'a');
+    // plain fds and small synchronous appends: cheaper per step than write streams, and ordered; the
+    // log file is created with the first output (a silent step costs no file creation on the disk)
+    let log: number | undefined;
     const tees: Partial<Record<'stdout' | 'stderr', number>> = {};
     if (p.stdoutPath) tees.stdout = openSync(p.stdoutPath, 'a');
     if (p.stderrPath) tees.stderr = p.stderrPath === p.stdoutPath && tees.stdout !== undefined ? tees.stdout : openSync(p.stderrPath, 'a');
@@ -72,6 +73,7 @@ export function runStepProcess(p: StepProcess): Promise<StepOutcome> {
         : undefined;
 
     const pipe = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      log ??= openSync(p.logPath, 'a');
       writeSync(log, chunk);
       const tee = tees[stream];
       if (tee !== undefined) writeSync(tee, chunk);
@@ -85,7 +87,7 @@ export function runStepProcess(p: StepProcess): Promise<StepOutcome> {
       settled = true;
       if (timer) clearTimeout(timer);
       p.signal.removeEventListener('abort', onAbort);
-      for (const fd of new Set([log, ...Object.values(tees)])) closeSync(fd);
+      for (const fd of new Set([log, ...Object.values(tees)])) if (fd !== undefined) closeSync(fd);
       resolve(o);
     };
     child.on('error', (err) => finish({ exitCode: 127, timedOut, aborted, spawnError: err.message }));

@@ -19,8 +19,10 @@ import { declaredType, parseDeclared, readResultFiles } from './task-results.js'
 
 export interface StepContext {
   req: TaskRunRequest;
-  /** The run's private host directory. */
+  /** The run's private host directory (Tekton's /tekton, the steps' private roots): on tmpfs when there is one. */
   root: string;
+  /** Where the implicit /workspace and the task's emptyDir volumes live: on disk (they may hold a lot). */
+  diskRoot: string;
   hostPaths: TaskPaths;
   sandbox: SandboxInfo | undefined;
   tools: HostTools;
@@ -81,13 +83,13 @@ export function expandK8s(s: string, env: ReadonlyMap<string, string>): string {
  * Steps that mention Tekton's paths literally (they only exist inside the sandbox); the run's own
  * host directory (what the path variables became) is not a mention.
  */
-export function literalPathSteps(steps: readonly PreparedStep[], runRoot: string): string[] {
+export function literalPathSteps(steps: readonly PreparedStep[], runRoot: string, workspace: string): string[] {
   const re = /\/tekton\/|\/workspace(\/|\b)/;
   return steps
     .filter((s) => {
       const st = s.step;
       const texts = [st.script ?? '', ...(st.command ?? []), ...(st.args ?? []), st.workingDir ?? '', ...(st.env ?? []).map((e) => e.value ?? '')];
-      return texts.some((t) => re.test(t.split(`${runRoot}/tekton/`).join('/').split(`${runRoot}/workspace`).join('')));
+      return texts.some((t) => re.test(t.split(`${runRoot}/tekton/`).join('/').split(workspace).join('')));
     })
     .map((s) => s.container);
 }
@@ -176,7 +178,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     { target: `/tekton/run/${ps.index}`, source: join(ctx.hostPaths.run, String(ps.index)), readOnly: false },
   ];
   for (const v of ps.volumes) {
-    const source = join(ctx.root, 'volumes', v.volume, v.subPath ?? '');
+    const source = join(ctx.diskRoot, 'volumes', v.volume, v.subPath ?? '');
     await mkdir(source, { recursive: true });
     mounts.push({ target: v.mountPath, source, readOnly: v.readOnly });
   }
@@ -238,7 +240,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
       const h = toHostPath(mounts, cwd);
       if (h) await mkdir(h, { recursive: true });
       else dirs.push(cwd);
-    } else if (cwd.startsWith(ctx.root) || ps.workspaces.some((w) => cwd.startsWith(w.hostPath))) {
+    } else if (cwd.startsWith(ctx.root) || cwd.startsWith(ctx.diskRoot) || ps.workspaces.some((w) => cwd.startsWith(w.hostPath))) {
       await mkdir(cwd, { recursive: true });
     } else if (toHostPath(mounts, cwd)) {
       cwd = toHostPath(mounts, cwd)!;
