@@ -98,7 +98,7 @@ describe('plan diffing', () => {
     const secret = (v: string) => obj('v1', 'Secret', 's', 'ci', { data: { token: Buffer.from(v).toString('base64') }, stringData: { plain: v } });
     const d = unifiedDiff(toComparableYaml(secret('old-token')), toComparableYaml(secret('new-token')));
     expect(d).not.toMatch(/token-|b2xk|bmV3/);
-    expect(d).toMatch(/^-  token: \(redacted, sha256 [0-9a-f]{12}\)$/m);
+    expect(d).toMatch(/^- {2}token: \(redacted, sha256 [0-9a-f]{12}\)$/m);
   });
   it('prints a unified diff with removed lines before added ones', () => {
     const a = 'apiVersion: v1\ndata:\n  level: info\nkind: ConfigMap\nmetadata:\n  name: a\n';
