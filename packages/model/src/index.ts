@@ -96,3 +96,4 @@ export { PlumbingError, UsageError } from './errors.js';
 export type { Reference } from './references.js';
 export { referencesOf } from './references.js';
 export type { ClusterConfig, ClusterSource, ClusterSpec, HealthCheck, Notification, PostDeployTest, PrunePolicy } from './types/plumbing.js';
+export type { ReleaseArtifact, ReleaseConfig, ReleaseNightly, ReleaseSpec, ReleaseTarget } from './types/release.js';
