@@ -101,7 +101,10 @@ describe('preparePipelineRun', () => {
       message: "PipelineRun ns/pr failed validation: failed to validate Pipeline ns/p's parameter which has an invalid index while referring to an array: non-existent param references:[$(params.a[2])]",
     });
     const cel: PipelineSpec = { tasks: [{ name: 't', when: [{ cel: "'a'" }], taskSpec: { steps: [step] } }] };
-    expect(failure(preparePipelineRun(req(cel)))?.reason).toBe('CELEvaluationFailed');
+    expect(failure(preparePipelineRun(req(cel)))).toEqual({
+      reason: 'CELEvaluationFailed',
+      message: "[User error] Error evaluating CEL pr: The CEL expression 'a' is not evaluated to a boolean",
+    });
   });
 
   it('rejects a literal matrix over the combination limit, and optional workspaces feeding required ones', () => {

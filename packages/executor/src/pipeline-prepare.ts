@@ -247,12 +247,13 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
     if (msg) return fail('PipelineValidationFailed', `[User error] Validation failed for pipelinerun ${req.name} with error ${msg}`);
   }
 
-  // CEL compiles and evaluates to a boolean
+  // CEL compiles and evaluates to a boolean (pipelinerun.go reconcile after EvaluateCEL: "Error evaluating
+  // CEL %s: %w" with the PipelineRun's name and the error wrapped as a user error)
   for (const p of prepared) {
     for (const w of p.pt.when ?? []) {
       if (!w.cel) continue;
       const r = evaluateCel(w.cel);
-      if (!r.ok) return fail('CELEvaluationFailed', `Error evaluating CEL ${w.cel} for pipelineTask ${p.pt.name}: ${r.message}`);
+      if (!r.ok) return fail('CELEvaluationFailed', `[User error] Error evaluating CEL ${req.name}: ${r.message}`);
     }
   }
 

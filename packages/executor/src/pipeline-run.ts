@@ -11,17 +11,15 @@ import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunSt
 import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
 import { resolvePipelineResults } from './pipeline-results.js';
-import { childParams, preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
+import { cancelKind, childRequest, DEFAULT_PIPELINE_TIMEOUT_MS, earlyFailure } from './pipeline-child.js';
+import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
 import { finalCondition, type PipelineTaskOutcome, runningCondition, SkipReason, type TaskOutcomeSummary } from './pipeline-status.js';
 import { outcomeOf, resultsOf, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
 import { matrixTypeError } from './pipeline-matrix-types.js';
 import { parseDuration } from './pipeline-vars.js';
 import { evaluateWhen } from './when.js';
 
-/** `req.signal.reason` values that ask for a graceful cancellation (spec.status); anything else cancels at once. */
-export type PipelineRunCancelReason = 'Cancelled' | 'CancelledRunFinally' | 'StoppedRunFinally';
-
-const DEFAULT_PIPELINE_TIMEOUT_MS = 60 * 60 * 1000;
+export type { PipelineRunCancelReason } from './pipeline-child.js';
 
 interface Node extends TaskFacts {
   prep: PreparedTask;
@@ -30,24 +28,6 @@ interface Node extends TaskFacts {
   state: 'pending' | 'running' | 'done';
   skipWhen?: WhenExpression[];
   validationMessage?: string;
-}
-
-function cancelKind(reason: unknown): PipelineRunCancelReason {
-  const r = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : '';
-  return r === 'CancelledRunFinally' || r === 'StoppedRunFinally' ? r : 'Cancelled';
-}
-
-function earlyFailure(req: PipelineRunRequest, startTime: string, now: string, reason: string, message: string): PipelineRunStatus {
-  return {
-    conditions: [{ type: 'Succeeded', status: 'False', reason, message, lastTransitionTime: now }],
-    startTime,
-    completionTime: now,
-    childReferences: [],
-    results: [],
-    skippedTasks: [],
-    taskRuns: [],
-    pipelineSpec: req.spec,
-  };
 }
 
 export const executePipelineRun: ExecutePipelineRun = (req: PipelineRunRequest, opts: ExecOptions): Promise<PipelineRunStatus> =>
@@ -207,25 +187,7 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
       if (n.prep.pipeline) {
         const childName = taskRunNames(req.name, n.name, undefined)[0] as string;
         childReferences.push({ kind: 'PipelineRun', name: childName, pipelineTaskName: n.name });
-        const child = await runPipeline(
-          {
-            ...req,
-            name: childName,
-            uid: crypto.randomUUID(),
-            ...(n.prep.pipeline.name !== undefined ? { pipelineName: n.prep.pipeline.name } : {}),
-            spec: n.prep.pipeline.spec,
-            params: childParams(pt, n.prep.pipeline.propagated),
-            workspaces: (pt.workspaces ?? []).flatMap((b) => {
-              const w = req.workspaces.find((x) => x.name === (b.workspace ?? b.name));
-              return w ? [{ ...w, name: b.name }] : [];
-            }),
-            timeouts: pt.timeout !== undefined ? { pipelineMs: parseDuration(pt.timeout) ?? DEFAULT_PIPELINE_TIMEOUT_MS } : {},
-            taskRunSpecs: [],
-            signal,
-          },
-          opts,
-          slots,
-        );
+        const child = await runPipeline(childRequest(req, childName, n.prep.pipeline, pt, signal), opts, slots);
         childPipelineRuns.push({ name: childName, pipelineTaskName: n.name, status: child });
         n.runs = child.taskRuns;
         const c = child.conditions.find((x) => x.type === 'Succeeded');
