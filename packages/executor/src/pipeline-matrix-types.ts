@@ -3,8 +3,10 @@
  * before a matrixed pipeline task's TaskRuns are created. It walks the whole PipelineRun state, not
  * only the task being started: `matrix.include` params must be strings and `matrix.params` arrays,
  * as resolved so far (a `$(tasks.t.results.r[*])` whose producer has not finished is still a string).
+ * Also the enum check createTaskRuns makes on each TaskRun's params.
  */
-import type { ParamValue, PipelineTask } from '@plumbing/model';
+import type { ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
+import type { Combination } from './matrix.js';
 
 function goType(v: ParamValue): string {
   if (typeof v === 'string') return 'string';
@@ -23,6 +25,26 @@ export function matrixTypeError(state: readonly PipelineTask[]): string | undefi
     }
     for (const p of m.params ?? []) {
       if (!Array.isArray(p.value)) return `parameters of type array only are allowed, but param ${p.name} has type ${goType(p.value)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * pipelinerun.go createTaskRuns (enable-param-enum): before any TaskRun of a pipeline task is created,
+ * each TaskRun's params (its matrix combination, then the pipeline task's params) go through
+ * validate_taskrun.go ValidateEnumParam against the resolved Task's params: non-empty strings only.
+ * Returns the whole condition message (wrapped as a user error), or undefined.
+ */
+export function pipelineTaskEnumError(pt: PipelineTask, spec: TaskSpec, combos: readonly Combination[] | undefined): string | undefined {
+  const enums = new Map((spec.params ?? []).filter((p) => p.enum && p.enum.length > 0).map((p) => [p.name, p.enum as string[]]));
+  if (enums.size === 0) return undefined;
+  for (const combo of combos ?? [undefined]) {
+    const params: { name: string; value: ParamValue }[] = [...(combo ? [...combo].map(([name, value]) => ({ name, value })) : []), ...(pt.params ?? [])];
+    for (const p of params) {
+      const allowed = enums.get(p.name);
+      if (!allowed || typeof p.value !== 'string' || p.value === '') continue;
+      if (!allowed.includes(p.value)) return `[User error] Invalid param value from PipelineTask "${pt.name}": param \`${p.name}\` value: ${p.value} is not in the enum list`;
     }
   }
   return undefined;

@@ -127,6 +127,28 @@ describe('matrix at scheduling time', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it('fails with InvalidParamValue before creating the TaskRuns of a pipeline task whose param is not in the enum', async () => {
+    const fake = fakeEngine({});
+    const spec: PipelineSpec = {
+      tasks: [
+        task('ok'),
+        {
+          name: 'picky',
+          runAfter: ['ok'],
+          matrix: { params: [{ name: 'mode', value: ['fast', 'warp'] }] },
+          taskSpec: { params: [{ name: 'mode', enum: ['fast', 'slow'] }], steps: [{ name: 's', image: 'busybox', script: 'true' }] },
+        },
+      ],
+    };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(st.conditions[0]).toMatchObject({
+      status: 'False',
+      reason: 'InvalidParamValue',
+      message: '[User error] Invalid param value from PipelineTask "picky": param `mode` value: warp is not in the enum list',
+    });
+    expect(fake.calls.map((c) => c.name)).toEqual(['pr-ok']);
+  });
+
   it('fans out a results-fed matrix past 256 combinations (Tekton checks the limit only before substitution)', async () => {
     const many = Array.from({ length: 300 }, (_, i) => `v${i}`);
     const fake = fakeEngine({ gen: { results: { arr: many } } });

@@ -15,7 +15,7 @@ import { cancelKind, childRequest, DEFAULT_PIPELINE_TIMEOUT_MS, earlyFailure } f
 import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
 import { finalCondition, type PipelineTaskOutcome, runningCondition, SkipReason, type TaskOutcomeSummary } from './pipeline-status.js';
 import { outcomeOf, resultsOf, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
-import { matrixTypeError } from './pipeline-matrix-types.js';
+import { matrixTypeError, pipelineTaskEnumError } from './pipeline-matrix-types.js';
 import { parseDuration } from './pipeline-vars.js';
 import { evaluateWhen } from './when.js';
 
@@ -278,6 +278,9 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
       if (err) return failPermanently('InvalidMatrixParameterTypes', `[User error] Failed to validate matrix ${JSON.stringify(err)} with error %!w(MISSING)`);
     }
     n.resolvedPt = pt;
+    const spec = n.prep.task ? (pt.taskSpec ? (({ apiVersion: _a, kind: _k, metadata: _m, ...x }) => x)(pt.taskSpec) : n.prep.task.spec) : undefined;
+    const enumErr = spec && pipelineTaskEnumError(pt, spec, hasMatrix(pt.matrix) ? fanOut(pt.matrix) : undefined);
+    if (enumErr) return failPermanently('InvalidParamValue', enumErr);
     start(n, pt);
     return true;
   };
