@@ -2,7 +2,7 @@ import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git, makeGitRepo, makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHttpServer, startGitHttpServer } from '../../../test-support/git-http-server.js';
+import { type GitHttpServer, selfSignedCert, startGitHttpServer } from '../../../test-support/git-http-server.js';
 import { result, runTask } from '../../../test-support/plumbing-run.js';
 
 const TASK = join(import.meta.dirname, '..', 'git-clone.yaml');
@@ -10,6 +10,7 @@ const TASK = join(import.meta.dirname, '..', 'git-clone.yaml');
 let root: string;
 let open: GitHttpServer;
 let locked: GitHttpServer;
+let tls: GitHttpServer;
 let shas: string[];
 let libSha: string;
 
@@ -31,11 +32,13 @@ beforeAll(async () => {
   await git(join(root, 'repos', 'super'), ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-m', 'add lib']);
   for (const r of ['app', 'lib', 'super']) await git(join(root, 'repos', r), ['config', 'http.receivepack', 'true']);
   locked = await startGitHttpServer(join(root, 'repos'), { user: 'bot', password: 's3cret-token' });
+  tls = await startGitHttpServer(join(root, 'repos'), undefined, await selfSignedCert(root));
 });
 
 afterAll(async () => {
   await open?.close();
   await locked?.close();
+  await tls?.close();
   await removeTempDir(root);
 });
 
@@ -94,6 +97,16 @@ describe('git-clone 0.1 over a local git smart-HTTP server (git http-backend)', 
     const no = await runTask(TASK, { params: { url: `${open.url}/super`, submodules: 'false' }, workspaces: { output: dir2 } });
     expect(no.run.succeeded).toBe('True');
     expect(await readdir(join(dir2, 'lib'))).toEqual([]);
+  });
+
+  it('verifies TLS certificates unless sslVerify is false (a server with a self-signed certificate)', async () => {
+    const strict = await runTask(TASK, { params: { url: `${tls.url}/app` }, workspaces: { output: await out('tls-strict') } });
+    expect(strict.run.succeeded).toBe('False');
+    expect(strict.stderr).toContain('the TLS certificate of 127.0.0.1:');
+    expect(strict.stderr).toContain('or set param sslVerify=false for a private server');
+    const lax = await runTask(TASK, { params: { url: `${tls.url}/app`, sslVerify: 'false' }, workspaces: { output: await out('tls-lax') } });
+    expect(lax.run.succeeded).toBe('True');
+    expect(result(lax.run, 'commit')).toBe(shas[2]);
   });
 
   it('fails with a clear message for bad params, and writes nothing', async () => {
