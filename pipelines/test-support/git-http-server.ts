@@ -2,17 +2,19 @@
 // Node HTTP server, with optional basic auth. Stands in for a git host that needs credentials.
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface GitHttpServer {
-  /** http://127.0.0.1:PORT — repositories are `${url}/<dir name under root>`. */
+  /** http(s)://127.0.0.1:PORT — repositories are `${url}/<dir name under root>`. */
   url: string;
   /** Every request: method, path and the user that authenticated (or null). */
   requests: { method: string; path: string; user: string | null; status: number }[];
   close(): Promise<void>;
 }
 
-export async function startGitHttpServer(root: string, auth?: { user: string; password: string }): Promise<GitHttpServer> {
+/** `tls` (PEM key and certificate) serves https instead of http. */
+export async function startGitHttpServer(root: string, auth?: { user: string; password: string }, tls?: { key: string; cert: string }): Promise<GitHttpServer> {
   const requests: GitHttpServer['requests'] = [];
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -65,12 +67,25 @@ export async function startGitHttpServer(root: string, auth?: { user: string; pa
       res.writeHead(status, headers).end(body);
     });
   };
-  const server = createServer(handle);
+  const server = tls ? createHttpsServer(tls, handle) : createServer(handle);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl), for a TLS server no client trusts. */
+export async function selfSignedCert(dir: string): Promise<{ key: string; cert: string }> {
+  const { execFile } = await import('node:child_process');
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const key = join(dir, 'tls.key');
+  const cert = join(dir, 'tls.crt');
+  await new Promise<void>((done, fail) =>
+    execFile('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], (err) => (err ? fail(err) : done())),
+  );
+  return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') };
 }
