@@ -1,5 +1,6 @@
 import { PlumbingError } from '@plumbing/model';
 import { CHECK_HELP, checkCommand } from './commands/check.js';
+import { GC_HELP, gcCommand } from './commands/gc.js';
 import { DEPLOY_HELP, deployCommand } from './commands/deploy.js';
 import { LOGS_HELP, logsCommand } from './commands/logs.js';
 import { RENDER_HELP, renderCommand } from './commands/render.js';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   render: { run: renderCommand, summary: 'print the exact manifests deploy applies to a cluster (sorted, stable, offline)', help: RENDER_HELP },
   deploy: { run: deployCommand, summary: 'deploy a cluster: plan (--dry-run), staged apply, prune, rollback; history, rollback', help: DEPLOY_HELP },
   schedule: { run: scheduleCommand, summary: 'run the scheduled deploys of every cluster with a spec.schedule until SIGTERM', help: SCHEDULE_HELP },
+  gc: { run: gcCommand, summary: 'delete old PipelineRuns/TaskRuns on a cluster, keeping the newest N (dry unless --apply)', help: GC_HELP },
   release: { run: releaseCommand, summary: 'release a project: nightly or full --version vX.Y.Z (plan, checks, converge; --dry-run)', help: RELEASE_HELP },
 };
 
