@@ -102,7 +102,9 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     return { ...base, outcome: 'planned', plan, message: hasChanges(plan) ? `${target.cluster}: changes pending` : `${target.cluster}: no changes`, calls: port.calls() };
   }
   return withLease(opts, target, async (lease) => {
-    obs = await observe(port, target, rendered.objects); // another deploy may have run while we waited
+    // Another deploy may have run before we got the lease: read the inventory again, and the members too if it moved.
+    const now = await readInventory(port, target.cluster, target.stateNamespace);
+    if (JSON.stringify(now) !== JSON.stringify(obs.state)) obs = await observe(port, target, rendered.objects);
     const ctx = engineContext(opts, lease);
     let plan: Plan | undefined;
     try {

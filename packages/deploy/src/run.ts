@@ -53,6 +53,8 @@ function githubFrom(env: NodeJS.ProcessEnv) {
  * the failure report the config asks for.
  */
 export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployResult> {
+  // Start loading the Kubernetes SDK (thousands of modules) while the sources are read and rendered.
+  if (!o.port) void import('@kubernetes/client-node').catch(() => undefined);
   const checkout = o.fromGit ? await cloneRevision(o.fromGit.url, o.fromGit.revision) : undefined;
   try {
     const root = checkout?.root ?? o.root;
