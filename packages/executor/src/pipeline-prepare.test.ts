@@ -79,6 +79,16 @@ describe('preparePipelineRun', () => {
     });
   });
 
+  it('flags a matrix param that targets a non-string Task param (wrongTypeParamsNames)', () => {
+    const spec: PipelineSpec = {
+      tasks: [{ name: 't', matrix: { params: [{ name: 'list', value: ['a', 'b'] }] }, taskSpec: { params: [{ name: 'list', type: 'array' }], steps: [step] } }],
+    };
+    expect(failure(preparePipelineRun(req(spec)))).toEqual({
+      reason: 'PipelineValidationFailed',
+      message: "[User error] Validation failed for pipelinerun pr with error invalid input params for task : param types don't match the user-specified type: [list]",
+    });
+  });
+
   it('counts pipeline params as given for embedded taskSpecs (propagation), not for taskRefs', () => {
     const spec: PipelineSpec = {
       params: [{ name: 'x', default: 'v' }],

@@ -91,14 +91,23 @@ function checkTaskParams(pt: PipelineTask, spec: TaskSpec, propagated: ReadonlyS
   for (const inc of pt.matrix?.include ?? []) for (const p of inc.params ?? []) given.set(p.name, p.value);
   const missing = (spec.params ?? []).filter((p) => p.default === undefined && !given.has(p.name) && !propagated.has(p.name)).map((p) => p.name);
   if (missing.length > 0) return `invalid input params for task ${taskName}: missing values for these params which have no default values: ${goList(missing)}`;
-  const matrixNames = new Set((pt.matrix?.params ?? []).map((p) => p.name));
-  const mismatched = (spec.params ?? []).filter((p) => {
-    const v = given.get(p.name);
-    if (v === undefined || matrixNames.has(p.name)) return false;
-    if (typeof v === 'string' && wholeRef(v) !== undefined) return false;
-    return valueType(v) !== paramSpecType(p);
-  });
-  if (mismatched.length > 0) return `invalid input params for task ${taskName}: param types don't match the user-specified type: ${goList(mismatched.map((p) => p.name))}`;
+  // validate_taskrun.go wrongTypeParamsNames: the pipeline task's params in order (a string that is one
+  // `$(...)` may stand for an array/object, issue #4879), then every matrix param (params, then include),
+  // which must target a string param
+  const declaredType = new Map((spec.params ?? []).map((p) => [p.name, paramSpecType(p)]));
+  const mismatched: string[] = [];
+  for (const p of pt.params ?? []) {
+    const want = declaredType.get(p.name);
+    if (want === undefined) continue;
+    if (typeof p.value === 'string' && want !== 'string' && wholeRef(p.value) !== undefined) continue;
+    if (valueType(p.value) !== want) mismatched.push(p.name);
+  }
+  const matrixParams = [...(pt.matrix?.params ?? []), ...(pt.matrix?.include ?? []).flatMap((inc) => inc.params ?? [])];
+  for (const p of matrixParams) {
+    const want = declaredType.get(p.name);
+    if (want !== undefined && want !== 'string') mismatched.push(p.name);
+  }
+  if (mismatched.length > 0) return `invalid input params for task ${taskName}: param types don't match the user-specified type: ${goList(mismatched)}`;
   return undefined;
 }
 
