@@ -143,6 +143,15 @@ describe('plumbing deploy on a real API server', () => {
     expect([next.outcome, next.calls.byVerb['apply'] ?? 0]).toEqual(['no-changes', 0]);
   });
 
+  it('a pre-deploy check (the rules of plumbing check) refuses sources with errors before any change', async () => {
+    const broken = { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 'broken' }, spec: { steps: [{ name: 'run', image: 'alpine:3.20', script: 'echo $(params.missing)' }] } };
+    repo.write(`${dir}/broken.yaml`, [broken]);
+    const err = await deploy({ port, root: repo.root, config: repo.load(), log }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'DEPLOY_CHECK_FAILED', message: expect.stringMatching(/broken\.yaml:\d+:\d+\s+error\s+[A-Z_]+/) });
+    expect(await port.get({ apiVersion: 'tekton.dev/v1', kind: 'Task', name: 'broken', namespace: 'e2e-basic-a' })).toBeUndefined();
+    repo.remove(`${dir}/broken.yaml`);
+  });
+
   it('keeps at most historyLimit revisions, newest first', async () => {
     const history = await listHistory(port, 'e2e-basic', 'e2e-basic-state');
     expect(history.map((h) => h.revision)).toEqual([6, 5, 4, 3, 2]);

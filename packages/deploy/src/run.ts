@@ -22,6 +22,8 @@ export interface RunDeployOptions {
   /** For rollback: the revision to go back to. */
   to?: number | undefined;
   force?: boolean;
+  /** Run `plumbing check` over the sources first (default true). */
+  check?: boolean;
   waitLockMs?: number;
   concurrency?: number;
   log: (line: string) => void;
@@ -62,7 +64,7 @@ export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployRe
     if (checkout) o.log(`cloned ${o.fromGit!.revision} at ${checkout.commit}`);
     const config = loadClusterConfig(root, o.cluster);
     const port = o.port ?? (await connectFor(config, o.connect));
-    const common = { port, root, config, commit, log: o.log, ...(o.force ? { force: true } : {}), ...(o.waitLockMs !== undefined ? { waitLockMs: o.waitLockMs } : {}), ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.signal ? { signal: o.signal } : {}) };
+    const common = { port, root, config, commit, log: o.log, ...(o.force ? { force: true } : {}), ...(o.check === false ? { check: false } : {}), ...(o.waitLockMs !== undefined ? { waitLockMs: o.waitLockMs } : {}), ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.signal ? { signal: o.signal } : {}) };
     try {
       let result: DeployResult;
       try {

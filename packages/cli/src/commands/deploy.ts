@@ -11,7 +11,8 @@ export const DEPLOY_HELP = `Usage: plumbing deploy CLUSTER [options]
 
 Deploys what clusters/CLUSTER/cluster.yaml lists (see plumbing render CLUSTER) to its cluster:
   1. no-op fast path: when the set is the one last deployed and nothing drifted, exits 0 saying
-     "no changes" (a few API calls per kind, whatever the number of objects);
+     "no changes" (a few API calls per kind, whatever the number of objects); otherwise the
+     pre-deploy check: the rules of plumbing check over the sources (an error stops here);
   2. takes the cluster's Lease in the state namespace (one deploy at a time);
   3. plans with a server-side dry run: each object created, updated (with a diff), unchanged,
      or pruned;
@@ -37,6 +38,8 @@ Options:
   --revision REV       branch, tag or commit for --from-git (default main)
   --wait-lock DURATION wait this long for another deploy's lease (e.g. 10m; default 0: exit at once)
   --force              skip the no-op fast path and the quarantine of failed revisions
+  --skip-check         skip the pre-deploy check (the rules of plumbing check over the sources;
+                       an error refuses the deploy before any change)
   --to REVISION        rollback: the revision to go back to (default: the previous good one)
   --concurrency N      objects applied at once within a stage (default 16)
   --root DIR           repository root (default: nearest .plumbing.yaml or .git)
@@ -65,6 +68,7 @@ function parse(argv: string[]) {
       revision: { type: 'string' },
       'wait-lock': { type: 'string' },
       force: { type: 'boolean' },
+      'skip-check': { type: 'boolean' },
       to: { type: 'string' },
       concurrency: { type: 'string' },
       root: { type: 'string' },
@@ -133,6 +137,7 @@ async function deployInner(argv: string[], io: Io): Promise<number> {
     mode: sub === 'rollback' ? 'rollback' : values['dry-run'] ? 'dry-run' : 'deploy',
     to,
     force: values.force ?? false,
+    check: !values['skip-check'],
     ...(values['wait-lock'] ? { waitLockMs: parseDuration(values['wait-lock']) } : {}),
     ...(concurrency ? { concurrency } : {}),
     log,
