@@ -107,6 +107,13 @@ describe('pipelinerun-condition events', () => {
     expect(reasons(seen)).toEqual(['Running', 'CancelledRunningFinally', 'Cancelled']);
   });
 
+  it('go PipelineRunTimeout as soon as the pipeline timeout fires', async () => {
+    const fake = fakeEngine({ a: { delayMs: 300 } });
+    const seen = await conditionsOf(request({ tasks: [task('a')] }, fake.execute, { timeouts: { pipelineMs: 50 } }));
+    expect(reasons(seen)).toEqual(['Running', 'PipelineRunTimeout']);
+    expect(seen.at(-1)?.message).toBe('PipelineRun "pr" failed to finish within "50ms"');
+  });
+
   it('emit the early failure condition when the run cannot start', async () => {
     const fake = fakeEngine({});
     const seen = await conditionsOf(request({ params: [{ name: 'p' }], tasks: [task('a')] }, fake.execute));

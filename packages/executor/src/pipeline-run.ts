@@ -102,6 +102,8 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
     timers.push(
       setTimeout(() => {
         pipelineTimedOut = true;
+        // timeoutPipelineRun sets the timeout condition at once, while the cancelled TaskRuns wind down
+        emitCondition(finalCondition([], { pipelineRunName: req.name, pipelineTimedOutMs: pipelineMs }));
         dagCtl.abort('TimedOut');
         finCtl.abort('TimedOut');
         notify();
@@ -339,7 +341,7 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
     }
     const running = nodes.some((n) => n.state === 'running');
     if (!running && (cancelled || permanent || nodes.every((n) => n.state === 'done'))) break;
-    if (!permanent && !cancelled) {
+    if (!permanent && !cancelled && !pipelineTimedOut) {
       const done = nodes.filter((n) => n.state === 'done' && n.outcome);
       emitCondition(
         runningCondition(done.map(summary), {
@@ -377,7 +379,8 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
       graceful: graceful !== undefined,
     });
   }
-  const pr = resolvePipelineResults(req.spec.results, (root, task) => {
+  // a permanent (reconcile-time) failure returns before pipeline results are computed
+  const pr = permanent ? { values: [], invalid: [] } : resolvePipelineResults(req.spec.results, (root, task) => {
     const n = byName.get(task);
     if (!n || (root === 'finally') !== n.isFinally) return undefined;
     return { succeeded: n.outcome === 'succeeded', results: n.results };
