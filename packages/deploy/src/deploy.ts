@@ -10,7 +10,7 @@ import { computePlan, hasChanges, type Plan, pruneGuard, upToDate } from './plan
 import { type RenderedSet, renderCluster } from './render.js';
 import { type BadRevision, type DeployRecord, type InventoryState, listHistory, quarantined, readHistoryObjects, readInventory, storeHistory, writeInventory } from './state.js';
 
-export type DeployOutcome = 'no-changes' | 'planned' | 'deployed' | 'rolled-back' | 'quarantined';
+export type DeployOutcome = 'no-changes' | 'planned' | 'deployed' | 'rolled-back' | 'quarantined' | 'superseded';
 
 export interface DeployResult {
   outcome: DeployOutcome;
@@ -46,11 +46,18 @@ export interface DeployOptions {
   rendered?: RenderedSet;
   /** Run `plumbing check` over the source files before planning (default true): an error refuses the deploy. */
   check?: boolean;
+  /**
+   * Asks whether a newer revision has arrived (the commit, or undefined). While it applies and
+   * waits, the deploy asks every `supersedeCheckMs` (default 30 s); a newer revision cancels the
+   * in-flight waits: no rollback, no quarantine, outcome `superseded`.
+   */
+  newerRevision?: () => Promise<string | undefined>;
+  supersedeCheckMs?: number;
   now?: () => number;
 }
 
-function engineContext(opts: DeployOptions, lease?: LeaseHandle): EngineContext {
-  const signals = [opts.signal, lease?.lost].filter((s): s is AbortSignal => s !== undefined);
+function engineContext(opts: DeployOptions, lease?: LeaseHandle, superseded?: AbortSignal): EngineContext {
+  const signals = [opts.signal, lease?.lost, superseded].filter((s): s is AbortSignal => s !== undefined);
   const ctx: EngineContext = { port: opts.port, log: opts.log, signal: signals.length ? AbortSignal.any(signals) : undefined };
   if (opts.concurrency !== undefined) ctx.concurrency = opts.concurrency;
   if (opts.pollMs !== undefined) ctx.pollMs = opts.pollMs;
@@ -108,8 +115,16 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     // Another deploy may have run before we got the lease: read the inventory again, and the members too if it moved.
     const now = await readInventory(port, target.cluster, target.stateNamespace);
     if (JSON.stringify(now) !== JSON.stringify(obs.state)) obs = await observe(port, target, rendered.objects);
-    const ctx = engineContext(opts, lease);
+    const newer = new AbortController();
+    const watcher = opts.newerRevision ? watchNewer(opts.newerRevision, opts.supersedeCheckMs ?? 30_000, newer, opts.log) : undefined;
+    const ctx = engineContext(opts, lease, newer.signal);
     let plan: Plan | undefined;
+    try {
+      return await deployUnderLease();
+    } finally {
+      if (watcher) clearInterval(watcher);
+    }
+    async function deployUnderLease(): Promise<DeployResult> {
     try {
       const lastApplied = await lastAppliedOf(port, target, obs.state);
       const sameAsLast = obs.state.lastGood?.hash === rendered.hash && !obs.state.inFlight;
@@ -124,6 +139,9 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
       const c = r.plan.counts;
       return { ...base, outcome: 'deployed' as const, plan: r.plan, revision: record.revision, message: `${target.cluster}: deployed revision ${record.revision} (${c.create} created, ${c.update} updated, ${c.unchanged} unchanged, ${c.prune} pruned)`, calls: port.calls() };
     } catch (e) {
+      if (newer.signal.aborted) {
+        return { ...base, outcome: 'superseded' as const, plan, message: `${target.cluster}: ${String(newer.signal.reason)}: the waits of this deploy were cancelled; the newer revision is deployed next`, calls: port.calls() };
+      }
       if (lease.lost.aborted || opts.signal?.aborted) throw e;
       const err = e instanceof PlumbingError ? e : new PlumbingError('DEPLOY_FAILED', e instanceof Error ? e.message : String(e), { cause: e });
       opts.log(`deploy failed: ${err.message}`);
@@ -141,7 +159,27 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
         calls: port.calls(),
       };
     }
+    }
   });
+}
+
+/** Asks for a newer revision every `everyMs`; aborts `ctrl` (with the news) when one arrives. An error asking is logged, not fatal. */
+function watchNewer(ask: () => Promise<string | undefined>, everyMs: number, ctrl: AbortController, log: (line: string) => void): NodeJS.Timeout {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || ctrl.signal.aborted) return;
+    busy = true;
+    ask()
+      .then((commit) => {
+        if (commit && !ctrl.signal.aborted) ctrl.abort(`a newer revision arrived (${commit.slice(0, 12)})`);
+      })
+      .catch((e: unknown) => log(`cannot tell whether a newer revision arrived: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        busy = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return timer;
 }
 
 /**

@@ -70,3 +70,11 @@ export async function headCommit(root: string): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/** The commit a branch or tag of a remote points at now (`git ls-remote`); undefined for a commit SHA or an unknown ref. */
+export async function remoteHead(url: string, revision: string): Promise<string | undefined> {
+  if (/^[0-9a-f]{40}$/.test(revision)) return undefined;
+  const out = await git(['ls-remote', url, revision, `refs/heads/${revision}`, `refs/tags/${revision}`], process.cwd(), [url, redactUrl(url)]);
+  const line = out.split('\n').find((l) => l.endsWith(`refs/heads/${revision}`) || l.endsWith(`refs/tags/${revision}`) || l.endsWith(`\t${revision}`));
+  return line?.split('\t')[0] || undefined;
+}

@@ -1,7 +1,7 @@
 import { KubeClient, type KubePort } from '@plumbing/kube';
 import { type ClusterConfig, PlumbingError } from '@plumbing/model';
 import { type DeployResult, deploy, rollback } from './deploy.js';
-import { cloneRevision, headCommit } from './git.js';
+import { cloneRevision, headCommit, remoteHead } from './git.js';
 import { octokitGitHub } from './github.js';
 import { notifyDeploy } from './notify.js';
 import { loadClusterConfig } from './render.js';
@@ -30,6 +30,8 @@ export interface RunDeployOptions {
   env: NodeJS.ProcessEnv;
   /** A port to use instead of connecting (tests, benchmarks). */
   port?: KubePort;
+  /** With --from-git: how often to ask the remote for a newer revision while applying and waiting (default 30 s). */
+  supersedeCheckMs?: number;
   signal?: AbortSignal;
 }
 
@@ -57,6 +59,15 @@ function githubFrom(env: NodeJS.ProcessEnv) {
 export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployResult> {
   // Start loading the Kubernetes SDK (thousands of modules) while the sources are read and rendered.
   if (!o.port) void import('@kubernetes/client-node').catch(() => undefined);
+  // A newer revision cancels the waits of a deploy from git; the newer one is deployed next (a few times at most).
+  for (let attempt = 1; ; attempt++) {
+    const r = await runOnce(o);
+    if (r.outcome !== 'superseded' || attempt >= 3) return r;
+    o.log(`${r.message.split('\n')[0]}; deploying it`);
+  }
+}
+
+async function runOnce(o: RunDeployOptions): Promise<RunDeployResult> {
   const checkout = o.fromGit ? await cloneRevision(o.fromGit.url, o.fromGit.revision) : undefined;
   try {
     const root = checkout?.root ?? o.root;
@@ -64,7 +75,11 @@ export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployRe
     if (checkout) o.log(`cloned ${o.fromGit!.revision} at ${checkout.commit}`);
     const config = loadClusterConfig(root, o.cluster);
     const port = o.port ?? (await connectFor(config, o.connect));
-    const common = { port, root, config, commit, log: o.log, ...(o.force ? { force: true } : {}), ...(o.check === false ? { check: false } : {}), ...(o.waitLockMs !== undefined ? { waitLockMs: o.waitLockMs } : {}), ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.signal ? { signal: o.signal } : {}) };
+    const newer = o.fromGit && checkout ? { newerRevision: async () => {
+      const head = await remoteHead(o.fromGit!.url, o.fromGit!.revision);
+      return head && head !== checkout.commit ? head : undefined;
+    }, ...(o.supersedeCheckMs !== undefined ? { supersedeCheckMs: o.supersedeCheckMs } : {}) } : {};
+    const common = { port, root, config, commit, log: o.log, ...newer, ...(o.force ? { force: true } : {}), ...(o.check === false ? { check: false } : {}), ...(o.waitLockMs !== undefined ? { waitLockMs: o.waitLockMs } : {}), ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.signal ? { signal: o.signal } : {}) };
     try {
       let result: DeployResult;
       try {

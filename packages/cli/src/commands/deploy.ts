@@ -78,7 +78,7 @@ function parse(argv: string[]) {
 }
 
 function outcomeCode(r: DeployResult, exitCode: boolean): number {
-  if (r.outcome === 'rolled-back' || r.outcome === 'quarantined') return 1;
+  if (r.outcome === 'rolled-back' || r.outcome === 'quarantined' || r.outcome === 'superseded') return 1;
   if (r.outcome === 'planned' && exitCode && r.plan && r.plan.counts.create + r.plan.counts.update + r.plan.counts.prune > 0) return 3;
   return 0;
 }
