@@ -89,6 +89,17 @@ describe('preparePipelineRun', () => {
     });
   });
 
+  it('requires a pipeline param enum to be a subset of the Task param enum it feeds (ValidateParamEnumSubset)', () => {
+    const spec: PipelineSpec = {
+      params: [{ name: 'mode', enum: ['fast', 'warp'], default: 'fast' }],
+      tasks: [{ name: 't', params: [{ name: 'm', value: '$(params.mode)' }], taskSpec: { params: [{ name: 'm', enum: ['fast', 'slow'] }], steps: [step] } }],
+    };
+    expect(failure(preparePipelineRun(req(spec)))).toEqual({
+      reason: 'PipelineValidationFailed',
+      message: '[User error] Validation failed for pipelinerun with error pipeline param "mode" enum: [fast warp] is not a subset of the referenced in "" task param enum: [fast slow]',
+    });
+  });
+
   it('counts pipeline params as given for embedded taskSpecs (propagation), not for taskRefs', () => {
     const spec: PipelineSpec = {
       params: [{ name: 'x', default: 'v' }],

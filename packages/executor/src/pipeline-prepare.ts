@@ -4,7 +4,7 @@
  * CEL, declared result references; then the first substitution stages of §3.3 (params with
  * propagation into embedded taskSpecs, context, `workspaces.<w>.bound`).
  */
-import type { ParamValue, PipelineSpec, PipelineTask, TaskSpec } from '@plumbing/model';
+import type { ParamSpec, ParamValue, PipelineSpec, PipelineTask, TaskSpec } from '@plumbing/model';
 import type { PipelineRunRequest } from './contracts.js';
 import { buildDag, type Dag, refsIn, resultRefSources } from './dag.js';
 import { evaluateCel } from './cel.js';
@@ -249,11 +249,14 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
   // per-task params (validate_taskrun.go ValidateResolvedTask, wrapped as a user error by pipelinerun.go reconcile;
   // rtr.TaskName is empty for an embedded taskSpec)
   const declaredParams = new Set(params.values.keys());
-  for (const p of prepared) {
+  const rawTasks = [...tasks, ...finallyTasks];
+  for (const [i, p] of prepared.entries()) {
     if (!p.task) continue;
     const propagated = p.pt.taskSpec ? declaredParams : new Set<string>();
     const msg = checkTaskParams(p.pt, p.task.spec, propagated, p.task.name ?? '');
     if (msg) return fail('PipelineValidationFailed', `[User error] Validation failed for pipelinerun ${req.name} with error ${msg}`);
+    const subset = enumSubsetError(rawTasks[i]?.params ?? [], spec.params ?? [], p.task.spec, p.task.name ?? '');
+    if (subset) return fail('PipelineValidationFailed', `[User error] Validation failed for pipelinerun with error ${subset}`);
   }
 
   // CEL compiles and evaluates to a boolean (pipelinerun.go reconcile after EvaluateCEL: "Error evaluating
@@ -361,4 +364,28 @@ export function childParams(pt: PipelineTask, propagated: ReadonlyMap<string, Pa
   const out = (pt.params ?? []).map((p) => ({ name: p.name, value: p.value }));
   for (const [name, value] of propagated ?? []) if (!out.some((p) => p.name === name)) out.push({ name, value });
   return out;
+}
+
+/**
+ * pipelinerunresolution.go ValidateParamEnumSubset, on the pipeline task's params before substitution:
+ * a param whose value references exactly one pipeline param must not widen the Task's enum. As in
+ * Tekton, the first such param that is not a string or targets a Task param without an enum ends the
+ * check (`return nil` inside the loop).
+ */
+function enumSubsetError(ptParams: readonly { name: string; value: ParamValue }[], pipelineParams: readonly ParamSpec[], task: TaskSpec, taskName: string): string | undefined {
+  for (const p of ptParams) {
+    if (typeof p.value !== 'string') continue;
+    const refs = refsIn(p.value).filter((r) => r.segments[0] === 'params');
+    if (refs.length !== 1) continue;
+    const pipelineParam = pipelineParams.find((x) => x.name === refs[0]?.segments[1]);
+    const taskParam = (task.params ?? []).find((x) => x.name === p.name);
+    const taskEnum = taskParam?.enum ?? [];
+    if (!pipelineParam || paramSpecType(pipelineParam) !== 'string' || taskEnum.length === 0) return undefined;
+    const pipelineEnum = pipelineParam.enum ?? [];
+    if (pipelineEnum.length === 0) return `pipeline param "${pipelineParam.name}" has no enum, but referenced in "${taskName}" task has enums: ${goList(taskEnum)}`;
+    if (!pipelineEnum.every((e) => taskEnum.includes(e))) {
+      return `pipeline param "${pipelineParam.name}" enum: ${goList(pipelineEnum)} is not a subset of the referenced in "${taskName}" task param enum: ${goList(taskEnum)}`;
+    }
+  }
+  return undefined;
 }
