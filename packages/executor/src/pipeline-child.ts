@@ -1,7 +1,7 @@
 /**
  * Helpers of the PipelineRun engine kept apart from its scheduling loop: the request of a child
- * PipelineRun (pipelines in pipelines, §14), how a cancellation was asked for, and the status of
- * a run that fails before its first TaskRun.
+ * PipelineRun (pipelines in pipelines, §14), how a cancellation was asked for, the status of a run
+ * that fails before its first TaskRun, and the loop's wake-up.
  */
 import type { PipelineTask } from '@plumbing/model';
 import type { PipelineRunRequest, PipelineRunStatus } from './contracts.js';
@@ -53,4 +53,28 @@ export function childRequest(req: PipelineRunRequest, name: string, pipeline: No
     taskRunSpecs: [],
     signal,
   };
+}
+
+/** The scheduling loop's wake-up: `notify()` from any callback, `await sleep()` in the loop (no lost wake-ups). */
+export class Wakeup {
+  private waker: (() => void) | undefined;
+  private woken = false;
+
+  notify(): void {
+    if (this.waker) {
+      const w = this.waker;
+      this.waker = undefined;
+      w();
+    } else this.woken = true;
+  }
+
+  sleep(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((r) => {
+      this.waker = r;
+    });
+  }
 }

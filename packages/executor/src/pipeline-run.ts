@@ -11,7 +11,7 @@ import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunSt
 import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
 import { resolvePipelineResults } from './pipeline-results.js';
-import { cancelKind, childRequest, DEFAULT_PIPELINE_TIMEOUT_MS, earlyFailure } from './pipeline-child.js';
+import { cancelKind, childRequest, DEFAULT_PIPELINE_TIMEOUT_MS, earlyFailure, Wakeup } from './pipeline-child.js';
 import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
 import { finalCondition, type PipelineTaskOutcome, runningCondition, SkipReason, type TaskOutcomeSummary } from './pipeline-status.js';
 import { outcomeOf, resultsOf, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
@@ -76,24 +76,9 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
   let permanent: { reason: string; message: string } | undefined;
   let finallyStarted = false;
 
-  let waker: (() => void) | undefined;
-  let woken = false;
-  const notify = () => {
-    if (waker) {
-      const w = waker;
-      waker = undefined;
-      w();
-    } else woken = true;
-  };
-  const sleep = (): Promise<void> => {
-    if (woken) {
-      woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((r) => {
-      waker = r;
-    });
-  };
+  const wake = new Wakeup();
+  const notify = () => wake.notify();
+  const sleep = () => wake.sleep();
 
   const timers: NodeJS.Timeout[] = [];
   const pipelineMs = req.timeouts?.pipelineMs ?? DEFAULT_PIPELINE_TIMEOUT_MS;
