@@ -50,7 +50,7 @@ describe('the plumbing CLI as a child process, on a real API server', () => {
     const repo = new FixtureRepo('e2e-cli');
     repo.config().write('clusters/e2e-cli/manifests/all.yaml', [ns('e2e-cli-a'), configMap('one', { a: '1' })]);
     const plan = await start(['deploy', 'e2e-cli', '--root', repo.root, '--dry-run', '--exit-code', ...conn]).done;
-    expect(plan.stderr).toBe('');
+    expect(plan.stderr).toBe('pre-deploy check: 1 file(s), no errors\n');
     expect(plan.code).toBe(3);
     expect(plan.stdout).toContain('+ create    Namespace e2e-cli-a');
     expect(plan.stdout).toContain('2 to create, 0 to update, 0 unchanged, 0 to prune');
