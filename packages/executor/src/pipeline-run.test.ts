@@ -176,6 +176,18 @@ describe('executePipelineRun', () => {
     });
   });
 
+  it('keeps the resolution error when the producer that lacks the result failed (onError: continue)', async () => {
+    const fake = fakeEngine({ task1: { fail: Infinity } });
+    const spec: PipelineSpec = { tasks: [task('task1', { onError: 'continue' }), task('task2', { params: [{ name: 'x', value: '$(tasks.task1.results.out)' }] })] };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(st.conditions[0]).toMatchObject({
+      status: 'False',
+      reason: 'PipelineValidationFailed',
+      message:
+        'Tasks Completed: 1 (Failed: 1 (Ignored: 1), Cancelled 0), Skipped: 0, Failed Validation: 1 (Invalid task result reference: Could not find result with name out for task task1)',
+    });
+  });
+
   it('fans a matrix out, names its TaskRuns and aggregates string results in name order', async () => {
     const fake = fakeEngine({ build: { results: (r) => ({ out: `${param(r, 'os')}` }) } });
     const spec: PipelineSpec = {

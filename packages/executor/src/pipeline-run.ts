@@ -243,9 +243,17 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
     if (pipelineTimedOut) return skip(n, SkipReason.PipelineTimedOut);
     if (tasksTimedOut) return skip(n, SkipReason.TasksTimedOut);
     if (r.pt.matrix && hasEmptyMatrixParam(r.pt.matrix)) return skip(n, SkipReason.EmptyMatrixArray);
-    // CheckMissingResultReferences, when the task is about to be scheduled
+    // CheckMissingResultReferences, when the task is about to be scheduled (tektoncd/pipeline#9529): a producer
+    // that succeeded gets the explicit message; for one that failed (onError: continue) the resolution error of
+    // resultrefresolution.go findTaskResultForParam is kept unchanged
     if (miss) {
-      return invalidate(n, `task ${JSON.stringify(miss.producer)} completed successfully but did not emit the result ${JSON.stringify(miss.result)}, which is referenced by task ${JSON.stringify(n.name)}`);
+      const producerSucceeded = byName.get(miss.producer)?.outcome === 'succeeded';
+      return invalidate(
+        n,
+        producerSucceeded
+          ? `task ${JSON.stringify(miss.producer)} completed successfully but did not emit the result ${JSON.stringify(miss.result)}, which is referenced by task ${JSON.stringify(n.name)}`
+          : `Invalid task result reference: Could not find result with name ${miss.result} for task ${miss.producer}`,
+      );
     }
     // No combination limit here: Tekton checks it only in pipelineSpec.Validate, on the spec before
     // substitution (pipeline-prepare.ts); a matrix fed by params or results fans out whatever its size.
