@@ -12,9 +12,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (cd "$repo" && npx --no-install rolldown packages/cli/bin/plumbing.js --platform node --format esm --no-codeSplitting -o "$tmp/plumbing.mjs" >/dev/null)
 mkdir -p "$prefix/lib/plumbing" "$prefix/bin"
-cp "$tmp/plumbing.mjs" "$prefix/lib/plumbing/plumbing.mjs.new"
-mv -f "$prefix/lib/plumbing/plumbing.mjs.new" "$prefix/lib/plumbing/plumbing.mjs"
-printf '#!/bin/sh\nexec node %s/lib/plumbing/plumbing.mjs "$@"\n' "$prefix" > "$prefix/bin/plumbing.new"
-chmod 755 "$prefix/bin/plumbing.new"
-mv -f "$prefix/bin/plumbing.new" "$prefix/bin/plumbing"
+# Unique temporary names, then rename: a concurrent install or a running step never sees half a file.
+cp "$tmp/plumbing.mjs" "$prefix/lib/plumbing/plumbing.mjs.new.$$"
+mv -f "$prefix/lib/plumbing/plumbing.mjs.new.$$" "$prefix/lib/plumbing/plumbing.mjs"
+printf '#!/bin/sh\nexec node %s/lib/plumbing/plumbing.mjs "$@"\n' "$prefix" > "$prefix/bin/plumbing.new.$$"
+chmod 755 "$prefix/bin/plumbing.new.$$"
+mv -f "$prefix/bin/plumbing.new.$$" "$prefix/bin/plumbing"
 echo "install-host: $prefix/bin/plumbing ($(node "$prefix/lib/plumbing/plumbing.mjs" --version 2>/dev/null || echo bundled))"
