@@ -1,7 +1,7 @@
 export type { ApplyProgress, EngineContext } from './apply.js';
 export { GateError, healthOf } from './apply.js';
 export type { DeployOptions, DeployOutcome, DeployResult, RollbackOptions } from './deploy.js';
-export { deploy, keysOf, rollback } from './deploy.js';
+export { deploy, keysOf, preDeployCheck, rollback } from './deploy.js';
 export { holdsAll, normalize, unifiedDiff } from './diff.js';
 export type { Observed, Target } from './engine.js';
 export { observe, prunePolicy } from './engine.js';
