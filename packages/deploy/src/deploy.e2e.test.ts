@@ -2,6 +2,7 @@ import type { KubeClient } from '@plumbing/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configMap, FixtureRepo, ns, role, serviceAccount, task, testPort } from '../test/fixture-repo.js';
 import { deploy, keysOf } from './deploy.js';
+import { formatPlan } from './plan.js';
 import { PART_OF_LABEL, PRUNE_ANNOTATION } from './inventory-labels.js';
 import { acquireLease, leaseName } from './lease.js';
 import { renderCluster } from './render.js';
@@ -90,6 +91,8 @@ describe('plumbing deploy on a real API server', () => {
     const upd = plan.plan?.items.find((i) => i.action === 'update');
     expect(upd?.key).toBe('ConfigMap/e2e-basic-a/settings');
     expect(upd?.diff).toContain('-  level: info\n+  level: debug');
+    const text = formatPlan(plan.plan!, { unchanged: true }).replace(/applyset-[\w-]+-v1/g, 'APPLYSET-ID').replace(/ at [0-9a-f]{12}/, ' at HASH');
+    await expect(text).toMatchFileSnapshot('../test/fixtures/plan-change.golden.txt');
     const r = await deploy({ port, root: repo.root, config, log, commit: 'c2' });
     expect(r.outcome).toBe('deployed');
     expect(r.plan?.counts).toMatchObject({ update: 1, unchanged: 7 });
