@@ -17,6 +17,8 @@ export interface EngineContext {
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Take over fields other managers own in objects that are not in the inventory yet (default false: such a conflict fails). */
+  forceAdopt?: boolean;
 }
 
 /** What an apply did so far: a failed apply still tells what it created, updated and pruned. */
@@ -47,6 +49,14 @@ function checkAbort(ctx: EngineContext): void {
 function condition(obj: KubeObject, type: string): string | undefined {
   const conds = (obj.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions;
   return conds?.find((c) => c.type === type)?.status;
+}
+
+/** A 409 on an object outside the inventory: say whose fields, and how to take them over. */
+export function conflictHint(e: unknown, key: string): unknown {
+  if (e instanceof PlumbingError && e.code === 'KUBE_CONFLICT') {
+    return new PlumbingError('DEPLOY_CONFLICT', `${key} exists outside this inventory and other field managers set fields it sets differently: ${e.message}`, { cause: e, hint: 'plumbing deploy --force takes the fields over (and adopts the object)' });
+  }
+  return e;
 }
 
 /** kstatus-style health: whether an object has reached the state its spec asks for. */
@@ -117,7 +127,12 @@ export async function applyStages(ctx: EngineContext, plan: Plan, desired: Reado
       await pool(todo, ctx.concurrency ?? 16, async (it: PlanItem) => {
         const obj = desired.get(it.key);
         if (!obj) throw new PlumbingError('DEPLOY_INTERNAL', `no desired object for ${it.key}`);
-        const r = await ctx.port.apply(obj);
+        // Members are ours: force (the repository wins over a hand edit). An object outside the
+        // inventory is not: a field another manager (a tool, another applyset) set differently is a conflict.
+        const member = it.action !== 'create' && it.note !== 'adopt';
+        const r = await ctx.port.apply(obj, { force: member || ctx.forceAdopt === true }).catch((e: unknown) => {
+          throw conflictHint(e, it.key);
+        });
         if (it.action === 'create' && !r.created) {
           // planned without a dry run: it existed outside the inventory, and is adopted
           it.action = 'update';

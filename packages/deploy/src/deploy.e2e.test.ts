@@ -182,3 +182,34 @@ describe('plumbing deploy on a real API server', () => {
     expect(keysOf([])).toEqual([]);
   });
 });
+
+describe('objects outside the inventory, on a real API server', () => {
+  const repo = new FixtureRepo('e2e-adopt');
+  let port: KubeClient;
+  beforeAll(async () => {
+    port = await testPort();
+    await port.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'e2e-adopt-a' } });
+    // made by someone else (another tool, kubectl): not ours, with a value the repository sets differently
+    await port.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'taken', namespace: 'e2e-adopt-a', labels: { 'applyset.kubernetes.io/part-of': 'applyset-someone-else-v1' } }, data: { v: 'theirs' } });
+    repo.config().write('clusters/e2e-adopt/manifests/all.yaml', [configMap('taken', { v: 'ours' }), configMap('same', { v: '1' })]);
+  });
+  afterAll(() => {
+    port.close();
+    repo.cleanup();
+  });
+
+  it('refuses to take over fields another manager set (plan and deploy), and adopts with --force', async () => {
+    await expect(deploy({ port, root: repo.root, config: repo.load(), log, dryRun: true })).rejects.toMatchObject({ code: 'DEPLOY_CONFLICT', message: expect.stringContaining('ConfigMap/e2e-adopt-a/taken exists outside this inventory') });
+    const r = await deploy({ port, root: repo.root, config: repo.load(), log });
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.error?.message).toContain('ConfigMap/e2e-adopt-a/taken exists outside this inventory');
+    expect((await port.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'taken', namespace: 'e2e-adopt-a' }))?.data).toEqual({ v: 'theirs' });
+    expect(await port.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'same', namespace: 'e2e-adopt-a' })).toBeUndefined();
+    const forced = await deploy({ port, root: repo.root, config: repo.load(), log, force: true });
+    expect(forced.outcome).toBe('deployed');
+    expect(forced.plan?.items.filter((i) => i.note === 'adopted').map((i) => i.key)).toEqual(['ConfigMap/e2e-adopt-a/taken']);
+    const taken = await port.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'taken', namespace: 'e2e-adopt-a' });
+    expect(taken?.data).toEqual({ v: 'ours' });
+    expect(taken?.metadata.labels?.['applyset.kubernetes.io/part-of']).toBe(renderCluster(repo.root, repo.load()).applysetId);
+  });
+});

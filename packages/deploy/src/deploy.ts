@@ -33,7 +33,7 @@ export interface DeployOptions {
   /** The commit the sources come from, when known (recorded; a newer one supersedes a quarantined revision). */
   commit?: string | undefined;
   dryRun?: boolean;
-  /** Skip the no-op fast path and the quarantine of failed revisions. */
+  /** Skip the no-op fast path and the quarantine of failed revisions, and take over fields other managers own in objects outside the inventory. */
   force?: boolean;
   /** Wait this long for another deploy's lease (default 0: fail at once naming the holder). */
   waitLockMs?: number;
@@ -61,6 +61,7 @@ function engineContext(opts: DeployOptions, lease?: LeaseHandle, superseded?: Ab
   const ctx: EngineContext = { port: opts.port, log: opts.log, signal: signals.length ? AbortSignal.any(signals) : undefined };
   if (opts.concurrency !== undefined) ctx.concurrency = opts.concurrency;
   if (opts.pollMs !== undefined) ctx.pollMs = opts.pollMs;
+  if (opts.force) ctx.forceAdopt = true;
   return ctx;
 }
 
@@ -108,7 +109,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   }
   if (opts.dryRun) {
     const lastApplied = await lastAppliedOf(port, target, obs.state);
-    const plan = await computePlan(port, { cluster: target.cluster, hash: rendered.hash, commit: opts.commit, desired: obs.desired, live: obs.live, policy: prunePolicy(opts.config), crdKinds: obs.crdKinds, lastApplied, mode: 'plan' });
+    const plan = await computePlan(port, { cluster: target.cluster, hash: rendered.hash, commit: opts.commit, desired: obs.desired, live: obs.live, policy: prunePolicy(opts.config), crdKinds: obs.crdKinds, lastApplied, mode: 'plan', forceAdopt: opts.force === true });
     return { ...base, outcome: 'planned', plan, message: hasChanges(plan) ? `${target.cluster}: changes pending` : `${target.cluster}: no changes`, calls: port.calls() };
   }
   return withLease(opts, target, async (lease) => {

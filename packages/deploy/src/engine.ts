@@ -74,6 +74,7 @@ export async function applySet(
 ): Promise<ApplySetResult> {
   const plan = await computePlan(ctx.port, {
     mode: 'deploy',
+    forceAdopt: ctx.forceAdopt === true,
     lastApplied: obs.state.inFlight ? undefined : args.lastApplied,
     cluster: target.cluster,
     hash: args.hash,

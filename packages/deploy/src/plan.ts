@@ -4,6 +4,7 @@ import { PlumbingError } from '@plumbing/model';
 import { holdsAll, toComparableYaml, unifiedDiff } from './diff.js';
 import { canonicalJson } from './render.js';
 import { PART_OF_LABEL, PRUNE_ANNOTATION } from './inventory-labels.js';
+import { conflictHint } from './apply.js';
 import { pool } from './pool.js';
 import { stageOf } from './stages.js';
 import { type InventoryState, type KindRef, kindsOf, uniqKinds } from './state.js';
@@ -149,6 +150,8 @@ export async function computePlan(
     lastApplied?: ReadonlyMap<string, KubeObject> | undefined;
     /** `deploy`: objects absent from the inventory are planned as creates without a dry run (the apply tells a create from an adoption). */
     mode?: 'plan' | 'deploy';
+    /** Take over fields other managers own in objects outside the inventory (default false: a conflict fails the plan). */
+    forceAdopt?: boolean;
   },
 ): Promise<Plan> {
   const items: PlanItem[] = new Array(args.desired.length);
@@ -170,8 +173,9 @@ export async function computePlan(
       }
       let after: KubeObject;
       try {
-        after = (await port.apply(o, { dryRun: true })).object;
+        after = (await port.apply(o, { dryRun: true, force: live !== undefined || args.forceAdopt === true })).object;
       } catch (e) {
+        if (e instanceof PlumbingError && e.code === 'KUBE_CONFLICT') throw conflictHint(e, key);
         if (e instanceof PlumbingError && (e.code === 'KUBE_UNKNOWN_KIND' || e.code === 'KUBE_NOT_FOUND') && args.crdKinds.has(groupKind(o.apiVersion, o.kind))) {
           items[i] = item('create', o, { note: 'its CRD is created by this deploy' });
           return;

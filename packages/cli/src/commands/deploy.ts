@@ -37,7 +37,8 @@ Options:
   --from-git URL       deploy from a shallow clone of URL (with --revision) instead of the working tree
   --revision REV       branch, tag or commit for --from-git (default main)
   --wait-lock DURATION wait this long for another deploy's lease (e.g. 10m; default 0: exit at once)
-  --force              skip the no-op fast path and the quarantine of failed revisions
+  --force              skip the no-op fast path and the quarantine of failed revisions, and
+                       adopt objects outside the inventory whose fields other managers set
   --skip-check         skip the pre-deploy check (the rules of plumbing check over the sources;
                        an error refuses the deploy before any change)
   --to REVISION        rollback: the revision to go back to (default: the previous good one)
