@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type KubeClient, loadKubeConfig } from '@plumbing/kube';
@@ -49,7 +49,8 @@ describe('the plumbing CLI as a child process, on a real API server', () => {
   it('--dry-run --exit-code exits 3 with a plan, then deploy exits 0, then "no changes"; --format json is JSON', async () => {
     const repo = new FixtureRepo('e2e-cli');
     repo.config().write('clusters/e2e-cli/manifests/all.yaml', [ns('e2e-cli-a'), configMap('one', { a: '1' })]);
-    const plan = await start(['deploy', 'e2e-cli', '--root', repo.root, '--dry-run', '--exit-code', ...conn]).done;
+    const plan = await start(['deploy', 'e2e-cli', '--root', repo.root, '--dry-run', '--exit-code', '--save-plan', join(repo.root, 'plan.json'), ...conn]).done;
+    expect(JSON.parse(readFileSync(join(repo.root, 'plan.json'), 'utf8'))).toMatchObject({ outcome: 'planned', plan: { counts: { create: 2, update: 0, prune: 0 } } });
     expect(plan.stderr).toBe('pre-deploy check: 1 file(s), no errors\n');
     expect(plan.code).toBe(3);
     expect(plan.stdout).toContain('+ create    Namespace e2e-cli-a');

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeployResult } from '@plumbing/deploy';
@@ -29,6 +30,7 @@ Any API or diff error fails the run: it is never read as "no changes".
 Options:
   --dry-run            print the plan only (server-side dry run; read-only)
   --exit-code          with --dry-run: exit 3 when changes are pending
+  --save-plan FILE     also write the plan (and outcome) as JSON to FILE: a run artifact
   --format FORMAT      text (default) or json: one JSON object {outcome, cluster, hash, commit,
                        revision, message, plan, calls}, also on failure ({outcome: "error", error})
   --context NAME       kube context (default: the config's spec.context)
@@ -61,6 +63,7 @@ function parse(argv: string[]) {
     options: {
       'dry-run': { type: 'boolean' },
       'exit-code': { type: 'boolean' },
+      'save-plan': { type: 'string' },
       format: { type: 'string' },
       context: { type: 'string' },
       kubeconfig: { type: 'string' },
@@ -145,7 +148,9 @@ async function deployInner(argv: string[], io: Io): Promise<number> {
     env: io.env,
     signal: io.signal,
   });
-  if (format === 'json') io.stdout(`${JSON.stringify(result, (k, v) => (k === 'error' && v instanceof PlumbingError ? { code: v.code, message: v.message } : v), 2)}\n`);
+  const json = `${JSON.stringify(result, (k, v) => (k === 'error' && v instanceof PlumbingError ? { code: v.code, message: v.message } : v), 2)}\n`;
+  if (values['save-plan']) writeFileSync(resolve(io.cwd, values['save-plan']), json);
+  if (format === 'json') io.stdout(json);
   else {
     if (result.plan && (result.outcome === 'planned' || result.outcome === 'deployed')) io.stdout(formatPlan(result.plan));
     (result.outcome === 'rolled-back' || result.outcome === 'quarantined' ? io.stderr : io.stdout)(`${result.message}\n`);
