@@ -6,7 +6,7 @@ import type { ReleaseContext } from './context.js';
 import { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
 import { type Journal, journalDir, newJournal, readJournal, writeJournal } from './journal.js';
 import { acquireLock } from './lock.js';
-import type { PreparedRelease } from './plan.js';
+import { type PreparedRelease, skippedOffline } from './plan.js';
 
 export interface ReleaseOutcome {
   status: 'released' | 'nothing-to-do' | 'no-change';
@@ -61,6 +61,7 @@ async function converge(ctx: ReleaseContext, p: PreparedRelease): Promise<Releas
   journal.attempts.push(attempt);
   await writeJournal(ctx.root, journal);
   out(`release ${plan.version} of ${plan.project} at ${plan.commit} (attempt ${journal.attempts.length}, ${plan.backend} backend)`);
+  for (const c of plan.checks) if (c.status === 'skip' && c.reason.startsWith('WARNING: ')) out(`warning: ${c.id}: ${c.reason.slice('WARNING: '.length)}`);
 
   let current = 'pipeline';
   try {
@@ -81,6 +82,12 @@ async function converge(ctx: ReleaseContext, p: PreparedRelease): Promise<Releas
           // The pipeline uploaded it to a bucket this process cannot read (s3://, gs://).
           journal.steps[step.id] = { status: 'skipped', detail: `${i.detail} (not verified from here)`, at: ctx.now().toISOString() };
           out(`skip  ${step.id}  ${i.detail} (not verified from here)`);
+          await writeJournal(ctx.root, journal);
+          continue;
+        }
+        if (skippedOffline(plan, { kind: step.kind, action: i.action })) {
+          journal.steps[step.id] = { status: 'skipped', detail: 'not done: no GITHUB_TOKEN (a local nightly without a token goes to the bucket only)', at: ctx.now().toISOString() };
+          out(`skip  ${step.id}  not done: no GITHUB_TOKEN`);
           await writeJournal(ctx.root, journal);
           continue;
         }
@@ -116,7 +123,8 @@ async function converge(ctx: ReleaseContext, p: PreparedRelease): Promise<Releas
   }
   attempt.outcome = 'success';
   attempt.finishedAt = ctx.now().toISOString();
-  out(`released ${plan.version} of ${plan.project}`);
+  const offlineSkipped = plan.steps.filter((st) => skippedOffline(plan, st)).length;
+  out(`released ${plan.version} of ${plan.project}${offlineSkipped ? ` to the bucket only (${offlineSkipped} GitHub step(s) skipped: no GITHUB_TOKEN)` : ''}`);
   await writeJournal(ctx.root, journal);
   await saveLogs(ctx, p, journal, log, out);
   return { status: 'released', version: plan.version, journal };

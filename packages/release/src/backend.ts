@@ -16,7 +16,10 @@ export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, 
     commit: plan.commit,
     'git-url': gitUrl,
     repository: `${config.owner}/${config.repo}`,
-    bucket: config.bucket,
+    // A file:// bucket reaches the pipeline as its `bucket` workspace (the backends bind it to the
+    // bucket's directory): publish-to-bucket reads file:///a/b as the directory a/b of that
+    // workspace, so the bucket itself is file:///. gs:// and s3:// go as they are.
+    bucket: config.bucket.startsWith('file://') ? 'file:///' : config.bucket,
     'bucket-prefix': plan.bucketPrefix,
     'image-registry': config.imageRegistry,
     upload: upload ? 'true' : 'false',
@@ -26,6 +29,34 @@ export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, 
   // Only the params the pipeline declares (when it is known): Tekton refuses undeclared ones in some versions.
   if (!plan.pipeline?.found) return all;
   return Object.fromEntries(Object.entries(all).filter(([k]) => plan.pipeline.params.includes(k)));
+}
+
+/** Secrets a cluster release binds as workspaces (docs/release.md, "The release pipeline's contract"). */
+export const RELEASE_SECRET_DEFAULTS = {
+  /** Key `token`: GitHub contents, statuses and issues: write. */
+  githubToken: 'plumbing-release-github-token',
+  /** The PersistentVolumeClaim of a file:// bucket on the cluster. */
+  bucketClaim: 'plumbing-release-bucket',
+} as const;
+
+/**
+ * The workspace bindings of the release PipelineRun, beyond `source` (which each backend binds
+ * itself): only those the pipeline declares.
+ * - `bucket`: a file:// bucket's PersistentVolumeClaim (the local backend binds the host
+ *   directory itself, relative URLs resolved against the repository root).
+ * - `github-token`: the Secret with the token (cluster; the local backend publishes itself).
+ * - `bucket-credentials`: the Secret with gs/s3 credentials, when one is named (else the pod's
+ *   workload identity is used).
+ */
+export function pipelineWorkspaces(
+  declared: readonly string[],
+  bind: { bucketClaim?: string | undefined; githubTokenSecret?: string | undefined; bucketCredentialsSecret?: string | undefined },
+): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  if (declared.includes('bucket') && bind.bucketClaim) out.bucket = { persistentVolumeClaim: { claimName: bind.bucketClaim } };
+  if (declared.includes('github-token') && bind.githubTokenSecret) out['github-token'] = { secret: { secretName: bind.githubTokenSecret } };
+  if (declared.includes('bucket-credentials') && bind.bucketCredentialsSecret) out['bucket-credentials'] = { secret: { secretName: bind.bucketCredentialsSecret } };
+  return out;
 }
 
 export interface BackendInput {

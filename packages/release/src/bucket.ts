@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
 
@@ -18,6 +18,8 @@ export interface Bucket {
   stat(key: string): Promise<BucketObject | undefined>;
   get(key: string): Promise<Buffer | undefined>;
   put(key: string, data: Buffer | string): Promise<void>;
+  /** The names directly under a prefix (`demo/nightly` → the nightly versions), sorted; [] when there is none. */
+  list(prefix: string): Promise<string[]>;
   /** Where a person can read the object (a file path, or an https URL for gs:// and s3://). */
   link(key: string): string;
 }
@@ -30,9 +32,15 @@ export function openBucket(url: string, root: string): Bucket {
   return remoteBucket(url, m[1] as 's3' | 'gs', m[2]!, (m[3] ?? '').replace(/^\/|\/$/g, ''));
 }
 
-function fileBucket(url: string, root: string): Bucket {
+/** The directory of a file:// bucket: `file:///abs/dir`, or `file://rel/dir` relative to the repository root. Undefined for other schemes. */
+export function fileBucketDir(url: string, root: string): string | undefined {
+  if (!url.startsWith('file://')) return undefined;
   const p = decodeURIComponent(url.slice('file://'.length));
-  const base = isAbsolute(p) ? p : resolve(root, p);
+  return isAbsolute(p) ? p : resolve(root, p);
+}
+
+function fileBucket(url: string, root: string): Bucket {
+  const base = fileBucketDir(url, root)!;
   const path = (key: string) => {
     if (key.split('/').includes('..')) throw new PlumbingError('BUCKET', `bad object key ${key}`);
     return join(base, ...key.split('/'));
@@ -67,6 +75,15 @@ function fileBucket(url: string, root: string): Bucket {
         wrap('write', key)(e);
       }
     },
+    async list(prefix) {
+      try {
+        return (await readdir(path(prefix))).filter((n) => !n.includes('.tmp-')).sort();
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+        return wrap('list', prefix)(e);
+      }
+    },
     link(key) {
       return path(key);
     },
@@ -86,6 +103,7 @@ function remoteBucket(url: string, scheme: 's3' | 'gs', name: string, prefix: st
     stat: async () => no(),
     get: async () => no(),
     put: async () => no(),
+    list: async () => no(),
     link: (key) => (scheme === 'gs' ? `https://storage.googleapis.com/${name}/${full(key)}` : `https://${name}.s3.amazonaws.com/${full(key)}`),
   };
 }

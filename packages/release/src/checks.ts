@@ -54,7 +54,14 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
 
   const remoteRef = `refs/remotes/${c.config.remote}/${c.branch}`;
   const remoteSha = await ctx.git.revParse(remoteRef);
-  if (!remoteSha) {
+  const hasRemote = (await ctx.git.remoteUrl(c.config.remote)) !== undefined;
+  if (!hasRemote && req.kind === 'nightly' && c.backend.name === 'local') {
+    // A clone without the remote (a copy, a fork set up differently): "on the remote branch" cannot
+    // be known. A local nightly is a rehearsal into the local bucket, so it goes on, saying so.
+    out.push(skip('remote-branch', `WARNING: this clone has no remote ${c.config.remote}: ${short} is not checked against ${c.config.remote}/${c.branch} (a local nightly of what is checked out)`));
+  } else if (!hasRemote) {
+    out.push(fail('remote-branch', `this clone has no remote ${c.config.remote}: cannot tell whether ${short} is on ${c.config.remote}/${c.branch}`, `git remote add ${c.config.remote} https://github.com/${c.config.owner}/${c.config.repo} && git fetch ${c.config.remote}, then re-run (spec.remote in ${file} names the remote)`));
+  } else if (!remoteSha) {
     out.push(
       fail(
         'remote-branch',
@@ -69,7 +76,11 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
   if (!ctx.github) {
     out.push(skip('ci', `CI on ${short} not checked: no GITHUB_TOKEN`));
     if (!c.apply) out.push(skip('github-token', 'no GITHUB_TOKEN: the GitHub steps say what they would do'));
-    else out.push(fail('github-token', 'GITHUB_TOKEN is not set: the tag, the draft release and its assets cannot be written', 'export GITHUB_TOKEN with contents: write and issues: write on the repository (never pass it on the command line)'));
+    else if (req.kind === 'nightly' && c.backend.name === 'local') {
+      // A local nightly without a token: the bucket gets the nightly, GitHub is left alone. A later
+      // run with GITHUB_TOKEN finds this nightly unfinished on GitHub and adds the tag and release.
+      out.push(skip('github-token', 'WARNING: no GITHUB_TOKEN: the GitHub steps (tag, release, assets, publish) are skipped; this nightly goes to the bucket only (export GITHUB_TOKEN and re-run to publish it on GitHub)'));
+    } else out.push(fail('github-token', 'GITHUB_TOKEN is not set: the tag, the draft release and its assets cannot be written', 'export GITHUB_TOKEN with contents: write and issues: write on the repository (never pass it on the command line)'));
   } else out.push(ciCheck(await ctx.github.ciState(c.commit), c.config.requiredChecks, short));
 
   out.push(targetCheck(ctx, req, c));

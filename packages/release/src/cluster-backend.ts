@@ -1,6 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { PlumbingError } from '@plumbing/model';
-import { type BackendInput, type BackendResult, pipelineParams, type ReleaseBackend } from './backend.js';
+import { type BackendInput, type BackendResult, pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS, type ReleaseBackend } from './backend.js';
 
 export interface PodInfo {
   name: string;
@@ -25,13 +25,31 @@ export interface ClusterBackendOptions {
   pollMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   serviceAccount?: string;
+  /** The Secret bound as the pipeline's github-token workspace (default plumbing-release-github-token, key token). */
+  githubTokenSecret?: string | undefined;
+  /** The Secret bound as bucket-credentials (gs/s3); unset: the pod's workload identity writes the bucket. */
+  bucketCredentialsSecret?: string | undefined;
+  /** The PersistentVolumeClaim bound as the bucket workspace of a file:// bucket (default plumbing-release-bucket). */
+  bucketClaim?: string | undefined;
 }
+
+/** Which Secrets and volume a release PipelineRun binds (ClusterBackendOptions without the API). */
+export type ClusterBindings = Pick<ClusterBackendOptions, 'githubTokenSecret' | 'bucketCredentialsSecret' | 'bucketClaim'>;
 
 const labelValue = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
 
 /** The PipelineRun of a release (params: the contract in docs/release.md). */
-export function releasePipelineRun(input: Omit<BackendInput, 'out'>, namespace: string, serviceAccount = 'plumbing-releaser'): Record<string, unknown> {
+export function releasePipelineRun(input: Omit<BackendInput, 'out'>, namespace: string, serviceAccount = 'plumbing-releaser', bindings: ClusterBindings = {}): Record<string, unknown> {
   const { plan, config } = input;
+  // Contract (docs/release.md): source is a fresh volume the pipeline clones into; an uploading
+  // release also needs the token (github-token) and the bucket: a file:// bucket is a volume
+  // (bucket), gs/s3 are written with bucket-credentials or the pod's workload identity.
+  const declared = plan.pipeline?.found ? plan.pipeline.workspaces : ['source'];
+  const extra = pipelineWorkspaces(declared, {
+    githubTokenSecret: bindings.githubTokenSecret ?? RELEASE_SECRET_DEFAULTS.githubToken,
+    bucketCredentialsSecret: config.bucket.startsWith('file://') ? undefined : bindings.bucketCredentialsSecret,
+    bucketClaim: config.bucket.startsWith('file://') ? (bindings.bucketClaim ?? RELEASE_SECRET_DEFAULTS.bucketClaim) : undefined,
+  });
   return {
     apiVersion: 'tekton.dev/v1',
     kind: 'PipelineRun',
@@ -45,7 +63,7 @@ export function releasePipelineRun(input: Omit<BackendInput, 'out'>, namespace: 
       pipelineRef: { name: config.pipeline },
       params: Object.entries(pipelineParams(plan, config, input.gitUrl)).map(([name, value]) => ({ name, value })),
       taskRunTemplate: { serviceAccountName: serviceAccount },
-      workspaces: [{ name: 'source', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } }],
+      workspaces: [{ name: 'source', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } }, ...Object.entries(extra).map(([name, b]) => ({ name, ...b }))],
     },
   };
 }
@@ -81,7 +99,7 @@ export function clusterBackend(opts: ClusterBackendOptions): ReleaseBackend {
     pipelineUploads: true,
     describe: ({ config }) => `create a PipelineRun of ${config.pipeline} in namespace ${opts.namespace} and follow it (it builds, pushes and uploads to the bucket)`,
     async runPipeline(input: BackendInput): Promise<BackendResult> {
-      const name = await opts.api.create(opts.namespace, releasePipelineRun(input, opts.namespace, opts.serviceAccount));
+      const name = await opts.api.create(opts.namespace, releasePipelineRun(input, opts.namespace, opts.serviceAccount, opts));
       input.out(`created PipelineRun ${opts.namespace}/${name}`);
       const printed = new Set<string>();
       const printLogs = async (final: boolean) => {

@@ -5,6 +5,8 @@ import { executePipelineRun, executeRuns, executeTaskRun, loadRunsFromFiles } fr
 import { PlumbingError } from '@plumbing/model';
 import { stringify } from 'yaml';
 import { type BackendInput, type BackendResult, pipelineParams, type ReleaseBackend } from './backend.js';
+import { fileBucketDir } from './bucket.js';
+import { serveRepository } from './git-serve.js';
 
 export interface ExecutorBackendOptions {
   /** Use bubblewrap when available (default true). */
@@ -13,9 +15,13 @@ export interface ExecutorBackendOptions {
 
 /**
  * The local backend with the embedded executor (@plumbing/executor): when the repository has the
- * release pipeline at the commit, it runs it over that commit's tree (workspace `source`), with
- * the params contract and `upload: "false"` (the converge steps publish); its step output goes
- * into the release log. Without the pipeline, nothing runs and the steps build in TypeScript.
+ * release pipeline at the commit, it runs it with the params contract and `upload: "false"` (the
+ * converge steps publish); its step output goes into the release log. Tasks and pipelines
+ * resolve from the commit's tree (git archive); `git-url` is the local repository served
+ * read-only on loopback (the sandboxed clone step reaches 127.0.0.1, not the host's paths, and
+ * the commit need not be pushed); `source` is its own copy of the commit's tree (a pipeline that clones replaces it);
+ * `bucket` is the file:// bucket's directory (relative to the repository root). Without the
+ * pipeline, nothing runs and the steps build in TypeScript.
  */
 export function executorBackend(opts: ExecutorBackendOptions = {}): ReleaseBackend {
   return {
@@ -28,12 +34,23 @@ export function executorBackend(opts: ExecutorBackendOptions = {}): ReleaseBacke
     async runPipeline(input: BackendInput): Promise<BackendResult> {
       const { plan, config } = input;
       if (!plan.pipeline?.found) return { status: 'skipped', detail: `no ${config.pipeline} pipeline at ${plan.commit.slice(0, 7)}` };
-      const tree = await mkdtemp(join(tmpdir(), 'plumbing-release-run-'));
+      const tmp = await mkdtemp(join(tmpdir(), 'plumbing-release-run-'));
+      const tree = join(tmp, 'tree');
+      const source = join(tmp, 'source');
+      const served = await serveRepository(input.git);
       try {
+        await mkdir(tree);
+        await mkdir(source);
         await input.git.archive(plan.commit, tree);
+        // source starts as the commit's tree too: a pipeline that clones (git-clone empties it
+        // first) gets the same commit from git-url; one that does not still sees the tree.
+        await input.git.archive(plan.commit, source);
         const file = join(tree, '.plumbing', 'release', 'pipelinerun.yaml');
         await mkdir(join(tree, '.plumbing', 'release'), { recursive: true });
-        const params = pipelineParams(plan, config, input.gitUrl, false);
+        const params = pipelineParams(plan, config, served.url, false);
+        const bucketDir = fileBucketDir(config.bucket, input.git.dir);
+        if (bucketDir && plan.pipeline.workspaces.includes('bucket')) await mkdir(bucketDir, { recursive: true });
+        input.out(`pipeline: ${config.pipeline} on the embedded executor; git-url ${served.url} (this repository, read-only on loopback)${bucketDir ? `, bucket workspace ${bucketDir}` : ''}`);
         await writeFile(
           file,
           stringify({
@@ -50,7 +67,10 @@ export function executorBackend(opts: ExecutorBackendOptions = {}): ReleaseBacke
         const runPlan = await loadRunsFromFiles({ root: tree, cwd: tree, files: [file] });
         const errors = runPlan.findings.filter((f) => f.severity === 'error');
         if (errors.length) throw new PlumbingError('RELEASE_PIPELINE_INVALID', `the release PipelineRun does not validate: ${errors.map((f) => `${f.file}:${f.line} ${f.code} ${f.message}`).join('; ')}`, { hint: 'fix the pipeline (plumbing check) or the params contract (docs/release.md)' });
-        for (const r of runPlan.runs) if (plan.pipeline.workspaces.includes('source')) r.hostDirs.source = tree;
+        for (const r of runPlan.runs) {
+          if (plan.pipeline.workspaces.includes('source')) r.hostDirs.source = source;
+          if (bucketDir && plan.pipeline.workspaces.includes('bucket')) r.hostDirs.bucket = bucketDir;
+        }
         const signal = input.signal ?? new AbortController().signal;
         const outcomes = await executeRuns(runPlan, { executeTaskRun, executePipelineRun }, {
           signal,
@@ -66,7 +86,8 @@ export function executorBackend(opts: ExecutorBackendOptions = {}): ReleaseBacke
         if (cond?.status !== 'True') throw new PlumbingError('RELEASE_PIPELINE_FAILED', `the ${config.pipeline} pipeline failed: ${cond?.reason ?? 'unknown'} ${cond?.message ?? ''}`.trim(), { hint: 'read its step output above (in the release log), fix, re-run' });
         return { status: 'done', detail: `the ${config.pipeline} pipeline succeeded on the embedded executor (${o?.run.name})` };
       } finally {
-        await rm(tree, { recursive: true, force: true });
+        await served.close();
+        await rm(tmp, { recursive: true, force: true });
       }
     },
   };

@@ -18,6 +18,9 @@ export interface ContextOptions {
   context?: string | undefined;
   inCluster?: boolean | undefined;
   namespace?: string | undefined;
+  /** Cluster backend: the Secrets bound as the pipeline's github-token and bucket-credentials workspaces. */
+  githubTokenSecret?: string | undefined;
+  bucketCredentialsSecret?: string | undefined;
 }
 
 /** The release context from the environment: GITHUB_TOKEN / GITHUB_API_URL, kubeconfig, the real ports. */
@@ -37,7 +40,7 @@ export function makeReleaseContext(o: ContextOptions): { ctx: ReleaseContext; co
     backends: {
       local: executorBackend(),
       // The Kubernetes client is made on first use: a plan or a refused release never reads kubeconfig.
-      cluster: clusterBackend({ api: lazy(() => kubePipelineRunApi({ context: o.context, inCluster: o.inCluster })), namespace }),
+      cluster: clusterBackend({ api: lazy(() => kubePipelineRunApi({ context: o.context, inCluster: o.inCluster })), namespace, githubTokenSecret: o.githubTokenSecret, bucketCredentialsSecret: o.bucketCredentialsSecret }),
     },
     signal: o.signal,
     secrets: token ? [token] : [],

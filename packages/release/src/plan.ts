@@ -95,7 +95,9 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
     const top = highest(published.filter((t) => lineOf(t) === lineOf(version)));
     versionReason = `given with --version; ${top ? `the ${lineOf(version)} line has ${top} (from ${publishedFrom})` : `the first release of the ${lineOf(version)} line (from ${publishedFrom})`}`;
   } else {
-    const nightlies = [...new Set([...localTags, ...(releases ?? []).map((r) => r.tagName)].filter(isNightly))];
+    // Nightlies: tags here, releases on GitHub, and the bucket's nightly/ (a nightly without a token has no tag).
+    const inBucket = bucket.reachable ? await bucket.list(`${config.project}/nightly`).catch(() => [] as string[]) : [];
+    const nightlies = [...new Set([...localTags, ...(releases ?? []).map((r) => r.tagName), ...inBucket].filter(isNightly))];
     const latestNightly = nightlies.sort(compare).at(-1);
     const named = latestNightly ? nightlyCommit(latestNightly) : undefined;
     const next = nextMinor(published);
@@ -228,11 +230,16 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
     } else if (pipeline.found) {
       // Locally the pipeline builds and tests; it runs once per commit (the journal), then the steps publish.
       if (ran) pipelineStep.detail = `the ${config.pipeline} pipeline already ran for ${commit.slice(0, 7)} (journal)`;
-      else if (plan.steps.some((s) => s.kind !== 'pipeline' && s.action !== 'skip')) pipelineStep.action = 'run';
+      else if (plan.steps.some((s) => s.kind !== 'pipeline' && s.action !== 'skip' && !skippedOffline(plan, s))) pipelineStep.action = 'run';
     }
-    plan.pending = plan.steps.some((s) => s.action !== 'skip');
+    plan.pending = plan.steps.some((s) => s.action !== 'skip' && !skippedOffline(plan, s));
   }
   return prepared;
+}
+
+/** A GitHub step of a local nightly without a token: planned (unknown), then skipped, never pending. */
+export function skippedOffline(plan: Pick<ReleasePlan, 'offline' | 'kind' | 'backend'>, step: Pick<PlanStep, 'kind' | 'action'>): boolean {
+  return plan.offline && plan.kind === 'nightly' && plan.backend === 'local' && step.action === 'unknown' && (step.kind === 'tag' || step.kind === 'release' || step.kind === 'asset' || step.kind === 'publish');
 }
 
 async function readBucketJournal(bucket: Bucket, project: string, version: string) {

@@ -19,6 +19,9 @@ on success and on failure; a failure opens (or comments) a GitHub issue.
 
 nightly   vX.Y.Z-nightly.YYYYMMDD+<sha7> (X.Y.Z the next minor; spec.nightly.version), published
           as a prerelease, never Latest; nothing changed since the last nightly: exit 0.
+          Locally without GITHUB_TOKEN it goes to the bucket only (the GitHub steps are planned
+          and skipped, with a warning); in a clone without the remote, the remote-branch check
+          is skipped with a warning.
 full      --version vX.Y.Z from the release branch of its line (spec.releaseBranches); left as a
           draft for review unless --publish; Latest is set explicitly, never for an older line.
 
@@ -35,6 +38,12 @@ Options:
   --context NAME        cluster backend: the kube context; must be a target in the config
   --in-cluster          cluster backend: run from inside the cluster (the nightly CronJob)
   --namespace NS        cluster backend: must be the target's namespace
+  --github-token-secret NAME
+                        cluster backend: the Secret (key token) bound as the pipeline's
+                        github-token workspace (default plumbing-release-github-token)
+  --bucket-credentials-secret NAME
+                        cluster backend, gs:// or s3:// bucket: the Secret bound as
+                        bucket-credentials (default: none, the pod's workload identity)
   --bucket URL          a guard: refuse unless it is the configured bucket
   --image-registry R    a guard: refuse unless it is the configured registry
   --publish             full: publish the draft (default: leave it for review)
@@ -65,6 +74,8 @@ function parse(argv: string[]) {
       context: { type: 'string' },
       'in-cluster': { type: 'boolean' },
       namespace: { type: 'string' },
+      'github-token-secret': { type: 'string' },
+      'bucket-credentials-secret': { type: 'string' },
       bucket: { type: 'string' },
       'image-registry': { type: 'string' },
       publish: { type: 'boolean' },
@@ -130,6 +141,8 @@ async function release(rel: typeof import('@plumbing/release'), v: ReturnType<ty
     context: v.context,
     inCluster: v['in-cluster'],
     namespace: v.namespace,
+    githubTokenSecret: v['github-token-secret'],
+    bucketCredentialsSecret: v['bucket-credentials-secret'],
   });
   const backendName: 'local' | 'cluster' = v.backend === 'local' || v.backend === 'cluster' ? v.backend : v.context !== undefined || v['in-cluster'] ? 'cluster' : 'local';
   const request = {
