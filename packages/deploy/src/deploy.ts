@@ -8,7 +8,7 @@ import { applySet, ensureStateNamespace, keptKinds, lastAppliedOf, namespacesOf,
 import { acquireLease, defaultHolder, type LeaseHandle, leaseName } from './lease.js';
 import { computePlan, hasChanges, type Plan, pruneGuard, upToDate } from './plan.js';
 import { type RenderedSet, renderCluster } from './render.js';
-import { type BadRevision, type DeployRecord, type InventoryState, listHistory, quarantined, readHistoryObjects, readInventory, storeHistory, writeInventory } from './state.js';
+import { type BadRevision, checkHistorySize, type DeployRecord, encodeHistory, type InventoryState, listHistory, quarantined, readHistoryObjects, readInventory, storeHistory, writeInventory } from './state.js';
 
 export type DeployOutcome = 'no-changes' | 'planned' | 'deployed' | 'rolled-back' | 'quarantined' | 'superseded';
 
@@ -103,6 +103,8 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     opts.log(`changes: ${u.reason}`);
   }
   if (opts.check !== false) await preDeployCheck(opts.root, Object.values(rendered.files), opts.log);
+  // A set too big for its history Secret could never be rolled back to: refuse it before any change.
+  checkHistorySize(encodeHistory(target.cluster, target.stateNamespace, { revision: 0, hash: rendered.hash, time: '', objects: 0 }, rendered.objects));
   const bad = opts.force ? undefined : quarantined(obs.state, rendered.hash, opts.commit);
   if (bad && !opts.dryRun) {
     return { ...base, outcome: 'quarantined', message: quarantineMessage(target.cluster, bad), calls: port.calls() };

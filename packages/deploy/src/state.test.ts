@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from './duration.js';
 import { leaseHeld, microTime } from './lease.js';
-import { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, quarantined } from './state.js';
+import { checkHistorySize, decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, quarantined } from './state.js';
 
 const objects = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ci' } },
@@ -16,6 +17,11 @@ describe('history encoding', () => {
     expect(Object.keys(secret.data as object)).toEqual(['manifests.yaml.gz']);
     expect(decodeHistoryObjects(secret)).toEqual(objects);
     expect(decodeHistoryRecord(secret)).toEqual(record);
+  });
+  it('refuses a set whose history would not fit in a Secret', () => {
+    const noise = Array.from({ length: 40 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { blob: randomText(40_000) } }));
+    expect(() => checkHistorySize(encodeHistory('demo', 'ns', { revision: 1, hash: 'h', time: 't', objects: 40 }, noise))).toThrow(expect.objectContaining({ code: 'DEPLOY_HISTORY_TOO_BIG' }));
+    expect(() => checkHistorySize(encodeHistory('demo', 'ns', { revision: 1, hash: 'h', time: 't', objects: 2 }, objects))).not.toThrow();
   });
   it('records a rollback', () => {
     const secret = encodeHistory('demo', 'ns', { revision: 9, hash: 'h', time: 't', objects: 0, rollbackOf: 4 }, []);
@@ -75,3 +81,8 @@ describe('parseDuration', () => {
     expect(() => parseDuration('10 minutes')).toThrow(/bad duration/);
   });
 });
+
+/** Incompressible text (random bytes as base64), so that gzip cannot shrink it. */
+function randomText(n: number): string {
+  return randomBytes(n).toString('base64');
+}

@@ -157,11 +157,16 @@ export function decodeHistoryObjects(secret: KubeObject): KubeObject[] {
   return fromYamlStream(gunzipSync(Buffer.from(raw, 'base64')).toString('utf8'));
 }
 
+/** A history Secret must fit in etcd's 1 MiB object limit. */
+export function checkHistorySize(secret: KubeObject): void {
+  const size = Buffer.byteLength(JSON.stringify(secret.data));
+  if (size > 900_000) throw new PlumbingError('DEPLOY_HISTORY_TOO_BIG', `the rendered set is ${size} bytes gzipped and base64-encoded; a history Secret holds at most 1 MiB`, { hint: 'split the cluster into smaller sets' });
+}
+
 /** Stores a revision, then deletes the oldest beyond `limit` (never the one just stored). */
 export async function storeHistory(port: KubePort, cluster: string, stateNamespace: string, record: DeployRecord, objects: readonly KubeObject[], limit: number): Promise<void> {
   const secret = encodeHistory(cluster, stateNamespace, record, objects);
-  const size = Buffer.byteLength(JSON.stringify(secret.data));
-  if (size > 900_000) throw new PlumbingError('DEPLOY_HISTORY_TOO_BIG', `the rendered set is ${size} bytes gzipped and base64-encoded; a Secret holds at most 1 MiB`);
+  checkHistorySize(secret);
   await port.apply(secret);
   const all = await listHistory(port, cluster, stateNamespace);
   const old = all.slice(Math.max(1, limit));
