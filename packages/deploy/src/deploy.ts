@@ -128,40 +128,40 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
       if (watcher) clearInterval(watcher);
     }
     async function deployUnderLease(): Promise<DeployResult> {
-    try {
-      const lastApplied = await lastAppliedOf(port, target, obs.state);
-      const sameAsLast = obs.state.lastGood?.hash === rendered.hash && !obs.state.inFlight;
-      const r = await applySet(ctx, target, obs, { hash: rendered.hash, commit: opts.commit, gates: true, lastApplied, skipWhenUnchanged: sameAsLast && !opts.force, onPlan: (p) => { plan = p; } });
-      if (r.skipped) {
-        return { ...base, outcome: 'no-changes' as const, plan: r.plan, revision: obs.state.lastGood?.revision, message: `${target.cluster}: no changes (revision ${obs.state.lastGood?.revision}; checked object by object)`, calls: port.calls() };
+      try {
+        const lastApplied = await lastAppliedOf(port, target, obs.state);
+        const sameAsLast = obs.state.lastGood?.hash === rendered.hash && !obs.state.inFlight;
+        const r = await applySet(ctx, target, obs, { hash: rendered.hash, commit: opts.commit, gates: true, lastApplied, skipWhenUnchanged: sameAsLast && !opts.force, onPlan: (p) => { plan = p; } });
+        if (r.skipped) {
+          return { ...base, outcome: 'no-changes' as const, plan: r.plan, revision: obs.state.lastGood?.revision, message: `${target.cluster}: no changes (revision ${obs.state.lastGood?.revision}; checked object by object)`, calls: port.calls() };
+        }
+        const record: DeployRecord = { revision: obs.state.lastRevision + 1, hash: rendered.hash, commit: opts.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), objects: obs.desired.length };
+        await storeHistory(port, target.cluster, target.stateNamespace, record, rendered.objects, opts.config.spec?.historyLimit ?? 10);
+        const state: InventoryState = { ...obs.state, kinds: keptKinds(obs.desired, r.plan), lastGood: record, lastRevision: record.revision, bad: obs.state.bad.filter((b) => b.hash !== rendered.hash).slice(-20), inFlight: undefined };
+        await writeInventory(port, target.cluster, target.stateNamespace, target.applysetId, state, namespacesOf(obs.desired));
+        const c = r.plan.counts;
+        return { ...base, outcome: 'deployed' as const, plan: r.plan, revision: record.revision, message: `${target.cluster}: deployed revision ${record.revision} (${c.create} created, ${c.update} updated, ${c.unchanged} unchanged, ${c.prune} pruned)`, calls: port.calls() };
+      } catch (e) {
+        if (newer.signal.aborted) {
+          return { ...base, outcome: 'superseded' as const, plan, message: `${target.cluster}: ${String(newer.signal.reason)}: the waits of this deploy were cancelled; the newer revision is deployed next`, calls: port.calls() };
+        }
+        if (lease.lost.aborted || opts.signal?.aborted) throw e;
+        const err = e instanceof PlumbingError ? e : new PlumbingError('DEPLOY_FAILED', e instanceof Error ? e.message : String(e), { cause: e });
+        opts.log(`deploy failed: ${err.message}`);
+        const badRev: BadRevision = { hash: rendered.hash, commit: opts.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), reason: err.message.slice(0, 500) };
+        const back = await rollbackAfterFailure(opts, target, e instanceof GateError ? e.progress.created : [], lease);
+        const state = await readInventory(port, target.cluster, target.stateNamespace);
+        await writeInventory(port, target.cluster, target.stateNamespace, target.applysetId, { ...state, kinds: back.kinds ?? state.kinds, bad: [...state.bad.filter((b) => b.hash !== badRev.hash), badRev].slice(-20), inFlight: undefined }, namespacesOf([...obs.desired, ...obs.live.values()]));
+        return {
+          ...base,
+          outcome: 'rolled-back' as const,
+          plan,
+          error: err,
+          revision: back.revision,
+          message: `${target.cluster}: deploy of ${rendered.hash.slice(0, 12)}${opts.commit ? ` (commit ${opts.commit.slice(0, 12)})` : ''} failed: ${err.message}\n${back.message}\nThis revision is quarantined: the next run will not deploy it again until a newer commit or different content arrives (or --force).`,
+          calls: port.calls(),
+        };
       }
-      const record: DeployRecord = { revision: obs.state.lastRevision + 1, hash: rendered.hash, commit: opts.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), objects: obs.desired.length };
-      await storeHistory(port, target.cluster, target.stateNamespace, record, rendered.objects, opts.config.spec?.historyLimit ?? 10);
-      const state: InventoryState = { ...obs.state, kinds: keptKinds(obs.desired, r.plan), lastGood: record, lastRevision: record.revision, bad: obs.state.bad.filter((b) => b.hash !== rendered.hash).slice(-20), inFlight: undefined };
-      await writeInventory(port, target.cluster, target.stateNamespace, target.applysetId, state, namespacesOf(obs.desired));
-      const c = r.plan.counts;
-      return { ...base, outcome: 'deployed' as const, plan: r.plan, revision: record.revision, message: `${target.cluster}: deployed revision ${record.revision} (${c.create} created, ${c.update} updated, ${c.unchanged} unchanged, ${c.prune} pruned)`, calls: port.calls() };
-    } catch (e) {
-      if (newer.signal.aborted) {
-        return { ...base, outcome: 'superseded' as const, plan, message: `${target.cluster}: ${String(newer.signal.reason)}: the waits of this deploy were cancelled; the newer revision is deployed next`, calls: port.calls() };
-      }
-      if (lease.lost.aborted || opts.signal?.aborted) throw e;
-      const err = e instanceof PlumbingError ? e : new PlumbingError('DEPLOY_FAILED', e instanceof Error ? e.message : String(e), { cause: e });
-      opts.log(`deploy failed: ${err.message}`);
-      const badRev: BadRevision = { hash: rendered.hash, commit: opts.commit, time: new Date((opts.now ?? Date.now)()).toISOString(), reason: err.message.slice(0, 500) };
-      const back = await rollbackAfterFailure(opts, target, e instanceof GateError ? e.progress.created : [], lease);
-      const state = await readInventory(port, target.cluster, target.stateNamespace);
-      await writeInventory(port, target.cluster, target.stateNamespace, target.applysetId, { ...state, kinds: back.kinds ?? state.kinds, bad: [...state.bad.filter((b) => b.hash !== badRev.hash), badRev].slice(-20), inFlight: undefined }, namespacesOf([...obs.desired, ...obs.live.values()]));
-      return {
-        ...base,
-        outcome: 'rolled-back' as const,
-        plan,
-        error: err,
-        revision: back.revision,
-        message: `${target.cluster}: deploy of ${rendered.hash.slice(0, 12)}${opts.commit ? ` (commit ${opts.commit.slice(0, 12)})` : ''} failed: ${err.message}\n${back.message}\nThis revision is quarantined: the next run will not deploy it again until a newer commit or different content arrives (or --force).`,
-        calls: port.calls(),
-      };
-    }
     }
   });
 }
