@@ -102,10 +102,12 @@ describe('plumbing release (in-process, offline)', () => {
     expect(await main(['release', 'full', '--version', 'v1', '--dry-run'], io(work))).toBe(2);
   });
 
-  it('refuses to release without GITHUB_TOKEN, exit 1, saying how to go on', async () => {
+  it('refuses a full release without GITHUB_TOKEN, exit 1, saying how to go on', async () => {
     const { work } = freshClone();
+    git(work, 'push', '--quiet', 'origin', 'HEAD:refs/heads/release-v0.1.x');
+    git(work, 'fetch', '--quiet', 'origin');
     const i = io(work);
-    expect(await main(['release', 'nightly'], i)).toBe(1);
+    expect(await main(['release', 'full', '--version', 'v0.1.0'], i)).toBe(1);
     expect(i.err.join('')).toMatch(/GITHUB_TOKEN is not set[\s\S]*hint: .*export GITHUB_TOKEN/);
   });
 });
