@@ -3,6 +3,7 @@ import type { NodePath } from '../finding.js';
 import type { DocContext } from '../rule.js';
 import type { PipelineModel, PTask } from './pipeline-model.js';
 import { taskVar } from './pipeline-model.js';
+import { didYouMean } from '../suggest.js';
 
 export interface Edge {
   to: string;
@@ -64,7 +65,7 @@ export function checkDag(ctx: DocContext, m: PipelineModel): void {
       if (typeof n !== 'string' || m.dag.has(n)) return;
       const fin = m.fin.has(n);
       ctx.report('RUN_AFTER_UNKNOWN_TASK', [...t.path, 'runAfter', i], `task ${t.name ?? t.index} depends on ${n} but ${n} wasn't present in Pipeline`, {
-        hint: fin ? `${n} is a finally task: finally tasks run after every task and cannot be depended on` : undefined,
+        hint: fin ? `${n} is a finally task: finally tasks run after every task and cannot be depended on` : didYouMean(n, m.dag.keys()),
       });
     });
   }

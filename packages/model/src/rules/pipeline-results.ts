@@ -7,6 +7,7 @@ import { skippableTasks } from './dag.js';
 import type { PipelineModel, PTask, RefSite, TaskVar } from './pipeline-model.js';
 import { taskVar } from './pipeline-model.js';
 import { declaredResults, targetOf } from './pipeline-target.js';
+import { didYouMean } from '../suggest.js';
 
 function rep(ctx: DocContext, code: Code, r: RefSite, message: string, hint?: string): void {
   ctx.report(code, r.path, message, { needle: r.ref.text, occurrence: r.occurrence, hint });
@@ -46,7 +47,7 @@ export function checkTaskRefs(ctx: DocContext, m: PipelineModel): void {
           } else if (m.fin.has(name)) {
             rep(ctx, 'RESULT_REF_UNKNOWN_TASK', r, `task ${t.name ?? t.index} depends on ${name} but ${name} is a finally task`, 'DAG tasks cannot use results of finally tasks');
           } else {
-            rep(ctx, 'RESULT_REF_UNKNOWN_TASK', r, `${t.section === 'finally' ? 'final task' : 'task'} ${t.name ?? t.index} has a task reference to ${name}, which is not defined in the pipeline`);
+            rep(ctx, 'RESULT_REF_UNKNOWN_TASK', r, `${t.section === 'finally' ? 'final task' : 'task'} ${t.name ?? t.index} has a task reference to ${name}, which is not defined in the pipeline`, didYouMean(name, m.dag.keys()));
           }
           continue;
         }
@@ -58,7 +59,7 @@ export function checkTaskRefs(ctx: DocContext, m: PipelineModel): void {
         const declared = results(producer);
         const type = declared?.get(v.result);
         if (declared && type === undefined) {
-          rep(ctx, 'UNDEFINED_TASK_RESULT', r, `"${v.result}" is not a named result returned by pipeline task "${name}"`, declared.size > 0 ? `declared results: ${[...declared.keys()].join(', ')}` : `the task of "${name}" declares no results`);
+          rep(ctx, 'UNDEFINED_TASK_RESULT', r, `"${v.result}" is not a named result returned by pipeline task "${name}"`, declared.size > 0 ? didYouMean(v.result, declared.keys(), `declared results: ${[...declared.keys()].join(', ')}`) : `the task of "${name}" declares no results`);
           continue;
         }
         if (producer.matrixed) {

@@ -7,6 +7,7 @@ import { checkParamSpecs } from './params.js';
 import { isCustomTaskRef } from './pipeline-target.js';
 import { checkTaskSpec } from './task-rules.js';
 import { checkDuration } from './run-timeouts.js';
+import { didYouMean } from '../suggest.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -150,7 +151,7 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
   const kind = key === 'pipelineRef' ? 'Pipeline' : ref.kind === 'ClusterTask' ? 'ClusterTask' : 'Task';
   if (kind !== 'ClusterTask' && !ctx.index.resolve(kind, name, ctx.doc)) {
     ctx.report('UNRESOLVED_TASK_REF', [...path, 'name'], `${kind} "${name}" (used by pipeline task ${t.name ?? t.index}) is not defined in this repository`, {
-      hint: 'add the resource, fix the name, or use a resolver for remote tasks',
+      hint: didYouMean(name, ctx.index.ofKind(kind).flatMap((d) => (d.name ? [d.name] : [])), 'add the resource, fix the name, or use a resolver for remote tasks'),
     });
   }
 }

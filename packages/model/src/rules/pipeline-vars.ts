@@ -2,6 +2,7 @@
 import type { Code } from '../codes.js';
 import type { DocContext } from '../rule.js';
 import type { PipelineModel, RefSite } from './pipeline-model.js';
+import { didYouMean } from '../suggest.js';
 
 const PIPELINE_PREFIXES = new Set(['params', 'tasks', 'finally', 'context', 'workspaces', 'results']);
 
@@ -56,7 +57,7 @@ function checkParamRef(ctx: DocContext, m: PipelineModel, r: RefSite): void {
   }
   if (!decl) {
     if (m.propagated.has(name)) return;
-    rep(ctx, 'UNDEFINED_PARAM_REFERENCE', r, `non-existent variable in "${r.ref.text}": param "${name}" is not declared by the pipeline`, m.params.size > 0 ? `declared: ${[...m.params.keys()].join(', ')}` : 'declare it under spec.params');
+    rep(ctx, 'UNDEFINED_PARAM_REFERENCE', r, `non-existent variable in "${r.ref.text}": param "${name}" is not declared by the pipeline`, didYouMean(name, m.params.keys(), m.params.size > 0 ? `declared: ${[...m.params.keys()].join(', ')}` : 'declare it under spec.params'));
     return;
   }
   const idx = r.ref.index;

@@ -3,6 +3,7 @@ import { isTektonRef, scanRefs, TEKTON_PREFIXES, type VarRef } from '../refs.js'
 import type { DocContext } from '../rule.js';
 import type { ParamType } from '../types/tekton.js';
 import { isMap } from '../values.js';
+import { didYouMean } from '../suggest.js';
 
 /** What a reference may resolve against. `undefined` sets mean "unknown here: do not report undefined names". */
 export interface RefScope {
@@ -104,14 +105,14 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
       if (scope.kind !== 'task' || !scope.workspaces) return;
       const w = segs[1];
       if (w === undefined) return;
-      if (!scope.workspaces.has(w)) report('UNDEFINED_WORKSPACE_REFERENCE', ref, occ, `"${ref.text}" refers to workspace "${w}", which is not declared`, 'declare it under spec.workspaces');
+      if (!scope.workspaces.has(w)) report('UNDEFINED_WORKSPACE_REFERENCE', ref, occ, `"${ref.text}" refers to workspace "${w}", which is not declared`, didYouMean(w, scope.workspaces, 'declare it under spec.workspaces'));
       else if (segs.length !== 3 || !WORKSPACE_ATTRS.has(segs[2] as string)) report('UNDEFINED_WORKSPACE_REFERENCE', ref, occ, `"${ref.text}" is not a workspace variable: use path, bound, claim or volume`);
       return;
     }
     if (root === 'results') {
       if (scope.kind !== 'task' || !scope.results || segs[2] !== 'path') return;
       const r = segs[1] as string;
-      if (!scope.results.has(r)) report('UNDEFINED_RESULT_PATH', ref, occ, `"${ref.text}" refers to result "${r}", which the task does not declare`, 'declare it under spec.results');
+      if (!scope.results.has(r)) report('UNDEFINED_RESULT_PATH', ref, occ, `"${ref.text}" refers to result "${r}", which the task does not declare`, didYouMean(r, scope.results, 'declare it under spec.results'));
       return;
     }
     if (root === 'step') {
@@ -175,7 +176,7 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
     }
     if (!decl) {
       if (scope.strictParams) {
-        report('UNDEFINED_PARAM_REFERENCE', ref, occ, `non-existent variable in "${ref.text}": param "${name}" is not declared`, 'declare it under params');
+        report('UNDEFINED_PARAM_REFERENCE', ref, occ, `non-existent variable in "${ref.text}": param "${name}" is not declared`, didYouMean(name, scope.params.keys(), 'declare it under params'));
       }
       return;
     }
