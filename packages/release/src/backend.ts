@@ -23,6 +23,8 @@ export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, 
     'bucket-prefix': plan.bucketPrefix,
     'image-registry': config.imageRegistry,
     upload: upload ? 'true' : 'false',
+    // The repository's own tests: always on the cluster; locally only when asked (--with-tests).
+    'run-tests': upload || plan.runTests ? 'true' : 'false',
     // Whether the pipeline may point the bucket's latest/ at this version (never for an older line or a draft).
     latest: plan.makeLatest === 'true' && plan.publish ? 'true' : 'false',
   };

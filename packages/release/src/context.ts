@@ -23,6 +23,8 @@ export interface ReleaseRequest {
   imageRegistry?: string | undefined;
   /** Full releases: publish the draft (default: leave it for review). Nightlies are always published as prereleases. */
   publish?: boolean | undefined;
+  /** Local backend: run the repository's tests in the release pipeline (run-tests "true"); the cluster always does. */
+  withTests?: boolean | undefined;
 }
 
 /** The outside world of a release: ports and clock, owned by tests. */

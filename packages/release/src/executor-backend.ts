@@ -29,7 +29,7 @@ export function executorBackend(opts: ExecutorBackendOptions = {}): ReleaseBacke
     pipelineUploads: false,
     describe: ({ plan, config }) =>
       plan.pipeline?.found
-        ? `run ${plan.pipeline.file} on the embedded executor over ${plan.commit.slice(0, 7)} (build and test, upload: "false"), then the steps below publish`
+        ? `run ${plan.pipeline.file} on the embedded executor over ${plan.commit.slice(0, 7)} (upload: "false"; ${plan.runTests ? 'with the repository\'s tests' : 'run-tests: "false": the repository\'s tests are CI\'s (--with-tests runs them here)'}), then the steps below publish`
         : `no ${config.pipeline} pipeline in the repository at ${plan.commit.slice(0, 7)}: the steps below build and publish in TypeScript`,
     async runPipeline(input: BackendInput): Promise<BackendResult> {
       const { plan, config } = input;

@@ -38,6 +38,8 @@ export interface ReleasePlan {
   makeLatest: 'true' | 'false';
   makeLatestReason: string;
   publish: boolean;
+  /** The release pipeline runs the repository's tests (run-tests): always on the cluster, locally with --with-tests. */
+  runTests: boolean;
   /** True when GitHub could not be read (no token): GitHub steps say what they would do. */
   offline: boolean;
   /** Set when there is nothing to release (a nightly with no change since the last one). */
@@ -194,6 +196,7 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
     makeLatest,
     makeLatestReason,
     publish,
+    runTests: backend.pipelineUploads || req.withTests === true,
     offline: gh === undefined,
     noChange,
     checks,

@@ -47,6 +47,10 @@ Options:
   --bucket URL          a guard: refuse unless it is the configured bucket
   --image-registry R    a guard: refuse unless it is the configured registry
   --publish             full: publish the draft (default: leave it for review)
+  --with-tests          local backend: the release pipeline also installs and runs the
+                        repository's tests (run-tests "true"; needs the npm registry). By
+                        default it checks, builds and renders, and CI's green status on the
+                        commit is the gate for the tests. The cluster backend always runs them.
   --offline             do not read GitHub even with GITHUB_TOKEN set
   --from-git URL        release from a fresh clone of URL (the nightly pod), not from a checkout
   --revision REV        with --from-git: the branch, tag or commit to check out (default main)
@@ -79,6 +83,7 @@ function parse(argv: string[]) {
       bucket: { type: 'string' },
       'image-registry': { type: 'string' },
       publish: { type: 'boolean' },
+      'with-tests': { type: 'boolean' },
       offline: { type: 'boolean' },
       'from-git': { type: 'string' },
       revision: { type: 'string' },
@@ -157,6 +162,7 @@ async function release(rel: typeof import('@plumbing/release'), v: ReturnType<ty
     bucket: v.bucket,
     imageRegistry: v['image-registry'],
     publish: v.publish,
+    withTests: v['with-tests'],
   } as const;
   const prepared = await rel.prepareRelease(ctx, request, { dryRun: v['dry-run'] === true });
   const { plan } = prepared;
