@@ -7,7 +7,9 @@ import { findRoot } from '../root.js';
 export const SCHEDULE_HELP = `Usage: plumbing schedule [options]
 
 Runs the scheduled jobs off-cluster until SIGINT or SIGTERM: the deploy of every cluster whose
-clusters/<name>/cluster.yaml has a spec.schedule (as plumbing deploy <name>). A job's tick never
+clusters/<name>/cluster.yaml has a spec.schedule (as plumbing deploy <name>), and (without
+--cluster) the nightly release of every project whose releases/<project>.yaml has a
+spec.nightly.schedule (as plumbing release nightly --project <project>, on this machine). A job's tick never
 overlaps its previous tick (a skipped tick is logged); every tick logs a line when it starts and
 when it ends. On SIGINT/SIGTERM no new tick starts, running deploys are stopped at their next
 step (the Lease is released) and the command exits.
@@ -65,6 +67,10 @@ export async function scheduleCommand(argv: string[], io: Io): Promise<number> {
         return r.message;
       },
     });
+  }
+  if (!only) {
+    const { nightlyReleaseJobs } = await import('@plumbing/release');
+    for (const job of nightlyReleaseJobs(root, { env: io.env, log })) registry.register(job);
   }
   if (registry.jobs().length === 0) {
     io.stderr('no cluster has a spec.schedule: nothing to run\n');
