@@ -172,6 +172,11 @@ async function release(rel: typeof import('@plumbing/release'), v: ReturnType<ty
     return v['exit-code'] && plan.pending && !plan.noChange ? 3 : 0;
   }
   if (!json) io.stdout(rel.formatPlan(plan));
+  if (plan.noChange) {
+    // The plan said it ("nothing changed since the last nightly"): nothing to apply.
+    if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: 'no-change' }, null, 2)}\n`);
+    return 0;
+  }
   try {
     const outcome = await rel.applyRelease(ctx, prepared);
     if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: outcome.status }, null, 2)}\n`);
