@@ -55,6 +55,7 @@ describe('cluster backend (a fake PipelineRun port; no API server)', () => {
       'bucket-prefix': 'demo/previous/v0.1.0',
       'image-registry': 'ghcr.io/demo',
       upload: 'true',
+      'run-tests': 'true',
       latest: 'false',
     });
   });
@@ -69,6 +70,32 @@ describe('cluster backend (a fake PipelineRun port; no API server)', () => {
     const backend = clusterBackend({ api, namespace: 'tekton-ci', pollMs: 0, sleep: async () => ac.abort() });
     await expect(backend.runPipeline(input([], ac.signal))).rejects.toMatchObject({ code: 'RELEASE_CANCELLED', exitCode: 130 });
     expect(api.calls).toEqual(['create tekton-ci', 'cancel tekton-ci/demo-release-abcde']);
+  });
+
+  it('binds the workspaces the contract needs for an uploading release: the token Secret, a file:// bucket as a PVC (param file:///), gs/s3 credentials only when named', () => {
+    const pipeline = { name: 'release', found: true, file: 'pipelines/release/release.yaml', params: ['bucket', 'upload', 'run-tests'], workspaces: ['source', 'github-token', 'bucket', 'bucket-credentials', 'logs'] };
+    const run = (bucket: string, bindings = {}) =>
+      releasePipelineRun({ plan: { ...plan, pipeline } as ReleasePlan, git: {} as BackendInput['git'], config: { ...config, bucket }, bucket: {} as BackendInput['bucket'], gitUrl: '' }, 'tekton-ci', 'plumbing-releaser', bindings) as {
+        spec: { params: { name: string; value: string }[]; workspaces: Record<string, unknown>[] };
+      };
+    const file = run('file://.plumbing/bucket');
+    expect(file.spec.params).toEqual([
+      { name: 'bucket', value: 'file:///' },
+      { name: 'upload', value: 'true' },
+      { name: 'run-tests', value: 'true' },
+    ]);
+    expect(file.spec.workspaces.map((w) => w.name)).toEqual(['source', 'bucket', 'github-token']);
+    expect(file.spec.workspaces.slice(1)).toEqual([
+      { name: 'bucket', persistentVolumeClaim: { claimName: 'plumbing-release-bucket' } },
+      { name: 'github-token', secret: { secretName: 'plumbing-release-github-token' } },
+    ]);
+    const gs = run('gs://b', { githubTokenSecret: 'gh', bucketCredentialsSecret: 'gcs-key' });
+    expect(gs.spec.params[0]).toEqual({ name: 'bucket', value: 'gs://b' });
+    expect(gs.spec.workspaces.slice(1)).toEqual([
+      { name: 'github-token', secret: { secretName: 'gh' } },
+      { name: 'bucket-credentials', secret: { secretName: 'gcs-key' } },
+    ]);
+    expect(run('gs://b').spec.workspaces.map((w) => w.name)).toEqual(['source', 'github-token']);
   });
 
   it('keeps label values valid (a + in a nightly version)', () => {
