@@ -32,7 +32,7 @@ export function formatPlan(plan: ReleasePlan): string {
   for (const line of plan.notes.replace(/\s+$/, '').split('\n')) l.push(`  | ${line}`);
   l.push('');
   if (plan.refused) l.push(`refused: ${plan.checks.filter((c) => c.status === 'fail').length} check(s) failed (see → for the way forward)`);
-  else if (!plan.pending) l.push(`nothing to do: ${plan.version} is released; every step is there and verified`);
+  else if (!plan.pending) l.push(`nothing to do: ${plan.version} of ${plan.project} is released; every step is there and verified`);
   else l.push(`${plan.steps.filter((s) => s.action !== 'skip').length} step(s) to do`);
   return `${l.join('\n')}\n`;
 }

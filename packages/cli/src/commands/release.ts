@@ -172,9 +172,9 @@ async function release(rel: typeof import('@plumbing/release'), v: ReturnType<ty
     return v['exit-code'] && plan.pending && !plan.noChange ? 3 : 0;
   }
   if (!json) io.stdout(rel.formatPlan(plan));
-  if (plan.noChange) {
-    // The plan said it ("nothing changed since the last nightly"): nothing to apply.
-    if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: 'no-change' }, null, 2)}\n`);
+  if (plan.noChange || (!plan.pending && !plan.refused)) {
+    // The plan said it ("nothing changed since the last nightly", "nothing to do"): nothing to apply.
+    if (json) io.stdout(`${JSON.stringify({ ...plan, outcome: plan.noChange ? 'no-change' : 'nothing-to-do' }, null, 2)}\n`);
     return 0;
   }
   try {
