@@ -23,3 +23,8 @@ export { combinedState } from './github/routes-statuses.js';
 export { compareVersions } from './github/semver.js';
 export type { CommitSpec, MakeGitRepoOptions } from './git-repo.js';
 export { git, GIT_TEST_ENV, makeGitRepo, makeTempDir, removeTempDir } from './git-repo.js';
+export type { GitHttpServer } from './git-http-server.js';
+export { selfSignedCert, startGitHttpServer } from './git-http-server.js';
+export type { CliOutcome, RunResult, RunSummary, RunTaskOptions, TaskRunSummary } from './plumbing-run.js';
+export { CLI, plumbing, REPO_ROOT, result, runDocs, runPipeline, runTask, secret, secretDir } from './plumbing-run.js';
+export { ensureHostPlumbing } from './host-plumbing.js';

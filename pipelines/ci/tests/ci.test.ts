@@ -2,9 +2,9 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type GitHubServer, makeGitRepo, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHttpServer, startGitHttpServer } from '../../test-support/git-http-server.js';
-import { ensureHostPlumbing } from '../../test-support/host-plumbing.js';
-import { result, runPipeline, secretDir } from '../../test-support/plumbing-run.js';
+import { type GitHttpServer, startGitHttpServer } from '@plumbing/test-utils';
+import { ensureHostPlumbing } from '@plumbing/test-utils';
+import { result, runPipeline, secretDir } from '@plumbing/test-utils';
 
 const PIPELINE = join(import.meta.dirname, '..', 'ci.yaml');
 const GO_CACHE = resolve(import.meta.dirname, '..', '..', '..', 'tasks', '.cache', 'go');

@@ -2,8 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GitHubServer, makeGitRepo, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHttpServer, startGitHttpServer } from '../../test-support/git-http-server.js';
-import { result, runPipeline, secretDir } from '../../test-support/plumbing-run.js';
+import { type GitHttpServer, startGitHttpServer } from '@plumbing/test-utils';
+import { result, runPipeline, secretDir } from '@plumbing/test-utils';
 
 const PIPELINE = join(import.meta.dirname, '..', 'image-build.yaml');
 let root: string;

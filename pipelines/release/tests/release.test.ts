@@ -2,9 +2,9 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GitHubServer, makeGitRepo, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHttpServer, startGitHttpServer } from '../../test-support/git-http-server.js';
-import { ensureHostPlumbing } from '../../test-support/host-plumbing.js';
-import { REPO_ROOT, result, runPipeline, secretDir } from '../../test-support/plumbing-run.js';
+import { type GitHttpServer, startGitHttpServer } from '@plumbing/test-utils';
+import { ensureHostPlumbing } from '@plumbing/test-utils';
+import { REPO_ROOT, result, runPipeline, secretDir } from '@plumbing/test-utils';
 
 const PIPELINE = join(import.meta.dirname, '..', 'release.yaml');
 const HELLO_TASK = `apiVersion: tekton.dev/v1

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { KUBE_TESTENV_ENV, type KubeTestenvInfo } from '@plumbing/kube-testenv';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { result, runTask, secretDir } from '../../../test-support/plumbing-run.js';
+import { result, runTask, secretDir } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'cleanup-runs.yaml');
 const NS = `cleanup-e2e-${Date.now().toString(36)}`;

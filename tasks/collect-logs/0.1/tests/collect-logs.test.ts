@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, result, runTask } from '../../../test-support/plumbing-run.js';
+import { REPO_ROOT, result, runTask } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'collect-logs.yaml');
 let root: string;

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { KUBE_TESTENV_ENV, type KubeTestenvInfo } from '@plumbing/kube-testenv';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHostPlumbing } from '../../../test-support/host-plumbing.js';
-import { result, runTask, secretDir } from '../../../test-support/plumbing-run.js';
+import { ensureHostPlumbing } from '@plumbing/test-utils';
+import { result, runTask, secretDir } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'deploy.yaml');
 const NS = `deploy-e2e-${Date.now().toString(36)}`;

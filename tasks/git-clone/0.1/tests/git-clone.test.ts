@@ -2,8 +2,8 @@ import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git, makeGitRepo, makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHttpServer, selfSignedCert, startGitHttpServer } from '../../../test-support/git-http-server.js';
-import { result, runTask } from '../../../test-support/plumbing-run.js';
+import { type GitHttpServer, selfSignedCert, startGitHttpServer } from '@plumbing/test-utils';
+import { result, runTask } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'git-clone.yaml');
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type GitHubServer, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { result, runTask, secretDir } from '../../../test-support/plumbing-run.js';
+import { result, runTask, secretDir } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'github-comment.yaml');
 let root: string;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GO_CACHE, goModule } from '../../../test-support/go-fixture.js';
-import { result, runTask } from '../../../test-support/plumbing-run.js';
+import { result, runTask } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'golang-test.yaml');
 let root: string;

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { result, runTask } from '../../../test-support/plumbing-run.js';
+import { result, runTask } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'npm.yaml');
 let root: string;

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHostPlumbing } from '../../../test-support/host-plumbing.js';
-import { result, runTask } from '../../../test-support/plumbing-run.js';
+import { ensureHostPlumbing } from '@plumbing/test-utils';
+import { result, runTask } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'plumbing-check.yaml');
 let root: string;

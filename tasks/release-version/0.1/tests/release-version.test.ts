@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { makeGitRepo, makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plumbing, result, runTask } from '../../../test-support/plumbing-run.js';
+import { plumbing, result, runTask } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'release-version.yaml');
 const SHA = '0123456789abcdef0123456789abcdef01234567';

@@ -1,13 +1,13 @@
-// A copy of tasks/test-support/plumbing-run.ts (the two YAML workspaces do not import each other).
 // Runs the REAL plumbing CLI (`plumbing run`) as a child process, as a maintainer would, and
-// returns its JSON summary. Task tests use it to run a task version end to end on this machine.
+// returns its JSON summary. Task and pipeline tests use it to run a task or pipeline end to end.
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root (this file is packages/test-utils/{src,dist}/plumbing-run.*). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CLI = join(REPO_ROOT, 'packages/cli/bin/plumbing.js');
 
 export interface RunResult {
@@ -80,7 +80,7 @@ function cliParams(opts: RunTaskOptions): string[] {
 export async function runTask(taskYaml: string, opts: RunTaskOptions = {}): Promise<CliOutcome & { run: RunSummary }> {
   const out = await plumbing(['task', taskYaml, ...cliParams(opts), ...(opts.extra ?? [])]);
   const run = out.runs[0];
-  if (!run) throw new Error(`no run in the summary (exit ${out.code}):\n${out.stderr}`);
+  if (!run) throw new Error(`no run in the summary (exit ${out.code}): ${out.stderr.slice(0, 2000)}`);
   return { ...out, run };
 }
 
@@ -88,7 +88,7 @@ export async function runTask(taskYaml: string, opts: RunTaskOptions = {}): Prom
 export async function runPipeline(pipelineYaml: string, opts: RunTaskOptions = {}): Promise<CliOutcome & { run: RunSummary }> {
   const out = await plumbing(['pipeline', pipelineYaml, ...cliParams(opts), ...(opts.extra ?? [])]);
   const run = out.runs[0];
-  if (!run) throw new Error(`no run in the summary (exit ${out.code}):\n${out.stderr}`);
+  if (!run) throw new Error(`no run in the summary (exit ${out.code}): ${out.stderr.slice(0, 2000)}`);
   return { ...out, run };
 }
 
