@@ -1,10 +1,12 @@
 // For the tests that run the real `plumbing` CLI as a child process: the built CLI (packages/cli
 // dist, rebuilt when older than the sources it bundles) and the host install of the CLI that the
-// release pipeline's image steps call (images/plumbing/install-host.sh, as the catalog tests do).
+// release pipeline's image steps call (ensureHostPlumbing of @plumbing/test-utils, as the catalog
+// tests do).
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureHostPlumbing } from '@plumbing/test-utils';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CLI = join(REPO_ROOT, 'packages', 'cli', 'bin', 'plumbing.js');
@@ -51,12 +53,7 @@ export async function ensureCli(): Promise<void> {
   if (built < src) {
     await withLock('plumbing-release-test-build', () => promisify(execFile)('npx', ['turbo', 'run', 'build', '--filter=@plumbing/cli', '--output-logs=errors-only'], { cwd: REPO_ROOT }).then(() => undefined));
   }
-  await withLock('plumbing-install-host', async () => {
-    const dist = Math.max(...(await Promise.all(['cli', 'model', 'executor'].map((p) => mtime(join(REPO_ROOT, 'packages', p, 'dist', 'index.js'))))));
-    if ((await mtime('/usr/local/lib/plumbing/plumbing.mjs')) >= dist && (await mtime('/usr/local/bin/plumbing')) > 0) return;
-    if (process.getuid?.() !== 0) throw new Error('the plumbing CLI is not installed on this host (or is older than the build): run images/plumbing/install-host.sh as root');
-    await promisify(execFile)(join(REPO_ROOT, 'images', 'plumbing', 'install-host.sh'), [], { cwd: REPO_ROOT });
-  });
+  await ensureHostPlumbing();
 }
 
 export interface CliResult {
