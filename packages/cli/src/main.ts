@@ -1,33 +1,24 @@
 import { PlumbingError } from '@plumbing/model';
-import { CHECK_HELP, checkCommand } from './commands/check.js';
-import { GC_HELP, gcCommand } from './commands/gc.js';
-import { DEPLOY_HELP, deployCommand } from './commands/deploy.js';
-import { LOGS_HELP, logsCommand } from './commands/logs.js';
-import { RENDER_HELP, renderCommand } from './commands/render.js';
-import { RELEASE_HELP, releaseCommand } from './commands/release.js';
-import { RUN_HELP, runCommand } from './commands/run.js';
-import { RUNS_HELP, runsCommand } from './commands/runs.js';
-import { SCHEDULE_HELP, scheduleCommand } from './commands/schedule.js';
 import { type Io, processIo } from './io.js';
 
 export type Command = (argv: string[], io: Io) => Promise<number>;
 
 interface CommandEntry {
-  run: Command;
+  /** Loads the command's module on first use: `plumbing deploy` never pays for the executor's imports, nor `plumbing run` for the cluster client's. */
+  load: () => Promise<Command>;
   summary: string;
-  help: string;
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  check: { run: checkCommand, summary: 'validate every Tekton, Triggers and Kubernetes resource (file:line:col)', help: CHECK_HELP },
-  run: { run: (argv, io) => runCommand(argv, io), summary: 'run TaskRuns and PipelineRuns locally (-f FILE, task NAME, pipeline NAME)', help: RUN_HELP },
-  runs: { run: runsCommand, summary: 'list the recorded runs, newest first', help: RUNS_HELP },
-  logs: { run: logsCommand, summary: 'print (or follow) the step logs of a recorded run', help: LOGS_HELP },
-  render: { run: renderCommand, summary: 'print the exact manifests deploy applies to a cluster (sorted, stable, offline)', help: RENDER_HELP },
-  deploy: { run: deployCommand, summary: 'deploy a cluster: plan (--dry-run), staged apply, prune, rollback; history, rollback', help: DEPLOY_HELP },
-  schedule: { run: scheduleCommand, summary: 'run the scheduled deploys of every cluster with a spec.schedule until SIGTERM', help: SCHEDULE_HELP },
-  gc: { run: gcCommand, summary: 'delete old PipelineRuns/TaskRuns on a cluster, keeping the newest N (dry unless --apply)', help: GC_HELP },
-  release: { run: releaseCommand, summary: 'release a project: nightly or full --version vX.Y.Z (plan, checks, converge; --dry-run)', help: RELEASE_HELP },
+  check: { load: async () => (await import('./commands/check.js')).checkCommand, summary: 'validate every Tekton, Triggers and Kubernetes resource (file:line:col)' },
+  run: { load: async () => (await import('./commands/run.js')).runCommand, summary: 'run TaskRuns and PipelineRuns locally (-f FILE, task NAME, pipeline NAME)' },
+  runs: { load: async () => (await import('./commands/runs.js')).runsCommand, summary: 'list the recorded runs, newest first' },
+  logs: { load: async () => (await import('./commands/logs.js')).logsCommand, summary: 'print (or follow) the step logs of a recorded run' },
+  render: { load: async () => (await import('./commands/render.js')).renderCommand, summary: 'print the exact manifests deploy applies to a cluster (sorted, stable, offline)' },
+  deploy: { load: async () => (await import('./commands/deploy.js')).deployCommand, summary: 'deploy a cluster: plan (--dry-run), staged apply, prune, rollback; history, rollback' },
+  schedule: { load: async () => (await import('./commands/schedule.js')).scheduleCommand, summary: 'run the scheduled deploys and nightly releases from config until SIGTERM' },
+  gc: { load: async () => (await import('./commands/gc.js')).gcCommand, summary: 'delete old PipelineRuns/TaskRuns on a cluster, keeping the newest N (dry unless --apply)' },
+  release: { load: async () => (await import('./commands/release.js')).releaseCommand, summary: 'release a project: nightly or full --version vX.Y.Z (plan, checks, converge; --dry-run)' },
 };
 
 /** Other packages register their commands here (run, deploy, release, ...). */
@@ -74,7 +65,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
       theIo.stderr(`plumbing: unknown command "${name}"\n\n${mainHelp()}`);
       return 2;
     }
-    return await cmd.run(rest, theIo);
+    return await (await cmd.load())(rest, theIo);
   } catch (e) {
     if (e instanceof PlumbingError) {
       theIo.stderr(`plumbing: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);

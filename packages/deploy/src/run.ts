@@ -57,8 +57,6 @@ function githubFrom(env: NodeJS.ProcessEnv) {
  * the failure report the config asks for.
  */
 export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployResult> {
-  // Start loading the Kubernetes SDK (thousands of modules) while the sources are read and rendered.
-  if (!o.port) void import('@kubernetes/client-node').catch(() => undefined);
   // A newer revision cancels the waits of a deploy from git; the newer one is deployed next (a few times at most).
   for (let attempt = 1; ; attempt++) {
     const r = await runOnce(o);

@@ -5,6 +5,7 @@ import { PlumbingError } from '@plumbing/model';
 import { kubeError, unreachable } from './errors.js';
 import type { ApplyOptions, ApplyResult, CallCounts, KubeObject, KubePort, ListOptions, ObjectRef, ResourceInfo } from './types.js';
 import { splitApiVersion } from './types.js';
+import { type KubeAuth, loadNativeAuth, NeedsSdk } from './kubeconfig.js';
 
 /** The field manager of every write plumbing makes. */
 export const FIELD_MANAGER = 'plumbing';
@@ -55,6 +56,24 @@ export async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfig> 
   return kc;
 }
 
+function sdkAuth(kc: KubeConfig): KubeAuth {
+  return { server: kc.getCurrentCluster()!.server, applyToHTTPSOptions: (o) => kc.applyToHTTPSOptions(o) };
+}
+
+/**
+ * How requests authenticate: read natively for tokens, client certificates, basic auth and the
+ * in-cluster service account; through @kubernetes/client-node (imported only then) for exec
+ * plugins and auth providers.
+ */
+export async function loadAuth(opts: ConnectOptions): Promise<KubeAuth> {
+  try {
+    return loadNativeAuth(opts);
+  } catch (e) {
+    if (!(e instanceof NeedsSdk)) throw e;
+    return sdkAuth(await loadKubeConfig(opts));
+  }
+}
+
 /**
  * The Kubernetes port over @kubernetes/client-node: the SDK loads the kubeconfig and
  * authenticates each request (tokens, client certificates, exec plugins); requests go over one
@@ -63,16 +82,16 @@ export async function loadKubeConfig(opts: ConnectOptions): Promise<KubeConfig> 
  */
 export class KubeClient implements KubePort {
   readonly server: string;
-  private readonly kc: KubeConfig;
+  private readonly auth: KubeAuth;
   private agent: https.Agent | http.Agent | undefined;
   private readonly maxSockets: number;
   private readonly timeoutMs: number;
   private readonly discovery = new Map<string, Promise<DiscoveryList>>();
   private readonly counts: CallCounts = { total: 0, byVerb: {} };
 
-  constructor(kc: KubeConfig, opts: Pick<ConnectOptions, 'maxSockets' | 'timeoutMs'> = {}) {
-    this.kc = kc;
-    this.server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');
+  constructor(auth: KubeConfig | KubeAuth, opts: Pick<ConnectOptions, 'maxSockets' | 'timeoutMs'> = {}) {
+    this.auth = 'getCurrentCluster' in auth ? sdkAuth(auth) : auth;
+    this.server = this.auth.server.replace(/\/+$/, '');
     this.maxSockets = opts.maxSockets ?? 16;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
   }
@@ -81,7 +100,7 @@ export class KubeClient implements KubePort {
     const o: Pick<ConnectOptions, 'maxSockets' | 'timeoutMs'> = {};
     if (opts.maxSockets !== undefined) o.maxSockets = opts.maxSockets;
     if (opts.timeoutMs !== undefined) o.timeoutMs = opts.timeoutMs;
-    return new KubeClient(await loadKubeConfig(opts), o);
+    return new KubeClient(await loadAuth(opts), o);
   }
 
   calls(): CallCounts {
@@ -216,7 +235,7 @@ export class KubeClient implements KubePort {
     const url = new URL(this.server + path);
     const opts: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
     try {
-      await this.kc.applyToHTTPSOptions(opts);
+      await this.auth.applyToHTTPSOptions(opts);
     } catch (e) {
       throw new PlumbingError('KUBE_AUTH', `cannot authenticate to ${this.server}: ${e instanceof Error ? e.message.split('\n')[0] : 'unknown error'}`, { cause: e });
     }
