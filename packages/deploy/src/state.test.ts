@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDuration } from './duration.js';
 import { leaseHeld, microTime } from './lease.js';
 import { checkHistorySize, decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, quarantined } from './state.js';
+import { gzipSync } from 'node:zlib';
+import { stringify } from 'yaml';
 
 const objects = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ci' } },
@@ -14,9 +16,14 @@ describe('history encoding', () => {
     const record = { revision: 7, hash: 'f'.repeat(64), commit: 'abc123', time: '2026-01-01T00:00:00.000Z', objects: 2 };
     const secret = encodeHistory('demo', 'demo-system', record, objects);
     expect(secret.metadata).toMatchObject({ name: 'plumbing-history-demo-r7', namespace: 'demo-system', labels: { 'plumbing.dev/history': 'demo', 'plumbing.dev/revision': '7' } });
-    expect(Object.keys(secret.data as object)).toEqual(['manifests.yaml.gz']);
+    expect(Object.keys(secret.data as object)).toEqual(['manifests.json.gz']);
     expect(decodeHistoryObjects(secret)).toEqual(objects);
     expect(decodeHistoryRecord(secret)).toEqual(record);
+  });
+  it('still reads a snapshot written as a gzipped YAML stream (the first format)', () => {
+    const yamlStream = objects.map((o) => stringify(o)).join('---\n');
+    const old = { ...encodeHistory('demo', 'demo-system', { revision: 1, hash: 'h', time: 't', objects: 2 }, objects), data: { 'manifests.yaml.gz': gzipSync(yamlStream).toString('base64') } };
+    expect(decodeHistoryObjects(old)).toEqual(objects);
   });
   it('refuses a set whose history would not fit in a Secret', () => {
     const noise = Array.from({ length: 40 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { blob: randomText(40_000) } }));

@@ -3,7 +3,7 @@ import type { KubeObject, KubePort } from '@plumbing/kube';
 import { groupKind } from '@plumbing/kube';
 import { PlumbingError } from '@plumbing/model';
 import { ADDITIONAL_NAMESPACES_ANNOTATION, GROUP_KINDS_ANNOTATION, ID_LABEL, parentName, TOOLING, TOOLING_ANNOTATION } from './inventory-labels.js';
-import { fromYamlStream, toYamlStream } from './render.js';
+import { fromYamlStream } from './render.js';
 
 /** A kind that the inventory holds members of. */
 export interface KindRef {
@@ -44,7 +44,9 @@ export interface InventoryState {
 }
 
 const STATE_KEY = 'state.json';
-const MANIFESTS_KEY = 'manifests.yaml.gz';
+/** The rendered set, gzipped JSON. Snapshots written before it held a YAML stream under MANIFESTS_YAML_KEY. */
+const MANIFESTS_KEY = 'manifests.json.gz';
+const MANIFESTS_YAML_KEY = 'manifests.yaml.gz';
 export const HISTORY_LABEL = 'plumbing.dev/history';
 export const REVISION_LABEL = 'plumbing.dev/revision';
 
@@ -138,7 +140,8 @@ export function encodeHistory(cluster: string, stateNamespace: string, record: D
       annotations,
     },
     type: 'plumbing.dev/deploy-history',
-    data: { [MANIFESTS_KEY]: b64(gzipSync(toYamlStream(objects), { level: 9 })) },
+    // JSON, not YAML: the same content, an order of magnitude faster to write on every deploy.
+    data: { [MANIFESTS_KEY]: b64(gzipSync(JSON.stringify(objects))) },
   };
 }
 
@@ -152,9 +155,11 @@ export function decodeHistoryRecord(secret: KubeObject): DeployRecord {
 }
 
 export function decodeHistoryObjects(secret: KubeObject): KubeObject[] {
-  const raw = ((secret.data ?? {}) as Record<string, string>)[MANIFESTS_KEY];
+  const data = (secret.data ?? {}) as Record<string, string>;
+  const raw = data[MANIFESTS_KEY] ?? data[MANIFESTS_YAML_KEY];
   if (!raw) throw new PlumbingError('DEPLOY_BAD_HISTORY', `history ${secret.metadata.name} holds no manifests`);
-  return fromYamlStream(gunzipSync(Buffer.from(raw, 'base64')).toString('utf8'));
+  const text = gunzipSync(Buffer.from(raw, 'base64')).toString('utf8');
+  return data[MANIFESTS_KEY] ? (JSON.parse(text) as KubeObject[]) : fromYamlStream(text);
 }
 
 /** A history Secret must fit in etcd's 1 MiB object limit. */
