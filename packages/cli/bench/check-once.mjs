@@ -1,7 +1,7 @@
-// Runs `plumbing check` in this process and reports its peak RSS on exit.
+// Runs `plumbing check` in this process (extra arguments are passed on, e.g. --no-cache) and reports its peak RSS on exit.
 import { main } from '../dist/main.js';
 
-const code = await main(['check', '--root', process.argv[2], '--format', 'json', process.argv[2]], {
+const code = await main(['check', '--root', process.argv[2], '--format', 'json', ...process.argv.slice(3), process.argv[2]], {
   cwd: process.argv[2],
   env: process.env,
   stdout: (s) => {

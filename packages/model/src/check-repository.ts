@@ -13,6 +13,8 @@ export interface CheckRepositoryOptions {
   profiles?: readonly string[];
   /** Parsing threads (see LoadOptions.workers). */
   workers?: number;
+  /** The parse cache file (see LoadOptions.cacheFile); none by default. */
+  cacheFile?: string;
 }
 
 export interface CheckRepositoryResult {
@@ -24,7 +26,11 @@ export interface CheckRepositoryResult {
 /** Loads `.plumbing.yaml` and the repository at `root`, and checks the selected files. */
 export async function checkRepository(root: string, opts: CheckRepositoryOptions = {}): Promise<CheckRepositoryResult> {
   const { config, findings: configFindings } = loadRepoConfig(root);
-  const { index, selected, findings: loadFindings, extraFiles } = await loadRepository(root, opts.paths ?? [], { exclude: config.check.exclude, ...(opts.workers === undefined ? {} : { workers: opts.workers }) });
+  const { index, selected, findings: loadFindings, extraFiles } = await loadRepository(root, opts.paths ?? [], {
+    exclude: config.check.exclude,
+    ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+    ...(opts.cacheFile === undefined ? {} : { cacheFile: opts.cacheFile }),
+  });
   const globs = Object.entries(config.check.profiles).map(([g, p]) => [globToRegExp(g), p] as const);
   const findings = checkIndex(index, {
     profiles: opts.profiles ?? [],

@@ -6,13 +6,16 @@ import { Worker } from 'node:worker_threads';
 import type { Finding } from './finding.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { RepoIndex } from './repo-index.js';
-import { fromLoadedFileData, type LoadedFileData, loadYaml, type SourceFile } from './source.js';
+import { ParseCache } from './parse-cache.js';
+import { fromLoadedFileData, type LoadedFileData, loadYaml, type SourceFile, toLoadedFileData } from './source.js';
 
 export interface LoadOptions {
   /** Globs relative to the root to skip. */
   exclude?: readonly string[];
   /** Worker threads for parsing (default: the number of cores, used only for large repositories). */
   workers?: number;
+  /** A parse cache file (see ParseCache): unchanged files are not parsed again. */
+  cacheFile?: string;
 }
 
 export interface LoadResult {
@@ -23,6 +26,8 @@ export interface LoadResult {
   findings: Finding[];
   /** Every non-YAML file seen (relative paths), e.g. catalog READMEs. */
   extraFiles: Set<string>;
+  /** Files taken from the parse cache, and files parsed. */
+  cache?: { hits: number; misses: number };
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.turbo', '.plumbing', 'coverage']);
@@ -97,10 +102,34 @@ export async function loadRepository(root: string, paths: readonly string[] = []
   }
   const names = [...all].sort();
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), 8));
-  const files: SourceFile[] =
-    workers > 1 && names.length >= PARALLEL_THRESHOLD && workerScript() ? await loadParallel(absRoot, names, workers, findings) : loadSerial(absRoot, names, findings);
-  return { index: new RepoIndex(files), selected, findings, extraFiles };
+  const parse = async (list: readonly string[]): Promise<SourceFile[]> =>
+    workers > 1 && list.length >= PARALLEL_THRESHOLD && workerScript() ? await loadParallel(absRoot, list, workers, findings) : loadSerial(absRoot, list, findings);
+  if (!opts.cacheFile) return { index: new RepoIndex(await parse(names)), selected, findings, extraFiles };
+
+  const cache = new ParseCache(opts.cacheFile);
+  const files: SourceFile[] = [];
+  const missing: string[] = [];
+  for (const rel of names) {
+    let text: string;
+    try {
+      text = readFileSync(join(absRoot, rel), 'utf8');
+    } catch (e) {
+      findings.push(readError(rel, (e as Error).message));
+      continue;
+    }
+    const hit = cache.get(rel, text);
+    if (hit) files.push(fromLoadedFileData(hit));
+    else missing.push(rel);
+  }
+  for (const src of await parse(missing)) {
+    cache.set(toLoadedFileData(src));
+    files.push(src);
+  }
+  cache.save();
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { index: new RepoIndex(files), selected, findings, extraFiles, cache: { hits: cache.hits, misses: cache.misses } };
 }
+
 
 /** Below this many files, starting a worker costs more than it saves. */
 const PARALLEL_THRESHOLD = 300;

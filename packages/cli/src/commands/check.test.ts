@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,5 +101,15 @@ describe('plumbing check (the real binary)', () => {
     expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
     expect(JSON.parse(one.stdout)).toHaveLength(59);
     expect(JSON.parse(one.stdout)[0]).toMatchObject({ file: 'f/000.yaml', line: 5, column: 9 });
+  });
+
+  it('reports the same findings from its parse cache as with --no-cache, and keeps the cache out of git', async () => {
+    const dir = repo({ 'a.yaml': bad, 'b.yaml': good });
+    const first = await plumbing(dir, 'check', '--format', 'json');
+    const cached = await plumbing(dir, 'check', '--format', 'json');
+    const fresh = await plumbing(dir, 'check', '--format', 'json', '--no-cache');
+    expect(JSON.parse(cached.stdout)).toEqual(JSON.parse(first.stdout));
+    expect(JSON.parse(fresh.stdout)).toEqual(JSON.parse(first.stdout));
+    expect(existsSync(join(dir, '.plumbing', 'cache', 'check-parse.bin'))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CODES, checkRepository, formatFindingText, UsageError, type Finding } from '@plumbing/model';
 import type { Io } from '../io.js';
@@ -17,6 +18,8 @@ Options:
                      {code, severity, message, file, line, column, path}
   --root DIR         repository root (default: nearest .plumbing.yaml or .git)
   -j, --jobs N       threads that parse YAML (default: the number of cores; large repos only)
+  --no-cache         parse every file (by default, files unchanged since the last check are
+                     taken from node_modules/.cache/plumbing, or .plumbing/cache without it)
   --list-codes       print every finding code with its default severity
   -q, --quiet        print errors only (text format)
   -h, --help         show this help
@@ -69,7 +72,12 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   let findings: Finding[];
   let filesChecked = 0;
   try {
-    const result = await checkRepository(root, { paths, profiles: values.profile ?? [], ...(jobs === undefined ? {} : { workers: jobs }) });
+    const result = await checkRepository(root, {
+      paths,
+      profiles: values.profile ?? [],
+      ...(jobs === undefined ? {} : { workers: jobs }),
+      ...(values['no-cache'] ? {} : { cacheFile: cacheFileOf(root) }),
+    });
     findings = result.findings;
     filesChecked = result.filesChecked;
   } catch (e) {
@@ -94,6 +102,11 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   return errors > 0 ? 1 : 0;
 }
 
+/** Where the parse cache lives: beside other tools' caches when the repository has node_modules. */
+export function cacheFileOf(root: string): string {
+  return existsSync(join(root, 'node_modules')) ? join(root, 'node_modules', '.cache', 'plumbing', 'check-parse.bin') : join(root, '.plumbing', 'cache', 'check-parse.bin');
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -104,6 +117,7 @@ function parse(argv: string[]) {
       format: { type: 'string' },
       root: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
+      'no-cache': { type: 'boolean' },
       'list-codes': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
