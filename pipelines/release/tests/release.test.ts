@@ -136,6 +136,25 @@ describe('release pipeline end to end (local git server, file:// bucket, local G
     expect(gh.requests).toEqual([]);
   });
 
+  it('the artifacts param is the list release/ must hold: a file it does not name, or a name nothing matches, fails render', async () => {
+    const run = async (artifacts: string) => {
+      const source = join(root, `source-art-${Math.random().toString(36).slice(2)}`);
+      await mkdir(source);
+      return (
+        await runPipeline(PIPELINE, {
+          params: { project: 'proj', 'release-kind': 'full', version: 'v0.2.0', 'previous-version': 'v0.1.0', commit: good!, 'git-url': `${git.url}/proj`, repository: 'org/proj', bucket: 'file:///', 'bucket-prefix': 'proj/previous/v0.2.0', cluster: 'prod', upload: 'false', 'run-tests': 'false', artifacts },
+          workspaces: { source },
+        })
+      ).run;
+    };
+    const unlisted = await run('release.yaml checksums.txt');
+    expect(unlisted.succeeded).toBe('False');
+    expect(unlisted.taskRuns.find((t) => t.pipelineTaskName === 'render')?.succeeded).toBe('False');
+    const unmatched = await run('*.tgz release.yaml checksums.txt catalog.yaml');
+    expect(unmatched.taskRuns.find((t) => t.pipelineTaskName === 'render')?.succeeded).toBe('False');
+    expect((await run('proj-*.tgz release.yaml checksums.txt')).succeeded).toBe('True');
+  });
+
   it('a failing test: nothing published, no draft, but the logs are collected and failure is reported', async () => {
     const bucket = join(root, 'bucket-fail');
     await mkdir(bucket);

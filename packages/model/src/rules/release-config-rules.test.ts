@@ -85,6 +85,19 @@ describe('config-release (CONFIG_INVALID)', () => {
   });
 });
 
+describe('config-release: artifacts (build outputs of the release pipeline, or built by the tool from paths)', () => {
+  const outputs = release.replace('    - name: release.yaml\n      paths: [tasks]\n', '    - name: "*.tgz"\n    - name: release.yaml\n    - name: checksums.txt\n');
+
+  it('accepts pipeline outputs without paths, one * pattern among them', () => {
+    expect(check({ 'releases/plumbing.yaml': outputs })).toEqual([]);
+  });
+
+  it('reports a pattern with two *, and a pattern on a tool-built artifact (paths)', () => {
+    expect(check({ 'releases/plumbing.yaml': outputs.replace('"*.tgz"', '"*-*.tgz"') })).toEqual([{ code: 'CONFIG_INVALID', severity: 'error', line: 20, column: 13 }]);
+    expect(check({ 'releases/plumbing.yaml': release.replace('name: release.yaml', 'name: "*.yaml"') })).toEqual([{ code: 'CONFIG_INVALID', severity: 'error', line: 20, column: 13 }]);
+  });
+});
+
 describe('config-release: the nightly CronJob schedule comes from the release config (RELEASE_SCHEDULE_MISMATCH)', () => {
   it('accepts a CronJob on the same schedule', () => {
     expect(check({ 'releases/plumbing.yaml': release, 'clusters/c/jobs.yaml': cronJob('0 2 * * *') })).toEqual([]);

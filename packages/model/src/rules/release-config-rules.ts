@@ -85,10 +85,12 @@ export const releaseConfigRule: DocRule = {
     if (typeof spec.notes === 'string' && !inside(spec.notes)) ctx.report('CONFIG_INVALID', ['spec', 'notes'], 'notes must be a path inside the repository');
     const names = new Set<string>();
     for (const [a, i] of mapsOf(spec.artifacts)) {
-      fields(ctx, a, ['spec', 'artifacts', i], { name: 'string', paths: 'list' }, ['name', 'paths']);
+      fields(ctx, a, ['spec', 'artifacts', i], { name: 'string', paths: 'list' }, ['name']);
       if (typeof a.name === 'string') {
         if (names.has(a.name)) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'name'], `duplicate artifact ${a.name} (asset names are unique per release)`);
-        if (!/^[A-Za-z0-9._+-]+$/.test(a.name)) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'name'], 'artifact names use only A-Z a-z 0-9 . _ + - (GitHub renames other characters)');
+        if (!/^[A-Za-z0-9._+*-]+$/.test(a.name)) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'name'], 'artifact names use only A-Z a-z 0-9 . _ + - (GitHub renames other characters), and * in a pattern');
+        else if (a.name.split('*').length > 2) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'name'], 'an artifact pattern holds at most one *');
+        else if (a.name.includes('*') && a.paths !== undefined) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'name'], 'a pattern (*) names build outputs of the release pipeline; an artifact with paths has one exact name', { hint: 'remove paths (the pipeline builds it) or name the file exactly' });
         names.add(a.name);
       }
       if (Array.isArray(a.paths)) a.paths.forEach((p, j) => {

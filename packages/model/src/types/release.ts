@@ -28,11 +28,17 @@ export interface ReleaseNightly {
   branch?: string;
 }
 
-/** A file published with the release: the YAML files under `paths` at the commit, joined by `---`. */
+/**
+ * A file published with the release (bucket and GitHub asset). Without `paths` (the default for a
+ * project with a release pipeline): a build output of the release pipeline (its `release/`
+ * directory); `name` may hold one `*` (`*.tgz`: every packed package). With `paths`: built by
+ * `plumbing release` itself, the YAML files under `paths` at the commit joined by `---` (a
+ * project without a pipeline build; local backend only).
+ */
 export interface ReleaseArtifact {
   name: string;
-  /** Repository-relative directories or files. */
-  paths: string[];
+  /** Repository-relative directories or files (tool-built artifacts only). */
+  paths?: string[];
 }
 
 export interface ReleaseSpec {
