@@ -66,7 +66,7 @@ async function converge(ctx: ReleaseContext, p: PreparedRelease): Promise<Releas
   let current = 'pipeline';
   try {
     const planned = plan.steps.find((s) => s.id === 'pipeline');
-    const r = planned?.action === 'run' ? await p.backend.runPipeline({ plan, git: ctx.git, config: p.config, bucket: p.bucket, gitUrl: p.gitUrl, out, signal: ctx.signal }) : { status: 'skipped' as const, detail: planned?.detail ?? 'no pipeline' };
+    const r = planned?.action === 'run' ? await p.backend.runPipeline({ plan, git: ctx.git, config: p.config, bucket: p.bucket, gitUrl: p.gitUrl, outputsDir: p.outputsDir, out, signal: ctx.signal }) : { status: 'skipped' as const, detail: planned?.detail ?? 'no pipeline' };
     journal.steps.pipeline = { status: r.status === 'done' ? 'done' : 'skipped', detail: r.detail, at: ctx.now().toISOString() };
     out(`${r.status === 'done' ? 'done' : 'skip'}  pipeline  ${r.detail}`);
     await writeJournal(ctx.root, journal);

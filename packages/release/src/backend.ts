@@ -28,6 +28,9 @@ export function pipelineParams(plan: ReleasePlan, config: ReleaseProjectConfig, 
     // Whether the pipeline may point the bucket's latest/ at this version (never for an older line or a draft).
     latest: plan.makeLatest === 'true' && plan.publish ? 'true' : 'false',
   };
+  // The one artifact list (spec.artifacts): the pipeline builds exactly these into release/ and refuses anything else.
+  const outputs = (config.artifacts ?? []).filter((a) => a.paths === undefined).map((a) => a.name);
+  if (outputs.length) all.artifacts = outputs.join(' ');
   // Only the params the pipeline declares (when it is known): Tekton refuses undeclared ones in some versions.
   if (!plan.pipeline?.found) return all;
   return Object.fromEntries(Object.entries(all).filter(([k]) => plan.pipeline.params.includes(k)));
@@ -63,6 +66,8 @@ export function pipelineWorkspaces(
 
 export interface BackendInput {
   plan: ReleasePlan;
+  /** Where the local backend keeps the pipeline's release/ outputs for the converge steps (the cluster's go to the bucket). */
+  outputsDir?: string | undefined;
   git: Git;
   config: ReleaseProjectConfig;
   bucket: Bucket;

@@ -109,7 +109,12 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
   if (!out.some((x) => x.id === 'image-registry')) out.push(pass('image-registry', `image registry ${c.config.imageRegistry}`));
 
   if (c.artifactErrors.length) out.push(fail('artifacts', c.artifactErrors.join('; '), `fix spec.artifacts in ${file}`));
-  else out.push(pass('artifacts', `${c.config.artifacts.length} artifact(s) built from ${short}`));
+  else {
+    const byPipeline = c.config.artifacts.filter((a) => a.paths === undefined).map((a) => a.name);
+    const byTool = c.config.artifacts.filter((a) => a.paths !== undefined).map((a) => a.name);
+    const said = [byPipeline.length && `${byPipeline.join(', ')} built by the ${c.config.pipeline} pipeline`, byTool.length && `${byTool.join(', ')} built from ${short}`].filter(Boolean);
+    out.push(pass('artifacts', said.length ? `spec.artifacts: ${said.join('; ')}` : 'no artifacts'));
+  }
   return { checks: out, pipeline: { name: c.config.pipeline, found: cat.pipelineFound, file: cat.pipelineFile ?? null, params: cat.params, workspaces: cat.workspaces } };
 }
 

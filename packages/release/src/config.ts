@@ -9,9 +9,14 @@ export interface ReleaseTargetConfig {
   namespace: string;
 }
 
+/**
+ * A configured artifact. `paths` undefined: a build output of the release pipeline (its
+ * `release/` directory; `name` may be a pattern with one `*`). `paths` set: built by the tool
+ * from the YAML files under them at the commit (local backend only).
+ */
 export interface ReleaseArtifactConfig {
   name: string;
-  paths: string[];
+  paths?: string[] | undefined;
 }
 
 /** A project's release config, with defaults applied (releases/<project>.yaml). */
@@ -97,7 +102,7 @@ export function normalize(file: string, s: Record<string, unknown>): ReleaseProj
     })),
     nightly: { schedule: str(nightly.schedule), version: str(nightly.version) ?? DEFAULT_NIGHTLY_VERSION, branch: str(nightly.branch) ?? defaultBranch },
     notes: str(s.notes),
-    artifacts: (Array.isArray(s.artifacts) ? s.artifacts : []).filter(isMap).map((a) => ({ name: String(a.name), paths: strs(a.paths) ?? [] })),
+    artifacts: (Array.isArray(s.artifacts) ? s.artifacts : []).filter(isMap).map((a) => (Array.isArray(a.paths) ? { name: String(a.name), paths: strs(a.paths) ?? [] } : { name: String(a.name) })),
     failureLabels: strs(s.failureLabels) ?? ['release-failure'],
     requiredChecks: strs(s.requiredChecks),
   };

@@ -5,6 +5,7 @@ import { executePipelineRun, executeRuns, executeTaskRun, loadRunsFromFiles } fr
 import { PlumbingError } from '@plumbing/model';
 import { stringify } from 'yaml';
 import { type BackendInput, type BackendResult, pipelineParams, type ReleaseBackend } from './backend.js';
+import { keepOutputs } from './artifacts.js';
 import { fileBucketDir } from './bucket.js';
 import { serveRepository } from './git-serve.js';
 
@@ -84,6 +85,11 @@ export function executorBackend(opts: ExecutorBackendOptions = {}): ReleaseBacke
         const o = outcomes[0];
         const cond = o?.status.conditions.find((c) => c.type === 'Succeeded');
         if (cond?.status !== 'True') throw new PlumbingError('RELEASE_PIPELINE_FAILED', `the ${config.pipeline} pipeline failed: ${cond?.reason ?? 'unknown'} ${cond?.message ?? ''}`.trim(), { hint: 'read its step output above (in the release log), fix, re-run' });
+        if (input.outputsDir) {
+          // Its release/ is what the cluster's pipeline uploads: the converge steps publish exactly that.
+          const n = await keepOutputs(join(source, 'release'), input.outputsDir);
+          input.out(`pipeline: kept ${n} file(s) of its release/ in ${input.outputsDir}`);
+        }
         return { status: 'done', detail: `the ${config.pipeline} pipeline succeeded on the embedded executor (${o?.run.name})` };
       } finally {
         await served.close();

@@ -1,12 +1,13 @@
 import { PlumbingError, UsageError } from '@plumbing/model';
-import { buildArtifact, type BuiltArtifact } from './artifacts.js';
+import { join } from 'node:path';
+import { type ArtifactSource, bucketOutputs, buildArtifact, readOutputs, selectOutputs, toolArtifact } from './artifacts.js';
 import { type BackendInput, localBackend, type ReleaseBackend } from './backend.js';
 import { type Bucket, openBucket } from './bucket.js';
 import { type PipelineInfo, runChecks, type PlanCheck } from './checks.js';
 import { loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
 import type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
 import type { ReleaseInfo } from './github.js';
-import { lastAttempt, readJournal } from './journal.js';
+import { journalDir, lastAttempt, readJournal } from './journal.js';
 import { renderNotes } from './render-notes.js';
 import { buildSteps, type StepAction, type StepDef, type StepKind } from './steps.js';
 import { compare, fullVersionProblems, highest, isNightly, isPrerelease, lineOf, nextMinor, nightlyCommit, nightlyVersion, releaseTags } from './version.js';
@@ -64,7 +65,10 @@ export interface PreparedRelease {
   bucket: Bucket;
   backend: ReleaseBackend;
   steps: StepDef[];
-  artifacts: BuiltArtifact[];
+  /** spec.artifacts with their files (the one list the bucket and the GitHub steps converge on). */
+  artifacts: ArtifactSource[];
+  /** Where the local backend keeps the release pipeline's release/ outputs of this version and commit. */
+  outputsDir: string;
   gitUrl: string;
 }
 
@@ -144,11 +148,33 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
   const bucketPrefix = bucketPrefixOf(config.project, req.kind, version);
   const { notes, source: notesSource, pullRequests } = await renderNotes(ctx, config, { version, previousVersion, commit });
 
-  const artifacts: BuiltArtifact[] = [];
+  // The one artifact list: spec.artifacts. Pipeline outputs are read from where they are: locally
+  // the pipeline's release/ kept under .plumbing/releases/ (else the file:// bucket, once
+  // published); on the cluster the bucket the pipeline uploaded to (file://; s3:// and gs:// are
+  // not readable here).
+  const outputsDir = join(journalDir(ctx.root, config.project, version), 'outputs', commit);
+  const pipelineNames = config.artifacts.filter((a) => a.paths === undefined).map((a) => a.name);
+  const fromBucket = async (): Promise<Map<string, import('./artifacts.js').ArtifactFile[]> | undefined> => {
+    if (!bucket.reachable) return undefined;
+    const all = await bucketOutputs(bucket, bucketPrefix, pipelineNames);
+    return all.length ? selectOutputs(pipelineNames, all, `${bucket.url} ${bucketPrefix}`) : undefined;
+  };
+  const outputs = async (): Promise<Map<string, import('./artifacts.js').ArtifactFile[]> | undefined> => {
+    if (backend.pipelineUploads) return fromBucket();
+    const built = await readOutputs(outputsDir);
+    if (built) return selectOutputs(pipelineNames, built, `release/ of the pipeline run, kept in ${outputsDir}`);
+    return fromBucket();
+  };
+  const artifacts: ArtifactSource[] = [];
   const artifactErrors: string[] = [];
   for (const a of config.artifacts) {
+    if (a.paths === undefined) {
+      artifacts.push({ name: a.name, builtBy: 'pipeline', files: async () => (await outputs())?.get(a.name) });
+      continue;
+    }
+    if (backend.pipelineUploads) artifactErrors.push(`${a.name} is built by the tool (paths), but with the cluster backend every artifact is a build output of the ${config.pipeline} pipeline`);
     try {
-      artifacts.push(await buildArtifact(ctx.git, commit, a));
+      artifacts.push(toolArtifact(await buildArtifact(ctx.git, commit, { name: a.name, paths: a.paths })));
     } catch (e) {
       artifactErrors.push(e instanceof Error ? e.message : String(e));
     }
@@ -158,6 +184,10 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
   const checked = noChange ? undefined : await runChecks(ctx, req, { config, version, commit, branch, backend, published, artifactErrors, apply: opts.dryRun !== true });
   const checks = checked?.checks ?? [];
   const pipeline: PipelineInfo = checked?.pipeline ?? { name: config.pipeline, found: false, file: null, params: [], workspaces: [] };
+  const artifactCheck = checks.find((c) => c.id === 'artifacts');
+  if (checked && artifactCheck?.status === 'pass' && pipelineNames.length > 0 && !pipeline.found) {
+    Object.assign(artifactCheck, { status: 'fail', reason: `${pipelineNames.join(', ')} are build outputs of the ${config.pipeline} pipeline, which is not in the repository at ${commit.slice(0, 7)}`, hint: `add pipelines/${config.pipeline}, or give each artifact paths (built by the tool)` });
+  }
   const publish = req.kind === 'nightly' ? true : req.publish === true;
   const steps = noChange
     ? []
@@ -208,7 +238,7 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
     refused: checks.some((c) => c.status === 'fail'),
     pending: false,
   };
-  const prepared: PreparedRelease = { plan, config, bucket, backend, steps, artifacts, gitUrl };
+  const prepared: PreparedRelease = { plan, config, bucket, backend, steps, artifacts, outputsDir, gitUrl };
   if (!noChange) {
     const input: Omit<BackendInput, 'out'> = { plan, git: ctx.git, config, bucket, gitUrl };
     const pipelineStep: PlanStep = { id: 'pipeline', kind: 'pipeline', target: `${backend.name} backend`, action: 'skip', detail: backend.describe(input) };
@@ -231,9 +261,12 @@ export async function prepareRelease(ctx: ReleaseContext, req: ReleaseRequest, o
       if (!ran && !(uploads.length > 0 && uploads.every((s) => s.action === 'skip'))) pipelineStep.action = 'run';
       else pipelineStep.detail = ran ? `the ${config.pipeline} pipeline already ran for ${commit.slice(0, 7)} (journal)` : `the artifacts of the ${config.pipeline} pipeline are in the bucket`;
     } else if (pipeline.found) {
-      // Locally the pipeline builds and tests; it runs once per commit (the journal), then the steps publish.
-      if (ran) pipelineStep.detail = `the ${config.pipeline} pipeline already ran for ${commit.slice(0, 7)} (journal)`;
-      else if (plan.steps.some((s) => s.kind !== 'pipeline' && s.action !== 'skip' && !skippedOffline(plan, s))) pipelineStep.action = 'run';
+      // Locally the pipeline builds and tests; it runs once per commit (the journal), then the steps
+      // publish its outputs. It runs again only when its outputs are needed and gone.
+      const missing = pipelineNames.length > 0 && (await Promise.all(artifacts.filter((a) => a.builtBy === 'pipeline').map((a) => a.files().catch(() => undefined)))).some((f) => f === undefined);
+      const pendingSteps = plan.steps.some((s) => s.kind !== 'pipeline' && s.action !== 'skip' && !skippedOffline(plan, s));
+      if (pendingSteps && (missing || !ran)) pipelineStep.action = 'run';
+      else if (ran) pipelineStep.detail = `the ${config.pipeline} pipeline already ran for ${commit.slice(0, 7)} (journal)`;
     }
     plan.pending = plan.steps.some((s) => s.action !== 'skip' && !skippedOffline(plan, s));
   }

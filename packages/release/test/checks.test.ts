@@ -170,7 +170,11 @@ spec:
   it('refuses the cluster backend when the release pipeline is not in the repository', async () => {
     f = await fixture();
     const r = await refusals(f, full({ context: 'dogfooding' }));
-    expect(r).toEqual([{ id: 'catalog', reason: expect.stringMatching(/release pipeline release is not in the repository/), hint: expect.stringMatching(/add pipelines\/release/) }]);
+    expect(r).toEqual([
+      { id: 'catalog', reason: expect.stringMatching(/release pipeline release is not in the repository/), hint: expect.stringMatching(/add pipelines\/release/) },
+      // The fixture's artifact is tool-built (paths): on the cluster every artifact is a pipeline output.
+      { id: 'artifacts', reason: expect.stringMatching(/release\.yaml is built by the tool \(paths\), but with the cluster backend every artifact is a build output/), hint: expect.stringMatching(/spec\.artifacts/) },
+    ]);
   });
 
   it('refuses a version that is not greater than a published release of its line, or not semver', async () => {

@@ -1,5 +1,6 @@
 // Shared set-up for the release tests: a real bare "remote" and a real clone made with git, a
 // file:// bucket in a temp dir, and (where GitHub is needed) the local GitHub API server.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type CommitSpec, git, makeGitRepo, makeTempDir } from '@plumbing/test-utils';
 import { Git } from '../src/git.js';
@@ -107,4 +108,25 @@ export function makeCtx(f: Fixture, github: GitHubPort | undefined, over: Partia
     lines,
     ...over,
   };
+}
+
+/** spec.artifacts naming the release pipeline's build outputs (what pipelines/release builds into release/). */
+export const PIPELINE_ARTIFACTS = `    - name: "*.tgz"
+    - name: release.yaml
+    - name: checksums.txt
+`;
+
+/** A release config whose artifacts are the pipeline's outputs (no paths). */
+export function pipelineReleaseYaml(bucket: string, extra = ''): string {
+  return releaseYaml(bucket, extra).replace('    - name: release.yaml\n      paths: [tasks]\n', PIPELINE_ARTIFACTS);
+}
+
+/** What the release pipeline leaves in release/ for a version: a packed package, release.yaml and checksums.txt over both. */
+export function pipelineOutputs(version: string): { name: string; data: Buffer }[] {
+  const files = [
+    { name: 'demo-a-1.0.0.tgz', data: Buffer.from(`packed demo-a for ${version}\n`) },
+    { name: 'release.yaml', data: Buffer.from(`# ${version}: the resources of clusters/dogfooding\nkind: Namespace\n`) },
+  ];
+  const sums = files.map((f) => `${createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`).join('');
+  return [...files, { name: 'checksums.txt', data: Buffer.from(sums) }];
 }

@@ -49,6 +49,7 @@ describe('release plan, offline (no GitHub token, a fresh clone)', () => {
       ['bucket:release.yaml', 'create'],
       ['tag', 'unknown'],
       ['release', 'unknown'],
+      ['assets:unlisted', 'unknown'],
       ['asset:release.yaml', 'unknown'],
       ['publish', 'unknown'],
     ]);
