@@ -7,6 +7,7 @@ import { isMap, type JsonMap, type ParamValue } from '@plumbing/model';
 import type {
   ExecuteTaskRun,
   ExecutePipelineRun,
+  ImageTool,
   PipelineRunRequest,
   PipelineRunStatus,
   ResolvedParam,
@@ -16,6 +17,7 @@ import type {
 } from './contracts.js';
 import { parseDuration } from './cli-duration.js';
 import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
+import { runningCliTool } from './image-tools.js';
 import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
 import { type RunRecordMeta, type RunStatus, recordRunCondition, runDirOf, succeededCondition, writeRunMeta, writeRunStatus } from './record.js';
 
@@ -30,6 +32,8 @@ export interface ExecuteRunsOptions {
   parallel?: number;
   /** Use bubblewrap when available (default true). */
   sandbox?: boolean;
+  /** Tools of images (default: the running plumbing CLI for its own image, see runningCliTool). */
+  imageTools?: readonly ImageTool[];
   /** Overrides each run's own timeout (TaskRun `timeout`, PipelineRun `timeouts.pipeline`); 0 = none. */
   timeoutMs?: number;
   /** Ctrl-C: aborting cancels every run. */
@@ -81,13 +85,15 @@ function paramsOf(spec: JsonMap): ResolvedParam[] {
 /** Runs every run of the plan at once (TaskRuns bounded by `parallel`), recording each under `.plumbing/runs/<name>/`. */
 export async function executeRuns(plan: RunPlan, engines: Engines, opts: ExecuteRunsOptions): Promise<RunOutcome[]> {
   const parallel = Math.max(1, opts.parallel ?? availableParallelism());
+  // Steps of this project's own image get the running plumbing CLI (the image is not pulled).
+  const withTools: ExecuteRunsOptions = { ...opts, imageTools: opts.imageTools ?? [runningCliTool()].filter((t): t is ImageTool => t !== undefined) };
   const limit = limiter(parallel);
   const limited: ExecuteTaskRun = (req, o) => {
     // The PipelineRun engine hands every TaskRun of a stage one shared signal: many listeners are expected.
     setMaxListeners(0, req.signal);
     return limit(() => engines.executeTaskRun(req, o));
   };
-  return Promise.all(plan.runs.map((run) => executeOne(plan, run, engines, limited, parallel, opts)));
+  return Promise.all(plan.runs.map((run) => executeOne(plan, run, engines, limited, parallel, withTools)));
 }
 
 async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limited: ExecuteTaskRun, parallel: number, opts: ExecuteRunsOptions): Promise<RunOutcome> {
@@ -186,7 +192,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(typeof spec.serviceAccountName === 'string' ? { serviceAccountName: spec.serviceAccountName } : {}),
       };
-      const st = await limited(req, { onEvent, sandbox: opts.sandbox ?? true, now });
+      const st = await limited(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}) });
       if (succeededCondition(st)?.status === 'True' || signal.aborted || attempt >= retries) {
         if (attempts.length > 0) st.retriesStatus = attempts;
         return st;
@@ -246,7 +252,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
       ...(Array.isArray(spec.taskRunSpecs) ? { taskRunSpecs: spec.taskRunSpecs as never } : {}),
       ...(sa !== undefined ? { serviceAccountName: sa } : {}),
     };
-    return engines.executePipelineRun(req, { onEvent, sandbox: opts.sandbox ?? true, now });
+    return engines.executePipelineRun(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}) });
   }
 }
 

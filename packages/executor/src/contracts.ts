@@ -117,6 +117,22 @@ export interface ExecOptions {
   maxResultSize?: number;
   /** Keep the TaskRun's private directory (/tekton/*, implicit /workspace) after the run, for debugging. */
   keepRunDir?: boolean;
+  /** Tools an image provides that the host does not have under its usual name (see ImageTool). */
+  imageTools?: readonly ImageTool[];
+}
+
+/**
+ * What a step of a given image finds that the host's PATH does not give it: for this project's
+ * own CLI image, the running `plumbing` (an image is shown, not pulled; its content must come
+ * from somewhere on this machine).
+ */
+export interface ImageTool {
+  /** The image name without tag or digest, e.g. `ghcr.io/plumbing-dev/plumbing`. */
+  image: string;
+  /** A host directory of executables, first on the step's PATH. */
+  binDir: string;
+  /** Host directories those executables need, bound read-only at the same paths in the sandbox. */
+  mounts: readonly string[];
 }
 
 /** Implemented by the TaskRun engine. */

@@ -66,3 +66,5 @@ export type { Combination } from './matrix.js';
 export { fanOut, MAX_MATRIX_COMBINATIONS } from './matrix.js';
 export type { PipelineTaskOutcome } from './pipeline-status.js';
 export { finalCondition, SkipReason, tasksMessage } from './pipeline-status.js';
+export type { ImageTool } from './contracts.js';
+export { imageName, imageToolFor, PLUMBING_IMAGE, runningCliTool } from './image-tools.js';

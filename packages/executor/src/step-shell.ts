@@ -38,18 +38,20 @@ export function imageFamily(image: string | undefined): ImageFamily {
 export class HostTools {
   readonly #cache = new Map<string, Promise<string | undefined>>();
 
-  /** Absolute host path of a tool given by name or path, or undefined when missing. */
-  find(tool: string): Promise<string | undefined> {
-    let p = this.#cache.get(tool);
+  /** Absolute host path of a tool given by name or path, or undefined when missing; `first` is searched before the step PATH. */
+  find(tool: string, first?: string): Promise<string | undefined> {
+    const key = first ? `${first}\u0000${tool}` : tool;
+    let p = this.#cache.get(key);
     if (!p) {
-      p = this.#lookup(tool);
-      this.#cache.set(tool, p);
+      p = this.#lookup(tool, first);
+      this.#cache.set(key, p);
     }
     return p;
   }
 
-  async #lookup(tool: string): Promise<string | undefined> {
-    const candidates = tool.includes('/') ? [tool] : STEP_PATH.split(':').map((d) => `${d}/${tool}`);
+  async #lookup(tool: string, first?: string): Promise<string | undefined> {
+    const dirs = first ? [first, ...STEP_PATH.split(':')] : STEP_PATH.split(':');
+    const candidates = tool.includes('/') ? [tool] : dirs.map((d) => `${d}/${tool}`);
     for (const c of candidates) {
       try {
         await access(c, constants.X_OK);

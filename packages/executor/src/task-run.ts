@@ -160,6 +160,7 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       hostPaths,
       sandbox,
       tools: new HostTools(),
+      imageTools: opts.imageTools,
       signal: abort.signal,
       emit,
       now: () => timestamp(now()),

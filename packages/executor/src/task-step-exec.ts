@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EnvVar, ParamValue } from '@plumbing/model';
-import type { RunEvent, StepState, TaskRunRequest } from './contracts.js';
+import type { ImageTool, RunEvent, StepState, TaskRunRequest } from './contracts.js';
+import { imageToolFor } from './image-tools.js';
 import { bwrapArgs, type Mount, type SandboxInfo, toHostPath } from './sandbox.js';
 import { runStepProcess } from './step-runtime.js';
 import { DEFAULT_SCRIPT_PREAMBLE, entrypointArgv, type HostTools, imageFamily, parseShebang, resolveInterpreter, STEP_PATH } from './step-shell.js';
@@ -26,6 +27,8 @@ export interface StepContext {
   hostPaths: TaskPaths;
   sandbox: SandboxInfo | undefined;
   tools: HostTools;
+  /** Tools images provide that the host has under other names (ExecOptions.imageTools). */
+  imageTools?: readonly ImageTool[] | undefined;
   /** Aborted on TaskRun timeout or cancellation. */
   signal: AbortSignal;
   emit: (e: RunEvent) => void;
@@ -102,8 +105,8 @@ function whenAllows(when: NonNullable<PreparedStep['step']['when']>): boolean {
   });
 }
 
-function stepEnv(ctx: StepContext, env: readonly EnvVar[] | undefined, home: string): { env: Record<string, string>; defined: Map<string, string> } {
-  const out: Record<string, string> = { PATH: STEP_PATH, HOSTNAME: ctx.podName, HOME: home };
+function stepEnv(ctx: StepContext, env: readonly EnvVar[] | undefined, home: string, tool: ImageTool | undefined): { env: Record<string, string>; defined: Map<string, string> } {
+  const out: Record<string, string> = { PATH: tool ? `${tool.binDir}:${STEP_PATH}` : STEP_PATH, HOSTNAME: ctx.podName, HOME: home };
   const defined = new Map<string, string>();
   for (const e of env ?? []) {
     let v: string | undefined;
@@ -170,7 +173,10 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
 
   // the mount table (also used to map step paths to host paths)
   // (few mounts: each bind costs; /tekton is one bind with /tekton/run read-only but the step's own dir)
+  const imageTool = imageToolFor(ctx.imageTools, image);
   const mounts: Mount[] = [
+    // first, so that workspaces inside those directories stay writable
+    ...(imageTool ? [imageTool.binDir, ...imageTool.mounts].map((d) => ({ target: d, source: d, readOnly: true })) : []),
     { target: '/workspace', source: ctx.hostPaths.workspace, readOnly: false },
     ...ps.workspaces.map((w) => ({ target: w.mountPath, source: w.hostPath, readOnly: w.readOnly })),
     { target: '/tekton', source: dirname(ctx.hostPaths.results), readOnly: false },
@@ -188,7 +194,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
 
   // environment
   const home = sb ? '/root' : privateRoot;
-  const { env, defined } = stepEnv(ctx, step.env, home);
+  const { env, defined } = stepEnv(ctx, step.env, home, imageTool);
   if (step.envFrom?.length) ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${logName}": envFrom (Secrets/ConfigMaps) does not exist locally and is ignored` });
   const argsIn = (step.args ?? []).map((a) => expandK8s(a, defined));
 
@@ -214,7 +220,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
       argv = [...interp.argv, ...cmd.slice(1), ...argsIn];
     } else {
       const mapped = sb && c0.startsWith('/') ? toHostPath(mounts, c0) : undefined;
-      const found = mapped ? await ctx.tools.find(mapped) : await ctx.tools.find(c0);
+      const found = mapped ? await ctx.tools.find(mapped) : await ctx.tools.find(c0, imageTool?.binDir);
       if (!found) return fail(127, `command "${c0}" is not installed on this host (image "${image}" is not pulled; its tools come from the host)`);
       argv = [mapped ? c0 : found, ...cmd.slice(1), ...argsIn];
     }
@@ -224,7 +230,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     const first = ep[0]!;
     const interp = first === 'sh' ? await resolveInterpreter(ctx.tools, family, first, []) : undefined;
     if (interp && 'missing' in interp) return fail(127, `entrypoint "${first}" needs "${interp.missing}", which is not installed on this host`);
-    const found = interp ? undefined : await ctx.tools.find(first);
+    const found = interp ? undefined : await ctx.tools.find(first, imageTool?.binDir);
     if (!interp && !found) return fail(127, `command "${first}" is not installed on this host (image "${image}" is not pulled; its tools come from the host)`);
     argv = interp ? [...interp.argv, ...ep.slice(1)] : [found!, ...ep.slice(1)];
   }

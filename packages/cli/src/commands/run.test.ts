@@ -211,4 +211,34 @@ spec:
       expect((await running).code).toBe(0);
     });
   });
+
+  it("runs this project's own CLI image with the running plumbing, not whatever the host has", async () => {
+    const own = `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: own-image
+spec:
+  taskSpec:
+    results:
+      - name: where
+      - name: version
+    steps:
+      - name: probe
+        image: ghcr.io/plumbing-dev/plumbing:0.1.0
+        script: |
+          #!/bin/sh
+          set -e
+          printf '%s' "$(command -v plumbing)" > "$(results.where.path)"
+          printf '%s' "$(plumbing --version)" > "$(results.version.path)"
+`;
+    const dir = repo({ 'run.yaml': own });
+    for (const flags of [[], ['--no-sandbox']]) {
+      const r = await plumbing(dir, 'run', '-f', 'run.yaml', '--format', 'json', ...flags);
+      const [run] = JSON.parse(r.stdout) as { succeeded: string; results: { name: string; value: string }[] }[];
+      expect(run?.succeeded).toBe('True');
+      expect(run?.results.find((x) => x.name === 'version')?.value).toBe('plumbing 0.1.0');
+      expect(run?.results.find((x) => x.name === 'where')?.value).toMatch(/\/plumbing-cli-[0-9a-f]{12}\/plumbing$/);
+    }
+  });
 });
+
