@@ -80,8 +80,8 @@ async function converge(ctx: ReleaseContext, p: PreparedRelease): Promise<Releas
       } else {
         if (i.action === 'unknown' && step.kind === 'bucket' && p.backend.pipelineUploads) {
           // The pipeline uploaded it to a bucket this process cannot read (s3://, gs://).
-          journal.steps[step.id] = { status: 'skipped', detail: `${i.detail} (not verified from here)`, at: ctx.now().toISOString() };
-          out(`skip  ${step.id}  ${i.detail} (not verified from here)`);
+          journal.steps[step.id] = { status: 'skipped', detail: i.detail, at: ctx.now().toISOString() };
+          out(`skip  ${step.id}  ${i.detail}`);
           await writeJournal(ctx.root, journal);
           continue;
         }

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { type GitHubServer, git, makeGitRepo, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCli, plumbing, REPO_ROOT } from './cli-support.js';
+import { PIPELINE_ARTIFACTS } from './helpers.js';
+
+/** What the real pipeline builds into release/ for this project: spec.artifacts, one list for the bucket and the assets. */
+const ARTIFACTS = ['checksums.txt', 'demo-a-1.0.0.tgz', 'release.yaml'];
 
 const REPO = 'org/demo';
 const TASKS = ['release-version', 'git-clone', 'plumbing-check', 'npm', 'publish-to-bucket', 'github-release', 'collect-logs', 'github-commit-status'];
@@ -32,9 +36,7 @@ spec:
     schedule: "0 2 * * *"
   notes: releases/notes.md.tmpl
   artifacts:
-    - name: catalog.yaml
-      paths: [tasks]
-`;
+${PIPELINE_ARTIFACTS}`;
 
 const CLUSTER = `apiVersion: plumbing.dev/v1alpha1
 kind: Cluster
@@ -108,13 +110,16 @@ describe('plumbing release end to end (real CLI, real release pipeline on the em
     expect(r.stdout).toMatch(/\[[^\]]*render\/render\] render: release\/release\.yaml/);
     expect(r.stdout).toMatch(/^done {2}pipeline {2}the release pipeline succeeded on the embedded executor/m);
     expect(r.stdout).toContain(`released ${nightly} of demo`);
-    expect(await files(bucket())).toEqual([`nightly/${nightly}/catalog.yaml`, `nightly/${nightly}/journal.json`, `nightly/${nightly}/release.log`]);
+    expect(await files(bucket())).toEqual([...ARTIFACTS, 'journal.json', 'release.log'].sort().map((x) => `nightly/${nightly}/${x}`));
+    // The bucket holds what the pipeline built, verified by its own checksums.txt.
+    expect(await readFile(join(bucket(), 'nightly', nightly, 'release.yaml'), 'utf8')).toContain(`# ${nightly} (${sha})`);
+    expect((await readFile(join(bucket(), 'nightly', nightly, 'checksums.txt'), 'utf8')).split('\n').filter(Boolean).map((l) => l.split(/\s+/)[1])).toEqual(['demo-a-1.0.0.tgz', 'release.yaml']);
     const journal = JSON.parse(await readFile(join(bucket(), 'nightly', nightly, 'journal.json'), 'utf8'));
     expect(journal).toMatchObject({ project: 'demo', version: nightly, kind: 'nightly', commit: sha, attempts: [{ outcome: 'success' }] });
     expect(await readFile(join(bucket(), 'nightly', nightly, 'release.log'), 'utf8')).toContain('demo tests pass');
     const releases = gh.state.repo(REPO).releases;
-    expect(releases.map((x) => ({ tag: x.tagName, draft: x.draft, prerelease: x.prerelease, target: x.targetCommitish, assets: x.assets.map((a) => a.name) }))).toEqual([
-      { tag: nightly, draft: false, prerelease: true, target: sha, assets: ['catalog.yaml'] },
+    expect(releases.map((x) => ({ tag: x.tagName, draft: x.draft, prerelease: x.prerelease, target: x.targetCommitish, assets: x.assets.map((a) => a.name).sort() }))).toEqual([
+      { tag: nightly, draft: false, prerelease: true, target: sha, assets: ARTIFACTS },
     ]);
     expect(creates()).toEqual([`/repos/${REPO}/git/refs`, `/repos/${REPO}/releases`]);
   });
@@ -140,10 +145,10 @@ describe('plumbing release end to end (real CLI, real release pipeline on the em
     expect(r.stdout).toMatch(/\[[^\]]*render\/render\] render: release\/release\.yaml/);
     expect(r.stdout).not.toContain('demo tests pass');
     expect(r.stdout).toContain('released v0.1.0 of demo');
-    expect((await files(bucket())).filter((x) => !x.startsWith('nightly/'))).toEqual(['previous/v0.1.0/catalog.yaml', 'previous/v0.1.0/journal.json', 'previous/v0.1.0/release.log']);
-    expect(await readFile(join(bucket(), 'previous', 'v0.1.0', 'catalog.yaml'))).toEqual(await readFile(join(bucket(), 'nightly', nightly, 'catalog.yaml')));
+    expect((await files(bucket())).filter((x) => !x.startsWith('nightly/'))).toEqual([...ARTIFACTS, 'journal.json', 'release.log'].sort().map((x) => `previous/v0.1.0/${x}`));
+    expect(await readFile(join(bucket(), 'previous', 'v0.1.0', 'release.yaml'), 'utf8')).toContain(`# v0.1.0 (${sha})`);
     const draft = gh.state.repo(REPO).releases.filter((x) => x.tagName === 'v0.1.0');
-    expect(draft.map((x) => ({ draft: x.draft, prerelease: x.prerelease, target: x.targetCommitish, assets: x.assets.map((a) => a.name) }))).toEqual([{ draft: true, prerelease: false, target: sha, assets: ['catalog.yaml'] }]);
+    expect(draft.map((x) => ({ draft: x.draft, prerelease: x.prerelease, target: x.targetCommitish, assets: x.assets.map((a) => a.name).sort() }))).toEqual([{ draft: true, prerelease: false, target: sha, assets: ARTIFACTS }]);
     expect(await tagOnServer('v0.1.0')).toBe(sha);
     expect(creates()).toHaveLength(4);
 
@@ -151,7 +156,7 @@ describe('plumbing release end to end (real CLI, real release pipeline on the em
     expect(published.code).toBe(0);
     expect(published.stdout).toMatch(/^done {2}publish {2}published v0\.1\.0 \(make_latest "true"\)/m);
     expect(published.stdout).not.toContain('demo tests pass');
-    expect(await files(join(bucket(), 'latest'))).toEqual(['catalog.yaml']);
+    expect(await files(join(bucket(), 'latest'))).toEqual(ARTIFACTS);
     const repo = gh.state.repo(REPO);
     expect(repo.releases.filter((x) => x.tagName === 'v0.1.0').map((x) => x.draft)).toEqual([false]);
     expect(repo.latestReleaseId).toBe(repo.releases.find((x) => x.tagName === 'v0.1.0')?.id);
@@ -184,8 +189,8 @@ describe('plumbing release nightly on a fresh copy with no token and no remote (
     expect(r.stdout).toMatch(/^warning: github-token: no GITHUB_TOKEN: the GitHub steps \(tag, release, assets, publish\) are skipped/m);
     expect(r.stdout).toMatch(/\[[^\]]*check\/check\] plumbing-check: 0 errors/);
     expect(r.stdout).toMatch(/^skip {2}release {2}not done: no GITHUB_TOKEN$/m);
-    expect(r.stdout).toContain(`released ${v} of demo to the bucket only (4 GitHub step(s) skipped: no GITHUB_TOKEN)`);
-    expect(await files(join(copy, '.plumbing', 'bucket', 'demo'))).toEqual([`nightly/${v}/catalog.yaml`, `nightly/${v}/journal.json`, `nightly/${v}/release.log`]);
+    expect(r.stdout).toContain(`released ${v} of demo to the bucket only (7 GitHub step(s) skipped: no GITHUB_TOKEN)`);
+    expect(await files(join(copy, '.plumbing', 'bucket', 'demo'))).toEqual([...ARTIFACTS, 'journal.json', 'release.log'].sort().map((x) => `nightly/${v}/${x}`));
     const again = await plumbing(['release', 'nightly'], copy);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`nothing changed since the last nightly ${v} (${sha.slice(0, 7)}): no new nightly`);
