@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { type GitHubServer, makeGitRepo, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHttpServer, startGitHttpServer } from '@plumbing/test-utils';
-import { ensureHostPlumbing } from '@plumbing/test-utils';
+
 import { result, runPipeline, secretDir } from '@plumbing/test-utils';
 
 const PIPELINE = join(import.meta.dirname, '..', 'ci.yaml');
@@ -17,7 +17,6 @@ let token: string;
 const heads: Record<string, string> = {};
 
 beforeAll(async () => {
-  await ensureHostPlumbing();
   root = await makeTempDir('ci-pipeline-test-');
   const repos = join(root, 'repos');
   const node = { 'package.json': JSON.stringify({ name: 'app', private: true, scripts: { test: 'node test.js' } }), 'test.js': "console.log('node tests ok')\n", 'tekton/hello.yaml': TEKTON_TASK };

@@ -1,10 +1,19 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GitHubServer, makeGitRepo, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
+import {
+  type GitHttpServer,
+  type GitHubServer,
+  makeGitRepo,
+  makeTempDir,
+  REPO_ROOT,
+  removeTempDir,
+  result,
+  runPipeline,
+  secretDir,
+  startGitHttpServer,
+  startGitHubServer,
+} from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHttpServer, startGitHttpServer } from '@plumbing/test-utils';
-import { ensureHostPlumbing } from '@plumbing/test-utils';
-import { REPO_ROOT, result, runPipeline, secretDir } from '@plumbing/test-utils';
 
 const PIPELINE = join(import.meta.dirname, '..', 'release.yaml');
 const HELLO_TASK = `apiVersion: tekton.dev/v1
@@ -53,7 +62,8 @@ function project(test: string): Record<string, string> {
 }
 
 beforeAll(async () => {
-  await ensureHostPlumbing();
+  // collect-logs reads the run records of this repository (`plumbing run` writes them here); a fresh clone has none yet
+  await mkdir(join(REPO_ROOT, '.plumbing', 'runs'), { recursive: true });
   root = await makeTempDir('release-pipeline-test-');
   good = (await makeGitRepo(join(root, 'repos', 'proj'), [{ files: project("node -e \"console.log('tests pass')\""), message: 'release me' }]))[0]!;
   bad = (await makeGitRepo(join(root, 'repos', 'broken'), [{ files: project("node -e \"process.exit(1)\""), message: 'broken' }]))[0]!;

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { KUBE_TESTENV_ENV, type KubeTestenvInfo } from '@plumbing/kube-testenv';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHostPlumbing } from '@plumbing/test-utils';
+
 import { result, runTask, secretDir } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'deploy.yaml');
@@ -18,7 +18,6 @@ let context: string;
 const kubectl = async (...args: string[]) => (await promisify(execFile)('kubectl', args, { env: process.env })).stdout;
 
 beforeAll(async () => {
-  await ensureHostPlumbing();
   root = await makeTempDir('deploy-e2e-');
   const info = JSON.parse(process.env[KUBE_TESTENV_ENV]!) as KubeTestenvInfo;
   const text = await readFile(info.kubeconfigPath, 'utf8');

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHostPlumbing } from '@plumbing/test-utils';
+
 import { result, runTask, secretDir } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'deploy.yaml');
@@ -28,7 +28,6 @@ users:
 `;
 
 beforeAll(async () => {
-  await ensureHostPlumbing();
   root = await makeTempDir('deploy-task-test-');
   repo = join(root, 'repo');
   const files: Record<string, string> = {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHostPlumbing } from '@plumbing/test-utils';
+
 import { result, runTask } from '@plumbing/test-utils';
 
 const TASK = join(import.meta.dirname, '..', 'plumbing-check.yaml');
@@ -55,7 +55,6 @@ async function repo(name: string, files: Record<string, string>): Promise<string
 }
 
 beforeAll(async () => {
-  await ensureHostPlumbing();
   root = await makeTempDir('plumbing-check-test-');
 });
 afterAll(async () => {
