@@ -64,7 +64,7 @@ describe('plumbing release (in-process, offline)', () => {
     expect(code).toBe(0);
     const plan = JSON.parse(i.out.join(''));
     expect(plan).toMatchObject({ version: expect.stringMatching(new RegExp(`^v0\\.1\\.0-nightly\\.\\d{8}\\+${sha.slice(0, 7)}$`)), previousVersion: null, commit: sha, offline: true, refused: false });
-    expect(plan.steps.map((s: { id: string; action: string }) => `${s.action} ${s.id}`)).toEqual(['skip pipeline', 'create bucket:release.yaml', 'unknown tag', 'unknown release', 'unknown asset:release.yaml', 'unknown publish']);
+    expect(plan.steps.map((s: { id: string; action: string }) => `${s.action} ${s.id}`)).toEqual(['skip pipeline', 'create bucket:release.yaml', 'unknown tag', 'unknown release', 'unknown assets:unlisted', 'unknown asset:release.yaml', 'unknown publish']);
     expect(typeof plan.notes).toBe('string');
   });
 
