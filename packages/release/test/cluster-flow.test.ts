@@ -104,4 +104,19 @@ describe('a release through the cluster backend with a gs:// bucket (fake Pipeli
     expect((await applyRelease(c2, again)).status).toBe('no-change');
     expect(api.created).toHaveLength(1);
   });
+
+  it('a draft mixed by an earlier run (an asset spec.artifacts does not name) is cleaned to exactly the list before publishing', async () => {
+    f = await makeFixture(undefined, { bucketUrl: () => 'gs://demo-releases' });
+    const [sha] = await commitAndPush(f, [{ files: { 'pipelines/release/release.yaml': PIPELINE, 'releases/demo.yaml': pipelineReleaseYaml('gs://demo-releases') }, message: 'release pipeline' }]);
+    gh.state.addStatus(REPO, sha!, { state: 'success', context: 'ci' });
+    const api = succeedingApi((body) => {
+      const version = (body as { spec: { params: { name: string; value: string }[] } }).spec.params.find((x) => x.name === 'version')!.value;
+      gh.state.addRelease(REPO, { tagName: version, targetCommitish: sha!, draft: true, prerelease: true, assets: [...pipelineOutputs(version), { name: 'catalog.yaml', data: 'kind: Task\n' }] });
+    });
+    const c = makeCtx(f, octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url }), { backends: { cluster: clusterBackend({ api, namespace: 'tekton-ci', pollMs: 0 }) } });
+    const p = await prepareRelease(c, { kind: 'nightly', context: 'dogfooding' });
+    expect((await applyRelease(c, p)).status).toBe('released');
+    expect(c.lines.join('\n')).toMatch(/^done {2}assets:unlisted {2}deleted catalog\.yaml from the draft$/m);
+    expect(gh.state.repo(REPO).releases.map((r) => [r.draft, r.assets.map((a) => a.name).sort()])).toEqual([[false, ['checksums.txt', 'demo-a-1.0.0.tgz', 'release.yaml']]]);
+  });
 });
