@@ -1,12 +1,10 @@
 // For the tests that run the real `plumbing` CLI as a child process: the built CLI (packages/cli
-// dist, rebuilt when older than the sources it bundles) and the host install of the CLI that the
-// release pipeline's image steps call (ensureHostPlumbing of @plumbing/test-utils, as the catalog
-// tests do).
+// dist, rebuilt when older than the sources it bundles). The release pipeline's steps of the CLI
+// image run that same CLI (the executor's imageTools), so nothing is installed on the host.
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureHostPlumbing } from '@plumbing/test-utils';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CLI = join(REPO_ROOT, 'packages', 'cli', 'bin', 'plumbing.js');
@@ -53,7 +51,6 @@ export async function ensureCli(): Promise<void> {
   if (built < src) {
     await withLock('plumbing-release-test-build', () => promisify(execFile)('npx', ['turbo', 'run', 'build', '--filter=@plumbing/cli', '--output-logs=errors-only'], { cwd: REPO_ROOT }).then(() => undefined));
   }
-  await ensureHostPlumbing();
 }
 
 export interface CliResult {

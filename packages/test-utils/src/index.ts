@@ -27,4 +27,3 @@ export type { GitHttpServer } from './git-http-server.js';
 export { selfSignedCert, startGitHttpServer } from './git-http-server.js';
 export type { CliOutcome, RunResult, RunSummary, RunTaskOptions, TaskRunSummary } from './plumbing-run.js';
 export { CLI, plumbing, REPO_ROOT, result, runDocs, runPipeline, runTask, secret, secretDir } from './plumbing-run.js';
-export { ensureHostPlumbing } from './host-plumbing.js';
