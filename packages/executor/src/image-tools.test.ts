@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,15 @@ describe('runningCliTool', () => {
     expect(readFileSync(join(t!.binDir, 'plumbing'), 'utf8')).toBe(`#!/bin/sh\nexec '/usr/bin/node' '/repo/packages/cli/bin/plumbing.js' "$@"\n`);
     expect(imageToolFor([t!], 'ghcr.io/plumbing-dev/plumbing:0.1.0')).toBe(t);
     expect(imageToolFor([t!], 'docker.io/library/alpine:3.20')).toBeUndefined();
+  });
+
+  it('follows the node_modules/.bin link that npx runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-link-'));
+    mkdirSync(join(dir, 'packages', 'cli', 'bin'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(dir, 'packages', 'cli', 'bin', 'plumbing.js'), '');
+    symlinkSync('../../packages/cli/bin/plumbing.js', join(dir, 'node_modules', '.bin', 'plumbing'));
+    expect(runningCliTool(join(dir, 'node_modules', '.bin', 'plumbing'), '/usr/bin/node')).toMatchObject({ mounts: [realpathSync(dir)] });
   });
 });
 

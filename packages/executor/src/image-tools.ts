@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ImageTool } from './contracts.js';
@@ -27,7 +27,14 @@ export function imageToolFor(tools: readonly ImageTool[] | undefined, image: str
  * node and the same CLI, and the CLI's repository (with its node_modules) bound read-only.
  */
 export function runningCliTool(argv1 = process.argv[1], execPath = process.execPath): ImageTool | undefined {
-  if (!argv1 || basename(argv1) !== 'plumbing.js' || basename(dirname(argv1)) !== 'bin') return undefined;
+  if (!argv1) return undefined;
+  // `npx plumbing` runs node_modules/.bin/plumbing, a link to packages/cli/bin/plumbing.js
+  try {
+    argv1 = realpathSync(argv1);
+  } catch {
+    // as given
+  }
+  if (basename(argv1) !== 'plumbing.js' || basename(dirname(argv1)) !== 'bin') return undefined;
   const repo = dirname(dirname(dirname(dirname(argv1)))); // <repo>/packages/cli/bin/plumbing.js
   const binDir = join(tmpdir(), `plumbing-cli-${createHash('sha1').update(`${execPath}\u0000${argv1}`).digest('hex').slice(0, 12)}`);
   const script = `#!/bin/sh\nexec '${execPath.replaceAll("'", "'\\\\''")}' '${argv1.replaceAll("'", "'\\\\''")}' "$@"\n`;
