@@ -19,3 +19,19 @@ export function config(test = {}) {
     test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.e2e.test.ts', '**/node_modules/**'], testTimeout: 30000, ...test },
   };
 }
+
+/**
+ * The e2e suites: real etcd + kube-apiserver started once by the globalSetup (which builds the
+ * binaries on a fresh machine: many minutes, once), files one at a time on 2-core machines.
+ * @param {{ include?: string[], globalSetup?: string }} [o]
+ */
+export function e2eConfig(o = {}) {
+  return config({
+    include: o.include ?? ['src/**/*.e2e.test.ts'],
+    exclude: ['**/node_modules/**'],
+    globalSetup: [o.globalSetup ?? './test/kube-global-setup.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 3_600_000,
+    fileParallelism: false,
+  });
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ClusterConfig, type ClusterSource, catalogVersionDir, checkIndex, formatFindingText, listYamlFiles, loadYaml, PlumbingError, RepoIndex } from '@plumbing/model';
+import { type ClusterConfig, type ClusterSource, catalogVersionDir, checkIndex, compareCatalogVersions, formatFindingText, listYamlFiles, loadYaml, PlumbingError, RepoIndex } from '@plumbing/model';
 import type { KubeObject } from '@plumbing/kube';
 import { groupKind, objectKey } from '@plumbing/kube';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -62,16 +62,6 @@ export function loadClusterConfig(root: string, name: string): ClusterConfig {
   return doc.value as unknown as ClusterConfig;
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** The YAML files of one source: no tests/ folders, and only the newest catalog version when `versions: latest`. */
 export function sourceFiles(root: string, source: ClusterSource): string[] {
   const path = source.path.replace(/\/+$/, '');
@@ -86,7 +76,7 @@ export function sourceFiles(root: string, source: ClusterSource): string[] {
       if (!dir) continue;
       const parent = dir.slice(0, dir.lastIndexOf('/'));
       const cur = newest.get(parent);
-      if (!cur || compareVersions(dir.slice(parent.length + 1), cur.slice(parent.length + 1)) > 0) newest.set(parent, dir);
+      if (!cur || compareCatalogVersions(dir.slice(parent.length + 1), cur.slice(parent.length + 1)) > 0) newest.set(parent, dir);
     }
     files = files.filter((f) => {
       const dir = catalogVersionDir(f);

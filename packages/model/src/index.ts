@@ -6,7 +6,7 @@ export type { Position, ResourceDoc, SourceFile } from './source.js';
 export { findingAt, loadYaml, locate, locateInScalar } from './source.js';
 export type { VarRef } from './refs.js';
 export { isTektonRef, parseExpr, scanRefs, TEKTON_PREFIXES } from './refs.js';
-export { RepoIndex, catalogVersionDir, duplicateScope } from './repo-index.js';
+export { RepoIndex, catalogVersionDir, compareCatalogVersions, duplicateScope } from './repo-index.js';
 export type { LoadOptions, LoadResult } from './load.js';
 export { listYamlFiles, loadRepository } from './load.js';
 export type { RepoConfig } from './config.js';

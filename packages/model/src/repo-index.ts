@@ -20,7 +20,8 @@ export function duplicateScope(doc: ResourceDoc): string {
   return '';
 }
 
-function compareVersions(a: string, b: string): number {
+/** Orders catalog version directory names numerically: 0.9 < 0.10. */
+export function compareCatalogVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -78,7 +79,7 @@ export class RepoIndex {
     for (const c of cands) {
       const vb = versionOf(best);
       const vc = versionOf(c);
-      if (compareVersions(vc, vb) > 0) best = c;
+      if (compareCatalogVersions(vc, vb) > 0) best = c;
     }
     return best;
   }

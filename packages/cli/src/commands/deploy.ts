@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeployResult } from '@plumbing/deploy';
 import { PlumbingError, UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -101,12 +102,7 @@ export async function deployCommand(argv: string[], io: Io): Promise<number> {
 }
 
 async function deployInner(argv: string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing deploy --help');
-  }
+  const parsed = parseOrUsage('deploy', () => parse(argv));
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(DEPLOY_HELP);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 
 export const GC_HELP = `Usage: plumbing gc --namespace NS [options]
@@ -28,12 +29,7 @@ Exit codes: 0 done (or nothing to do), 1 error, 2 usage error.
 `;
 
 export async function gcCommand(argv: string[], io: Io): Promise<number> {
-  let v: ReturnType<typeof parse>['values'];
-  try {
-    v = parse(argv).values;
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing gc --help');
-  }
+  const v = parseOrUsage('gc', () => parse(argv)).values;
   if (v.help) {
     io.stdout(GC_HELP);
     return 0;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_CANCELLED, listRunRecords, printRunLogs, runDirOf } from '@plumbing/executor';
 import { PlumbingError, UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -23,12 +24,7 @@ Exit codes: 0 printed, 1 no such run or no matching log, 2 usage error, 130 Ctrl
 `;
 
 export async function logsCommand(argv: string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing logs --help');
-  }
+  const parsed = parseOrUsage('logs', () => parse(argv));
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(LOGS_HELP);

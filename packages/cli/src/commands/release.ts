@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -94,12 +95,7 @@ function parse(argv: string[]) {
 }
 
 export async function releaseCommand(argv: string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing release --help');
-  }
+  const parsed = parseOrUsage('release', () => parse(argv));
   const { values: v, positionals } = parsed;
   if (v.help) {
     io.stdout(RELEASE_HELP);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -22,12 +23,7 @@ Exit codes: 0 rendered, 1 error (bad config, unreadable or duplicate objects), 2
 `;
 
 export async function renderCommand(argv: string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing render --help');
-  }
+  const parsed = parseOrUsage('render', () => parse(argv));
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(RENDER_HELP);

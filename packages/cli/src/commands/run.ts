@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Engines, executePipelineRun, executeTaskRun, parseDuration, type RunCliOptions, runCli } from '@plumbing/executor';
 import { UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -86,12 +87,7 @@ function parse(argv: string[]) {
 
 /** Parses `plumbing run` arguments into runCli options (throws UsageError). */
 export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing run --help');
-  }
+  const parsed = parseOrUsage('run', () => parse(argv));
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   const format = values.format ?? 'text';

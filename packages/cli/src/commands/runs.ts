@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDuration, listRunRecords } from '@plumbing/executor';
 import { UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -27,12 +28,7 @@ function statusWord(succeeded: string, inProgress: boolean): string {
 }
 
 export async function runsCommand(argv: string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing runs --help');
-  }
+  const parsed = parseOrUsage('runs', () => parse(argv));
   const { values } = parsed;
   if (values.help) {
     io.stdout(RUNS_HELP);

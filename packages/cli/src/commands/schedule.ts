@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
+import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -28,12 +29,7 @@ Exit codes: 0 stopped by a signal, 1 error at start, 2 usage error.
 `;
 
 export async function scheduleCommand(argv: string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e), 'see plumbing schedule --help');
-  }
+  const parsed = parseOrUsage('schedule', () => parse(argv));
   const { values } = parsed;
   if (values.help) {
     io.stdout(SCHEDULE_HELP);

@@ -1,9 +1,8 @@
-import type { NodePath } from '../finding.js';
 import type { DocContext, DocRule } from '../rule.js';
 import type { ResourceDoc } from '../source.js';
 import { isMap, mapsOf } from '../values.js';
+import { checkFields, type Field } from './config-fields.js';
 
-type Field = 'string' | 'boolean' | 'list' | 'map';
 
 const SPEC_FIELDS: Record<string, Field> = {
   project: 'string',
@@ -23,22 +22,6 @@ const SPEC_FIELDS: Record<string, Field> = {
 };
 const REQUIRED = ['project', 'pipeline', 'bucket', 'imageRegistry', 'repository', 'releaseBranches'];
 
-function typeOk(v: unknown, t: Field): boolean {
-  if (t === 'string') return typeof v === 'string' && v !== '';
-  if (t === 'boolean') return typeof v === 'boolean';
-  if (t === 'list') return Array.isArray(v);
-  return isMap(v);
-}
-
-function fields(ctx: DocContext, obj: Record<string, unknown>, path: NodePath, known: Record<string, Field>, required: readonly string[] = []): void {
-  for (const r of required) if (obj[r] === undefined) ctx.report('CONFIG_INVALID', path, `missing field ${r}`, { key: true });
-  for (const [k, v] of Object.entries(obj)) {
-    const t = known[k];
-    if (!t) ctx.report('CONFIG_INVALID', [...path, k], `unknown field ${k}`, { key: true, hint: `known fields: ${Object.keys(known).join(', ')}` });
-    else if (!typeOk(v, t)) ctx.report('CONFIG_INVALID', [...path, k], `${k} must be ${t === 'list' ? 'a list' : t === 'map' ? 'a map' : `a ${t === 'string' ? 'non-empty string' : t}`}`);
-  }
-}
-
 function cronFieldCount(s: string): number {
   return s.trim().split(/\s+/).length;
 }
@@ -55,7 +38,7 @@ export const releaseConfigRule: DocRule = {
       ctx.report('CONFIG_INVALID', ['spec'], 'a Release needs a spec', { key: true });
       return;
     }
-    fields(ctx, spec, ['spec'], SPEC_FIELDS, REQUIRED);
+    checkFields(ctx, spec, ['spec'], SPEC_FIELDS, REQUIRED);
     const base = ctx.doc.file.split('/').pop()?.replace(/\.ya?ml$/, '');
     if (typeof spec.project === 'string') {
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(spec.project)) ctx.report('CONFIG_INVALID', ['spec', 'project'], 'project must be a lowercase name (letters, digits, -)');
@@ -68,11 +51,11 @@ export const releaseConfigRule: DocRule = {
       ctx.report('CONFIG_INVALID', ['spec', 'releaseBranches'], 'releaseBranches must contain exactly one * (the line, e.g. release-v* → release-v0.3.x)');
     }
     for (const [t, i] of mapsOf(spec.targets)) {
-      fields(ctx, t, ['spec', 'targets', i], { name: 'string', context: 'string', inCluster: 'boolean', namespace: 'string' }, ['name']);
+      checkFields(ctx, t, ['spec', 'targets', i], { name: 'string', context: 'string', inCluster: 'boolean', namespace: 'string' }, ['name']);
       if (t.context === undefined && t.inCluster !== true) ctx.report('CONFIG_INVALID', ['spec', 'targets', i], 'a target needs a kube context or inCluster: true', { key: true });
     }
     if (isMap(spec.nightly)) {
-      fields(ctx, spec.nightly, ['spec', 'nightly'], { schedule: 'string', version: 'string', branch: 'string' }, ['schedule']);
+      checkFields(ctx, spec.nightly, ['spec', 'nightly'], { schedule: 'string', version: 'string', branch: 'string' }, ['schedule']);
       const s = spec.nightly.schedule;
       if (typeof s === 'string' && !s.startsWith('@') && cronFieldCount(s) !== 5) ctx.report('CONFIG_INVALID', ['spec', 'nightly', 'schedule'], `schedule must have 5 fields, found ${cronFieldCount(s)}`);
       const v = spec.nightly.version;
@@ -85,7 +68,7 @@ export const releaseConfigRule: DocRule = {
     if (typeof spec.notes === 'string' && !inside(spec.notes)) ctx.report('CONFIG_INVALID', ['spec', 'notes'], 'notes must be a path inside the repository');
     const names = new Set<string>();
     for (const [a, i] of mapsOf(spec.artifacts)) {
-      fields(ctx, a, ['spec', 'artifacts', i], { name: 'string', paths: 'list' }, ['name']);
+      checkFields(ctx, a, ['spec', 'artifacts', i], { name: 'string', paths: 'list' }, ['name']);
       if (typeof a.name === 'string') {
         if (names.has(a.name)) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'name'], `duplicate artifact ${a.name} (asset names are unique per release)`);
         if (!/^[A-Za-z0-9._+*-]+$/.test(a.name)) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'name'], 'artifact names use only A-Z a-z 0-9 . _ + - (GitHub renames other characters), and * in a pattern');
