@@ -1,4 +1,5 @@
-export { type KubeBinaries, type EnsureKubeBinariesOptions, ensureKubeBinaries, kubeCacheDir, defaultCacheRoot, readBuildInfo, directorySize } from './binaries.js';
+export { type EnsureGoToolOptions, type GoTool, ensureGoTool, goToolsCacheRoot } from './go-tool.js';
+export { type KubeBinaries, type EnsureKubeBinariesOptions, ensureKubeBinaries, kubeCacheDir, defaultCacheRoot, readBuildInfo, directorySize, goPlatform } from './binaries.js';
 export { type StartTestClusterOptions, type TestCluster, startTestCluster, livePids } from './cluster.js';
 export { apiserverFlags, etcdFlags } from './control-plane-flags.js';
 export { type KubeTestenvInfo, type KubeTestenvGlobalSetupOptions, KUBE_TESTENV_ENV, kubeTestenvGlobalSetup, kubeTestenvFromEnv } from './global-setup.js';
