@@ -1,6 +1,6 @@
 /** Whether this host can run steps in images: unshare, mount, sh and bwrap, and unprivileged overlayfs. */
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,9 @@ export function detectImageSandbox(): Promise<ImageSandbox> {
       const rootfs = join(dir, 'lower');
       await mkdir(rootfs);
       for (const d of Object.values(overlayDirs(join(dir, 'step')))) await mkdir(d, { recursive: true });
-      const cmd = imageStepCommand(tools, { rootfs, scratch: join(dir, 'step'), uid: 0, gid: 0, mounts: [{ target: '/probe', source: process.execPath, readOnly: true }], cwd: '/', argv: ['/probe', '-e', '0'] });
+      // the host's own `true` with its libraries bound in
+      const mounts = ['/usr', '/lib', '/lib64'].filter((d) => existsSync(d)).map((d) => ({ target: d, source: d, readOnly: true }));
+      const cmd = imageStepCommand(tools, { rootfs, scratch: join(dir, 'step'), uid: 0, gid: 0, mounts, cwd: '/', argv: ['/usr/bin/true'] });
       const err = await new Promise<string | undefined>((resolve) => {
         execFile(cmd.file, cmd.args, { timeout: 30_000 }, (e, _out, stderr) => resolve(e ? String(stderr).trim() || e.message : undefined));
       });

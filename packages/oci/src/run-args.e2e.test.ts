@@ -1,0 +1,85 @@
+// Steps run in pulled images: the image's rootfs as `/` under bubblewrap, over a per-step
+// writable overlay layer (real registry, real unshare + overlayfs + bwrap).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRegistry, type TestRegistry } from '@plumbing/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushAppImage } from '../test/images.js';
+import { imageArgv, imageEnv, resolveUser } from './entrypoint.js';
+import { detectImageSandbox } from './image-sandbox.js';
+import { type PulledImage, pullImage } from './pull.js';
+import { imageStepCommand, overlayDirs } from './run-args.js';
+
+let registry: TestRegistry;
+let image: PulledImage;
+let asUser: PulledImage;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  const cache = mkdtempSync(join(tmpdir(), 'oci-run-cache-'));
+  await pushAppImage(registry.url, 'team/app', 'v1', { Env: ['GREETING=from-image', 'PATH=/bin'], WorkingDir: '/app', Entrypoint: ['/app/run.sh'], Cmd: ['default-arg'] });
+  await pushAppImage(registry.url, 'team/app', 'user', { Entrypoint: ['/bin/sh', '-c'], Cmd: ['id -u; id -g; touch /home/app/mine && echo home-writable'], User: 'app' });
+  image = await pullImage(`${registry.host}/team/app:v1`, { cache, credentials: new Map() });
+  asUser = await pullImage(`${registry.host}/team/app:user`, { cache, credentials: new Map() });
+});
+afterAll(async () => {
+  await registry?.stop();
+});
+
+async function runStep(img: PulledImage, step: { command?: string[]; args?: string[]; env?: Record<string, string>; workingDir?: string }) {
+  const sandbox = await detectImageSandbox();
+  if (!sandbox.available) throw new Error(sandbox.reason);
+  const scratch = mkdtempSync(join(tmpdir(), 'oci-step-'));
+  for (const d of Object.values(overlayDirs(scratch))) mkdirSync(d, { recursive: true });
+  const workspace = mkdtempSync(join(tmpdir(), 'oci-ws-'));
+  const user = resolveUser(img.rootfs, img.config.User, 'test');
+  const cwd = step.workingDir ?? img.config.WorkingDir ?? '/';
+  const cmd = imageStepCommand(sandbox.tools, {
+    rootfs: img.rootfs,
+    scratch,
+    uid: user.uid,
+    gid: user.gid,
+    mounts: [{ target: '/workspace', source: workspace, readOnly: false }],
+    dirs: [cwd],
+    cwd,
+    argv: imageArgv(img.config, step.command, step.args, 'test'),
+  });
+  const env = { ...Object.fromEntries(imageEnv(img.config)), HOME: user.home, ...step.env };
+  return new Promise<{ code: number; stdout: string; stderr: string; scratch: string; workspace: string }>((resolve) => {
+    execFile(cmd.file, cmd.args, { env }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr, scratch, workspace });
+    });
+  });
+}
+
+describe('imageStepCommand', () => {
+  it("runs the image's Entrypoint and Cmd with its Env and WorkingDir when the step has no command", async () => {
+    const r = await runStep(image, {});
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.split('\n')).toEqual(['entrypoint ran with: default-arg', 'GREETING=from-image', 'pwd=/app', 'id=0:0', '']);
+  });
+
+  it("runs the Entrypoint with the step's args, and the step's env over the image's", async () => {
+    const r = await runStep(image, { args: ['a', 'b'], env: { GREETING: 'from-step' } });
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['entrypoint ran with: a b', 'GREETING=from-step']);
+  });
+
+  it('shows the image as / (a file deleted in an upper layer is gone) and keeps writes in the step layer', async () => {
+    const r = await runStep(image, {
+      command: ['/bin/sh', '-c'],
+      args: ['test ! -e /app/deleted-later && cat /app/kept && echo changed > /app/kept && echo new > /etc/new && cat /app/kept && echo out > /workspace/out'],
+    });
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'keptchanged\n', '']);
+    expect(readFileSync(join(image.rootfs, 'app/kept'), 'utf8')).toBe('kept');
+    expect(existsSync(join(image.rootfs, 'etc/new'))).toBe(false);
+    expect(readFileSync(join(overlayDirs(r.scratch).upper, 'etc/new'), 'utf8')).toBe('new\n');
+    expect(readFileSync(join(r.workspace, 'out'), 'utf8')).toBe('out\n');
+  });
+
+  it("runs as the image's non-root User, which owns its home", async () => {
+    const r = await runStep(asUser, {});
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1000\n1000\nhome-writable\n', '']);
+  });
+});
