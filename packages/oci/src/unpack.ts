@@ -75,6 +75,22 @@ export function entryPath(name: string): string | undefined {
   return p;
 }
 
+const UMASK = process.umask();
+
+/**
+ * Creates a file that did not exist (O_EXCL never follows a symlink); whatever a lower layer had
+ * there is removed first. Trying first saves a stat per file in the common case.
+ */
+function createExclusive(state: UnpackState, host: string, mode: number): number {
+  try {
+    return openSync(host, 'wx', mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  clear(state, host);
+  return openSync(host, 'wx', mode);
+}
+
 /** Removes whatever is at `host` (never following a symlink); forgets resolutions if it was a directory. */
 function clear(state: UnpackState, host: string): void {
   const st = lstatOrUndefined(host);
@@ -129,11 +145,10 @@ async function applyEntry(state: UnpackState, rel: string, h: Headers, data: Asy
     case 'contiguous-file':
     case null:
     case undefined: {
-      clear(state, host);
-      const fd = openSync(host, 'wx', 0o600);
+      const fd = createExclusive(state, host, mode);
       try {
         for await (const chunk of data) writeSync(fd, chunk);
-        fchmodSync(fd, mode);
+        if (mode & UMASK) fchmodSync(fd, mode);
         futimesSync(fd, mtime, mtime);
       } finally {
         closeSync(fd);

@@ -1,0 +1,124 @@
+// npm run bench:images (also run by npm run bench:run) — what steps in container images cost:
+// 1. a cold pull + unpack of a ~50 MB image from a loopback registry (crane registry serve) by
+//    plumbing, against `crane export IMAGE - | tar -x` (go-containerregistry's own client);
+// 2. a warm start of a step in the cached image (overlay + bwrap) against `sh -c true` directly.
+// Uses the built dist of @plumbing/oci and @plumbing/test-utils.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { compressLayer, ensureCrane, pushImage, startRegistry, staticBusybox, tarLayer } from '@plumbing/test-utils';
+import { detectImageSandbox, imageArgv, imageStepCommand, localImage, overlayDirs, pullImage } from '../dist/index.js';
+
+const TARGETS = { coldRatio: 1.5, warmOverheadMs: 20 };
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const WARM_STEPS = 20;
+
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+const row = (what, figure, note = '') => console.log(`  ${what.padEnd(52)} ${figure.padStart(11)}  ${note}`);
+const verdict = (ok) => (ok ? 'met' : 'NOT met');
+
+function exec(file, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited ${code}: ${err}`))));
+  });
+}
+
+/** CPU time of this process's finished children (cutime + cstime of /proc/self/stat, ms): on a loaded machine, wall time is noisy. */
+function childrenCpuMs() {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
+async function best(fn) {
+  let winner = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < REPEAT; i++) winner = Math.min(winner, await fn());
+  return winner;
+}
+
+/** ~50 MB compressed over 3 layers: busybox, 1200 incompressible files, 1200 text files. */
+async function benchImage(registry) {
+  const busybox = readFileSync(staticBusybox());
+  const base = compressLayer(await tarLayer([{ path: 'bin/' }, { path: 'bin/busybox', content: busybox, mode: 0o755 }, { path: 'bin/sh', type: 'link', linkname: 'bin/busybox' }, { path: 'bin/true', type: 'link', linkname: 'bin/busybox' }]));
+  const binary = Array.from({ length: 1200 }, (_, i) => ({ path: `opt/data/d${i % 40}/blob-${i}.bin`, content: randomBytes(32 * 1024 + (i % 7) * 1024) }));
+  const words = 'the quick brown fox jumps over the lazy dog while plumbing pulls layers '.repeat(200);
+  const text = Array.from({ length: 1200 }, (_, i) => ({ path: `usr/share/doc/p${i % 60}/file-${i}.txt`, content: `${i}\n${words}${randomBytes(2048).toString('hex')}\n` }));
+  const layers = [base, compressLayer(await tarLayer(binary)), compressLayer(await tarLayer(text))];
+  const pushed = await pushImage({ registry: registry.url, repository: 'bench/big', tag: 'v1', layers, config: { Entrypoint: ['/bin/true'] } });
+  return { ref: `${registry.host}/bench/big:v1`, size: layers.reduce((n, l) => n + l.blob.length, 0), digest: pushed.digest };
+}
+
+const crane = await ensureCrane();
+const registry = await startRegistry(crane);
+try {
+  const image = await benchImage(registry);
+  console.log(`\nimages: cold pull + unpack of ${(image.size / 1048576).toFixed(1)} MB (3 layers, 2400 files) from a loopback registry`);
+  const craneMs = await best(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-crane-'));
+    const t0 = performance.now();
+    await exec('sh', ['-c', `"${crane}" export "${image.ref}" - | tar -x -C "${dir}"`]);
+    const ms = performance.now() - t0;
+    rmSync(dir, { recursive: true, force: true });
+    return ms;
+  });
+  row('baseline: crane export IMAGE - | tar -x', fmt(craneMs));
+  const plumbingMs = await best(async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'bench-oci-'));
+    const t0 = performance.now();
+    await pullImage(image.ref, { cache, credentials: new Map() });
+    const ms = performance.now() - t0;
+    rmSync(cache, { recursive: true, force: true });
+    return ms;
+  });
+  const ratio = plumbingMs / craneMs;
+  row('plumbing pull (verify, store blobs, unpack)', fmt(plumbingMs), `×${ratio.toFixed(2)} of crane, target ≤ ${TARGETS.coldRatio}: ${verdict(ratio <= TARGETS.coldRatio)}`);
+
+  const sandbox = await detectImageSandbox();
+  console.log(`\nimages: warm start of a step in the cached image (best of ${REPEAT} × ${WARM_STEPS} steps)`);
+  console.log(`  (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; CPU time of the processes is the steadier figure)`);
+  let floorCpu = 0;
+  const floor = await best(async () => {
+    const t0 = performance.now();
+    const c0 = childrenCpuMs();
+    for (let i = 0; i < WARM_STEPS; i++) await exec('sh', ['-c', 'true']);
+    floorCpu = (childrenCpuMs() - c0) / WARM_STEPS;
+    return (performance.now() - t0) / WARM_STEPS;
+  });
+  row('floor: sh -c true', fmt(floor), `${fmt(floorCpu)} CPU/step`);
+  if (!sandbox.available) {
+    row('step in the image', 'skipped', sandbox.reason);
+  } else {
+    const cache = mkdtempSync(join(tmpdir(), 'bench-oci-warm-'));
+    await pullImage(image.ref, { cache, credentials: new Map() });
+    let warmCpu = 0;
+    const warm = await best(async () => {
+      const t0 = performance.now();
+      const c0 = childrenCpuMs();
+      for (let i = 0; i < WARM_STEPS; i++) {
+        const img = await localImage(image.ref, cache);
+        const scratch = mkdtempSync(join(tmpdir(), 'bench-step-'));
+        for (const d of Object.values(overlayDirs(scratch))) mkdirSync(d);
+        const cmd = imageStepCommand(sandbox.tools, { rootfs: img.rootfs, scratch, uid: 0, gid: 0, mounts: [], cwd: '/', argv: imageArgv(img.config, undefined, undefined, image.ref) });
+        await exec(cmd.file, cmd.args);
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      warmCpu = (childrenCpuMs() - c0) / WARM_STEPS;
+      return (performance.now() - t0) / WARM_STEPS;
+    });
+    const overhead = warm - floor;
+    row('step in the image (lookup, overlay, bwrap, cleanup)', fmt(warm), `${fmt(warmCpu)} CPU/step`);
+    row('  overhead per step (wall)', fmt(overhead), `×${(warm / floor).toFixed(1)} of the floor, target ≤ ${TARGETS.warmOverheadMs} ms: ${verdict(overhead <= TARGETS.warmOverheadMs)}`);
+    row('  overhead per step (CPU of unshare, sh, mount, bwrap)', fmt(warmCpu - floorCpu));
+    rmSync(cache, { recursive: true, force: true });
+  }
+} finally {
+  await registry.stop();
+}
