@@ -1,5 +1,5 @@
 import type { Condition, ParamValue } from '@plumbing/model';
-import type { PipelineRunStatus, StepState, TaskRunStatus } from './contracts.js';
+import type { PipelineRunStatus, StepState, TaskRunStatus } from '../contracts.js';
 import { elapsed, formatDuration } from './cli-duration.js';
 import { type RunKind, type RunStatus, succeededCondition } from './record.js';
 

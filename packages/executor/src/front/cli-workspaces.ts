@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { isMap, type JsonMap, PlumbingError, type ResourceDoc } from '@plumbing/model';
-import type { HostWorkspaceBinding, ResolvedWorkspace } from './contracts.js';
+import type { HostWorkspaceBinding, ResolvedWorkspace } from '../contracts.js';
 
 /** Where workspace bindings of one run become host directories. */
 export interface WorkspaceContext {

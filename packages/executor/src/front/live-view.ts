@@ -1,4 +1,4 @@
-import type { RunEvent } from './contracts.js';
+import type { RunEvent } from '../contracts.js';
 import { elapsed, formatDuration } from './cli-duration.js';
 import { type RunKind, taskLabel } from './record.js';
 

@@ -14,7 +14,7 @@ import {
   type SeverityOrOff,
   UsageError,
 } from '@plumbing/model';
-import type { Resolver } from './contracts.js';
+import type { Resolver } from '../contracts.js';
 import type { RunKind } from './record.js';
 
 export type { RunKind };

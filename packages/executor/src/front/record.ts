@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Condition, JsonMap } from '@plumbing/model';
-import type { PipelineRunStatus, TaskRunStatus } from './contracts.js';
+import type { PipelineRunStatus, TaskRunStatus } from '../contracts.js';
 import { elapsed } from './cli-duration.js';
 
 /** Records live under `<root>/.plumbing/runs/<run-name>/`. */

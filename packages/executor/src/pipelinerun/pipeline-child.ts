@@ -4,7 +4,7 @@
  * that fails before its first TaskRun, and the loop's wake-up.
  */
 import type { PipelineTask } from '@plumbing/model';
-import type { PipelineRunRequest, PipelineRunStatus } from './contracts.js';
+import type { PipelineRunRequest, PipelineRunStatus } from '../contracts.js';
 import { childParams, type PreparedTask } from './pipeline-prepare.js';
 import { parseDuration } from './pipeline-vars.js';
 

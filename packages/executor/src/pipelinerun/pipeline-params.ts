@@ -5,7 +5,7 @@
  * / ObjectParameterMissKeys failures.
  */
 import type { ParamSpec, ParamType, ParamValue } from '@plumbing/model';
-import type { ResolvedParam } from './contracts.js';
+import type { ResolvedParam } from '../contracts.js';
 import { paramsTable, substValue } from './pipeline-vars.js';
 
 export type PipelineParamsOutcome = { ok: true; values: Map<string, ParamValue> } | { ok: false; reason: string; message: string };

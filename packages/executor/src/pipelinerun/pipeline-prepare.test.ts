@@ -1,6 +1,6 @@
 import type { PipelineSpec } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
-import type { PipelineRunRequest } from './contracts.js';
+import type { PipelineRunRequest } from '../contracts.js';
 import { preparePipelineRun } from './pipeline-prepare.js';
 
 const step = { name: 's', image: 'busybox', script: 'true' };

@@ -5,7 +5,7 @@
  * propagation into embedded taskSpecs, context, `workspaces.<w>.bound`).
  */
 import type { ParamSpec, ParamValue, PipelineSpec, PipelineTask, TaskSpec } from '@plumbing/model';
-import type { PipelineRunRequest } from './contracts.js';
+import type { PipelineRunRequest } from '../contracts.js';
 import { buildDag, type Dag, refsIn, resultRefSources } from './dag.js';
 import { evaluateCel } from './cel.js';
 import { hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount } from './matrix.js';

@@ -4,7 +4,7 @@
  * plus the detection of result references that cannot be resolved (§5.2).
  */
 import type { ParamValue, PipelineTask } from '@plumbing/model';
-import type { ChildTaskRun } from './contracts.js';
+import type { ChildTaskRun } from '../contracts.js';
 import { refsIn, resultRefSources } from './dag.js';
 import type { PipelineTaskOutcome } from './pipeline-status.js';
 import { SkipReason } from './pipeline-status.js';

@@ -7,7 +7,7 @@
 import type { ParamValue, PipelineResult } from '@plumbing/model';
 import { parseExpr } from '@plumbing/model';
 import { refsIn } from './dag.js';
-import { mergeReplacements } from './substitute.js';
+import { mergeReplacements } from '../substitution/substitute.js';
 import { resultsTable, substValue } from './pipeline-vars.js';
 
 export interface ProducerView {

@@ -4,7 +4,7 @@
  */
 import type { Condition, ParamValue, PipelineSpec, PipelineTask } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
-import type { PipelineRunRequest, RunEvent, TaskRunRequest, TaskRunStatus } from './contracts.js';
+import type { PipelineRunRequest, RunEvent, TaskRunRequest, TaskRunStatus } from '../contracts.js';
 import { executePipelineRun } from './pipeline-run.js';
 
 interface Behaviour {

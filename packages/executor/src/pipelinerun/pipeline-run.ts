@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Condition, PipelineTask, WhenExpression } from '@plumbing/model';
-import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from './contracts.js';
+import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from '../contracts.js';
 import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
 import { resolvePipelineResults } from './pipeline-results.js';

@@ -12,7 +12,7 @@ import {
   applyToParamValue,
   newReplacements,
   type Replacements,
-} from './substitute.js';
+} from '../substitution/substitute.js';
 
 export type { Replacements };
 

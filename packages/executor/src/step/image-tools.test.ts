@@ -2,10 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ImageTool, TaskRunRequest } from './contracts.js';
+import type { ImageTool, TaskRunRequest } from '../contracts.js';
 import { imageName, imageToolFor, PLUMBING_IMAGE, runningCliTool } from './image-tools.js';
 import { detectSandbox } from './sandbox.js';
-import { executeTaskRun } from './task-run.js';
+import { executeTaskRun } from '../taskrun/task-run.js';
 
 describe('imageName', () => {
   it('drops the tag and the digest, not a registry port', () => {

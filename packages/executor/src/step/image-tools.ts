@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { ImageTool } from './contracts.js';
+import type { ImageTool } from '../contracts.js';
 
 /** This project's CLI image (images/plumbing/Dockerfile). */
 export const PLUMBING_IMAGE = 'ghcr.io/plumbing-dev/plumbing';

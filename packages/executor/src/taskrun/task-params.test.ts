@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyReplacements } from './substitute.js';
+import { applyReplacements } from '../substitution/substitute.js';
 import { checkArrayIndexes, paramSpecType, propagateParamSpecs, resolveTaskParams } from './task-params.js';
 
 describe('paramSpecType', () => {

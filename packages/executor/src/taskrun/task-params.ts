@@ -4,7 +4,7 @@
  * ValidateEnumParam, validate_params.go ValidateOutOfBoundArrayParams).
  */
 import type { ParamSpec, ParamType, ParamValue, TaskSpec } from '@plumbing/model';
-import { addParam, newReplacements, type Replacements, scanAll, valueType } from './substitute.js';
+import { addParam, newReplacements, type Replacements, scanAll, valueType } from '../substitution/substitute.js';
 
 export interface TaskFailure {
   reason: string;

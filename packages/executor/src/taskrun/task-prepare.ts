@@ -4,7 +4,7 @@
  * → artifacts paths → exit code paths → workspaces. Pure: no processes, no files.
  */
 import type { Step, TaskResult, TaskSpec, WorkspaceDeclaration } from '@plumbing/model';
-import type { ResolvedWorkspace, TaskRunRequest } from './contracts.js';
+import type { ResolvedWorkspace, TaskRunRequest } from '../contracts.js';
 import {
   applyToStep,
   applyToTaskSpec,
@@ -19,7 +19,7 @@ import {
   stepResultPathReplacements,
   TEKTON_PATHS,
   workspaceReplacements,
-} from './substitute.js';
+} from '../substitution/substitute.js';
 import { checkArrayIndexes, propagateParamSpecs, resolveTaskParams, type TaskFailure } from './task-params.js';
 import { inlineStepActions, mergeStepTemplate } from './task-steps.js';
 

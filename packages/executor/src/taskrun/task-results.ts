@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ParamValue, StepResult, TaskResult } from '@plumbing/model';
-import type { TaskRunResultValue } from './contracts.js';
-import { parseResultValue, valueType } from './substitute.js';
+import type { TaskRunResultValue } from '../contracts.js';
+import { parseResultValue, valueType } from '../substitution/substitute.js';
 import type { TaskFailure } from './task-params.js';
 
 /** Tekton's `max-result-size` default and termination-message limit. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskSpec } from '@plumbing/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent, TaskRunRequest } from './contracts.js';
+import type { RunEvent, TaskRunRequest } from '../contracts.js';
 import { executeTaskRun } from './task-run.js';
 
 let dir: string;

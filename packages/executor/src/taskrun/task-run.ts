@@ -8,13 +8,13 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Condition } from '@plumbing/model';
-import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunResultValue, TaskRunStatus } from './contracts.js';
-import { detectSandbox, type SandboxInfo } from './sandbox.js';
-import { HostTools } from './step-shell.js';
+import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunResultValue, TaskRunStatus } from '../contracts.js';
+import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
+import { HostTools } from '../step/step-shell.js';
 import { formatGoDuration } from './task-duration.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
 import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize, validateResults } from './task-results.js';
-import { literalPathSteps, runOneStep, type StepContext, type StepRecord } from './task-step-exec.js';
+import { literalPathSteps, runOneStep, type StepContext, type StepRecord } from '../step/task-step-exec.js';
 
 /** setTimeout's limit (2^31-1 ms, about 24.8 days): longer timeouts are never reached locally. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

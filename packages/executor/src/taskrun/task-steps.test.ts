@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyReplacements, paramReplacements } from './substitute.js';
+import { applyReplacements, paramReplacements } from '../substitution/substitute.js';
 import { inlineStepActions, mergeStepTemplate, stepActionReplacements } from './task-steps.js';
 
 

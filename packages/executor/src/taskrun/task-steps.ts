@@ -3,7 +3,7 @@
  * apply.go applyStepActionParameters) and the stepTemplate merge (merge.go).
  */
 import type { EnvVar, ParamSpec, ParamValue, Step, StepActionSpec, StepTemplate, VolumeMount } from '@plumbing/model';
-import { addParam, applyToParamValue, applyToStep, newReplacements, type Replacements, scanAll, valueType } from './substitute.js';
+import { addParam, applyToParamValue, applyToStep, newReplacements, type Replacements, scanAll, valueType } from '../substitution/substitute.js';
 import { paramSpecType, type TaskFailure } from './task-params.js';
 
 export type StepActionLookup = (name: string) => { name: string; spec: StepActionSpec } | undefined;
