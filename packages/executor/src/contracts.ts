@@ -4,6 +4,7 @@
  * agreement.
  */
 import type { Condition, ParamValue, TaskSpec } from '@plumbing/model';
+import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
 export interface ResolvedWorkspace {
@@ -55,6 +56,7 @@ export interface TaskRunRequest {
 export interface StepState {
   name: string;
   container: string;
+  /** `<reference>@<manifest digest>` of the pulled image the step ran in (absent: the host's tools). */
   imageID?: string;
   terminated?: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string };
   running?: { startedAt: string };
@@ -91,7 +93,8 @@ export interface TaskRunStatus {
 /** Events for the live view and the log prefixes. */
 export type RunEvent =
   | { type: 'taskrun-start'; taskRun: string; pipelineTask?: string; at: string }
-  | { type: 'step-start'; taskRun: string; step: string; image?: string; at: string }
+  /** `runsIn`: the pulled image the step runs in, `<ref>@sha256:<12 hex> (pulled|cached)`; absent with the host's tools. */
+  | { type: 'step-start'; taskRun: string; step: string; image?: string; runsIn?: string; at: string }
   | { type: 'step-output'; taskRun: string; step: string; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'step-end'; taskRun: string; step: string; exitCode: number; reason: string; at: string }
   | { type: 'taskrun-end'; taskRun: string; pipelineTask?: string; succeeded: Condition['status']; reason: string; at: string }
@@ -119,6 +122,8 @@ export interface ExecOptions {
   keepRunDir?: boolean;
   /** Tools an image provides that the host does not have under its usual name (see ImageTool). */
   imageTools?: readonly ImageTool[];
+  /** Run steps in their pulled images (`--images`); without it, with the host's tools. */
+  images?: StepImages;
 }
 
 /**

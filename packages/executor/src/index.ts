@@ -32,6 +32,7 @@ export {
 export { DEFAULT_TASK_TIMEOUT_MS, executeTaskRun } from './taskrun/task-run.js';
 export type { Mount, SandboxInfo } from './step/sandbox.js';
 export { detectSandbox } from './step/sandbox.js';
+export { type ImageChoice, type ImageMode, StepImages, type StepImagesOptions } from './step/step-images.js';
 export type { ImageFamily } from './step/step-shell.js';
 export { imageFamily } from './step/step-shell.js';
 export { formatGoDuration, parseGoDuration } from './taskrun/task-duration.js';

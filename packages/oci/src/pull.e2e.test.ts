@@ -3,9 +3,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compressLayer, pushImage, pushIndex, startRegistry, startTokenAuthFront, type TestRegistry, type TokenAuthFront, tarLayer } from '@plumbing/test-utils';
+import { compressLayer, pushAppImage, pushImage, pushIndex, startRegistry, startTokenAuthFront, type TestRegistry, type TokenAuthFront, tarLayer } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushAppImage } from '../test/images.js';
+
 import { blobPath } from './cache-layout.js';
 import { loadCredentials } from './credentials.js';
 import { applyPrune, listImages, planPrune } from './images.js';

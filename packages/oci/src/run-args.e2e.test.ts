@@ -4,9 +4,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRegistry, type TestRegistry } from '@plumbing/test-utils';
+import { pushAppImage, startRegistry, type TestRegistry } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushAppImage } from '../test/images.js';
+
 import { imageArgv, imageEnv, resolveUser } from './entrypoint.js';
 import { detectImageSandbox } from './image-sandbox.js';
 import { type PulledImage, pullImage } from './pull.js';

@@ -36,3 +36,4 @@ export { compressLayer, sha256, tarLayer } from './oci/layer.js';
 export type { ImageConfigInput, PushedImage, PushImageOptions } from './oci/push.js';
 export { pushImage, pushIndex } from './oci/push.js';
 export { staticBusybox } from './oci/busybox.js';
+export { busyboxLayer, pushAppImage } from './oci/app-image.js';

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Engines, executePipelineRun, executeTaskRun, parseDuration, type RunCliOptions, runCli } from '@plumbing/executor';
+import { type Engines, executePipelineRun, executeTaskRun, type ImageMode, parseDuration, type RunCliOptions, runCli, StepImages } from '@plumbing/executor';
+import { defaultCacheDir, loadCredentials, loadRegistrySettings, parsePlatform } from '@plumbing/oci';
 import { UsageError } from '@plumbing/model';
 import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
@@ -27,7 +28,19 @@ bubblewrap when it is installed), with Tekton's semantics.
 
 Options:
   --parallel N       at most N TaskRuns at once over all runs (default: cores, here ${availableParallelism()})
-  --no-sandbox       run steps without bubblewrap
+  --no-sandbox       run steps without bubblewrap (and so with the host's tools)
+  --images MODE      where a step's tools come from (the choice is recorded as each step's imageID):
+                       auto (default)  its image, pulled from its registry when that is reachable
+                                       (else the host's tools, with a warning)
+                       pull            its image, always (a pull failure fails the step)
+                       local           its image from the cache only (plumbing images pull)
+                       host            the host's tools, as if the image were the host
+                     A step in its image sees the image's root filesystem as / (read-only, with a
+                     per-step writable layer), its Env, WorkingDir, User and Entrypoint/Cmd.
+                     Registry mirrors, insecure registries: .plumbing.yaml images: (plumbing
+                     images --help); credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json
+  --offline          never touch the network: images from the cache, else the host's tools
+  --platform P       the platform picked from image indexes (default: this machine's), e.g. linux/arm64
   --timeout DUR      overrides every run's own timeout (TaskRun timeout, PipelineRun
                      timeouts.pipeline): Go duration like 10m, 1h30m; 0 = none
   --format FORMAT    text (default) or json: when all runs are done, stdout is one JSON array,
@@ -77,6 +90,9 @@ function parse(argv: string[]) {
       workspace: { type: 'string', short: 'w', multiple: true },
       parallel: { type: 'string' },
       'no-sandbox': { type: 'boolean' },
+      images: { type: 'string' },
+      offline: { type: 'boolean' },
+      platform: { type: 'string' },
       timeout: { type: 'string' },
       format: { type: 'string' },
       root: { type: 'string' },
@@ -119,11 +135,32 @@ export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
     format,
   };
   if (target) o.target = target;
+  const images = stepImages(values, o.root, io);
+  if (images) o.images = images;
   if (parallel !== undefined) o.parallel = parallel;
   if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
   if (process.stdout.columns) o.columns = process.stdout.columns;
   if (process.stdout.rows) o.rows = process.stdout.rows;
   return o;
+}
+
+const IMAGE_MODES: readonly ImageMode[] = ['auto', 'pull', 'local', 'host'];
+
+/** The --images policy (undefined: the host's tools for every step, as with --images host). */
+function stepImages(values: ReturnType<typeof parse>['values'], root: string, io: Io): StepImages | undefined {
+  const mode = (values.images ?? 'auto') as ImageMode;
+  if (!IMAGE_MODES.includes(mode)) throw new UsageError(`unknown --images ${values.images}: use auto, pull, local or host`);
+  if (values.offline && mode === 'pull') throw new UsageError('--offline and --images pull contradict each other', 'use --images local (cache only) with --offline');
+  if (mode === 'host' || values['no-sandbox']) return undefined;
+  const platform = values.platform === undefined ? undefined : parsePlatform(values.platform);
+  return new StepImages({
+    mode,
+    offline: values.offline ?? false,
+    cache: defaultCacheDir(io.env),
+    settings: loadRegistrySettings(root),
+    credentials: loadCredentials([], io.env),
+    ...(platform ? { platform } : {}),
+  });
 }
 
 export async function runCommand(argv: string[], io: Io, engines: Engines | (() => Promise<Engines>) = REAL_ENGINES): Promise<number> {

@@ -15,6 +15,7 @@ import type {
   TaskRunRequest,
   TaskRunStatus,
 } from '../contracts.js';
+import type { StepImages } from '../step/step-images.js';
 import { parseDuration } from './cli-duration.js';
 import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
 import { runningCliTool } from '../step/image-tools.js';
@@ -34,6 +35,8 @@ export interface ExecuteRunsOptions {
   sandbox?: boolean;
   /** Tools of images (default: the running plumbing CLI for its own image, see runningCliTool). */
   imageTools?: readonly ImageTool[];
+  /** Steps in their pulled images (`--images`); without it, the host's tools. */
+  images?: StepImages;
   /** Overrides each run's own timeout (TaskRun `timeout`, PipelineRun `timeouts.pipeline`); 0 = none. */
   timeoutMs?: number;
   /** Ctrl-C: aborting cancels every run. */
@@ -192,7 +195,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(typeof spec.serviceAccountName === 'string' ? { serviceAccountName: spec.serviceAccountName } : {}),
       };
-      const st = await limited(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}) });
+      const st = await limited(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}), ...(opts.images ? { images: opts.images } : {}) });
       if (succeededCondition(st)?.status === 'True' || signal.aborted || attempt >= retries) {
         if (attempts.length > 0) st.retriesStatus = attempts;
         return st;
@@ -252,7 +255,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
       ...(Array.isArray(spec.taskRunSpecs) ? { taskRunSpecs: spec.taskRunSpecs as never } : {}),
       ...(sa !== undefined ? { serviceAccountName: sa } : {}),
     };
-    return engines.executePipelineRun(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}) });
+    return engines.executePipelineRun(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}), ...(opts.images ? { images: opts.images } : {}) });
   }
 }
 

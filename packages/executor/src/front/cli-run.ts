@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
 import { type Engines, executeRuns } from './cli-execute.js';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
+import type { StepImages } from '../step/step-images.js';
 import { LiveView } from './live-view.js';
 import { COMMAND_LINE_FILE, loadRunFromFlags } from './load-runs-flags.js';
 import { blockingFindings, loadRunsFromFiles, type RunPlan } from './load-runs.js';
@@ -30,6 +31,8 @@ export interface RunCliOptions {
   workspaces: string[];
   parallel?: number;
   sandbox: boolean;
+  /** Steps in their pulled images (`--images`, `--offline`); without it, the host's tools. */
+  images?: StepImages;
   timeoutMs?: number;
   format: 'text' | 'json';
   /** Terminal size for the live view. */
@@ -84,6 +87,7 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
   const outcomes = await executeRuns(plan, theEngines, {
     signal: io.signal,
     sandbox: o.sandbox,
+    ...(o.images ? { images: o.images } : {}),
     ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
     ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     onRunStart: (run) => view.addRun(run.kind, run.name),

@@ -126,7 +126,7 @@ export class LiveView {
         }
         s.state = 'running';
         s.start = this.at();
-        if (!this.opts.tty) this.line(`    ${this.icon('running')} ${t.label}/${e.step} running`);
+        if (!this.opts.tty) this.line(`    ${this.icon('running')} ${t.label}/${e.step} running${e.runsIn ? ` in ${e.runsIn}` : ''}`);
         break;
       }
       case 'step-end': {

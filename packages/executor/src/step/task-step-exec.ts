@@ -8,10 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EnvVar, ParamValue } from '@plumbing/model';
+import { removeTree } from '@plumbing/oci';
 import type { ImageTool, RunEvent, StepState, TaskRunRequest } from '../contracts.js';
 import { imageToolFor } from './image-tools.js';
 import { bwrapArgs, type Mount, type SandboxInfo, toHostPath } from './sandbox.js';
+import { imageLaunch, type ImageLaunch } from './image-step.js';
 import { runStepProcess } from './step-runtime.js';
+import type { StepImages } from './step-images.js';
 import { DEFAULT_SCRIPT_PREAMBLE, entrypointArgv, type HostTools, imageFamily, parseShebang, resolveInterpreter, STEP_PATH } from './step-shell.js';
 import { applyReplacementsAsString, applyToList, stepResultReplacements } from '../substitution/substitute.js';
 import { parseGoDuration } from '../taskrun/task-duration.js';
@@ -29,6 +32,8 @@ export interface StepContext {
   tools: HostTools;
   /** Tools images provide that the host has under other names (ExecOptions.imageTools). */
   imageTools?: readonly ImageTool[] | undefined;
+  /** Steps in their pulled images (ExecOptions.images); without it, the host's tools. */
+  images?: StepImages | undefined;
   /** Aborted on TaskRun timeout or cancellation. */
   signal: AbortSignal;
   emit: (e: RunEvent) => void;
@@ -198,9 +203,27 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
   if (step.envFrom?.length) ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${logName}": envFrom (Secrets/ConfigMaps) does not exist locally and is ignored` });
   const argsIn = (step.args ?? []).map((a) => expandK8s(a, defined));
 
+  // in its pulled image (--images), or with the host's tools
+  const choice = ctx.images && image && sb && !imageTool ? await ctx.images.choose(image) : undefined;
+  if (choice?.kind === 'error') return fail(1, `${choice.error.message}${choice.error.hint ? ` (${choice.error.hint})` : ''}`);
+  if (choice?.kind === 'host' && choice.warn && ctx.images?.firstWarning(image ?? '')) {
+    ctx.emit({ type: 'warning', message: `image ${image}: ${choice.reason}; its steps run with the host's tools` });
+  }
+  let launch: ImageLaunch | undefined;
+  if (choice?.kind === 'image') {
+    try {
+      const command = step.command?.map((c) => expandK8s(c, defined));
+      launch = await imageLaunch({ choice, ps, step, command, defined, hostname: ctx.podName, argsIn, mounts, hostPaths: ctx.hostPaths, root: ctx.root });
+    } catch (err) {
+      return fail(1, err instanceof Error ? err.message : String(err));
+    }
+    state.imageID = launch.imageID;
+  }
+
   // argv
   let argv: string[];
-  if (step.script !== undefined) {
+  if (launch) argv = [];
+  else if (step.script !== undefined) {
     const sheb = parseShebang(step.script);
     const text = sheb ? step.script.replace(/^\s+/, '') : DEFAULT_SCRIPT_PREAMBLE + step.script;
     const interp = await resolveInterpreter(ctx.tools, family, sheb?.interp ?? '/bin/sh', sheb?.args ?? []);
@@ -238,7 +261,8 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
   // working directory: relative ⇒ under /workspace; dirs under mounts are created
   let cwd = step.workingDir ?? '';
   const dirs: string[] = [];
-  if (!cwd) {
+  if (launch) cwd = launch.cwd;
+  else if (!cwd) {
     cwd = sb ? '/' : privateRoot;
   } else {
     if (!cwd.startsWith('/')) cwd = `${paths.workspace}/${cwd}`;
@@ -264,12 +288,13 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
   const timeoutMs = step.timeout ? parseGoDuration(step.timeout) : undefined;
   const startedAt = ctx.now();
   state.running = { startedAt };
-  ctx.emit({ type: 'step-start', taskRun: ctx.req.name, step: logName, ...(image ? { image } : {}), at: startedAt });
+  const runsIn = launch && choice?.kind === 'image' ? { runsIn: `${launch.imageID.slice(0, launch.imageID.indexOf('@') + 20)} (${choice.source})` } : {};
+  ctx.emit({ type: 'step-start', taskRun: ctx.req.name, step: logName, ...(image ? { image } : {}), ...runsIn, at: startedAt });
   const outcome = await runStepProcess({
-    file: sb ? sb.bwrap! : argv[0]!,
-    args: sb ? bwrapArgs(sb, mounts, { cwd, dirs }, argv) : argv.slice(1),
-    env,
-    cwd: sb ? ctx.root : cwd,
+    file: launch ? launch.file : sb ? sb.bwrap! : argv[0]!,
+    args: launch ? launch.args : sb ? bwrapArgs(sb, mounts, { cwd, dirs }, argv) : argv.slice(1),
+    env: launch ? launch.env : env,
+    cwd: launch ? launch.cwd : sb ? ctx.root : cwd,
     logPath,
     ...(stdoutPath ? { stdoutPath } : {}),
     ...(stderrPath ? { stderrPath } : {}),
@@ -278,6 +303,7 @@ export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: r
     onOutput: (stream, text) => ctx.emit({ type: 'step-output', taskRun: ctx.req.name, step: logName, stream, text }),
   });
   const finishedAt = ctx.now();
+  if (launch) await removeTree(launch.scratch);
   if (outcome.aborted && !outcome.timedOut) {
     rec.aborted = true;
     return rec;

@@ -161,6 +161,7 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       sandbox,
       tools: new HostTools(),
       imageTools: opts.imageTools,
+      images: opts.images,
       signal: abort.signal,
       emit,
       now: () => timestamp(now()),

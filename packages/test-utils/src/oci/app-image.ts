@@ -1,7 +1,9 @@
 // Images the e2e tests push to their registry: a static busybox with a config, multi-layer
 // images with whiteouts, one layer per platform for indexes.
 import { readFileSync } from 'node:fs';
-import { compressLayer, type ImageConfigInput, type LayerCompression, type LayerEntry, type PushedImage, pushImage, staticBusybox, tarLayer } from '@plumbing/test-utils';
+import { staticBusybox } from './busybox.js';
+import { compressLayer, type LayerCompression, type LayerEntry, tarLayer } from './layer.js';
+import { type ImageConfigInput, type PushedImage, pushImage } from './push.js';
 
 /** A root filesystem layer with busybox as /bin/busybox and /bin/sh, an /etc/passwd with a non-root user. */
 export async function busyboxLayer(compression: LayerCompression = 'gzip') {

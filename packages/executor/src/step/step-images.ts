@@ -1,0 +1,76 @@
+/**
+ * Which steps run in their image and which with the host's tools (`--images`):
+ *   auto   (plumbing run's default) pull when the image's registry is reachable, else host tools
+ *          with a warning; a pull that fails for another reason (denied, not found, corrupt) fails
+ *          the step;
+ *   pull   always pull (tags are resolved again; layers come from the cache);
+ *   local  only images already in the cache (`plumbing images pull`), never the network;
+ *   host   today's behaviour: the host's tools, whatever the image.
+ * `offline` turns auto into local-else-host. One pull per image per process, shared by all steps.
+ */
+import { detectImageSandbox, type ImageSandbox, localImage, type PulledImage, type PullOptions, pullImage } from '@plumbing/oci';
+import { PlumbingError } from '@plumbing/model';
+
+export type ImageMode = 'auto' | 'pull' | 'local' | 'host';
+
+export type ImageChoice =
+  | { kind: 'image'; image: PulledImage; sandbox: Extract<ImageSandbox, { available: true }>; source: 'pulled' | 'cached' }
+  | { kind: 'host'; reason: string; warn: boolean }
+  | { kind: 'error'; error: PlumbingError };
+
+export interface StepImagesOptions extends Omit<PullOptions, 'log'> {
+  mode: ImageMode;
+  offline?: boolean;
+}
+
+export class StepImages {
+  private readonly choices = new Map<string, Promise<ImageChoice>>();
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly opts: StepImagesOptions) {}
+
+  get mode(): ImageMode {
+    return this.opts.mode;
+  }
+
+  /** True the first time it is asked for an image: its fallback warning is printed once. */
+  firstWarning(image: string): boolean {
+    if (this.warned.has(image)) return false;
+    this.warned.add(image);
+    return true;
+  }
+
+  /** The choice for an image reference (memoized: concurrent steps share one pull). */
+  choose(image: string): Promise<ImageChoice> {
+    let c = this.choices.get(image);
+    if (!c) {
+      c = this.decide(image);
+      this.choices.set(image, c);
+    }
+    return c;
+  }
+
+  private async decide(image: string): Promise<ImageChoice> {
+    const { mode, offline } = this.opts;
+    if (mode === 'host') return { kind: 'host', reason: '--images host', warn: false };
+    const sandbox = await detectImageSandbox();
+    if (!sandbox.available) {
+      if (mode === 'auto') return { kind: 'host', reason: sandbox.reason, warn: true };
+      return { kind: 'error', error: new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `cannot run steps in image ${image}: ${sandbox.reason}`, { hint: 'run with --images host' }) };
+    }
+    try {
+      if (mode === 'local' || offline) {
+        const found = await localImage(image, this.opts.cache);
+        if (found) return { kind: 'image', image: found, sandbox, source: 'cached' };
+        if (mode === 'auto') return { kind: 'host', reason: `${image} is not in the image cache and --offline keeps off the network`, warn: true };
+        return { kind: 'error', error: new PlumbingError('OCI_IMAGE_NOT_CACHED', `image ${image} is not in the image cache (--images local)`, { hint: `plumbing images pull ${image}, or run with --images host` }) };
+      }
+      const pulled = await pullImage(image, this.opts);
+      return { kind: 'image', image: pulled, sandbox, source: pulled.cached ? 'cached' : 'pulled' };
+    } catch (err) {
+      const e = err instanceof PlumbingError ? err : new PlumbingError('OCI_PULL_FAILED', `pulling ${image} failed: ${(err as Error).message}`, { cause: err });
+      if (mode === 'auto' && e.code === 'OCI_REGISTRY_UNREACHABLE') return { kind: 'host', reason: e.message, warn: true };
+      return { kind: 'error', error: e };
+    }
+  }
+}
