@@ -40,6 +40,8 @@ Options:
                      Registry mirrors, insecure registries: .plumbing.yaml images: (plumbing
                      images --help); credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json
   --offline          never touch the network: images from the cache, else the host's tools
+  --credentials FILE a docker-config file (a Secret's .dockerconfigjson) tried before
+                     $DOCKER_CONFIG/config.json or ~/.docker/config.json (repeatable)
   --platform P       the platform picked from image indexes (default: this machine's), e.g. linux/arm64
   --timeout DUR      overrides every run's own timeout (TaskRun timeout, PipelineRun
                      timeouts.pipeline): Go duration like 10m, 1h30m; 0 = none
@@ -93,6 +95,7 @@ function parse(argv: string[]) {
       images: { type: 'string' },
       offline: { type: 'boolean' },
       platform: { type: 'string' },
+      credentials: { type: 'string', multiple: true },
       timeout: { type: 'string' },
       format: { type: 'string' },
       root: { type: 'string' },
@@ -158,7 +161,7 @@ function stepImages(values: ReturnType<typeof parse>['values'], root: string, io
     offline: values.offline ?? false,
     cache: defaultCacheDir(io.env),
     settings: loadRegistrySettings(root),
-    credentials: loadCredentials([], io.env),
+    credentials: loadCredentials((values.credentials ?? []).map((f) => resolve(io.cwd, f)), io.env),
     ...(platform ? { platform } : {}),
   });
 }
