@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
 import { parseOrUsage } from '../args.js';
@@ -77,7 +78,7 @@ export async function imagesCommand(argv: string[], io: Io): Promise<number> {
       cache,
       ...(platform ? { platform } : {}),
       settings: oci.loadRegistrySettings(findRoot(io.cwd)),
-      credentials: oci.loadCredentials(v.credentials ?? [], io.env),
+      credentials: oci.loadCredentials((v.credentials ?? []).map((f) => resolve(io.cwd, f)), io.env),
       log: (line) => io.stderr(`${line}\n`),
     });
     if (format === 'json') json(image);
