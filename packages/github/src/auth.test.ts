@@ -4,7 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { appJwt, TOKEN_RENEW_MARGIN_MS } from './auth.js';
 import { GitHubError } from './errors.js';
-import { createGitHub } from './github.js';
+import { appInstallationFor, createGitHub } from './github.js';
 
 // One clock for both sides, moved by the tests (no waiting on the wall clock).
 let now = Date.UTC(2026, 0, 1);
@@ -86,6 +86,17 @@ describe('GitHub App authentication through the port (local GitHub protocol serv
       message: 'GitHub installation token for App 4242 (installation 7): 401 A JSON web token could not be decoded',
     });
     await expect(appGitHub({ installationId: 8 }).repo('demo/app').listReleases()).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('finds the installation of the App on a repository, and says so when it is not installed there', async () => {
+    server.state.addRepo('elsewhere/repo');
+    const app = { appId: server.app!.id, privateKey: server.app!.privateKey };
+    expect(await appInstallationFor(app, 'demo/app', { baseUrl: server.url, now: () => now })).toBe(7);
+    await expect(appInstallationFor(app, 'elsewhere/repo', { baseUrl: server.url, now: () => now })).rejects.toMatchObject({
+      status: 404,
+      message: 'GitHub installation of App 4242 on elsewhere/repo: 404 Not Found',
+      hint: 'install the GitHub App on the repository (or its organisation)',
+    });
   });
 
   it('a key that is not PEM is refused when the client is made, saying so', () => {
