@@ -1,6 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 import { type GitHubServer, INSTALLATION_TOKEN_TTL_MS, startGitHubServer, verifyAppJwt } from '@plumbing/test-utils';
-import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { appJwt, TOKEN_RENEW_MARGIN_MS } from './auth.js';
 import { GitHubError } from './errors.js';
@@ -80,7 +80,7 @@ describe('GitHub App authentication through the port (local GitHub protocol serv
   });
 
   it('a JWT signed with another key, or for an installation that does not exist, is refused with GitHub statuses', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const other = (await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     await expect(appGitHub({ privateKey: other }).repo('demo/app').listReleases()).rejects.toMatchObject({
       status: 401,
       message: 'GitHub installation token for App 4242 (installation 7): 401 A JSON web token could not be decoded',

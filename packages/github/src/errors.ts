@@ -52,7 +52,11 @@ function detailOf(e: unknown): string {
       : [];
     if (typeof d.message === 'string') return errors.length ? `${d.message} (${errors.join('; ')})` : d.message;
   }
-  if (e instanceof Error) return e.message.replace(/ - https:\/\/docs\.github\.com\S*/, '');
+  if (e instanceof Error) {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, other side closed) is its cause.
+    const cause = e.cause instanceof Error && e.cause.message !== e.message ? ` (${e.cause.message})` : '';
+    return e.message.replace(/ - https:\/\/docs\.github\.com\S*/, '') + cause;
+  }
   return String(e);
 }
 
