@@ -3,7 +3,8 @@
 import { grantsFrom } from './grants.js';
 import { type Owners, type OwnersProblem, parseOwners } from './owners.js';
 import type { PrPolicy } from './policy.js';
-import type { PrOrgPort, PrRepoPort, PullFacts } from './port.js';
+import type { PrOrgPort, PrRepoPort } from './port.js';
+import type { PullDetail } from '@plumbing/github';
 import type { CommentFacts } from './reply.js';
 import { decideTrust, type OkToTestGrant, type TrustDecision, type UserFacts } from './trust.js';
 
@@ -53,6 +54,6 @@ export async function gatherPullRequestTrust(org: PrOrgPort, repo: PrRepoPort, p
 }
 
 /** The pull request, or an error that says which one is missing. */
-export async function gatherPull(repo: PrRepoPort, number: number): Promise<PullFacts | undefined> {
+export async function gatherPull(repo: PrRepoPort, number: number): Promise<PullDetail | undefined> {
   return repo.getPull(number);
 }

@@ -33,7 +33,7 @@ export { decideSlackSteps, slackNotifier } from './notify/slack.js';
 export { NOTIFIERS } from './notify/registry.js';
 export type { NotifyOutcome } from './notify/notify.js';
 export { applyNotifications, planNotifications } from './notify/notify.js';
-export type { CommentInfoLike, PrChecksPort, PrOrgPort, PrRepoPort, PullFacts, StatusWriteLike } from './port.js';
+export type { PrChecksPort, PrOrgPort, PrRepoPort } from './port.js';
 export type { PullRequestTrustFacts } from './gather.js';
 export { gatherComments, gatherOwners, gatherPull, gatherPullRequestTrust, gatherUserFacts } from './gather.js';
 export type { CommandFacts } from './gather-command.js';

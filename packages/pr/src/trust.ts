@@ -1,10 +1,10 @@
 // Who is trusted (Prow's TrustedUser, pkg/plugins/trigger/trigger.go, plus Pipelines-as-Code's
 // OWNERS and team policies), as a pure function of facts the gatherer read through the GitHub port.
 
+import type { Permission } from '@plumbing/github';
 import type { PrPolicy } from './policy.js';
 
-/** A repository permission as GitHub reports it (`GET /repos/{o}/{r}/collaborators/{u}/permission`). */
-export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+export type { Permission };
 
 /** What GitHub says about one user, gathered before deciding. */
 export interface UserFacts {

@@ -3,37 +3,18 @@
 // findings become annotations at their file and line (the GitHub port sends them 50 per request,
 // GitHub's limit, appending the rest with updates of the same check run).
 
+import type { CheckAnnotation, CheckOutput, CheckRunCreate } from '@plumbing/github';
 import type { PrPolicy } from '../policy.js';
 import type { RunFacts, TaskFacts } from '../runs.js';
 import { cell, humanDuration, lastLines, truncate } from './format.js';
 import { redact } from './redact.js';
 import { statusContext } from './status.js';
 
-export type AnnotationLevel = 'failure' | 'warning' | 'notice';
+export type AnnotationLevel = CheckAnnotation['level'];
+export type Annotation = CheckAnnotation;
 
-/** A check-run annotation, in the GitHub port's shape (it sends 50 per request). */
-export interface Annotation {
-  path: string;
-  startLine: number;
-  endLine: number;
-  startColumn?: number;
-  endColumn?: number;
-  level: AnnotationLevel;
-  message: string;
-  title?: string;
-  rawDetails?: string;
-}
-
-/** A check run to create or update, in the GitHub port's shape (`CheckRunCreate`). */
-export interface CheckRunPayload {
-  name: string;
-  headSha: string;
-  externalId: string;
-  detailsUrl: string;
-  status: 'queued' | 'in_progress' | 'completed';
-  conclusion?: 'success' | 'failure' | 'cancelled' | 'timed_out';
-  output: { title: string; summary: string; annotations: Annotation[] };
-}
+/** A check run to create or update (the port's CheckRunCreate, with the output always set). */
+export type CheckRunPayload = CheckRunCreate & { externalId: string; detailsUrl: string; output: CheckOutput & { annotations: CheckAnnotation[] } };
 
 /** A finding as `plumbing check --format json` prints it. */
 export interface CheckFinding {
