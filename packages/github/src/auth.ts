@@ -3,6 +3,7 @@
 // both key formats GitHub hands out (PKCS#1 "RSA PRIVATE KEY" and PKCS#8), no extra dependency.
 
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
+import { PlumbingError } from '@plumbing/model';
 import { GitHubError, githubError, redact } from './errors.js';
 
 export interface GitHubAppCredentials {
@@ -65,7 +66,7 @@ export function appAuth(app: GitHubAppCredentials, deps: AuthDeps): AuthProvider
   try {
     key = createPrivateKey(app.privateKey);
   } catch (e) {
-    throw new GitHubError(`App ${app.appId} private key`, undefined, `is not a PEM private key (${e instanceof Error ? e.message : String(e)})`, {
+    throw new PlumbingError('GITHUB_APP_KEY', `the private key of GitHub App ${app.appId} is not a PEM private key (${e instanceof Error ? e.message : String(e)})`, {
       hint: "pass the .pem file GitHub generated for the App (Settings → Developer settings → the App's private keys)",
     });
   }
