@@ -16,7 +16,12 @@ export async function gatherOwners(repo: PrRepoPort, policy: PrPolicy, problems:
 }
 
 async function trustedTeamsOf(org: PrOrgPort, policy: PrPolicy, login: string): Promise<string[]> {
-  const memberships = await Promise.all(policy.trustedTeams.map(async (team) => ((await org.teamMembership(policy.org, team, login))?.state === 'active' ? team : undefined)));
+  const memberships = await Promise.all(
+    policy.trustedTeams.map(async (team) => {
+      const [o, slug] = team.includes('/') ? (team.split('/', 2) as [string, string]) : [policy.org, team];
+      return (await org.teamMembership(o, slug, login))?.state === 'active' ? team : undefined;
+    }),
+  );
   return memberships.filter((t): t is string => t !== undefined);
 }
 

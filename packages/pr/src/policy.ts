@@ -31,7 +31,7 @@ export interface PrPolicy {
   trustedOrg?: string;
   /** Trust org members only, not collaborators (Prow's only_org_members). */
   onlyOrgMembers: boolean;
-  /** Team slugs in `org` whose members are trusted. */
+  /** Teams whose active members are trusted: a slug in `org`, or `other-org/slug` for a team of another organisation. */
   trustedTeams: string[];
   /** GitHub App logins (without `[bot]`) that are trusted. */
   trustedApps: string[];
