@@ -55,7 +55,7 @@ const isBot = (login: string, policy: PrPolicy) => [policy.bot, `${policy.bot}[b
  */
 export function commandsToHandle(event: IssueCommentEventFacts, policy: PrPolicy): ParsedCommand[] {
   if (event.action !== 'created' || !event.isPullRequest || isBot(event.commenter, policy)) return [];
-  return parseCommands(event.body).filter((c) => !policy.ignoredCommands.includes(c.name));
+  return parseCommands(event.body).filter((c) => !policy.ignoredCommands.includes(c.name.toLowerCase()));
 }
 
 function hasRole(role: Role, ctx: CommandContext): boolean {
@@ -98,7 +98,16 @@ export interface CommentPlan {
   reply?: Reply;
 }
 
+const names = (c: Command) => [c.name, ...(c.aliases ?? [])];
+
+/** The command a name means: exactly, or in any case for a command that allows it. */
+function lookup(name: string, commands: readonly Command[]): Command | undefined {
+  return commands.find((c) => names(c).includes(name) || (c.caseInsensitive && names(c).includes(name.toLowerCase())));
+}
+
 function unknownCommand(c: ParsedCommand, commands: readonly Command[]): string {
+  const near = commands.find((k) => names(k).includes(c.name.toLowerCase()));
+  if (near) return `\`/${c.name}\` is not a command: commands are case-sensitive, did you mean \`/${near.name}\`?`;
   return `\`/${c.name}\` is not a command I know; I understand ${commands.map((k) => `\`${k.usage}\``).join(', ')}`;
 }
 
@@ -107,7 +116,7 @@ export function decideComment(event: IssueCommentEventFacts, ctx: CommandContext
   const actions: Action[] = [];
   const lines: string[] = [];
   for (const parsed of commandsToHandle(event, ctx.policy)) {
-    const command = commands.find((c) => c.name === parsed.name);
+    const command = lookup(parsed.name, commands);
     if (!command) {
       lines.push(`- ${unknownCommand(parsed, commands)}`);
       continue;

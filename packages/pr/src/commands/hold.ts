@@ -1,4 +1,5 @@
-// /hold (and Prow's `/hold cancel`): a pending `hold` commit status that blocks merging where it is required.
+// /hold (and Prow's `/hold cancel`): a pending `hold` commit status that blocks merging where it
+// is required. Any case, as Prow's hold plugin.
 
 import type { Command, CommandContext, CommandOutcome } from './types.js';
 
@@ -8,4 +9,4 @@ function decide(args: readonly string[], ctx: CommandContext): CommandOutcome {
   return { actions: [{ kind: 'hold', by: ctx.commenter.login, sha: ctx.headSha }] };
 }
 
-export const holdCommand: Command = { name: 'hold', usage: '/hold | /hold cancel', decide };
+export const holdCommand: Command = { name: 'hold', usage: '/hold | /hold cancel', caseInsensitive: true, decide };

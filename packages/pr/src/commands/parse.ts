@@ -1,8 +1,9 @@
-// Commands in a comment, as Prow reads them: a line that starts with `/name`, the name matched
-// case-insensitively, arguments after it; several per comment; none inside fenced code blocks.
+// Commands in a comment, as Prow reads them: a line that starts with `/name`, arguments after it;
+// several per comment; none inside fenced code blocks (Prow still reads those). The name is kept
+// as written: whether case matters is the command's own (as in Prow: `/retest` exactly, `/HOLD` too).
 
 export interface ParsedCommand {
-  /** Lower-case name without the slash. */
+  /** The name without the slash, as written. */
   name: string;
   args: string[];
   /** The line as written, for the reply. */
@@ -23,7 +24,7 @@ export function parseCommands(body: string): ParsedCommand[] {
     if (fenced) continue;
     const m = COMMAND_LINE.exec(raw.trimEnd());
     if (!m) continue;
-    const name = (m[1] ?? '').toLowerCase();
+    const name = m[1] ?? '';
     const args = (m[2] ?? '').split(/\s+/).filter(Boolean);
     const key = `${name} ${args.join(' ')}`;
     if (seen.has(key)) continue;

@@ -44,8 +44,12 @@ export type Action =
 export type CommandOutcome = { actions: Action[]; say?: string } | { error: string };
 
 export interface Command {
-  /** The name after the slash, lower-case. */
+  /** The name after the slash. */
   name: string;
+  /** Other names for it (Prow's `/remove-hold` for `/unhold`). */
+  aliases?: string[];
+  /** Matched in any case (Prow's hold plugin); otherwise exactly (Prow's trigger commands). */
+  caseInsensitive?: boolean;
   usage: string;
   /** Arguments that need no authorization (e.g. `/test ?`, which only lists). */
   open?: (args: readonly string[]) => boolean;

@@ -1,4 +1,4 @@
-// /unhold: releases a /hold.
+// /unhold (Prow's `/remove-hold` too): releases a /hold. Any case, as Prow's hold plugin.
 
 import type { Command, CommandContext, CommandOutcome } from './types.js';
 
@@ -7,4 +7,4 @@ function decide(args: readonly string[], ctx: CommandContext): CommandOutcome {
   return { actions: [{ kind: 'unhold', by: ctx.commenter.login, sha: ctx.headSha }] };
 }
 
-export const unholdCommand: Command = { name: 'unhold', usage: '/unhold', decide };
+export const unholdCommand: Command = { name: 'unhold', aliases: ['remove-hold'], usage: '/unhold', caseInsensitive: true, decide };
