@@ -28,6 +28,12 @@ describe('parsePrPolicy', () => {
     expect(policy.images).toEqual({ dir: 'images', registry: 'ghcr.io/x', tagPattern: '^v\\d+$', pipeline: 'image-build' });
   });
 
+  it("reads serve's spec.serve as it is, leaving the service's own fields alone", () => {
+    const { policy, problems } = parsePrPolicy({ publicUrl: 'https://ci', org: 'tektoncd', trustedTeams: ['catalog'], statusContext: 'tekton', concurrency: { global: 4 } });
+    expect(problems).toEqual([]);
+    expect(policy).toMatchObject({ org: 'tektoncd', trustedTeams: ['catalog'], statusContext: 'tekton' });
+  });
+
   it('collects problems as data, never throws', () => {
     const { problems } = parsePrPolicy({ okToTest: 'always', trustedTeams: 'a', commands: { test: ['boss'] }, images: { tagPattern: '(' } });
     expect(problems.map((p) => p.path)).toEqual(['org', 'trustedTeams', 'okToTest', 'commands.test', 'images.tagPattern']);

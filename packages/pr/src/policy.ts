@@ -47,8 +47,8 @@ export interface PrPolicy {
   defaultRoles: Role[];
   /** Commands of other bots (Prow plugins) that are ignored silently instead of answered as unknown. */
   ignoredCommands: string[];
-  /** Commit-status context prefix: a job's context is `<prefix>/<job>`. */
-  statusPrefix: string;
+  /** Commit-status context prefix: a job's context is `<statusContext>/<job>` (the name serve's config uses). */
+  statusContext: string;
   images: ImagePolicy;
 }
 
@@ -80,7 +80,7 @@ export function defaultPolicy(org: string): PrPolicy {
     },
     defaultRoles: ['trusted', 'author'],
     ignoredCommands: OTHER_BOTS,
-    statusPrefix: 'plumbing',
+    statusContext: 'plumbing',
     images: { dir: 'images', tagPattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', registry: `ghcr.io/${org}`, pipeline: 'image-build' },
   };
 }
@@ -160,7 +160,10 @@ function parseCommands(raw: unknown, base: Record<string, Role[]>, problems: Pol
   return out;
 }
 
-/** The policy from a config mapping (e.g. the `pullRequests` section of the service config). */
+/**
+ * The policy from a config mapping: `spec.serve` of the Cluster config (fields this package does
+ * not know, such as `publicUrl`, are left to the service).
+ */
 export function parsePrPolicy(raw: unknown): { policy: PrPolicy; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
   const o = isObject(raw) ? raw : {};
@@ -182,7 +185,7 @@ export function parsePrPolicy(raw: unknown): { policy: PrPolicy; problems: Polic
     commands: parseCommands(o['commands'], base.commands, problems),
     defaultRoles: roles(o['defaultRoles'], 'defaultRoles', problems) ?? base.defaultRoles,
     ignoredCommands: strings(o['ignoredCommands'], 'ignoredCommands', problems) ?? base.ignoredCommands,
-    statusPrefix: str(o['statusPrefix'], 'statusPrefix', problems) ?? base.statusPrefix,
+    statusContext: str(o['statusContext'], 'statusContext', problems) ?? base.statusContext,
     images: parseImages(o['images'], base.images, problems),
   };
   return { policy, problems };

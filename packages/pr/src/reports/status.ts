@@ -19,7 +19,7 @@ export interface StatusPayload {
 
 export const MAX_DESCRIPTION = 140;
 
-export const statusContext = (policy: PrPolicy, job: string) => `${policy.statusPrefix}/${job}`;
+export const statusContext = (policy: PrPolicy, job: string) => `${policy.statusContext}/${job}`;
 
 function failedWhere(run: RunFacts): string {
   const failed = run.tasks.filter((t) => t.state === 'failed' || t.state === 'timed-out');
@@ -55,7 +55,7 @@ export function commitStatus(run: RunFacts, policy: PrPolicy): StatusPayload {
 export function holdStatus(policy: PrPolicy, sha: string, held: boolean, by: string, targetUrl: string): StatusPayload {
   return {
     sha,
-    context: `${policy.statusPrefix}/hold`,
+    context: `${policy.statusContext}/hold`,
     state: held ? 'pending' : 'success',
     description: truncate(held ? `Held by @${by}: /unhold to release` : `Not held (released by @${by})`, MAX_DESCRIPTION),
     targetUrl,
