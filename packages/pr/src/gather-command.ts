@@ -14,16 +14,16 @@ import { decideCodeTrust, decideTrust } from './trust.js';
 import { PlumbingError } from '@plumbing/model';
 
 /** Image directories at the head: listed when the port can list, else the requested ones probed for a Dockerfile. */
-export async function gatherImageDirs(repo: PrRepoPort, policy: PrPolicy, ref: string, requested: readonly string[]): Promise<string[]> {
+export async function gatherImageDirs(repo: PrRepoPort, policy: PrPolicy, ref: string, requested: readonly string[]): Promise<{ dirs: string[]; listed: boolean }> {
   const dir = policy.images.dir;
   if (repo.listDirectory) {
     const entries = (await repo.listDirectory(dir, ref)) ?? [];
-    return entries.filter((e) => e.type === 'dir').map((e) => e.name).sort();
+    return { dirs: entries.filter((e) => e.type === 'dir').map((e) => e.name).sort(), listed: true };
   }
   const names = [...new Set(requested.map((r) => r.replace(/\/+$/, '').replace(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`), '')))];
   const safe = names.filter((n) => /^[\w.-]+$/.test(n) && n !== '.' && n !== '..');
   const found = await Promise.all(safe.map(async (n) => ((await repo.fileContents(`${dir}/${n}/Dockerfile`, ref)) === undefined ? undefined : n)));
-  return found.filter((n): n is string => n !== undefined).sort();
+  return { dirs: found.filter((n): n is string => n !== undefined).sort(), listed: false };
 }
 
 export interface CommandFacts {
@@ -47,7 +47,7 @@ export async function gatherCommandContext(
     gatherUserFacts(ports.org, ports.repo, policy, owners, event.commenter),
   ]);
   const requested = commands.filter((c) => c.name === 'build-image' && c.args[0] !== undefined).map((c) => c.args[0] as string);
-  const imageDirs = requested.length ? await gatherImageDirs(ports.repo, policy, pull.headSha, requested) : [];
+  const images = requested.length ? await gatherImageDirs(ports.repo, policy, pull.headSha, requested) : { dirs: [], listed: false };
   const ctx: CommandContext = {
     policy,
     repo: event.repo,
@@ -60,7 +60,8 @@ export async function gatherCommandContext(
     code: decideCodeTrust(trust.author, pull.headSha, trust.grants, policy),
     jobs: service.jobs,
     runs: service.runs,
-    imageDirs,
+    imageDirs: images.dirs,
+    imageDirsListed: images.listed,
   };
   return { ctx, comments: trust.comments };
 }

@@ -18,6 +18,7 @@ const ctx = (o: Partial<CommandContext> = {}): CommandContext => ({
   jobs: [],
   runs: [],
   imageDirs: ['plumbing', 'tkn'],
+  imageDirsListed: true,
   ...o,
 });
 
@@ -52,7 +53,8 @@ describe('/build-image DIR [TAG]', () => {
   const refusals: [string, string[], Partial<CommandContext>, RegExp][] = [
     ['no DIR', [], {}, /^usage: `\/build-image DIR \[TAG\]`, DIR one of `plumbing`, `tkn`$/],
     ['too many arguments', ['plumbing', 'v1', 'extra'], {}, /^usage/],
-    ['a directory that is not an image', ['docs'], {}, /`docs` is not an image directory under `images\/` at 0123456; DIR is one of `plumbing`, `tkn`/],
+    ['a directory that is not an image', ['docs'], {}, /^`docs` is not an image directory under `images\/` at 0123456: DIR is one of `plumbing`, `tkn`$/],
+    ['a directory without a Dockerfile (probed, not listed)', ['docs'], { imageDirs: [], imageDirsListed: false }, /^`docs` is not an image directory under `images\/` at 0123456: there is no `images\/docs\/Dockerfile`$/],
     ['a path escaping the image directory', ['../packages'], {}, /is not an image directory/],
     ['a tag outside the pattern', ['plumbing', 'bad:tag'], {}, /tag `bad:tag` does not match the allowed pattern/],
     ['a tag too long for a registry', ['plumbing', 'x'.repeat(129)], {}, /does not match/],

@@ -14,10 +14,13 @@ function imageName(arg: string, dir: string): string {
 function decide(args: readonly string[], ctx: CommandContext): CommandOutcome {
   const { images } = ctx.policy;
   const [dirArg, tagArg, ...rest] = args;
-  if (dirArg === undefined || rest.length > 0) return { error: `usage: \`/build-image DIR [TAG]\`, DIR one of ${list(ctx.imageDirs)}` };
+  if (dirArg === undefined || rest.length > 0) {
+    return { error: `usage: \`/build-image DIR [TAG]\`, DIR ${ctx.imageDirsListed ? `one of ${list(ctx.imageDirs)}` : `a directory under \`${images.dir}/\` with a Dockerfile`}` };
+  }
   const name = imageName(dirArg, images.dir);
   if (!ctx.imageDirs.includes(name)) {
-    return { error: `\`${dirArg}\` is not an image directory under \`${images.dir}/\` at ${ctx.headSha.slice(0, 7)}; DIR is one of ${list(ctx.imageDirs)}` };
+    const which = ctx.imageDirsListed ? `DIR is one of ${list(ctx.imageDirs)}` : `there is no \`${images.dir}/${name}/Dockerfile\``;
+    return { error: `\`${dirArg}\` is not an image directory under \`${images.dir}/\` at ${ctx.headSha.slice(0, 7)}: ${which}` };
   }
   const tag = tagArg ?? `pr-${ctx.number}-${ctx.headSha.slice(0, 7)}`;
   if (!new RegExp(images.tagPattern).test(tag)) return { error: `tag \`${tagArg}\` does not match the allowed pattern \`${images.tagPattern}\`` };

@@ -30,6 +30,7 @@ function context(commenter: UserFacts, o: Partial<CommandContext> = {}): Command
     jobs: [{ name: 'unit' }, { name: 'e2e' }, { name: 'lint', alwaysRun: false }],
     runs: [],
     imageDirs: ['plumbing'],
+    imageDirsListed: true,
     ...o,
   };
 }
@@ -45,6 +46,8 @@ describe('commandsToHandle', () => {
     expect(commandsToHandle(facts('/retest', 'alice', { action: 'edited' }), policy)).toEqual([]);
     expect(commandsToHandle(facts('/retest', 'alice', { onIssue: true }), policy)).toEqual([]);
     expect(commandsToHandle(facts('/retest', 'plumbing-bot'), policy)).toEqual([]);
+    const closed = facts('/retest', 'alice');
+    expect(commandsToHandle({ ...closed, open: false }, policy)).toEqual([]);
   });
 });
 

@@ -18,6 +18,8 @@ export interface IssueCommentEventFacts {
   repo: RepoRef;
   number: number;
   isPullRequest: boolean;
+  /** The issue or pull request is open (Prow ignores commands on closed ones). */
+  open: boolean;
   commentId: number;
   commenter: string;
   body: string;
@@ -39,6 +41,7 @@ export function issueCommentEventFacts(payload: unknown): IssueCommentEventFacts
     repo: { owner: text(obj(repo['owner'])['login']), name: text(repo['name']) },
     number: typeof issue['number'] === 'number' ? issue['number'] : 0,
     isPullRequest: issue['pull_request'] !== undefined && issue['pull_request'] !== null,
+    open: issue['state'] === 'open',
     commentId: typeof comment['id'] === 'number' ? comment['id'] : 0,
     commenter: text(obj(comment['user'])['login']),
     body: text(comment['body']),
@@ -50,11 +53,11 @@ const isBot = (login: string, policy: PrPolicy) => [policy.bot, `${policy.bot}[b
 
 /**
  * The commands of a comment this service should act on or answer: none for an edit or deletion,
- * a comment on an issue, or the bot's own comment; other bots' commands left out. Gather only
- * when this is not empty.
+ * a comment on an issue or a closed pull request (Prow), or the bot's own comment; other bots'
+ * commands left out. Gather only when this is not empty.
  */
 export function commandsToHandle(event: IssueCommentEventFacts, policy: PrPolicy): ParsedCommand[] {
-  if (event.action !== 'created' || !event.isPullRequest || isBot(event.commenter, policy)) return [];
+  if (event.action !== 'created' || !event.isPullRequest || !event.open || isBot(event.commenter, policy)) return [];
   return parseCommands(event.body).filter((c) => !policy.ignoredCommands.includes(c.name.toLowerCase()));
 }
 

@@ -45,6 +45,7 @@ describe('/retest', () => {
     jobs: [],
     runs,
     imageDirs: [],
+    imageDirsListed: false,
   });
 
   const cases: [string, RunFacts[], string[]][] = [

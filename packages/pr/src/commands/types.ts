@@ -29,6 +29,8 @@ export interface CommandContext {
   runs: RunFacts[];
   /** Directory names under the policy's image directory on the pull request's head. */
   imageDirs: string[];
+  /** `imageDirs` is every image directory (listed), not just the requested ones that exist (probed). */
+  imageDirsListed: boolean;
 }
 
 export type Action =
