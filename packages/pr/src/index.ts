@@ -20,7 +20,7 @@ export type { CommentPlan, IssueCommentEventFacts } from './commands/decide.js';
 export { COMMANDS_MARKER, commandsToHandle, decideComment, issueCommentEventFacts } from './commands/decide.js';
 export { MIN_SECRET_LENGTH, REDACTED, redact, secretForms } from './reports/redact.js';
 export type { CommitState, StatusPayload } from './reports/status.js';
-export { commitStatus, holdStatus, MAX_DESCRIPTION, statusContext } from './reports/status.js';
+export { commitStatus, holdStatus, MAX_DESCRIPTION, statusContext, waitingStatus } from './reports/status.js';
 export type { Annotation, AnnotationLevel, CheckFinding, CheckRunPayload } from './reports/check-run.js';
 export { checkRunPayload, findingAnnotations, LOG_LINES, parseCheckFindings } from './reports/check-run.js';
 export type { FailureCommentPlan } from './reports/failure-comment.js';

@@ -3,7 +3,7 @@ import { defaultPolicy } from '../policy.js';
 import type { RunFacts } from '../runs.js';
 import { type CheckFinding, checkRunPayload, findingAnnotations, parseCheckFindings } from './check-run.js';
 import { failureComment } from './failure-comment.js';
-import { commitStatus, holdStatus } from './status.js';
+import { commitStatus, holdStatus, waitingStatus } from './status.js';
 
 const policy = defaultPolicy('tektoncd');
 const SHA = 'f'.repeat(40);
@@ -42,6 +42,12 @@ describe('commitStatus', () => {
     const s = commitStatus({ ...failed, state: 'cancelled', message: 'x'.repeat(300) }, policy);
     expect(s.description).toHaveLength(140);
     expect(s.description.endsWith('…')).toBe(true);
+  });
+
+  it('says why a job has not started (waiting for /ok-to-test), within 140 characters', () => {
+    const s = waitingStatus(policy, 'ci', SHA, 'waiting for a trusted user to comment /ok-to-test', 'https://pr');
+    expect(s).toEqual({ sha: SHA, context: 'plumbing/ci', state: 'pending', description: 'Not started: waiting for a trusted user to comment /ok-to-test', targetUrl: 'https://pr' });
+    expect(waitingStatus(policy, 'ci', SHA, 'x'.repeat(200), 'u').description).toHaveLength(140);
   });
 
   it('holds and releases', () => {

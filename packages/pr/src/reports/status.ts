@@ -61,3 +61,8 @@ export function holdStatus(policy: PrPolicy, sha: string, held: boolean, by: str
     targetUrl,
   };
 }
+
+/** A job that waits for `/ok-to-test` (or a draft that waits for review): pending, saying what it waits for, so the pull request shows why nothing runs. */
+export function waitingStatus(policy: PrPolicy, job: string, sha: string, why: string, targetUrl: string): StatusPayload {
+  return { sha, context: statusContext(policy, job), state: 'pending', description: truncate(`Not started: ${why}`, MAX_DESCRIPTION), targetUrl };
+}
