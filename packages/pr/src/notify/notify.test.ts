@@ -55,6 +55,12 @@ describe('decideIssueSteps', () => {
     expect(decideIssueSteps(e, open, cfg).map((s) => (s.notifier === 'github-issue' && s.action !== 'open' ? `${s.action} #${s.issue}` : s.action))).toEqual(want);
   });
 
+  it("redacts secret values from the run's message (issues are public)", () => {
+    const e = { ...event('failed'), run: { ...run('failed'), message: 'push refused for token s3cr3t-value' } };
+    const [step] = decideIssueSteps(e, undefined, cfg, ['s3cr3t-value']);
+    expect(step?.notifier === 'github-issue' && step.action === 'open' ? step.body : '').toMatch(/: push refused for token \*\*\*\.$/);
+  });
+
   it('opens the issue with a stable title, the run link and the labels', () => {
     expect(decideIssueSteps(event('failed'), undefined, cfg)).toEqual([
       {

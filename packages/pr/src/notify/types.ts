@@ -45,6 +45,8 @@ export interface NotifyContext {
   issues?: (repository: string) => NotifyIssues;
   /** HTTP for webhooks (default: the global fetch). */
   fetch?: typeof fetch;
+  /** Secret values that must not reach an issue (a run's message is redacted with them). */
+  secretValues?: readonly string[];
 }
 
 export type NotifyStep =
