@@ -1,10 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 import { type GitHubServer, INSTALLATION_TOKEN_TTL_MS, startGitHubServer, verifyAppJwt } from '@plumbing/test-utils';
-import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { appJwt, TOKEN_RENEW_MARGIN_MS } from './auth.js';
 import { GitHubError } from './errors.js';
-import { createGitHub } from './github.js';
+import { appInstallationFor, createGitHub } from './github.js';
 
 // One clock for both sides, moved by the tests (no waiting on the wall clock).
 let now = Date.UTC(2026, 0, 1);
@@ -80,12 +80,23 @@ describe('GitHub App authentication through the port (local GitHub protocol serv
   });
 
   it('a JWT signed with another key, or for an installation that does not exist, is refused with GitHub statuses', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const other = (await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     await expect(appGitHub({ privateKey: other }).repo('demo/app').listReleases()).rejects.toMatchObject({
       status: 401,
       message: 'GitHub installation token for App 4242 (installation 7): 401 A JSON web token could not be decoded',
     });
     await expect(appGitHub({ installationId: 8 }).repo('demo/app').listReleases()).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('finds the installation of the App on a repository, and says so when it is not installed there', async () => {
+    server.state.addRepo('elsewhere/repo');
+    const app = { appId: server.app!.id, privateKey: server.app!.privateKey };
+    expect(await appInstallationFor(app, 'demo/app', { baseUrl: server.url, now: () => now })).toBe(7);
+    await expect(appInstallationFor(app, 'elsewhere/repo', { baseUrl: server.url, now: () => now })).rejects.toMatchObject({
+      status: 404,
+      message: 'GitHub installation of App 4242 on elsewhere/repo: 404 Not Found',
+      hint: 'install the GitHub App on the repository (or its organisation)',
+    });
   });
 
   it('a key that is not PEM is refused when the client is made, saying so', () => {

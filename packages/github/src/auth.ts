@@ -118,6 +118,25 @@ export function appAuth(app: GitHubAppCredentials, deps: AuthDeps): AuthProvider
   };
 }
 
+/** `GET /repos/{o}/{r}/installation` as the App: the installation id to authenticate as for a repository. */
+export async function findAppInstallation(app: Omit<GitHubAppCredentials, 'installationId'>, repository: string, deps: AuthDeps): Promise<number> {
+  const jwt = appJwt(app.appId, app.privateKey, deps.now());
+  const what = `installation of App ${app.appId} on ${repository}`;
+  let res: Response;
+  try {
+    res = await deps.fetch(`${deps.baseUrl.replace(/\/+$/, '')}/repos/${repository}/installation`, {
+      headers: { accept: 'application/vnd.github+json', authorization: `Bearer ${jwt}`, 'user-agent': deps.userAgent, 'x-github-api-version': '2022-11-28' },
+    });
+  } catch (e) {
+    throw githubError(what, e, [jwt]);
+  }
+  const data = (await res.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
+  if (res.status !== 200 || typeof data.id !== 'number') {
+    throw new GitHubError(what, res.status, redact(typeof data.message === 'string' ? data.message : res.statusText, [jwt]), res.status === 404 ? { hint: 'install the GitHub App on the repository (or its organisation)' } : {});
+  }
+  return data.id;
+}
+
 export function authProvider(auth: GitHubAuth, deps: AuthDeps): AuthProvider {
   return 'token' in auth ? tokenAuth(auth.token) : appAuth(auth.app, deps);
 }

@@ -67,7 +67,7 @@ describe('check runs through the port (local GitHub protocol server)', () => {
     const withToken = createGitHub({ auth: { token: server.token }, baseUrl: server.url }).repo('demo/app');
     const e = await withToken.createCheckRun({ name: 'ci', headSha: SHA }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(GitHubError);
-    expect(e).toMatchObject({ status: 403, message: 'GitHub create check run ci on ' + SHA.slice(0, 12) + ': 403 You must authenticate via a GitHub App.' });
+    expect(e).toMatchObject({ status: 403, message: `GitHub create check run ci for ${SHA.slice(0, 12)} on demo/app: 403 You must authenticate via a GitHub App.` });
   });
 
   it('annotationBatches: none is one empty batch; 50 one batch; 51 two', () => {

@@ -1,7 +1,7 @@
 // Who a request is: the server's token, an installation token a GitHub App got, an OAuth user
 // token, or the App itself (an RS256 JWT, verified against the App's public key as GitHub does).
 
-import { createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPair, type KeyObject, randomBytes, verify } from 'node:crypto';
 import { ApiError } from './http.js';
 
 export interface Actor {
@@ -39,8 +39,21 @@ const hex = (n: number) => randomBytes(n).toString('hex');
 export const INSTALLATION_TOKEN_TTL_MS = 60 * 60 * 1000;
 const CODE_TTL_MS = 10 * 60 * 1000;
 
-export function makeApp(o: AppOptions): AppInfo & { publicKey: KeyObject } {
-  const privateKey = o.privateKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+let defaultKey: Promise<string> | undefined;
+
+/**
+ * One RSA key per test process for the Apps that bring none: made in the background (an RSA-2048
+ * key costs a second of CPU on a busy machine), and the same for every server of the process.
+ */
+function defaultAppKey(): Promise<string> {
+  defaultKey ??= new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, key) => (err ? reject(err) : resolve(key.export({ type: 'pkcs1', format: 'pem' }).toString()))),
+  );
+  return defaultKey;
+}
+
+export async function makeApp(o: AppOptions): Promise<AppInfo & { publicKey: KeyObject }> {
+  const privateKey = o.privateKey ?? (await defaultAppKey());
   return { id: o.id ?? 1, slug: o.slug ?? 'plumbing-ci', privateKey, publicKey: createPublicKey(privateKey), installations: o.installations ?? [{ id: 1, account: '*' }] };
 }
 

@@ -136,11 +136,11 @@ async function handle(s: Shared, host: 'api' | 'uploads', req: IncomingMessage, 
   writeReply(res, reply, responseHeaders(s, reply));
 }
 
-function makeShared(opts: GitHubServerOptions): Shared {
+async function makeShared(opts: GitHubServerOptions): Promise<Shared> {
   const token = opts.token ?? `ghs_fake_${randomBytes(16).toString('hex')}`;
   const login = opts.login ?? 'plumbing-bot';
   const oauth = { clientId: opts.oauth?.clientId ?? `Iv1.${randomBytes(8).toString('hex')}`, clientSecret: opts.oauth?.clientSecret ?? randomBytes(20).toString('hex') };
-  const credentials = new Credentials({ token, login, now: opts.now ?? Date.now, app: opts.app ? makeApp(opts.app) : undefined, oauth });
+  const credentials = new Credentials({ token, login, now: opts.now ?? Date.now, app: opts.app ? await makeApp(opts.app) : undefined, oauth });
   return {
     opts,
     state: new GitHubState({ login, clock: opts.clock ?? steppingClock() }),
@@ -154,7 +154,7 @@ function makeShared(opts: GitHubServerOptions): Shared {
 }
 
 export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise<GitHubServer> {
-  const s = makeShared(opts);
+  const s = await makeShared(opts);
   const seed = () => {
     for (const r of opts.repos ?? []) s.state.addRepo(r);
     opts.seed?.(s.state);

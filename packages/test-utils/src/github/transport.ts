@@ -16,6 +16,10 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export function listen(server: Server): Promise<number> {
+  // Node closes idle keep-alive sockets after 5 s; a client that reuses one in that instant gets
+  // 'other side closed'. On a loaded machine gaps of 5 s happen between requests of one test, so
+  // idle sockets are kept for a minute (close() ends them all anyway).
+  server.keepAliveTimeout = 60_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
