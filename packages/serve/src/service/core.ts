@@ -42,6 +42,7 @@ export class Core {
   readonly events = new EventEmitter().setMaxListeners(0);
   private listeners = new Map<string, ResolvedListener>();
   private readonly status: StatusSink;
+  private readonly reporting = new Map<string, Promise<void>>();
 
   constructor(readonly opts: CoreOptions) {
     this.store = new Store(opts.db);
@@ -137,9 +138,18 @@ export class Core {
     }
   }
 
-  async report(run: RunRow): Promise<void> {
-    await reportRun(this.status, run, this.opts.settings.publicUrl, this.opts.settings.statusContext, this.opts.log);
-    this.events.emit('reported', run);
+  /** Reports a run's status; reports of one run go out in order (pending never lands after the final state). */
+  report(run: RunRow): Promise<void> {
+    const prev = this.reporting.get(run.name) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      await reportRun(this.status, run, this.opts.settings.publicUrl, this.opts.settings.statusContext, this.opts.log);
+      this.events.emit('reported', run);
+    });
+    this.reporting.set(run.name, next);
+    void next.then(() => {
+      if (this.reporting.get(run.name) === next) this.reporting.delete(run.name);
+    });
+    return next;
   }
 
   /** Start-up: migrations, orphaned runs failed (and reported), stored-but-unprocessed deliveries processed, the queue started. */

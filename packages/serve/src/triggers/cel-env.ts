@@ -56,8 +56,19 @@ function urlToMap(s: string): Record<string, unknown> {
   return m;
 }
 
-/** A fresh environment bound to one secrets reader. */
+const envs = new WeakMap<SecretReader, Environment>();
+
+/** The environment bound to one secrets reader (built once per reader: building one is the costly part). */
 export function triggersCelEnv(secrets: SecretReader): Environment {
+  let env = envs.get(secrets);
+  if (!env) {
+    env = newTriggersCelEnv(secrets);
+    envs.set(secrets, env);
+  }
+  return env;
+}
+
+function newTriggersCelEnv(secrets: SecretReader): Environment {
   const compare = (value: string, key: string, name: string): boolean => {
     const secret = secrets(name, key);
     if (secret === undefined) throw new Error(`failed to find secret '${name}/${key}' in compareSecret`);
