@@ -25,3 +25,7 @@ export { statusOf } from './service/reporter.js';
 export { ownerId, Runner } from './service/runner.js';
 export type { RunningService, ServeOptions } from './service/server.js';
 export { pickCluster, startServe } from './service/server.js';
+export type { SampleOptions } from './service/sample.js';
+export { samplePullRequestDelivery } from './service/sample.js';
+export type { Periodic, PeriodicContext } from './service/periodic.js';
+export { cronMatches, previousTick, startPeriodic } from './service/periodic.js';

@@ -28,6 +28,8 @@ Options:
   --grace SECONDS      on SIGTERM, how long running runs may finish before they are put back in
                        the queue (default 30)
   --no-sandbox         run steps without bubblewrap
+  --no-schedule        do not run the periodic jobs (by default the jobs of plumbing schedule —
+                       scheduled deploys, nightly releases — run here, each tick a periodic run)
   --format json        print the startup line as JSON ({url, cluster, listeners})
   --root DIR           repository root (default: nearest .plumbing.yaml or .git)
   -h, --help           show this help
@@ -55,7 +57,9 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
   const { startServe } = await import('@plumbing/serve');
   const log = (line: string) => io.stderr(`${new Date().toISOString()} ${line}\n`);
+  const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log);
   const svc = await startServe({
+    jobs,
     root, port, log,
     ...(positionals[0] ? { cluster: positionals[0] } : {}),
     ...(values.host ? { host: values.host } : {}),
@@ -96,6 +100,7 @@ function parse(argv: string[]) {
       'public-url': { type: 'string' },
       grace: { type: 'string' },
       'no-sandbox': { type: 'boolean' },
+      'no-schedule': { type: 'boolean' },
       format: { type: 'string' },
       root: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

@@ -19,7 +19,7 @@ interface Serve {
 }
 
 async function serve(): Promise<Serve> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--secrets', secrets, '--no-sandbox', '--format', 'json', '--grace', '0'], { cwd: root, env: { ...process.env, CI: 'true' } });
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--secrets', secrets, '--no-sandbox', '--no-schedule', '--format', 'json', '--grace', '0'], { cwd: root, env: { ...process.env, CI: 'true' } });
   children.push(child);
   let err = '';
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];

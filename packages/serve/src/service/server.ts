@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { openDb } from '../store/db.js';
 import { serveSettings } from './config.js';
 import { Core, defaultDbFile } from './core.js';
+import type { ScheduledJob } from '@plumbing/deploy';
 import type { Backend } from './embedded.js';
+import { startPeriodic } from './periodic.js';
 import { route } from './http.js';
 
 export interface ServeOptions {
@@ -26,6 +28,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   backend?: Backend;
   sandbox?: boolean;
+  /** The periodic jobs (the list `plumbing schedule` runs), each tick recorded as a periodic run. */
+  jobs?: readonly ScheduledJob[];
 }
 
 export interface RunningService {
@@ -64,6 +68,7 @@ export async function startServe(o: ServeOptions): Promise<RunningService> {
   const db = await openDb(o.db ?? defaultDbFile(o.root));
   const core = new Core({ root: o.root, cluster, db, settings, log, ...(o.secretsDir ? { secretsDir: o.secretsDir } : {}), ...(o.backend ? { backend: o.backend } : {}), ...(o.sandbox === undefined ? {} : { sandbox: o.sandbox }) });
   await core.start();
+  const periodic = await startPeriodic({ store: core.store, log, onRun: (r) => core.events.emit('run', r) }, o.jobs ?? []);
   const server = createServer((req, res) => {
     route(core, req, res).catch((e: unknown) => {
       log(`error on ${req.method} ${req.url}: ${e instanceof Error ? e.message : String(e)}`);
@@ -84,6 +89,7 @@ export async function startServe(o: ServeOptions): Promise<RunningService> {
     close: (graceMs = 30_000) =>
       (closing ??= (async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));
+        await periodic.stop();
         await core.stop(graceMs);
         server.closeAllConnections();
         await closed;

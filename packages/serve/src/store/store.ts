@@ -26,7 +26,8 @@ export interface RunRow {
   name: string;
   namespace: string;
   kind: RunKind;
-  resourceKind: 'PipelineRun' | 'TaskRun';
+  /** PipelineRun or TaskRun; `Job` for a periodic job's tick. */
+  resourceKind: 'PipelineRun' | 'TaskRun' | 'Job';
   job: string;
   repository: string | null;
   pullRequest: number | null;
@@ -188,6 +189,12 @@ export class Store {
       params.push(...onlyIfState);
     }
     return (await this.db.run(sql, params)) === 1;
+  }
+
+  /** The newest run of a job of this kind. */
+  async lastRunOfJob(job: string, kind: RunKind = 'periodic'): Promise<RunRow | undefined> {
+    const r = (await this.db.all('SELECT * FROM runs WHERE job = ? AND kind = ? ORDER BY created DESC, name DESC LIMIT 1', [job, kind]))[0];
+    return r ? runOf(r) : undefined;
   }
 
   async runsOfDelivery(id: string): Promise<RunRow[]> {

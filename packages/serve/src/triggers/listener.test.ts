@@ -99,3 +99,13 @@ describe('binding expressions', () => {
     expect(() => applyEventValues('$(body.nope)', data)).toThrow(/failed to find field "nope"/);
   });
 });
+
+describe('samplePullRequestDelivery (scripts/send-delivery.mjs)', () => {
+  it('is signed with the secret and makes the dogfooding listener create its ci PipelineRun', async () => {
+    const { samplePullRequestDelivery } = await import('../service/sample.js');
+    const { headers, body } = await samplePullRequestDelivery({ secret: SECRET, sha: 'f'.repeat(40), cloneUrl: 'file:///src/plumbing' });
+    const header = Object.fromEntries(Object.entries(headers).map(([k, v]) => [canonicalHeaderKey(k), [v]]));
+    const [out] = await runListener(await dogfooding(), { body: JSON.parse(body), rawBody: body, header, requestURL: 'http://localhost/hooks/github', extensions: {} }, secrets);
+    expect((out?.resources[0] as { spec: { params: unknown[] } }).spec.params).toContainEqual({ name: 'repo-url', value: 'file:///src/plumbing' });
+  });
+});
