@@ -106,6 +106,7 @@ describe('samplePullRequestDelivery (scripts/send-delivery.mjs)', () => {
     const { headers, body } = await samplePullRequestDelivery({ secret: SECRET, sha: 'f'.repeat(40), cloneUrl: 'file:///src/plumbing' });
     const header = Object.fromEntries(Object.entries(headers).map(([k, v]) => [canonicalHeaderKey(k), [v]]));
     const [out] = await runListener(await dogfooding(), { body: JSON.parse(body), rawBody: body, header, requestURL: 'http://localhost/hooks/github', extensions: {} }, secrets);
-    expect((out?.resources[0] as { spec: { params: unknown[] } }).spec.params).toContainEqual({ name: 'repo-url', value: 'file:///src/plumbing' });
+    const resource = out?.resources[0] as { spec: { params: unknown[] } } | undefined;
+    expect(resource?.spec.params).toContainEqual({ name: 'repo-url', value: 'file:///src/plumbing' });
   });
 });
