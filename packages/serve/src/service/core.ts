@@ -112,7 +112,8 @@ export class Core {
   async submit(run: RunRow): Promise<void> {
     this.opts.log(`run ${run.name} queued (${run.kind} ${run.job}${run.repository ? ` ${run.repository}` : ''}${run.pullRequest !== null ? `#${run.pullRequest}` : ''})`);
     this.events.emit('run', run);
-    await this.report(run);
+    // Not awaited: the delivery is answered without waiting for GitHub; reports of one run stay in order.
+    void this.report(run);
     await this.runner.submit(run);
     if (run.supersedeKey) {
       for (const old of await this.store.activeRunsOf(run.supersedeKey)) {
