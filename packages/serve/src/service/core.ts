@@ -43,6 +43,7 @@ export class Core {
   private listeners = new Map<string, ResolvedListener>();
   private readonly status: StatusSink;
   private readonly reporting = new Map<string, Promise<void>>();
+  private readonly reportSeq = new Map<string, number>();
 
   constructor(readonly opts: CoreOptions) {
     this.store = new Store(opts.db);
@@ -139,16 +140,27 @@ export class Core {
     }
   }
 
-  /** Reports a run's status; reports of one run go out in order (pending never lands after the final state). */
+  /**
+   * Reports a run's status. Reports of one run go out in order, and one that a newer report of
+   * the same run supersedes before it is sent is dropped (queued → running → succeeded within a
+   * moment sends what is current, not three calls in a row); a final state is always sent.
+   */
   report(run: RunRow): Promise<void> {
+    const seq = (this.reportSeq.get(run.name) ?? 0) + 1;
+    this.reportSeq.set(run.name, seq);
     const prev = this.reporting.get(run.name) ?? Promise.resolve();
     const next = prev.then(async () => {
+      const superseded = this.reportSeq.get(run.name) !== seq && (run.state === 'queued' || run.state === 'running');
+      if (superseded) return;
       await reportRun(this.status, run, this.opts.settings.publicUrl, this.opts.settings.statusContext, this.opts.log);
       this.events.emit('reported', run);
     });
     this.reporting.set(run.name, next);
     void next.then(() => {
-      if (this.reporting.get(run.name) === next) this.reporting.delete(run.name);
+      if (this.reporting.get(run.name) === next) {
+        this.reporting.delete(run.name);
+        this.reportSeq.delete(run.name);
+      }
     });
     return next;
   }
