@@ -38,7 +38,7 @@ export class Core {
   readonly metrics: Metrics;
   readonly secrets: SecretReader;
   stopping = false;
-  /** 'run' (a RunRow, on every state change) and 'reported' (a RunRow whose status was reported): tests and the CLI wait on them. */
+  /** 'run' (a RunRow, on every state change), 'step' (a TaskRun or step started or ended, once stored) and 'reported' (a RunRow whose status was reported): tests and the CLI wait on them. */
   readonly events = new EventEmitter().setMaxListeners(0);
   private listeners = new Map<string, ResolvedListener>();
   private readonly status: StatusSink;
@@ -63,6 +63,7 @@ export class Core {
         this.events.emit('run', run);
         void this.report(run);
       },
+      onStep: (run, e) => this.events.emit('step', { run: run.name, ...e }),
       onEnd: (run) => {
         if (run.started && run.finished) this.metrics.runDuration.observe({ kind: run.kind, state: run.state }, (Date.parse(run.finished) - Date.parse(run.started)) / 1000);
         opts.log(`run ${run.name} ${run.state}${run.reason ? ` (${run.reason})` : ''}`);

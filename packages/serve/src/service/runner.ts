@@ -20,6 +20,8 @@ export interface RunnerLimits {
 
 export interface RunnerHooks {
   onStart?: (run: RunRow) => void;
+  /** A TaskRun or step started or ended, once it is in the store. */
+  onStep?: (run: RunRow, e: StepEvent) => void;
   onEnd?: (run: RunRow) => void;
 }
 
@@ -164,7 +166,7 @@ export class Runner {
         e.type === 'taskrun'
           ? this.store.upsertTaskRun({ runName: run.name, name: e.taskRun, pipelineTask: e.pipelineTask, state: e.state, started: e.state === 'running' ? e.at : null, finished: e.state === 'running' ? null : e.at })
           : this.store.upsertStep({ runName: run.name, taskRun: e.taskRun, name: e.step, state: e.state, logPath: e.logPath, exitCode: e.exitCode, started: e.state === 'running' ? e.at : null, finished: e.state === 'running' ? null : e.at });
-      write.catch(() => undefined);
+      write.then(() => this.hooks.onStep?.(run, e)).catch(() => undefined);
     };
     let result: ExecuteResult;
     try {

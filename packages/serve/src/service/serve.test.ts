@@ -132,4 +132,30 @@ describe('plumbing serve (local GitHub protocol server for statuses)', () => {
     const { name } = (await re.json()) as { name: string };
     expect((await waitForEvent<RunRow>(svc.core.events, 'run', ended(name))).state).toBe('succeeded');
   });
+
+  it('streams a running step\'s log with ?follow=1 until the step ends', async () => {
+    const running = waitForEvent<RunRow>(svc.core.events, 'run', (r) => r.state === 'running');
+    const stepStarted = waitForEvent<{ type: string; state: string }>(svc.core.events, 'step', (e) => e.type === 'step' && e.state === 'running');
+    await deliver(svc.url, 'github', WEBHOOK_SECRET, 'pull_request', prPayload('opened', sha('7'), 9, '[hold]'), 'delivery-7');
+    const run = await running;
+    await stepStarted;
+    const res = await fetch(`${svc.url}/api/v1/runs/${run.name}/logs/test/say?follow=1`);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('holding until')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text).toContain(`testing ${'7'.repeat(7)}`);
+    writeFileSync(join(gates, sha('7')), '');
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text.endsWith('done\n')).toBe(true);
+  });
 });
