@@ -39,12 +39,12 @@ const example = (() => {
 })();
 
 let seq = 0;
-async function delivery(url) {
-  const n = ++seq;
+const shaOf = (n) => n.toString(16).padStart(40, '0');
+async function delivery(url, n = ++seq) {
   const p = structuredClone(example);
   p.number = n;
   p.pull_request.number = n;
-  p.pull_request.head.sha = n.toString(16).padStart(40, '0');
+  p.pull_request.head.sha = shaOf(n);
   const body = JSON.stringify(p);
   const headers = { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': `bench-${process.pid}-${n}`, 'x-hub-signature-256': await sign(SECRET, body) };
   const res = await fetch(`${url}/hooks/github`, { method: 'POST', headers, body });
@@ -77,13 +77,14 @@ async function latency(svc, n) {
   const t0 = new Map();
   const started = new Map();
   const pending = new Map();
-  const bySha = new Map();
+  const seqs = Array.from({ length: n }, () => ++seq);
+  const expected = new Set(seqs.map(shaOf));
   const onRun = (r) => {
-    if (r.state === 'running' && !started.has(r.sha)) started.set(r.sha, performance.now());
+    if (expected.has(r.sha) && r.state === 'running' && !started.has(r.sha)) started.set(r.sha, performance.now());
   };
   // The first status GitHub receives for the run (queued or running: both are GitHub's pending).
   const onReported = (r) => {
-    if (!pending.has(r.sha)) pending.set(r.sha, performance.now());
+    if (expected.has(r.sha) && !pending.has(r.sha)) pending.set(r.sha, performance.now());
   };
   svc.core.events.on('run', onRun);
   svc.core.events.on('reported', onReported);
@@ -95,11 +96,9 @@ async function latency(svc, n) {
     svc.core.events.on('reported', check);
   });
   await Promise.all(
-    Array.from({ length: n }, async () => {
-      const before = performance.now();
-      const sha = await delivery(svc.url);
-      t0.set(sha, before);
-      bySha.set(sha, true);
+    seqs.map(async (k) => {
+      t0.set(shaOf(k), performance.now());
+      await delivery(svc.url, k);
     }),
   );
   await done;
