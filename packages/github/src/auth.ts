@@ -3,6 +3,7 @@
 // both key formats GitHub hands out (PKCS#1 "RSA PRIVATE KEY" and PKCS#8), no extra dependency.
 
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
+import { PlumbingError } from '@plumbing/model';
 import { GitHubError, githubError, redact } from './errors.js';
 
 export interface GitHubAppCredentials {
@@ -65,7 +66,7 @@ export function appAuth(app: GitHubAppCredentials, deps: AuthDeps): AuthProvider
   try {
     key = createPrivateKey(app.privateKey);
   } catch (e) {
-    throw new GitHubError(`App ${app.appId} private key`, undefined, `is not a PEM private key (${e instanceof Error ? e.message : String(e)})`, {
+    throw new PlumbingError('GITHUB_APP_KEY', `the private key of GitHub App ${app.appId} is not a PEM private key (${e instanceof Error ? e.message : String(e)})`, {
       hint: "pass the .pem file GitHub generated for the App (Settings → Developer settings → the App's private keys)",
     });
   }
@@ -115,6 +116,25 @@ export function appAuth(app: GitHubAppCredentials, deps: AuthDeps): AuthProvider
     },
     secrets: () => [...seen],
   };
+}
+
+/** `GET /repos/{o}/{r}/installation` as the App: the installation id to authenticate as for a repository. */
+export async function findAppInstallation(app: Omit<GitHubAppCredentials, 'installationId'>, repository: string, deps: AuthDeps): Promise<number> {
+  const jwt = appJwt(app.appId, app.privateKey, deps.now());
+  const what = `installation of App ${app.appId} on ${repository}`;
+  let res: Response;
+  try {
+    res = await deps.fetch(`${deps.baseUrl.replace(/\/+$/, '')}/repos/${repository}/installation`, {
+      headers: { accept: 'application/vnd.github+json', authorization: `Bearer ${jwt}`, 'user-agent': deps.userAgent, 'x-github-api-version': '2022-11-28' },
+    });
+  } catch (e) {
+    throw githubError(what, e, [jwt]);
+  }
+  const data = (await res.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
+  if (res.status !== 200 || typeof data.id !== 'number') {
+    throw new GitHubError(what, res.status, redact(typeof data.message === 'string' ? data.message : res.statusText, [jwt]), res.status === 404 ? { hint: 'install the GitHub App on the repository (or its organisation)' } : {});
+  }
+  return data.id;
 }
 
 export function authProvider(auth: GitHubAuth, deps: AuthDeps): AuthProvider {

@@ -121,7 +121,7 @@ export function checksPort(c: Caller, o: Repo): ChecksPort {
     async createCheckRun(r) {
       const [first = [], ...rest] = annotationBatches(r.output?.annotations ?? []);
       const output = r.output ? { output: wireOutput(r.output, first) } : {};
-      const res = await c.call(`create check run ${r.name} on ${r.headSha.slice(0, 12)}`, (k) =>
+      const res = await c.call(`create check run ${r.name} for ${r.headSha.slice(0, 12)}`, (k) =>
         k.rest.checks.create({ ...o, name: r.name, head_sha: r.headSha, ...wireFields(r), ...output }),
       );
       const run = toCheckRun(res.data);

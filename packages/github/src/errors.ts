@@ -18,7 +18,7 @@ export class GitHubError extends PlumbingError {
 
 function hintFor(status: number | undefined): string {
   if (status === undefined) return 'GitHub did not answer: check the network and the API URL (GITHUB_API_URL), then re-run';
-  if (status === 401) return 'the credentials were refused: check the token (GITHUB_TOKEN) or the GitHub App id, key and installation';
+  if (status === 401) return "check GITHUB_TOKEN, or the GitHub App's id, private key and installation";
   if (status === 403 || status === 429) return 'rate limited or not allowed: wait, or check the token permissions (contents, issues, statuses, checks: write)';
   if (status === 404) return 'not found, or not visible to these credentials: check the repository name and the token scopes';
   if (status === 422) return 'GitHub refused the input (see the message)';
@@ -52,7 +52,11 @@ function detailOf(e: unknown): string {
       : [];
     if (typeof d.message === 'string') return errors.length ? `${d.message} (${errors.join('; ')})` : d.message;
   }
-  if (e instanceof Error) return e.message.replace(/ - https:\/\/docs\.github\.com\S*/, '');
+  if (e instanceof Error) {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, other side closed) is its cause.
+    const cause = e.cause instanceof Error && e.cause.message !== e.message ? ` (${e.cause.message})` : '';
+    return e.message.replace(/ - https:\/\/docs\.github\.com\S*/, '') + cause;
+  }
   return String(e);
 }
 

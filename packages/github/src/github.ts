@@ -3,7 +3,8 @@
 
 import { PlumbingError } from '@plumbing/model';
 import { type ChecksPort, checksPort } from './checks.js';
-import { createCaller, type GitHubOptions } from './client.js';
+import { findAppInstallation, type GitHubAppCredentials } from './auth.js';
+import { type Caller, createCaller, DEFAULT_API_URL, type GitHubOptions } from './client.js';
 import { type IssuesPort, issuesPort } from './issues.js';
 import { type ReleasesPort, releasesPort } from './releases.js';
 import { type RepoReadPort, repoReadPort } from './repo-read.js';
@@ -34,13 +35,31 @@ export function splitRepository(repository: string): { owner: string; repo: stri
   return { owner, repo };
 }
 
+/** The installation of a GitHub App on a repository (to pass as `installationId`). */
+export function appInstallationFor(
+  app: Omit<GitHubAppCredentials, 'installationId'>,
+  repository: string,
+  opts: Pick<GitHubOptions, 'baseUrl' | 'now' | 'fetch' | 'userAgent'> = {},
+): Promise<number> {
+  const { owner, repo } = splitRepository(repository);
+  return findAppInstallation(app, `${owner}/${repo}`, {
+    baseUrl: opts.baseUrl || DEFAULT_API_URL,
+    now: opts.now ?? Date.now,
+    fetch: opts.fetch ?? ((...a) => fetch(...a)),
+    userAgent: opts.userAgent ?? 'plumbing',
+  });
+}
+
 export function createGitHub(opts: GitHubOptions): GitHub {
   const c = createCaller(opts);
   return {
     baseUrl: c.baseUrl,
     repo(repository) {
       const o = splitRepository(repository);
-      return { repository: `${o.owner}/${o.repo}`, ...releasesPort(c, o), ...checksPort(c, o), ...issuesPort(c, o), ...repoReadPort(c, o) };
+      const full = `${o.owner}/${o.repo}`;
+      // Every message says which repository: "GitHub list issues on owner/name: 503 …".
+      const rc: Caller = { call: (what, fn) => c.call(`${what} on ${full}`, fn), callOr404: (what, fn) => c.callOr404(`${what} on ${full}`, fn) };
+      return { repository: full, ...releasesPort(rc, o), ...checksPort(rc, o), ...issuesPort(rc, o), ...repoReadPort(rc, o) };
     },
     async isOrgMember(org, user) {
       // 204 a member, 404 not; 302 (the asker is not a member) is followed to the public list.

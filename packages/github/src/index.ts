@@ -6,7 +6,7 @@ export type { GitHubOptions } from './client.js';
 export { DEFAULT_API_URL } from './client.js';
 export { GitHubError, redact } from './errors.js';
 export type { GitHub, GitHubRepo } from './github.js';
-export { createGitHub, splitRepository } from './github.js';
+export { appInstallationFor, createGitHub, splitRepository } from './github.js';
 export type { IssuesPort } from './issues.js';
 export type { OAuthApp, OAuthToken } from './oauth.js';
 export { DEFAULT_WEB_URL, exchangeOAuthCode, oauthAuthorizeUrl } from './oauth.js';
