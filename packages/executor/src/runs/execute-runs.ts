@@ -16,7 +16,7 @@ import type {
   TaskRunStatus,
 } from '../contracts.js';
 import { parseDuration } from './cli-duration.js';
-import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
+import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './run-workspaces.js';
 import { runningCliTool } from '../step/image-tools.js';
 import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
 import { type RunRecordMeta, type RunStatus, recordRunCondition, runDirOf, succeededCondition, writeRunMeta, writeRunStatus } from './record.js';
