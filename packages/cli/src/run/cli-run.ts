@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
-import { type Engines, executeRuns } from './cli-execute.js';
+import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFromFiles, type RunPlan, readRunRecord, RUNS_DIR, runDirOf, succeededCondition } from '@plumbing/executor';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
 import { LiveView } from './live-view.js';
 import { COMMAND_LINE_FILE, loadRunFromFlags } from './load-runs-flags.js';
-import { blockingFindings, loadRunsFromFiles, type RunPlan } from './load-runs.js';
-import { isInProgress, readRunRecord, RUNS_DIR, runDirOf, succeededCondition } from './record.js';
 
 /** What `plumbing run` may touch of the outside world (the CLI's Io, structurally). */
 export interface CliIo {

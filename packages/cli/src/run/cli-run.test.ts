@@ -2,11 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../contracts.js';
 import { type CliIo, EXIT_CANCELLED, type RunCliOptions, runCli } from './cli-run.js';
-import type { Engines } from './cli-execute.js';
-import { testExecutePipelineRun, testExecuteTaskRun } from './cli-test-engine.js';
-import { listRunRecords, printRunLogs, readRunRecord, runDirOf } from './record.js';
+import { testExecutePipelineRun, testExecuteTaskRun } from '../../test/cli-test-engine.js';
+import { type Engines, listRunRecords, printRunLogs, type RunEvent, readRunRecord, runDirOf } from '@plumbing/executor';
 
 const engines: Engines = { executeTaskRun: testExecuteTaskRun, executePipelineRun: testExecutePipelineRun };
 

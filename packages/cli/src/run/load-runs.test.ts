@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './cli-duration.js';
+import { formatDuration, generateName, loadRunsFromFiles, parseDuration, resolverFor } from '@plumbing/executor';
 import { loadRunFromFlags, paramTypeOf, parseParamFlag } from './load-runs-flags.js';
-import { generateName, loadRunsFromFiles, resolverFor } from './load-runs.js';
 
 describe('parseParamFlag', () => {
   const types: Record<string, 'string' | 'array' | 'object'> = { s: 'string', a: 'array', o: 'object' };

@@ -9,7 +9,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Condition, ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
-import type { ChildTaskRun, ExecOptions, ExecutePipelineRun, ExecuteTaskRun, StepState, TaskRunResultValue, TaskRunStatus } from '../contracts.js';
+import type { ChildTaskRun, ExecOptions, ExecutePipelineRun, ExecuteTaskRun, StepState, TaskRunResultValue, TaskRunStatus } from '@plumbing/executor';
 
 function str(v: ParamValue): string {
   return typeof v === 'string' ? v : JSON.stringify(v);

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkIndex, isMap, type JsonMap, loadYaml, type ParamValue, RepoIndex, type ResourceDoc, UsageError, PlumbingError } from '@plumbing/model';
-import { collectInvolved, findDoc, generateName, loadIndexWith, type LoadedRun, type RunKind, type RunPlan } from './load-runs.js';
+import { collectInvolved, findDoc, generateName, loadIndexWith, type LoadedRun, type RunKind, type RunPlan } from '@plumbing/executor';
 
 /** The file name findings use for a run built from command-line flags. */
 export const COMMAND_LINE_FILE = '<command line>';

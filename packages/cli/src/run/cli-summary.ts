@@ -1,7 +1,5 @@
 import type { Condition, ParamValue } from '@plumbing/model';
-import type { PipelineRunStatus, StepState, TaskRunStatus } from '../contracts.js';
-import { elapsed, formatDuration } from './cli-duration.js';
-import { type RunKind, type RunStatus, succeededCondition } from './record.js';
+import { elapsed, formatDuration, type PipelineRunStatus, type RunKind, type RunStatus, type StepState, succeededCondition, type TaskRunStatus } from '@plumbing/executor';
 
 /** One top-level run of `plumbing run --format json`. */
 export interface RunSummary {

@@ -2,24 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { isMap, type JsonMap, type ParamValue } from '@plumbing/model';
-import type {
-  ExecuteTaskRun,
-  ExecutePipelineRun,
-  ImageTool,
-  PipelineRunRequest,
-  PipelineRunStatus,
-  ResolvedParam,
-  RunEvent,
-  TaskRunRequest,
-  TaskRunStatus,
-} from '../contracts.js';
-import { parseDuration } from './cli-duration.js';
-import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
+import type { ExecOptions, ExecutePipelineRun, ExecuteTaskRun, ImageTool, PipelineRunStatus, RunEvent, TaskRunStatus } from '../contracts.js';
 import { runningCliTool } from '../step/image-tools.js';
-import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
+import type { LoadedRun, RunPlan } from './load-runs.js';
 import { type RunRecordMeta, type RunStatus, recordRunCondition, runDirOf, succeededCondition, writeRunMeta, writeRunStatus } from './record.js';
+import { labelsOf, pipelineRunRequest, type RequestContext, taskRunRequest } from './run-requests.js';
+import { removeSecretWorkspaces } from './run-workspaces.js';
 
 /** The two engines `plumbing run` drives. */
 export interface Engines {
@@ -72,16 +60,6 @@ function failed(reason: string, message: string, at: string): { type: 'Succeeded
   return { type: 'Succeeded', status: 'False', reason, message, lastTransitionTime: at };
 }
 
-function strMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isMap(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-}
-
-function paramsOf(spec: JsonMap): ResolvedParam[] {
-  return (Array.isArray(spec.params) ? spec.params : []).filter(isMap).map((p) => ({ name: String(p.name), value: p.value as ParamValue }));
-}
-
 /** Runs every run of the plan at once (TaskRuns bounded by `parallel`), recording each under `.plumbing/runs/<name>/`. */
 export async function executeRuns(plan: RunPlan, engines: Engines, opts: ExecuteRunsOptions): Promise<RunOutcome[]> {
   const parallel = Math.max(1, opts.parallel ?? availableParallelism());
@@ -93,50 +71,63 @@ export async function executeRuns(plan: RunPlan, engines: Engines, opts: Execute
     setMaxListeners(0, req.signal);
     return limit(() => engines.executeTaskRun(req, o));
   };
-  return Promise.all(plan.runs.map((run) => executeOne(plan, run, engines, limited, parallel, withTools)));
+  return Promise.all(plan.runs.map((run) => executeOne({ plan, run, engines, limited, parallel, opts: withTools })));
 }
 
-async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limited: ExecuteTaskRun, parallel: number, opts: ExecuteRunsOptions): Promise<RunOutcome> {
-  const now = opts.now ?? (() => new Date());
+interface OneRun {
+  plan: RunPlan;
+  run: LoadedRun;
+  engines: Engines;
+  limited: ExecuteTaskRun;
+  parallel: number;
+  opts: ExecuteRunsOptions;
+}
+
+/** The run's record directory, fresh, with its metadata written. */
+function startRecord(plan: RunPlan, run: LoadedRun, uid: string, startTime: string): string {
   const dir = runDirOf(plan.root, run.name);
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const startTime = now().toISOString();
-  const uid = randomUUID();
   const meta = run.resource.metadata;
-  const labels = strMap(meta.labels);
-  const annotations = strMap(meta.annotations);
   const record: RunRecordMeta = {
     apiVersion: run.resource.apiVersion,
     kind: run.kind,
-    metadata: { name: run.name, namespace: run.namespace, uid, creationTimestamp: startTime, labels, annotations, ...(typeof meta.generateName === 'string' ? { generateName: meta.generateName } : {}) },
+    metadata: { name: run.name, namespace: run.namespace, uid, creationTimestamp: startTime, ...labelsOf(run), ...(typeof meta.generateName === 'string' ? { generateName: meta.generateName } : {}) },
     spec: run.resource.spec,
     plumbing: { pid: process.pid, files: [run.doc.file], hostDirs: run.hostDirs },
   };
   writeRunMeta(dir, record);
+  return dir;
+}
+
+/** One signal per run, following Ctrl-C: the engines add a listener per TaskRun, so no listener cap. Returns it and the unsubscribe. */
+function followSignal(outer: AbortSignal): { signal: AbortSignal; unfollow: () => void } {
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
+  const follow = () => ac.abort(outer.reason);
+  if (outer.aborted) follow();
+  else outer.addEventListener('abort', follow, { once: true });
+  return { signal: ac.signal, unfollow: () => outer.removeEventListener('abort', follow) };
+}
+
+async function executeOne(o: OneRun): Promise<RunOutcome> {
+  const { plan, run, opts } = o;
+  const now = opts.now ?? (() => new Date());
+  const startTime = now().toISOString();
+  const uid = randomUUID();
+  const dir = startRecord(plan, run, uid, startTime);
   const progress = new Progress(run, dir, startTime, opts.recordThrottleMs ?? 250);
   opts.onRunStart?.(run);
   const onEvent = (e: RunEvent) => {
     progress.event(e);
     opts.onEvent?.(run, e);
   };
-  // One signal per run, following Ctrl-C: the engines add a listener per TaskRun, so no listener cap.
-  const ac = new AbortController();
-  setMaxListeners(0, ac.signal);
-  const follow = () => ac.abort(opts.signal.reason);
-  if (opts.signal.aborted) follow();
-  else opts.signal.addEventListener('abort', follow, { once: true });
-  const signal = ac.signal;
-  const wsCtx: WorkspaceContext = { root: plan.root, runDir: dir, fileDocs: plan.fileDocs, hostDirs: run.hostDirs };
-  const resolver = resolverFor(plan, run.doc);
-  const spec = run.resource.spec;
+  const { signal, unfollow } = followSignal(opts.signal);
+  const rc: RequestContext = { plan, run, dir, uid, signal, timeoutMs: opts.timeoutMs };
+  const execOpts: ExecOptions = { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}) };
   let status: RunStatus;
   try {
-    if (run.kind === 'TaskRun') {
-      status = await runTaskRun();
-    } else {
-      status = await runPipelineRun();
-    }
+    status = run.kind === 'TaskRun' ? await runTaskRun(rc, o.limited, execOpts, startTime) : await runPipelineRun(rc, o, execOpts, startTime);
   } catch (e) {
     const at = now().toISOString();
     const msg = e instanceof Error ? e.message : String(e);
@@ -144,116 +135,42 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
     status = run.kind === 'TaskRun' ? taskRunFailure(cond, startTime, at) : pipelineRunFailure(cond, startTime, at);
   }
   status = finalise(run, status, signal.aborted, now().toISOString(), startTime);
-  opts.signal.removeEventListener('abort', follow);
+  unfollow();
   removeSecretWorkspaces(dir);
   progress.stop();
   writeRunStatus(dir, status);
   opts.onRunEnd?.(run, status);
   return { run, status, dir };
+}
 
-  async function runTaskRun(): Promise<TaskRunStatus> {
-    let taskSpec: JsonMap | undefined = isMap(spec.taskSpec) ? (spec.taskSpec as JsonMap) : undefined;
-    let taskName: string | undefined;
-    if (!taskSpec) {
-      const ref = isMap(spec.taskRef) ? spec.taskRef : {};
-      const at = () => now().toISOString();
-      if (typeof ref.resolver === 'string') return taskRunFailure(failed('TaskRunResolutionFailed', `remote resolution (resolver: ${ref.resolver}) does not run locally: put the Task in the repository or in a -f file`, at()), startTime, at());
-      const t = typeof ref.name === 'string' ? resolver.task(ref.name, typeof ref.kind === 'string' ? ref.kind : undefined) : undefined;
-      if (!t) return taskRunFailure(failed('TaskRunResolutionFailed', `error when listing tasks for taskRun ${run.name}: tasks.tekton.dev "${String(ref.name)}" not found`, at()), startTime, at());
-      taskSpec = t.spec as unknown as JsonMap;
-      taskName = t.name;
-    }
-    let workspaces: TaskRunRequest['workspaces'];
-    try {
-      workspaces = bindTaskRunWorkspaces(spec, wsCtx);
-    } catch (e) {
-      const at = now().toISOString();
-      return taskRunFailure(failed('TaskRunValidationFailed', (e as Error).message, at), startTime, at);
-    }
-    const ownTimeout = typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : undefined;
-    const timeoutMs = opts.timeoutMs ?? ownTimeout;
-    const retries = typeof spec.retries === 'number' ? spec.retries : 0;
-    const attempts: TaskRunStatus[] = [];
-    for (let attempt = 0; ; attempt++) {
-      const req: TaskRunRequest = {
-        name: run.name,
-        namespace: run.namespace,
-        uid,
-        spec: taskSpec as never,
-        params: paramsOf(spec),
-        workspaces,
-        retryCount: attempt,
-        labels,
-        annotations,
-        logDir: join(dir, run.name),
-        signal,
-        resolver,
-        ...(taskName !== undefined ? { taskName } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        ...(typeof spec.serviceAccountName === 'string' ? { serviceAccountName: spec.serviceAccountName } : {}),
-      };
-      const st = await limited(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}) });
-      if (succeededCondition(st)?.status === 'True' || signal.aborted || attempt >= retries) {
-        if (attempts.length > 0) st.retriesStatus = attempts;
-        return st;
-      }
-      attempts.push(st);
-    }
+/** A TaskRun with its retries (`spec.retries`): earlier attempts go to `retriesStatus`. */
+async function runTaskRun(rc: RequestContext, limited: ExecuteTaskRun, execOpts: ExecOptions, startTime: string): Promise<TaskRunStatus> {
+  const now = execOpts.now ?? (() => new Date());
+  const first = taskRunRequest(rc);
+  if ('refused' in first) {
+    const at = now().toISOString();
+    return taskRunFailure(failed(first.refused.reason, first.refused.message, at), startTime, at);
   }
+  const spec = rc.run.resource.spec;
+  const retries = typeof spec.retries === 'number' ? spec.retries : 0;
+  const attempts: TaskRunStatus[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const st = await limited({ ...first, retryCount: attempt }, execOpts);
+    if (succeededCondition(st)?.status === 'True' || rc.signal.aborted || attempt >= retries) {
+      if (attempts.length > 0) st.retriesStatus = attempts;
+      return st;
+    }
+    attempts.push(st);
+  }
+}
 
-  async function runPipelineRun(): Promise<PipelineRunStatus> {
-    let pipelineSpec: JsonMap | undefined = isMap(spec.pipelineSpec) ? (spec.pipelineSpec as JsonMap) : undefined;
-    let pipelineName: string | undefined;
-    const at = () => now().toISOString();
-    if (!pipelineSpec) {
-      const ref = isMap(spec.pipelineRef) ? spec.pipelineRef : {};
-      if (typeof ref.resolver === 'string') return pipelineRunFailure(failed('CouldntGetPipeline', `remote resolution (resolver: ${ref.resolver}) does not run locally: put the Pipeline in the repository or in a -f file`, at()), startTime, at());
-      const p = typeof ref.name === 'string' ? resolver.pipeline(ref.name) : undefined;
-      if (!p) return pipelineRunFailure(failed('CouldntGetPipeline', `Error retrieving pipeline for pipelinerun ${run.namespace}/${run.name}: pipelines.tekton.dev "${String(ref.name)}" not found`, at()), startTime, at());
-      pipelineSpec = p.spec as unknown as JsonMap;
-      pipelineName = p.name;
-    }
-    let workspaces: PipelineRunRequest['workspaces'];
-    try {
-      workspaces = bindPipelineRunWorkspaces(spec, wsCtx);
-    } catch (e) {
-      return pipelineRunFailure(failed('InvalidWorkspaceBindings', (e as Error).message, at()), startTime, at());
-    }
-    const t = isMap(spec.timeouts) ? spec.timeouts : {};
-    const timeouts: NonNullable<PipelineRunRequest['timeouts']> = {};
-    const pipelineMs = opts.timeoutMs ?? (typeof t.pipeline === 'string' ? parseDuration(t.pipeline) : typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : undefined);
-    if (pipelineMs !== undefined) timeouts.pipelineMs = pipelineMs;
-    if (typeof t.tasks === 'string') {
-      const ms = parseDuration(t.tasks);
-      if (ms !== undefined) timeouts.tasksMs = ms;
-    }
-    if (typeof t.finally === 'string') {
-      const ms = parseDuration(t.finally);
-      if (ms !== undefined) timeouts.finallyMs = ms;
-    }
-    const template = isMap(spec.taskRunTemplate) ? spec.taskRunTemplate : {};
-    const sa = typeof template.serviceAccountName === 'string' ? template.serviceAccountName : typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : undefined;
-    const req: PipelineRunRequest = {
-      name: run.name,
-      namespace: run.namespace,
-      uid,
-      spec: pipelineSpec as never,
-      params: paramsOf(spec),
-      workspaces,
-      timeouts,
-      labels,
-      annotations,
-      runDir: dir,
-      signal,
-      parallel,
-      resolver,
-      executeTaskRun: limited,
-      ...(pipelineName !== undefined ? { pipelineName } : {}),
-      ...(Array.isArray(spec.taskRunSpecs) ? { taskRunSpecs: spec.taskRunSpecs as never } : {}),
-      ...(sa !== undefined ? { serviceAccountName: sa } : {}),
-    };
-    return engines.executePipelineRun(req, { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}) });
+async function runPipelineRun(rc: RequestContext, o: OneRun, execOpts: ExecOptions, startTime: string): Promise<PipelineRunStatus> {
+  const req = pipelineRunRequest(rc, { parallel: o.parallel, executeTaskRun: o.limited });
+  if ('refused' in req) {
+    const at = (execOpts.now ?? (() => new Date()))().toISOString();
+    return pipelineRunFailure(failed(req.refused.reason, req.refused.message, at), startTime, at);
   }
+  return o.engines.executePipelineRun(req, execOpts);
 }
 
 function taskRunFailure(cond: ReturnType<typeof failed>, startTime: string, at: string): TaskRunStatus {

@@ -1,6 +1,4 @@
-import type { RunEvent } from '../contracts.js';
-import { elapsed, formatDuration } from './cli-duration.js';
-import { type RunKind, taskLabel } from './record.js';
+import { elapsed, formatDuration, type RunEvent, type RunKind, taskLabel } from '@plumbing/executor';
 
 export interface LiveViewOptions {
   write: (s: string) => void;
