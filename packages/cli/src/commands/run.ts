@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Engines, executePipelineRun, executeTaskRun, type ImageMode, parseDuration, type RunCliOptions, runCli, StepImages } from '@plumbing/executor';
+import { type Engines, executePipelineRun, executeTaskRun, type ImageMode, parseDuration, StepImages } from '@plumbing/executor';
 import { defaultCacheDir, loadCredentials, loadRegistrySettings, parsePlatform } from '@plumbing/oci';
+import { type RunCliOptions, runCli } from '../run/cli-run.js';
 import { UsageError } from '@plumbing/model';
 import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';

@@ -1,16 +1,20 @@
 /**
- * A step in its pulled image: the command line (overlay rootfs + bwrap, see @plumbing/oci), the
- * argv by Kubernetes' entrypoint rules (a script runs by its shebang inside the image), the
- * image's Env under the step's, its WorkingDir and User.
+ * A step in its pulled image: whether it runs there (`--images`, see step-images.ts), the command
+ * line (overlay rootfs + bwrap, see @plumbing/oci), the argv by Kubernetes' entrypoint rules (a
+ * script runs by its shebang inside the image), the image's Env under the step's, its WorkingDir
+ * and User. step-launch.ts calls `imageStep` before it falls back to the host's tools.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Step } from '@plumbing/model';
 import { imageArgv, imageEnv, imageStepCommand, overlayDirs, resolveUser } from '@plumbing/oci';
+import type { PreparedStep } from '../taskrun/task-prepare.js';
 import { type Mount, toHostPath } from './sandbox.js';
+import type { StepContext } from './step-context.js';
+import { expandK8s } from './step-env.js';
 import type { ImageChoice } from './step-images.js';
 import { DEFAULT_SCRIPT_PREAMBLE, parseShebang } from './step-shell.js';
-import type { PreparedStep, TaskPaths } from '../taskrun/task-prepare.js';
 
 export interface ImageLaunch {
   file: string;
@@ -18,54 +22,82 @@ export interface ImageLaunch {
   env: Record<string, string>;
   /** Host cwd for spawn. */
   cwd: string;
-  /** The per-step overlay directories, removed after the step. */
-  scratch: string;
-  /** `<reference>@<digest>`, recorded as the step's imageID. */
-  imageID: string;
+  image: {
+    /** `<reference>@<digest>`, recorded as the step's imageID. */
+    id: string;
+    /** `<reference>@sha256:<12 hex> (pulled|cached)`, shown when the step starts. */
+    runsIn: string;
+    /** The per-step overlay directories, removed after the step. */
+    scratch: string;
+  };
 }
 
-export interface ImageLaunchInput {
-  choice: Extract<ImageChoice, { kind: 'image' }>;
+export interface ImageStepInput {
+  ctx: StepContext;
   ps: PreparedStep;
-  step: PreparedStep['step'];
-  /** The step's command, `$(VAR)`-expanded. */
-  command: string[] | undefined;
+  /** The step, its runtime substitutions applied. */
+  step: Step;
+  mounts: readonly Mount[];
   /** The step's own env (after expansion). */
   defined: ReadonlyMap<string, string>;
-  hostname: string;
   argsIn: readonly string[];
-  mounts: readonly Mount[];
-  hostPaths: TaskPaths;
-  /** The run's private directory (tmpfs when there is one). */
-  root: string;
+  /** The step uses an image tool (ExecOptions.imageTools): it runs with the host's tools. */
+  hasImageTool: boolean;
+}
+
+/** A step that cannot start in its image (pull refused, no sandbox for images, bad User). */
+interface ImageRefusal {
+  refused: { exitCode: number; message: string };
+}
+
+/** The step in its pulled image, why it cannot run, or undefined: with the host's tools. */
+export async function imageStep(i: ImageStepInput): Promise<ImageLaunch | ImageRefusal | undefined> {
+  const { ctx, step } = i;
+  const image = step.image;
+  if (!ctx.images || !image || !ctx.sandbox || i.hasImageTool) return undefined;
+  const choice = await ctx.images.choose(image);
+  if (choice.kind === 'error') return { refused: { exitCode: 1, message: `${choice.error.message}${choice.error.hint ? ` (${choice.error.hint})` : ''}` } };
+  if (choice.kind === 'host') {
+    if (choice.warn && ctx.images.firstWarning(image)) ctx.emit({ type: 'warning', message: `image ${image}: ${choice.reason}; its steps run with the host's tools` });
+    return undefined;
+  }
+  try {
+    return await imageLaunch(i, choice);
+  } catch (err) {
+    return { refused: { exitCode: 1, message: err instanceof Error ? err.message : String(err) } };
+  }
 }
 
 /** Builds the step's launch (writes its script file, creates its overlay dirs). */
-export async function imageLaunch(i: ImageLaunchInput): Promise<ImageLaunch> {
-  const { image, sandbox } = i.choice;
+async function imageLaunch(i: ImageStepInput, choice: Extract<ImageChoice, { kind: 'image' }>): Promise<ImageLaunch> {
+  const { ctx, ps, step } = i;
+  const { image, sandbox } = choice;
   const name = image.references.at(-1) ?? image.manifestDigest;
   const user = resolveUser(image.rootfs, image.config.User, name);
   let argv: string[];
-  if (i.step.script !== undefined) {
-    const sheb = parseShebang(i.step.script);
-    const text = sheb ? i.step.script.replace(/^\s+/, '') : DEFAULT_SCRIPT_PREAMBLE + i.step.script;
-    const file = `script-${i.ps.index}-${Math.random().toString(36).slice(2, 7)}`;
-    writeFileSync(join(i.hostPaths.scripts, file), text, { mode: 0o755 });
+  if (step.script !== undefined) {
+    const sheb = parseShebang(step.script);
+    const text = sheb ? step.script.replace(/^\s+/, '') : DEFAULT_SCRIPT_PREAMBLE + step.script;
+    const file = `script-${ps.index}-${Math.random().toString(36).slice(2, 7)}`;
+    writeFileSync(join(ctx.hostPaths.scripts, file), text, { mode: 0o755 });
     argv = [`/tekton/scripts/${file}`, ...i.argsIn];
   } else {
-    argv = imageArgv(image.config, i.command, i.argsIn, name);
+    const command = step.command?.map((c) => expandK8s(c, i.defined));
+    argv = imageArgv(image.config, command, i.argsIn, name);
   }
-  let cwd = i.step.workingDir || image.config.WorkingDir || '/';
+  let cwd = step.workingDir || image.config.WorkingDir || '/';
   if (!cwd.startsWith('/')) cwd = `/workspace/${cwd}`;
   const dirs: string[] = [];
   const onHost = toHostPath(i.mounts, cwd);
   if (onHost) await mkdir(onHost, { recursive: true });
   else if (cwd !== '/') dirs.push(cwd);
-  const scratch = join(i.root, 'image', String(i.ps.index));
+  const scratch = join(ctx.root, 'image', String(ps.index));
   for (const d of Object.values(overlayDirs(scratch))) mkdirSync(d, { recursive: true });
-  const env: Record<string, string> = { ...Object.fromEntries(imageEnv(image.config)), HOSTNAME: i.hostname, HOME: user.home };
+  const env: Record<string, string> = { ...Object.fromEntries(imageEnv(image.config)), HOSTNAME: ctx.podName, HOME: user.home };
   for (const [k, v] of i.defined) env[k] = v;
   const cmd = imageStepCommand(sandbox.tools, { rootfs: image.rootfs, scratch, uid: user.uid, gid: user.gid, mounts: i.mounts, dirs, cwd, argv });
   const ref = image.references.at(-1)?.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '') ?? '';
-  return { ...cmd, env, cwd: i.root, scratch, imageID: `${ref}@${image.manifestDigest}` };
+  const id = `${ref}@${image.manifestDigest}`;
+  const runsIn = `${id.slice(0, id.indexOf('@') + 20)} (${choice.source})`;
+  return { ...cmd, env, cwd: ctx.root, image: { id, runsIn, scratch } };
 }
