@@ -25,5 +25,5 @@ export type { NotifyPorts } from './notify.js';
 export { failed, failureBody, issueTitle, notifyDeploy } from './notify.js';
 export type { ConnectFlags, RunDeployOptions, RunDeployResult } from './run.js';
 export { connectFor, runClusterDeploy } from './run.js';
-export type { ScheduledJob, Scheduler, SchedulerOptions } from './schedule.js';
-export { JobRegistry, scheduledClusters, startScheduler } from './schedule.js';
+export type { CronPort, CronTrigger, ScheduledJob, Scheduler, SchedulerOptions } from './schedule.js';
+export { JobRegistry, manualCron, nodeCron, scheduledClusters, startScheduler } from './schedule.js';
