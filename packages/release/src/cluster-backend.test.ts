@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterBackend, type PipelineRunApi, releasePipelineRun } from './cluster-backend.js';
+import type { PipelineRunApi } from '@plumbing/kube';
+import { clusterBackend, releasePipelineRun } from './cluster-backend.js';
 import type { BackendInput } from './backend.js';
 import type { ReleaseProjectConfig } from './config.js';
 import type { ReleasePlan } from './plan.js';
