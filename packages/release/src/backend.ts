@@ -1,5 +1,5 @@
-import type { Bucket } from './bucket.js';
-import type { Git } from './git.js';
+import type { Bucket } from '@plumbing/storage';
+import type { Git } from '@plumbing/git';
 import type { ReleaseProjectConfig } from './config.js';
 import type { ReleasePlan } from './plan.js';
 

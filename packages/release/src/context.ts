@@ -1,5 +1,5 @@
-import type { Bucket } from './bucket.js';
-import type { Git } from './git.js';
+import type { Bucket } from '@plumbing/storage';
+import type { Git } from '@plumbing/git';
 import type { GitHubPort } from './github.js';
 import type { ReleaseBackend } from './backend.js';
 

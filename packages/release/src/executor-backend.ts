@@ -6,8 +6,8 @@ import { PlumbingError } from '@plumbing/model';
 import { stringify } from 'yaml';
 import { type BackendInput, type BackendResult, pipelineParams, type ReleaseBackend } from './backend.js';
 import { keepOutputs } from './artifacts.js';
-import { fileBucketDir } from './bucket.js';
-import { serveRepository } from './git-serve.js';
+import { fileBucketDir } from '@plumbing/storage';
+import { serveRepository } from '@plumbing/git';
 
 export interface ExecutorBackendOptions {
   /** Use bubblewrap when available (default true). */

@@ -2,15 +2,10 @@ export type { ReleaseArtifactConfig, ReleaseProjectConfig, ReleaseTargetConfig }
 export { DEFAULT_NIGHTLY_VERSION, listReleaseProjects, loadReleaseConfig, RELEASES_DIR } from './config.js';
 export type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
 export { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
-export { cloneForRelease, Git } from './git.js';
 export type { AssetInfo, CiState, GitHubPort, OctokitGitHubOptions, PullInfo, ReleaseInfo, ReleaseWrite } from './github.js';
 export { octokitGitHub } from './github.js';
-export type { Bucket, BucketObject } from './bucket.js';
-export { fileBucketDir, openBucket, sha256 } from './bucket.js';
 export type { BackendInput, BackendResult, ReleaseBackend } from './backend.js';
 export { localBackend, pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS } from './backend.js';
-export type { ServedRepo } from './git-serve.js';
-export { serveRepository } from './git-serve.js';
 export type { PlanCheck } from './checks.js';
 export { ciCheck } from './checks.js';
 export type { PlanStep, PreparedRelease, ReleasePlan } from './plan.js';

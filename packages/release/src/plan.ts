@@ -2,7 +2,7 @@ import { PlumbingError, UsageError } from '@plumbing/model';
 import { join } from 'node:path';
 import { type ArtifactSource, bucketOutputs, buildArtifact, readOutputs, selectOutputs, toolArtifact } from './artifacts.js';
 import { type BackendInput, localBackend, type ReleaseBackend } from './backend.js';
-import { type Bucket, openBucket } from './bucket.js';
+import { type Bucket, openBucket } from '@plumbing/storage';
 import { type PipelineInfo, runChecks, type PlanCheck } from './checks.js';
 import { loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
 import type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';

@@ -1,6 +1,6 @@
 import { PlumbingError } from '@plumbing/model';
 import { type ArtifactFile, type ArtifactSource, matchesArtifact } from './artifacts.js';
-import { type Bucket, sha256 } from './bucket.js';
+import { type Bucket, sha256 } from '@plumbing/storage';
 import type { GitHubPort, ReleaseInfo } from './github.js';
 
 export type StepKind = 'pipeline' | 'bucket' | 'tag' | 'release' | 'asset' | 'publish' | 'latest';

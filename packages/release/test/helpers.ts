@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type CommitSpec, git, makeGitRepo, makeTempDir } from '@plumbing/test-utils';
-import { Git } from '../src/git.js';
+import { Git } from '@plumbing/git';
 import type { ReleaseContext } from '../src/context.js';
 import type { GitHubPort } from '../src/github.js';
 
