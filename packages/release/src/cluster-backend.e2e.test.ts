@@ -1,10 +1,9 @@
 import { connectPipelineRunApi, KubeClient } from '@plumbing/kube';
 import { kubeTestenvFromEnv } from '@plumbing/kube-testenv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BackendInput } from './backend.js';
 import { clusterBackend } from './cluster-backend.js';
 import type { ReleaseProjectConfig } from './config.js';
-import type { ReleasePlan } from './plan.js';
+import type { BackendInput, ReleasePlan } from './types.js';
 
 const NS = 'release-e2e';
 const RUN = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' } as const;

@@ -1,6 +1,7 @@
 import type { PipelineRunApi } from '@plumbing/kube';
 import { PlumbingError } from '@plumbing/model';
-import { type BackendInput, type BackendResult, pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS, type ReleaseBackend } from './backend.js';
+import { pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS } from './backend.js';
+import type { BackendInput, BackendResult, ReleaseBackend } from './types.js';
 
 export interface ClusterBackendOptions {
   api: PipelineRunApi;

@@ -1,14 +1,11 @@
 export type { ReleaseArtifactConfig, ReleaseProjectConfig, ReleaseTargetConfig } from './config.js';
 export { DEFAULT_NIGHTLY_VERSION, listReleaseProjects, loadReleaseConfig, RELEASES_DIR } from './config.js';
-export type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
 export { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
 export type { AssetInfo, CiState, GitHubPort, OctokitGitHubOptions, PullInfo, ReleaseInfo, ReleaseWrite } from './github.js';
 export { octokitGitHub } from './github.js';
-export type { BackendInput, BackendResult, ReleaseBackend } from './backend.js';
 export { localBackend, pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS } from './backend.js';
-export type { PlanCheck } from './checks.js';
 export { ciCheck } from './checks.js';
-export type { PlanStep, PreparedRelease, ReleasePlan } from './plan.js';
+export type { PreparedRelease } from './plan.js';
 export { bucketPrefixOf, prepareRelease, skippedOffline } from './plan.js';
 export type { ReleaseOutcome } from './apply.js';
 export { applyRelease, rerunCommand } from './apply.js';
@@ -20,6 +17,7 @@ export { DEFAULT_NOTES_TEMPLATE, groupPulls, releaseNoteOf, renderChanges, rende
 export { fullVersionProblems, isNightly, nextMinor, nightlyVersion, releaseBranchFor } from './version.js';
 export type { ClusterBackendOptions, ClusterBindings } from './cluster-backend.js';
 export { clusterBackend, releasePipelineRun } from './cluster-backend.js';
+export type { BackendInput, BackendResult, PlanCheck, PlanStep, ReleaseBackend, ReleaseContext, ReleaseKind, ReleasePlan, ReleaseRequest } from './types.js';
 export type { ContextOptions } from './make-context.js';
 export { makeReleaseContext, nightlyReleaseJobs } from './make-context.js';
 export type { ReleaseBranchPlan } from './release-branch.js';

@@ -2,11 +2,11 @@ import { connectPipelineRunApi, currentContext } from '@plumbing/kube';
 import { clusterBackend } from './cluster-backend.js';
 import { executorBackend } from './executor-backend.js';
 import { listReleaseProjects, loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
-import type { ReleaseContext } from './context.js';
 import { Git } from '@plumbing/git';
 import { octokitGitHub } from './github.js';
 import { applyRelease } from './apply.js';
 import { prepareRelease } from './plan.js';
+import type { ReleaseContext } from './types.js';
 
 export interface ContextOptions {
   root: string;

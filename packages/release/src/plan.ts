@@ -1,62 +1,19 @@
+import type { PlanStep, ReleasePlan } from './types.js';
 import { PlumbingError, UsageError } from '@plumbing/model';
 import { join } from 'node:path';
 import { type ArtifactSource, bucketOutputs, buildArtifact, readOutputs, selectOutputs, toolArtifact } from './artifacts.js';
-import { type BackendInput, localBackend, type ReleaseBackend } from './backend.js';
+import { localBackend } from './backend.js';
 import { type Bucket, openBucket } from '@plumbing/storage';
-import { type PipelineInfo, runChecks, type PlanCheck } from './checks.js';
+import { runChecks } from './checks.js';
 import { loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
-import type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
 import type { ReleaseInfo } from './github.js';
 import { journalDir, lastAttempt, readJournal } from './journal.js';
 import { renderNotes } from './render-notes.js';
-import { buildSteps, type StepAction, type StepDef, type StepKind } from './steps.js';
+import { buildSteps, type StepDef } from './steps.js';
 import { compare, fullVersionProblems, highest, isNightly, isPrerelease, lineOf, nextMinor, nightlyCommit, nightlyVersion, releaseTags } from './version.js';
+import type { BackendInput, PipelineInfo, ReleaseBackend, ReleaseContext, ReleaseKind, ReleaseRequest, } from './types.js';
 
-export interface PlanStep {
-  id: string;
-  kind: StepKind;
-  target: string;
-  action: StepAction;
-  detail: string;
-}
 
-/** Everything a release will do, as data: printed by --dry-run, saved with the journal. */
-export interface ReleasePlan {
-  project: string;
-  kind: ReleaseKind;
-  version: string;
-  versionReason: string;
-  previousVersion: string | null;
-  previousReason: string;
-  commit: string;
-  commitSubject: string;
-  branch: string;
-  backend: 'local' | 'cluster';
-  bucket: string;
-  bucketPrefix: string;
-  imageRegistry: string;
-  repository: string;
-  makeLatest: 'true' | 'false';
-  makeLatestReason: string;
-  publish: boolean;
-  /** The release pipeline runs the repository's tests (run-tests): always on the cluster, locally with --with-tests. */
-  runTests: boolean;
-  /** True when GitHub could not be read (no token): GitHub steps say what they would do. */
-  offline: boolean;
-  /** Set when there is nothing to release (a nightly with no change since the last one). */
-  noChange: string | null;
-  checks: PlanCheck[];
-  /** The release pipeline at the commit (the backends bind only the params and workspaces it declares). */
-  pipeline: PipelineInfo;
-  steps: PlanStep[];
-  notes: string;
-  notesSource: 'pull-requests' | 'git-log';
-  pullRequests: number;
-  /** Some check failed: the release will refuse. */
-  refused: boolean;
-  /** Some step will change something. */
-  pending: boolean;
-}
 
 /** A computed plan plus what applying it needs. */
 export interface PreparedRelease {

@@ -1,11 +1,9 @@
+import type { StepAction, StepKind } from './types.js';
 import { PlumbingError } from '@plumbing/model';
 import { type ArtifactFile, type ArtifactSource, matchesArtifact } from './artifacts.js';
 import { type Bucket, sha256 } from '@plumbing/storage';
 import type { GitHubPort, ReleaseInfo } from './github.js';
 
-export type StepKind = 'pipeline' | 'bucket' | 'tag' | 'release' | 'asset' | 'publish' | 'latest';
-/** create/update/replace: changes; skip: there and verified; unknown: not readable from here (offline). */
-export type StepAction = 'create' | 'update' | 'replace' | 'skip' | 'run' | 'unknown';
 
 export interface Inspection {
   action: StepAction;

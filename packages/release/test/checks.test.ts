@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { type GitHubServer, git, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
-import type { ReleaseBackend } from '../src/backend.js';
-import type { ReleaseRequest } from '../src/context.js';
 import { octokitGitHub } from '../src/github.js';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, REPO, TASK } from './helpers.js';
+import type { ReleaseBackend, ReleaseRequest } from '../src/types.js';
 
 let gh: GitHubServer;
 let f: Fixture | undefined;

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type CommitSpec, git, makeGitRepo, makeTempDir } from '@plumbing/test-utils';
 import { Git } from '@plumbing/git';
-import type { ReleaseContext } from '../src/context.js';
 import type { GitHubPort } from '../src/github.js';
+import type { ReleaseContext } from '../src/types.js';
 
 export const REPO = 'demo/demo';
 
