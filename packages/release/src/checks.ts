@@ -1,7 +1,7 @@
 import type { PipelineInfo, PlanCheck } from './types.js';
 import { checkReleasePipeline } from './catalog-check.js';
 import type { ReleaseProjectConfig } from './config.js';
-import type { CiState } from './github.js';
+import type { CiState } from '@plumbing/github';
 import { fullVersionProblems } from './version.js';
 import type { ReleaseBackend, ReleaseContext, ReleaseRequest } from './types.js';
 

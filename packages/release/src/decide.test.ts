@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NIGHTLY_VERSION, type ReleaseProjectConfig } from './config.js';
 import { decideLatest, decidePrevious, decideVersion } from './decide.js';
 import type { ReleaseFacts } from './gather.js';
-import type { ReleaseInfo } from './github.js';
+import type { ReleaseInfo } from '@plumbing/github';
 
 const commit = 'abcdef1'.padEnd(40, '0');
 const config = { project: 'demo', nightly: { schedule: undefined, version: DEFAULT_NIGHTLY_VERSION, branch: 'main' } } as ReleaseProjectConfig;

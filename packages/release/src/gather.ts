@@ -1,6 +1,6 @@
 import type { Bucket } from '@plumbing/storage';
 import type { ReleaseProjectConfig } from './config.js';
-import type { ReleaseInfo } from './github.js';
+import type { ReleaseInfo } from '@plumbing/github';
 import { type Journal, readJournal } from './journal.js';
 import type { ReleaseContext, ReleaseKind, ReleaseRequest } from './types.js';
 import { compare, isNightly, nightlyCommit } from './version.js';

@@ -1,8 +1,6 @@
 export type { ReleaseArtifactConfig, ReleaseProjectConfig, ReleaseTargetConfig } from './config.js';
 export { DEFAULT_NIGHTLY_VERSION, listReleaseProjects, loadReleaseConfig, RELEASES_DIR } from './config.js';
 export { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
-export type { AssetInfo, CiState, GitHubPort, OctokitGitHubOptions, PullInfo, ReleaseInfo, ReleaseWrite } from './github.js';
-export { octokitGitHub } from './github.js';
 export { localBackend, pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS } from './backend.js';
 export { ciCheck } from './checks.js';
 export type { PreparedRelease } from './plan.js';

@@ -3,7 +3,7 @@
 import type { Git } from '@plumbing/git';
 import type { Bucket } from '@plumbing/storage';
 import type { ReleaseProjectConfig } from './config.js';
-import type { GitHubPort } from './github.js';
+import type { GitHubRepo } from '@plumbing/github';
 
 export type ReleaseKind = 'nightly' | 'full';
 
@@ -34,7 +34,7 @@ export interface ReleaseContext {
   root: string;
   git: Git;
   /** Undefined when there is no token: the plan says what GitHub steps would do. */
-  github: GitHubPort | undefined;
+  github: GitHubRepo | undefined;
   /** Opens the configured bucket (tests may point it elsewhere). */
   openBucket?: ((url: string) => Bucket) | undefined;
   now: () => Date;

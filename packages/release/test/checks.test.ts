@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { type GitHubServer, git, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
-import { octokitGitHub } from '../src/github.js';
+import type { ReleaseBackend, ReleaseRequest } from '../src/types.js';
+import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, REPO, TASK } from './helpers.js';
-import type { ReleaseBackend, ReleaseRequest } from '../src/types.js';
 
 let gh: GitHubServer;
 let f: Fixture | undefined;
@@ -22,7 +22,7 @@ afterEach(async () => {
   f = undefined;
 });
 
-const port = () => octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url });
+const port = () => createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo');
 
 /** A cluster backend that must never be reached by a refused release. */
 const fakeCluster: ReleaseBackend = {

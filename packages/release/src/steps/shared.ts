@@ -1,5 +1,5 @@
 import type { ArtifactFile } from '../artifacts.js';
-import type { GitHubPort, ReleaseInfo } from '../github.js';
+import type { GitHubRepo, ReleaseInfo } from '@plumbing/github';
 import type { ReleaseLookup } from './types.js';
 
 export const NO_TOKEN = 'no GITHUB_TOKEN: GitHub not read';
@@ -16,7 +16,7 @@ export function pickRelease(all: readonly ReleaseInfo[], tag: string): { release
 }
 
 /** Reads the release of `version` when first asked (and again while there is none). */
-export function releaseLookup(gh: GitHubPort | undefined, version: string): ReleaseLookup {
+export function releaseLookup(gh: GitHubRepo | undefined, version: string): ReleaseLookup {
   let release: ReleaseInfo | undefined;
   let looked = false;
   return {

@@ -1,6 +1,6 @@
 import type { Bucket } from '@plumbing/storage';
 import type { ArtifactSource } from '../artifacts.js';
-import type { GitHubPort, ReleaseInfo } from '../github.js';
+import type { GitHubRepo, ReleaseInfo } from '@plumbing/github';
 import type { StepAction, StepKind } from '../types.js';
 
 export interface Inspection {
@@ -33,7 +33,7 @@ export interface StepsInput {
   bucketPrefix: string;
   /** Bucket keys (under the bucket) of the `latest/` copies, when this release is the latest. */
   latestPrefix: string | undefined;
-  github: GitHubPort | undefined;
+  github: GitHubRepo | undefined;
   /** The artifacts are uploaded by the release pipeline (cluster backend): only verify them. */
   pipelineUploads: boolean;
 }
