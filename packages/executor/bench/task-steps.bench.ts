@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Step } from '@plumbing/model';
 import { bench, describe } from 'vitest';
 import type { TaskRunRequest } from '../src/contracts.js';
-import { executeTaskRun } from '../src/task-run.js';
+import { executeTaskRun } from '../src/taskrun/task-run.js';
 
 const STEPS = 200;
 

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { loadYaml, type ParamValue, type PipelineRunSpec, type PipelineSpec, type StepActionSpec, type TaskSpec } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
 import type { HostWorkspaceBinding, PipelineRunRequest, PipelineRunStatus, RunEvent } from '../src/contracts.js';
-import { executePipelineRun } from '../src/pipeline-run.js';
-import { detectSandbox } from '../src/sandbox.js';
-import { parseDuration } from '../src/pipeline-vars.js';
-import { executeTaskRun } from '../src/task-run.js';
+import { executePipelineRun } from '../src/pipelinerun/pipeline-run.js';
+import { detectSandbox } from '../src/step/sandbox.js';
+import { parseDuration } from '../src/pipelinerun/pipeline-vars.js';
+import { executeTaskRun } from '../src/taskrun/task-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixturesDir = join(here, 'fixtures', 'pipelineruns');

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { loadYaml, type ParamValue, type StepActionSpec, type TaskRunSpec, type TaskSpec } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedWorkspace, RunEvent, TaskRunRequest } from '../src/contracts.js';
-import { detectSandbox } from '../src/sandbox.js';
-import { parseGoDuration } from '../src/task-duration.js';
-import { executeTaskRun } from '../src/task-run.js';
+import { detectSandbox } from '../src/step/sandbox.js';
+import { parseGoDuration } from '../src/taskrun/task-duration.js';
+import { executeTaskRun } from '../src/taskrun/task-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixturesDir = join(here, 'fixtures', 'taskruns');

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding, SeverityOrOff } from './finding.js';
-import { isCode } from './codes.js';
-import { loadYaml, findingAt } from './source.js';
-import { isMap } from './values.js';
+import type { Finding, SeverityOrOff } from './check/finding.js';
+import { isCode } from './check/codes.js';
+import { loadYaml, findingAt } from './yaml/source.js';
+import { isMap } from './yaml/values.js';
 
 /** The repository's `.plumbing.yaml`: settings for `plumbing check` (and later commands). */
 export interface RepoConfig {

@@ -1,8 +1,8 @@
 /** Helpers for rule tests: check in-memory files without touching the disk. */
-import { checkIndex, type CheckOptions } from './check.js';
-import type { Finding } from './finding.js';
-import { RepoIndex } from './repo-index.js';
-import { loadYaml } from './source.js';
+import { checkIndex, type CheckOptions } from './check/check.js';
+import type { Finding } from './check/finding.js';
+import { RepoIndex } from './yaml/repo-index.js';
+import { loadYaml } from './yaml/source.js';
 
 /** Checks `files` (path → YAML text) as one repository; returns every finding. */
 export function checkFiles(files: Record<string, string>, opts: CheckOptions = {}): Finding[] {

@@ -1,0 +1,213 @@
+/**
+ * From a TaskRunRequest to fully substituted steps, in Tekton's order (§3.2,
+ * taskrun.go applyParamsContextsResultsAndWorkspaces): params → context → results paths
+ * → artifacts paths → exit code paths → workspaces. Pure: no processes, no files.
+ */
+import type { Step, TaskResult, TaskSpec, WorkspaceDeclaration } from '@plumbing/model';
+import type { ResolvedWorkspace, TaskRunRequest } from '../contracts.js';
+import {
+  applyToStep,
+  applyToTaskSpec,
+  artifactPathReplacements,
+  contextReplacements,
+  exitCodePathReplacements,
+  mergeReplacements,
+  newReplacements,
+  type Replacements,
+  resultPathReplacements,
+  stepContainerName,
+  stepResultPathReplacements,
+  TEKTON_PATHS,
+  workspaceReplacements,
+} from '../substitution/substitute.js';
+import { checkArrayIndexes, propagateParamSpecs, resolveTaskParams, type TaskFailure } from './task-params.js';
+import { inlineStepActions, mergeStepTemplate } from './task-steps.js';
+
+/** Where the Tekton paths live, as the step sees them (Tekton's paths in the sandbox, host dirs without). */
+export interface TaskPaths {
+  results: string;
+  steps: string;
+  run: string;
+  home: string;
+  scripts: string;
+  artifacts: string;
+  workspace: string;
+}
+
+export const SANDBOX_PATHS: TaskPaths = {
+  results: TEKTON_PATHS.results,
+  steps: TEKTON_PATHS.steps,
+  run: TEKTON_PATHS.run,
+  home: TEKTON_PATHS.home,
+  scripts: TEKTON_PATHS.scripts,
+  artifacts: TEKTON_PATHS.artifacts,
+  workspace: TEKTON_PATHS.workspace,
+};
+
+export interface WorkspaceMount {
+  name: string;
+  /** Path in the step (sandboxed). */
+  mountPath: string;
+  hostPath: string;
+  readOnly: boolean;
+}
+
+export interface PreparedStep {
+  index: number;
+  /** Step name as written ('' when unnamed). */
+  name: string;
+  /** `step-<name>` / `step-unnamed-<i>`. */
+  container: string;
+  step: Step;
+  /** Workspaces this step mounts. */
+  workspaces: WorkspaceMount[];
+  /** The step's volumeMounts of Task volumes (emptyDir volumes are real; other sources are empty dirs here). */
+  volumes: { volume: string; mountPath: string; subPath?: string; readOnly: boolean; source: 'emptyDir' | 'other' }[];
+}
+
+export interface PreparedTask {
+  taskName: string;
+  /** Sidecar names (not started locally). */
+  sidecars: string[];
+  /** The spec with StepActions inlined, before substitution (status.taskSpec). */
+  resolvedSpec: TaskSpec;
+  steps: PreparedStep[];
+  results: TaskResult[];
+}
+
+/** Where `$(credentials.path)` points, as the step sees it. */
+export function credentialsPath(paths: TaskPaths): string {
+  return paths.home === TEKTON_PATHS.home ? TEKTON_PATHS.creds : `${paths.home.slice(0, paths.home.lastIndexOf('/'))}/creds`;
+}
+
+/** Whether a step mentions step artifacts (then its artifacts dir is made and read). */
+export function mentionsArtifacts(s: PreparedStep): boolean {
+  const st = s.step;
+  return [st.script ?? '', ...(st.command ?? []), ...(st.args ?? []), ...(st.env ?? []).map((e) => e.value ?? '')].some((t) => t.includes('artifacts'));
+}
+
+export function isFailure(x: unknown): x is TaskFailure {
+  return typeof x === 'object' && x !== null && 'reason' in x && 'message' in x && !('steps' in x);
+}
+
+function declaredWorkspaces(spec: TaskSpec, bindings: readonly ResolvedWorkspace[], embedded: boolean): WorkspaceDeclaration[] | TaskFailure {
+  const decls = [...(spec.workspaces ?? [])];
+  const names = new Set(decls.map((d) => d.name));
+  for (const b of bindings) {
+    if (names.has(b.name)) continue;
+    if (embedded) {
+      decls.push({ name: b.name });
+      names.add(b.name);
+    } else return { reason: 'TaskRunValidationFailed', message: `workspace binding "${b.name}" does not match any declared workspace` };
+  }
+  for (const d of decls) {
+    const b = bindings.find((x) => x.name === d.name);
+    if (!d.optional && !b?.hostPath) return { reason: 'TaskRunValidationFailed', message: `declared workspace "${d.name}" is required but has not been bound` };
+  }
+  return decls;
+}
+
+/** Validates, inlines and substitutes. `paths` decides what the path variables expand to. */
+export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: boolean): PreparedTask | TaskFailure {
+  const embedded = req.taskName === undefined;
+  const taskName = req.taskName ?? req.name;
+  const spec = req.spec;
+  if (!spec.steps?.length) return { reason: 'TaskRunValidationFailed', message: 'missing field(s): steps' };
+
+  const paramSpecs = embedded ? propagateParamSpecs(spec, req.params) : (spec.params ?? []);
+  const params = resolveTaskParams(taskName, paramSpecs, req.params);
+  if ('reason' in params) return params;
+
+  const inlined = inlineStepActions(spec.steps, req.resolver ? (n) => req.resolver!.stepAction(n) : undefined, params.replacements);
+  if (!Array.isArray(inlined)) return inlined;
+  const resolvedSpec: TaskSpec = { ...spec, steps: inlined };
+
+  const bounds = checkArrayIndexes(resolvedSpec, params.values);
+  if (bounds) return bounds;
+
+  const declared = declaredWorkspaces(spec, req.workspaces, embedded);
+  if (!Array.isArray(declared)) return declared;
+
+  const containers = inlined.map((s, i) => stepContainerName(s.name, i));
+  const results = spec.results ?? [];
+
+  // params → context
+  let cur = applyToTaskSpec(resolvedSpec, params.replacements);
+  cur = applyToTaskSpec(cur, contextReplacements({ taskRunName: req.name, namespace: req.namespace, uid: req.uid, taskName, retryCount: req.retryCount }));
+
+  const perStep = (s: TaskSpec, table: (i: number) => Replacements, common: Replacements): TaskSpec => {
+    const out = applyToTaskSpec({ ...s, steps: [] }, common);
+    out.steps = (s.steps ?? []).map((st, i) => applyToStep(st, mergeReplacements(common, table(i))));
+    return out;
+  };
+  // results paths (step results per step, then task results)
+  const resultTable = resultPathReplacements(
+    results.map((r) => r.name),
+    paths.results,
+  );
+  cur = perStep(cur, (i) => stepResultPathReplacements(containers[i]!, (cur.steps?.[i]?.results ?? []).map((r) => r.name), paths.steps), resultTable);
+  // artifacts
+  cur = perStep(cur, (i) => artifactPathReplacements(containers[i], paths.artifacts, paths.steps), artifactPathReplacements(undefined, paths.artifacts, paths.steps));
+  // exit code paths
+  cur = applyToTaskSpec(cur, exitCodePathReplacements(containers, paths.steps));
+
+  // workspaces (declared mountPaths as substituted by the earlier stages)
+  const decls = declared.map((d) => {
+    const mountPath = cur.workspaces?.find((w) => w.name === d.name)?.mountPath;
+    return mountPath === undefined ? d : { ...d, mountPath };
+  });
+  const isolated = new Set<string>();
+  for (const s of cur.steps ?? []) for (const w of s.workspaces ?? []) isolated.add(w.name);
+  const wsVars = (i: number | undefined) =>
+    workspaceReplacements(
+      decls.map((d) => {
+        const b = req.workspaces.find((x) => x.name === d.name);
+        const bound = !!b?.hostPath;
+        const usage = i === undefined ? undefined : cur.steps?.[i]?.workspaces?.find((w) => w.name === d.name && w.mountPath);
+        const mountPath = usage?.mountPath ?? d.mountPath ?? `/workspace/${d.name}`;
+        return {
+          name: d.name,
+          path: !bound ? '' : sandboxed ? mountPath : b!.hostPath!,
+          bound,
+          claim: b?.claim ?? '',
+          volume: b?.volume ?? `ws-${d.name}`,
+        };
+      }),
+    );
+  cur = perStep(cur, (i) => wsVars(i), wsVars(undefined));
+
+  const steps: PreparedStep[] = (cur.steps ?? []).map((st, i) => {
+    const merged = mergeStepTemplate(cur.stepTemplate, st);
+    const mounts: WorkspaceMount[] = [];
+    for (const d of decls) {
+      const b = req.workspaces.find((x) => x.name === d.name);
+      if (!b?.hostPath) continue;
+      const usage = st.workspaces?.find((w) => w.name === d.name);
+      if (isolated.has(d.name) && !usage) continue;
+      mounts.push({ name: d.name, mountPath: usage?.mountPath || d.mountPath || `/workspace/${d.name}`, hostPath: b.hostPath, readOnly: !!(d.readOnly || b.readOnly) });
+    }
+    const volumes: PreparedStep['volumes'] = [];
+    for (const vm of merged.volumeMounts ?? []) {
+      const vol = cur.volumes?.find((v) => v.name === vm.name);
+      if (!vol) continue;
+      volumes.push({ volume: vm.name, mountPath: vm.mountPath, ...(vm.subPath ? { subPath: vm.subPath } : {}), readOnly: !!vm.readOnly, source: vol.emptyDir ? 'emptyDir' : 'other' });
+    }
+    return { index: i, name: inlined[i]!.name ?? '', container: containers[i]!, step: merged, workspaces: mounts, volumes };
+  });
+
+  for (const s of steps) {
+    if (!s.step.image) return { reason: 'TaskRunValidationFailed', message: `missing field(s): steps[${s.index}].image` };
+    const oe = s.step.onError;
+    if (oe !== undefined && oe !== 'continue' && oe !== 'stopAndFail') {
+      return { reason: 'TaskRunValidationFailed', message: `invalid value: ${oe}: steps[${s.index}].onError\nTask step onError must be either "continue" or "stopAndFail"` };
+    }
+    if (s.step.script !== undefined && s.step.command?.length) {
+      return { reason: 'TaskRunValidationFailed', message: `script cannot be used with command: steps[${s.index}].script` };
+    }
+  }
+  // (pod build) credentials.path
+  const creds = newReplacements();
+  creds.strings.set('credentials.path', credentialsPath(paths));
+  for (const s of steps) s.step = applyToStep(s.step, creds);
+  return { taskName, sidecars: (spec.sidecars ?? []).map((sc, i) => sc.name ?? `unnamed-${i}`), resolvedSpec, steps, results };
+}

@@ -1,0 +1,294 @@
+/**
+ * The TaskRun engine (implements ExecuteTaskRun): validation and substitution (task-prepare),
+ * then each step as a host process in order (§4.1), results (§5), and the status in Tekton's
+ * TaskRun shape with its reasons and messages (§7).
+ */
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Condition } from '@plumbing/model';
+import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunResultValue, TaskRunStatus } from '../contracts.js';
+import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
+import { HostTools } from '../step/step-shell.js';
+import { formatGoDuration } from './task-duration.js';
+import { isFailure, mentionsArtifacts, type PreparedStep, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
+import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize, validateResults } from './task-results.js';
+import { literalPathSteps, runOneStep, type StepContext, type StepRecord } from '../step/task-step-exec.js';
+
+/** setTimeout's limit (2^31-1 ms, about 24.8 days): longer timeouts are never reached locally. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Tekton's default TaskRun timeout (60m). */
+export const DEFAULT_TASK_TIMEOUT_MS = 60 * 60 * 1000;
+
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The run's directories. Per step only what it needs (each inode costs twice: made, then removed):
+ * run/<i>/status, its results/ when the step declares results, artifacts/ when it mentions them,
+ * the /tekton/steps symlinks, and a private cwd/HOME when unsandboxed.
+ */
+/**
+ * Where a TaskRun's private directory goes: a tmpfs (/dev/shm) when there is a writable one, else
+ * the temp dir. It holds Tekton's /tekton (scripts, run/<i>/status, steps links, results, home)
+ * and the unsandboxed steps' private roots — many tiny files per step, which cost ~1 ms each to
+ * create on a busy disk and ~10 µs on tmpfs (in a pod they are emptyDirs; a sandboxed step's own
+ * root is a tmpfs too). The implicit /workspace and emptyDir volumes stay on disk.
+ */
+let fastBase: string | undefined;
+function fastTmpBase(): string {
+  if (fastBase !== undefined) return fastBase;
+  fastBase = tmpdir();
+  const shm = process.env.PLUMBING_RUN_TMPDIR ?? '/dev/shm';
+  try {
+    accessSync(shm, fsConstants.W_OK | fsConstants.X_OK);
+    // steps may exec files under /tekton (scripts, tools written to /tekton/home): not on a noexec mount
+    const noexec = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .some((l) => l.split(' ')[1] === shm && (l.split(' ')[3] ?? '').split(',').includes('noexec'));
+    if (statSync(shm).isDirectory() && !noexec) fastBase = shm;
+  } catch {
+    // no tmpfs: the temp dir
+  }
+  return fastBase;
+}
+
+async function makeRunDir(root: string, diskRoot: string, paths: TaskPaths, steps: readonly PreparedStep[], sandboxed: boolean): Promise<void> {
+  await mkdir(join(root, 'tekton'));
+  await Promise.all([join(root, 'tekton', 'creds'), join(diskRoot, 'volumes'), paths.workspace, paths.home, paths.results, paths.scripts, paths.artifacts, paths.steps, paths.run, join(root, 'root')].map((d) => mkdir(d, { recursive: true })));
+  await Promise.all(
+    steps.map(async (s) => {
+      const status = join(paths.run, String(s.index), 'status');
+      await mkdir(join(paths.run, String(s.index)));
+      await mkdir(status);
+      if (s.step.results?.length) await mkdir(join(status, 'results'));
+      if (mentionsArtifacts(s)) await mkdir(join(status, 'artifacts'));
+      if (!sandboxed) await mkdir(join(root, 'root', String(s.index)));
+      await symlink(`../run/${s.index}/status`, join(paths.steps, s.container));
+      await symlink(`../run/${s.index}/status`, join(paths.steps, String(s.index)));
+    }),
+  );
+}
+
+export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: ExecOptions): Promise<TaskRunStatus> => {
+  const now = opts.now ?? (() => new Date());
+  const emit = (e: RunEvent) => opts.onEvent?.(e);
+  const pipelineTask = req.pipelineRun?.pipelineTaskName;
+  const startTime = timestamp(now());
+  const status: TaskRunStatus = { conditions: [], podName: `${req.name}-pod`, startTime, steps: [], results: [] };
+  emit(pipelineTask ? { type: 'taskrun-start', taskRun: req.name, pipelineTask, at: startTime } : { type: 'taskrun-start', taskRun: req.name, at: startTime });
+
+  const done = (cond: Omit<Condition, 'type' | 'lastTransitionTime'>): TaskRunStatus => {
+    const at = timestamp(now());
+    status.conditions = [{ type: 'Succeeded', status: cond.status, ...(cond.reason ? { reason: cond.reason } : {}), ...(cond.message !== undefined ? { message: cond.message } : {}), lastTransitionTime: at }];
+    status.completionTime = at;
+    const end: RunEvent = { type: 'taskrun-end', taskRun: req.name, succeeded: cond.status, reason: cond.reason ?? '', at };
+    emit(pipelineTask ? { ...end, pipelineTask } : end);
+    return status;
+  };
+
+  // sandbox choice
+  let sandbox: SandboxInfo | undefined;
+  if (opts.sandbox !== false) {
+    const info = await detectSandbox();
+    if (info.available) sandbox = info;
+    else emit({ type: 'warning', message: `running TaskRun "${req.name}" without a sandbox: ${info.reason}` });
+  }
+
+  // the run's private directory (Tekton's /tekton/* and the implicit /workspace)
+  const root = await mkdtemp(join(fastTmpBase(), 'plumbing-tr-'));
+  const diskRoot = fastTmpBase() === tmpdir() ? root : await mkdtemp(join(tmpdir(), 'plumbing-trw-'));
+  const tekton = join(root, 'tekton');
+  const hostPaths: TaskPaths = {
+    results: join(tekton, 'results'),
+    steps: join(tekton, 'steps'),
+    run: join(tekton, 'run'),
+    home: join(tekton, 'home'),
+    scripts: join(tekton, 'scripts'),
+    artifacts: join(tekton, 'artifacts'),
+    workspace: join(diskRoot, 'workspace'),
+  };
+  try {
+    const prepared = prepareTask(req, sandbox ? SANDBOX_PATHS : hostPaths, !!sandbox);
+    if (isFailure(prepared)) return done({ status: 'False', reason: prepared.reason, message: prepared.message });
+    status.taskSpec = prepared.resolvedSpec;
+    await Promise.all([makeRunDir(root, diskRoot, hostPaths, prepared.steps, !!sandbox), mkdir(req.logDir, { recursive: true })]);
+
+    if (prepared.sidecars.length) {
+      emit({ type: 'warning', message: `TaskRun "${req.name}": sidecars are not started locally: ${prepared.sidecars.join(', ')}` });
+    }
+    const otherVolumes = [...new Set(prepared.steps.flatMap((s) => s.volumes.filter((v) => v.source === 'other').map((v) => v.volume)))];
+    if (otherVolumes.length) {
+      emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (Secret/ConfigMap/PVC sources) are mounted as empty directories locally` });
+    }
+    if (!sandbox) {
+      const readOnly = [...new Set(prepared.steps.flatMap((s) => s.workspaces.filter((w) => w.readOnly).map((w) => w.name)))];
+      if (readOnly.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, read-only workspaces are writable: ${readOnly.join(', ')}` });
+      const withVolumes = prepared.steps.filter((s) => s.volumes.length).map((s) => s.container);
+      if (withVolumes.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, volumeMounts cannot be shown at their paths: ${withVolumes.join(', ')}` });
+      const literal = literalPathSteps(prepared.steps, root, hostPaths.workspace);
+      if (literal.length) {
+        emit({
+          type: 'warning',
+          message: `TaskRun "${req.name}": without bubblewrap, Tekton paths are substituted with host directories; steps that use /tekton/ or /workspace/ literally may behave differently: ${literal.join(', ')}`,
+        });
+      }
+    }
+
+    // task timeout and cancellation share one controller that aborts the running step
+    const abort = new AbortController();
+    let timedOut = false;
+    const timeoutMs = req.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+    const timer =
+      timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS
+        ? setTimeout(() => {
+            timedOut = true;
+            abort.abort();
+          }, timeoutMs)
+        : undefined;
+    const onCancel = () => abort.abort();
+    if (req.signal.aborted) onCancel();
+    else req.signal.addEventListener('abort', onCancel, { once: true });
+
+    const ctx: StepContext = {
+      req,
+      root,
+      diskRoot,
+      hostPaths,
+      sandbox,
+      tools: new HostTools(),
+      imageTools: opts.imageTools,
+      signal: abort.signal,
+      emit,
+      now: () => timestamp(now()),
+      podName: status.podName,
+    };
+    const records: StepRecord[] = [];
+    const taskResultNames = prepared.results.map((r) => r.name);
+    const rawResults = new Map<string, string>();
+    let failed: { step: PreparedStep; exitCode: number; message?: string; timedOut: boolean } | undefined;
+    let sizeError: string | undefined;
+    try {
+      for (const step of prepared.steps) {
+        if (abort.signal.aborted) {
+          records.push({ step, state: { name: step.name || `unnamed-${step.index}`, container: step.container, waiting: { reason: 'PodInitializing' } } });
+          continue;
+        }
+        if (failed || sizeError) {
+          const at = ctx.now();
+          records.push({
+            step,
+            state: {
+              name: step.name || `unnamed-${step.index}`,
+              container: step.container,
+              terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at },
+              terminationReason: 'Skipped',
+            },
+          });
+          continue;
+        }
+        const rec = await runOneStep(ctx, step, records);
+        records.push(rec);
+        if (rec.aborted) continue;
+        // results after every step (later values win)
+        if (taskResultNames.length || rec.stepResults?.length) {
+          const got = taskResultNames.length ? await readResultFiles(hostPaths.results, taskResultNames) : new Map<string, string>();
+          for (const [k, v] of got) rawResults.set(k, v);
+          if ((opts.resultsFrom ?? 'termination-message') === 'termination-message') {
+            const entries = [...got].map(([key, value]) => ({ key, value }));
+            for (const r of rec.stepResults ?? []) entries.push({ key: r.name, value: typeof r.value === 'string' ? r.value : JSON.stringify(r.value) });
+            if (entries.length && terminationMessageSize(entries, rec.state.terminated?.startedAt ?? '') > MAX_RESULT_SIZE) {
+              sizeError = 'Termination message is above max allowed size 4096, caused by large task result.';
+              const t = rec.state.terminated;
+              if (t) rec.state.terminated = { ...t, exitCode: 1, reason: 'Error', message: sizeError };
+              rec.state.terminationReason = 'Error';
+              failed = { step, exitCode: 1, message: sizeError, timedOut: false };
+              continue;
+            }
+          }
+        }
+        const t = rec.state.terminated;
+        if (rec.failed && t) failed = { step, exitCode: t.exitCode, timedOut: rec.state.terminationReason === 'TimeoutExceeded', ...(rec.failMessage ? { message: rec.failMessage } : {}) };
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
+      req.signal.removeEventListener('abort', onCancel);
+    }
+
+    status.steps = records.map((r) => r.state);
+
+    // task results: files, then `value: $(steps.s.results.r)`
+    const results: TaskRunResultValue[] = [];
+    for (const d of prepared.results) {
+      const type = declaredType(d);
+      const raw = rawResults.get(d.name);
+      if (raw !== undefined) {
+        results.push({ name: d.name, type, value: parseDeclared(type, raw) });
+        continue;
+      }
+      if (typeof d.value === 'string') {
+        const m = /^\$\(steps\.([^.]+)\.results\.([^.)]+)\)$/.exec(d.value.trim());
+        const src = m ? records.find((r) => r.step.name === m[1])?.stepResults?.find((x) => x.name === m[2]) : undefined;
+        if (src) results.push({ name: d.name, type, value: src.value });
+      }
+    }
+    status.results = results;
+    try {
+      status.artifacts = JSON.parse(await readFile(join(hostPaths.artifacts, 'provenance.json'), 'utf8')) as NonNullable<TaskRunStatus['artifacts']>;
+    } catch {
+      // no task artifacts
+    }
+
+    const finishedOrSkipped = (reason: string) => {
+      for (const s of status.steps) {
+        if (s.terminated) continue;
+        const at = ctx.now();
+        s.terminated = { exitCode: 1, reason, startedAt: s.running?.startedAt ?? at, finishedAt: at };
+        s.terminationReason = reason;
+        delete s.running;
+        delete s.waiting;
+      }
+    };
+    if (timedOut) {
+      finishedOrSkipped('TaskRunTimeout');
+      return done({ status: 'False', reason: 'TaskRunTimeout', message: `TaskRun "${req.name}" failed to finish within "${formatGoDuration(timeoutMs)}"` });
+    }
+    if (abort.signal.aborted) {
+      finishedOrSkipped('TaskRunCancelled');
+      const why = req.signal.reason === 'TimedOut'
+        ? 'TaskRun cancelled as the PipelineRun it belongs to has timed out.'
+        : req.pipelineRun
+          ? 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.'
+          : '';
+      // taskrun.go ReconcileKind: fmt.Sprintf("TaskRun %q was cancelled. %s", tr.Name, tr.Spec.StatusMessage); the
+      // statusMessage is empty for a TaskRun cancelled on its own, hence the trailing space
+      return done({ status: 'False', reason: 'TaskRunCancelled', message: `TaskRun "${req.name}" was cancelled. ${why}` });
+    }
+    if (failed) {
+      // pod/status.go extractContainerFailureMessage; a timed-out step exits 1 (cmd/entrypoint main.go, the
+      // ContextError branch that is not a cancellation), a cancelled one 9 (int(syscall.SIGKILL))
+      const msg = failed.timedOut
+        ? `"${failed.step.container}" exited because the step exceeded the specified timeout limit`
+        : `"${failed.step.container}" exited with code ${failed.exitCode}${failed.message ? `: ${failed.message}` : ''}`;
+      return done({ status: 'False', reason: 'StepFailed', message: msg });
+    }
+    if (opts.resultsFrom === 'sidecar-logs') {
+      const limit = opts.maxResultSize ?? MAX_RESULT_SIZE;
+      const big = [...rawResults].find(([, v]) => Buffer.byteLength(v) > limit);
+      // taskrun.go ReconcileKind, on sidecarlogresults.ErrSizeExceeded
+      if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: results exceeded size limit ${limit} bytes` });
+    }
+    const invalid = validateResults(prepared.results, results);
+    if (invalid) return done({ status: 'False', reason: invalid.reason, message: invalid.message });
+    return done({ status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' });
+  } finally {
+    if (!opts.keepRunDir) {
+      await Promise.all([...new Set([root, diskRoot])].map((d) => rm(d, { recursive: true, force: true }).catch(() => undefined)));
+    }
+  }
+};
+
+export type { StepState };

@@ -1,0 +1,141 @@
+/**
+ * Step preparation: StepAction inlining (taskrun/resources/taskspec.go resolveStepRef and
+ * apply.go applyStepActionParameters) and the stepTemplate merge (merge.go).
+ */
+import type { EnvVar, ParamSpec, ParamValue, Step, StepActionSpec, StepTemplate, VolumeMount } from '@plumbing/model';
+import { addParam, applyToParamValue, applyToStep, newReplacements, type Replacements, scanAll, valueType } from '../substitution/substitute.js';
+import { paramSpecType, type TaskFailure } from './task-params.js';
+
+export type StepActionLookup = (name: string) => { name: string; spec: StepActionSpec } | undefined;
+
+function isObj(v: ParamValue | undefined): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Registers a StepAction param whose value is one whole step-result reference, so its forms keep pointing at it. */
+function addRefParam(r: Replacements, name: string, ref: string, type: 'string' | 'array' | 'object'): void {
+  const inner = ref.slice(2, -1).replace(/\[\*\]$/, '');
+  for (const key of [`params.${name}`, `params[${JSON.stringify(name)}]`, `params['${name}']`]) {
+    if (type === 'string') r.strings.set(key, ref);
+    else {
+      r.strings.set(key, `$(${inner}[*])`);
+      r.strings.set(`${key}[*]`, `$(${inner}[*])`);
+    }
+  }
+}
+
+/**
+ * The StepAction's params table: plain defaults, then step-provided values (objects merge
+ * key-wise), then defaults that reference other params (recursively, cycle ⇒ error).
+ */
+export function stepActionReplacements(specs: readonly ParamSpec[], given: readonly { name: string; value: ParamValue }[]): Replacements | TaskFailure {
+  const values = new Map<string, ParamValue>();
+  const refDefaults = new Map<string, string>();
+  for (const s of specs) {
+    if (s.default === undefined) continue;
+    if (typeof s.default === 'string' && s.default.includes('$(params.')) refDefaults.set(s.name, s.default);
+    else values.set(s.name, s.default);
+  }
+  const provided = new Set<string>();
+  for (const g of given) {
+    provided.add(g.name);
+    const prev = values.get(g.name);
+    values.set(g.name, isObj(prev) && isObj(g.value) ? { ...prev, ...g.value } : g.value);
+    refDefaults.delete(g.name);
+  }
+  const resolving = new Set<string>();
+  const resolve = (name: string): string | TaskFailure => {
+    const v = values.get(name);
+    if (typeof v === 'string') return v;
+    const d = refDefaults.get(name);
+    if (d === undefined) return `$(params.${name})`;
+    if (resolving.has(name)) return { reason: 'TaskValidationFailed', message: `circular dependency detected in parameter references: ${name}` };
+    resolving.add(name);
+    let out = d;
+    for (const ref of scanAll(d)) {
+      if (!ref.startsWith('params.')) continue;
+      const sub = resolve(ref.slice('params.'.length));
+      if (typeof sub !== 'string') return sub;
+      out = out.split(`$(${ref})`).join(sub);
+    }
+    resolving.delete(name);
+    values.set(name, out);
+    return out;
+  };
+  for (const name of [...refDefaults.keys()]) {
+    const res = resolve(name);
+    if (typeof res !== 'string') return res;
+  }
+  const r = newReplacements();
+  const declared = new Map(specs.map((s) => [s.name, paramSpecType(s)]));
+  for (const [name, v] of values) {
+    const t = declared.get(name) ?? valueType(v);
+    if (typeof v === 'string' && /^\$\(steps\.[^()]*\)$/.test(v) && provided.has(name)) addRefParam(r, name, v, t);
+    else addParam(r, name, v);
+  }
+  return r;
+}
+
+/**
+ * Replaces every `ref` step by the resolved StepAction, its params substituted (task params
+ * first reach the step's `params` values).
+ */
+export function inlineStepActions(steps: readonly Step[], lookup: StepActionLookup | undefined, taskParams: Replacements): Step[] | TaskFailure {
+  const out: Step[] = [];
+  for (const step of steps) {
+    if (!step.ref) {
+      out.push(step);
+      continue;
+    }
+    const name = step.ref.name ?? '';
+    const sa = lookup?.(name);
+    if (!sa) {
+      const why = step.ref.resolver ? `remote resolution (${step.ref.resolver}) is not supported locally` : 'not found';
+      return { reason: 'TaskRunResolutionFailed', message: `failed to get StepAction "${name}": ${why}` };
+    }
+    const given = (step.params ?? []).map((p) => ({ name: p.name, value: applyToParamValue(p.value, taskParams) }));
+    const declared = new Set((sa.spec.params ?? []).map((p) => p.name));
+    const extra = given.filter((g) => !declared.has(g.name)).map((g) => g.name);
+    if (extra.length) return { reason: 'TaskValidationFailed', message: `extra params passed by Step to StepAction: [${extra.join(' ')}]` };
+    const givenNames = new Set(given.map((g) => g.name));
+    const missing = (sa.spec.params ?? []).filter((p) => p.default === undefined && !givenNames.has(p.name)).map((p) => p.name);
+    if (missing.length) return { reason: 'TaskValidationFailed', message: `non-existent params in Step: [${missing.join(' ')}]` };
+    const r = stepActionReplacements(sa.spec.params ?? [], given);
+    if ('reason' in r) return r;
+    const { ref: _ref, params: _params, ...rest } = step;
+    const fromAction: Step = {};
+    const sp = sa.spec;
+    if (sp.image !== undefined) fromAction.image = sp.image;
+    if (sp.command !== undefined) fromAction.command = sp.command;
+    if (sp.args !== undefined) fromAction.args = sp.args;
+    if (sp.script !== undefined) fromAction.script = sp.script;
+    if (sp.env !== undefined) fromAction.env = sp.env;
+    if (sp.workingDir !== undefined) fromAction.workingDir = sp.workingDir;
+    if (sp.volumeMounts !== undefined) fromAction.volumeMounts = sp.volumeMounts;
+    if (sp.securityContext !== undefined) fromAction.securityContext = sp.securityContext;
+    if (sp.results !== undefined) fromAction.results = sp.results;
+    out.push({ ...rest, ...applyToStep(fromAction, r) });
+  }
+  return out;
+}
+
+function mergeByKey<T>(base: readonly T[] | undefined, over: readonly T[] | undefined, key: (t: T) => string): T[] | undefined {
+  if (!base?.length) return over ? [...over] : undefined;
+  if (!over?.length) return [...base];
+  const overKeys = new Map(over.map((o) => [key(o), o]));
+  const out = base.map((b) => overKeys.get(key(b)) ?? b);
+  const baseKeys = new Set(base.map(key));
+  for (const o of over) if (!baseKeys.has(key(o))) out.push(o);
+  return out;
+}
+
+/** Strategic merge of a step onto the stepTemplate: step scalars win, env by name, volumeMounts by mountPath. */
+export function mergeStepTemplate(template: StepTemplate | undefined, step: Step): Step {
+  if (!template) return step;
+  const out: Step = { ...(template as Step), ...step };
+  const env = mergeByKey<EnvVar>(template.env, step.env, (e) => e.name);
+  if (env) out.env = env;
+  const vm = mergeByKey<VolumeMount>(template.volumeMounts, step.volumeMounts, (m) => m.mountPath);
+  if (vm) out.volumeMounts = vm;
+  return out;
+}

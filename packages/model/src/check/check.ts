@@ -1,0 +1,155 @@
+import { CODES, type Code, type CodeInfo, isCode } from './codes.js';
+import type { Finding, Severity, SeverityOrOff } from './finding.js';
+import { sortFindings } from './finding.js';
+import type { RepoIndex } from '../yaml/repo-index.js';
+import type { DocContext, DocRule, RepoContext, RepoRule, ReportOptions } from './rule.js';
+import { DOC_RULES, REPO_RULES } from '../rules/index.js';
+import { findingAt, type ResourceDoc } from '../yaml/source.js';
+import { isMap } from '../yaml/values.js';
+
+export interface CheckOptions {
+  /** Profiles to enable everywhere, e.g. `catalog`. */
+  profiles?: readonly string[];
+  /** Extra profiles for a file (from the config's `check.profiles` globs). */
+  fileProfiles?: (file: string) => readonly string[];
+  /** Severity overrides by code. */
+  severities?: Readonly<Record<string, SeverityOrOff>>;
+  /** Only report findings for these files (the index may hold more, for references). */
+  onlyFiles?: ReadonlySet<string>;
+  docRules?: readonly DocRule[];
+  repoRules?: readonly RepoRule[];
+  /** Non-YAML files of the repository (relative paths), for rules such as CATALOG_README. */
+  extraFiles?: ReadonlySet<string>;
+}
+
+function effectiveSeverity(code: string, profiles: ReadonlySet<string>, overrides: Readonly<Record<string, SeverityOrOff>>): SeverityOrOff {
+  const o = overrides[code];
+  if (o) return o;
+  const info: CodeInfo | undefined = isCode(code) ? CODES[code] : undefined;
+  if (!info) return 'error';
+  if (info.profile && profiles.has(info.profile) && info.profileSeverity) return info.profileSeverity;
+  return info.severity;
+}
+
+/** Runs every rule over the index. Never throws: a rule that crashes becomes one INTERNAL_ERROR finding. */
+export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[] {
+  const profiles = new Set(opts.profiles ?? []);
+  const overrides = opts.severities ?? {};
+  const only = opts.onlyFiles;
+  const out: Finding[] = [];
+  const sevCache = new Map<string, SeverityOrOff>();
+  const profileCache = new Map<string, { key: string; set: ReadonlySet<string> }>();
+  const profilesOf = (file: string) => {
+    let p = profileCache.get(file);
+    if (!p) {
+      const extra = opts.fileProfiles?.(file) ?? [];
+      const set = extra.length === 0 ? profiles : new Set([...profiles, ...extra]);
+      p = { key: [...set].sort().join(','), set };
+      profileCache.set(file, p);
+    }
+    return p;
+  };
+  const sev = (code: string, file: string): SeverityOrOff => {
+    const p = profilesOf(file);
+    const k = `${code}|${p.key}`;
+    let s = sevCache.get(k);
+    if (!s) {
+      s = effectiveSeverity(code, p.set, overrides);
+      sevCache.set(k, s);
+    }
+    return s;
+  };
+  const emit = (f: Finding) => {
+    if (only && !only.has(f.file)) return;
+    out.push(f);
+  };
+  const reportAt = (doc: ResourceDoc, code: Code, path: readonly (string | number)[], message: string, o: ReportOptions = {}) => {
+    if (only && !only.has(doc.file)) return;
+    const s = sev(code, doc.file);
+    if (s === 'off') return;
+    emit(findingAt(doc, path, code, s as Severity, message, o));
+  };
+
+  for (const file of index.files) {
+    if (only && !only.has(file.file)) continue;
+    for (const f of file.findings) {
+      const s = sev(f.code, f.file);
+      if (s !== 'off') out.push({ ...f, severity: s as Severity });
+    }
+  }
+
+  const docRules = opts.docRules ?? DOC_RULES;
+  const byKind = new Map<string, DocRule[]>();
+  const forAll: DocRule[] = [];
+  for (const r of docRules) {
+    if (!r.kinds) forAll.push(r);
+    else for (const k of r.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r]);
+  }
+
+  for (const doc of index.docs) {
+    if (only && !only.has(doc.file)) continue;
+    if (!isMap(doc.value)) {
+      reportAt(doc, 'UNKNOWN_KIND_VERSION', [], `a Kubernetes resource must be a map with apiVersion and kind, found ${describe(doc.value)}`);
+      continue;
+    }
+    const ctx: DocContext = {
+      doc,
+      value: doc.value,
+      index,
+      profiles: profilesOf(doc.file).set,
+      report: (code, path, message, o) => reportAt(doc, code, path, message, o),
+      enabled: (code) => sev(code, doc.file) !== 'off',
+      reportAt,
+    };
+    const rules = [...forAll, ...(doc.kind ? (byKind.get(doc.kind) ?? []) : [])];
+    for (const rule of rules) {
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        emit(internalError(doc.file, rule.id, e));
+      }
+    }
+  }
+
+  const repoCtx: RepoContext = {
+    index,
+    profiles,
+    reportAt,
+    reportFile: (file, code, message, o) => {
+      const s = sev(code, file);
+      if (s === 'off') return;
+      const f: Finding = { code, severity: s as Severity, message, file, line: 1, column: 1 };
+      if (o?.hint) f.hint = o.hint;
+      emit(f);
+    },
+  };
+  if (opts.extraFiles) repoCtx.extraFiles = opts.extraFiles;
+  for (const rule of opts.repoRules ?? REPO_RULES) {
+    try {
+      rule.check(repoCtx);
+    } catch (e) {
+      emit(internalError(index.files[0]?.file ?? '.', rule.id, e));
+    }
+  }
+  return sortFindings(out);
+}
+
+function internalError(file: string, rule: string, e: unknown): Finding {
+  const msg = e instanceof Error ? e.message : String(e);
+  return {
+    code: 'INTERNAL_ERROR',
+    severity: 'error',
+    message: `rule ${rule} failed: ${msg}`,
+    file,
+    line: 1,
+    column: 1,
+    hint: 'this is a bug in plumbing check; please report it with the file',
+  };
+}
+
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return `a ${typeof v} (${JSON.stringify(v)})`;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { checkYaml, only, yaml } from '../../test-helpers.js';
+
+const ok = yaml`
+  apiVersion: plumbing.dev/v1alpha1
+  kind: Cluster
+  metadata:
+    name: dogfooding
+  spec:
+    context: dogfooding
+    sources:
+      - path: tasks
+        namespace: tekton-ci
+        versions: latest
+    prune:
+      allowPVCs: false
+`;
+
+describe('config-cluster (CONFIG_INVALID)', () => {
+  it('accepts a valid cluster config', () => {
+    expect(only(checkYaml(ok), 'CONFIG_INVALID')).toEqual([]);
+  });
+
+  it('reports an unknown field at its key (a typo is not ignored)', () => {
+    const f = checkYaml(ok.replace('  prune:', '  pruen:'));
+    expect(only(f, 'CONFIG_INVALID')).toEqual([{ code: 'CONFIG_INVALID', severity: 'error', line: 11, column: 3 }]);
+  });
+
+  it('reports an empty source list', () => {
+    const f = checkYaml(yaml`
+      apiVersion: plumbing.dev/v1alpha1
+      kind: Cluster
+      metadata:
+        name: c
+      spec:
+        inCluster: true
+        sources: []
+    `);
+    expect(only(f, 'CONFIG_INVALID')).toEqual([{ code: 'CONFIG_INVALID', severity: 'error', line: 7, column: 12 }]);
+  });
+
+  it('reports a source path that leaves the repository', () => {
+    const f = checkYaml(ok.replace('path: tasks', 'path: ../secrets'));
+    expect(only(f, 'CONFIG_INVALID')).toEqual([{ code: 'CONFIG_INVALID', severity: 'error', line: 8, column: 13 }]);
+  });
+
+  it('reports a missing context and inCluster', () => {
+    const f = checkYaml(ok.replace('  context: dogfooding\n', ''));
+    expect(only(f, 'CONFIG_INVALID')).toEqual([{ code: 'CONFIG_INVALID', severity: 'error', line: 5, column: 1 }]);
+  });
+});

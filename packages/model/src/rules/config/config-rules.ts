@@ -1,0 +1,50 @@
+import type { DocRule } from '../../check/rule.js';
+import { isMap, mapsOf } from '../../yaml/values.js';
+import { checkFields } from './config-fields.js';
+import { releaseConfigRule } from './release-config-rules.js';
+
+const TEST_TYPES = new Set(['dryRunTriggerTemplates', 'dryRunFile', 'pipelineRun']);
+
+/** `plumbing.dev/v1alpha1 Cluster`: the deploy target declared in clusters/<name>/cluster.yaml. */
+export const clusterConfigRule: DocRule = {
+  id: 'config-cluster',
+  kinds: ['Cluster'],
+  check(ctx) {
+    const spec = ctx.value.spec;
+    if (!isMap(spec)) {
+      ctx.report('CONFIG_INVALID', ['spec'], 'a Cluster needs a spec', { key: true });
+      return;
+    }
+    checkFields(
+      ctx,
+      spec,
+      ['spec'],
+      { context: 'string', inCluster: 'boolean', stateNamespace: 'string', sources: 'list', healthChecks: 'list', postDeployTests: 'list', prune: 'map', schedule: 'string', historyLimit: 'number', leaseSeconds: 'number', notify: 'map' },
+      ['sources'],
+    );
+    if (spec.context === undefined && spec.inCluster !== true) ctx.report('CONFIG_INVALID', ['spec'], 'a Cluster needs a kube context or inCluster: true', { key: true });
+    if (spec.context !== undefined && spec.inCluster === true) ctx.report('CONFIG_INVALID', ['spec', 'inCluster'], 'context and inCluster: true exclude each other', { key: true });
+    if (Array.isArray(spec.sources) && spec.sources.length === 0) ctx.report('CONFIG_INVALID', ['spec', 'sources'], 'sources is empty: a deploy of nothing would prune everything', { hint: 'list the repository paths that deploy to this cluster' });
+    for (const [s, i] of mapsOf(spec.sources)) {
+      checkFields(ctx, s, ['spec', 'sources', i], { path: 'string', namespace: 'string', versions: 'string', excludeKinds: 'list' }, ['path']);
+      if (s.versions !== undefined && s.versions !== 'all' && s.versions !== 'latest') ctx.report('CONFIG_INVALID', ['spec', 'sources', i, 'versions'], 'versions must be all or latest');
+      if (typeof s.path === 'string' && (s.path.startsWith('/') || s.path.split('/').includes('..'))) ctx.report('CONFIG_INVALID', ['spec', 'sources', i, 'path'], 'path must stay inside the repository');
+    }
+    for (const [h, i] of mapsOf(spec.healthChecks)) checkFields(ctx, h, ['spec', 'healthChecks', i], { kind: 'string', name: 'string', namespace: 'string', timeoutSeconds: 'number' }, ['kind', 'name']);
+    for (const [t, i] of mapsOf(spec.postDeployTests)) {
+      checkFields(ctx, t, ['spec', 'postDeployTests', i], { name: 'string', type: 'string', file: 'string', timeoutSeconds: 'number' }, ['name', 'type']);
+      if (typeof t.type === 'string' && !TEST_TYPES.has(t.type)) ctx.report('CONFIG_INVALID', ['spec', 'postDeployTests', i, 'type'], `unknown test type ${t.type}`, { hint: [...TEST_TYPES].join(', ') });
+      if ((t.type === 'dryRunFile' || t.type === 'pipelineRun') && t.file === undefined) ctx.report('CONFIG_INVALID', ['spec', 'postDeployTests', i], `a ${t.type} test needs a file`, { key: true });
+    }
+    if (isMap(spec.prune)) checkFields(ctx, spec.prune, ['spec', 'prune'], { enabled: 'boolean', allowNamespaces: 'boolean', allowCRDs: 'boolean', allowPVCs: 'boolean' });
+    if (isMap(spec.notify)) {
+      checkFields(ctx, spec.notify, ['spec', 'notify'], { webhook: 'string', githubIssue: 'map', githubStatus: 'map' });
+      if (typeof spec.notify.webhook === 'string' && !/^https?:\/\//.test(spec.notify.webhook)) ctx.report('CONFIG_INVALID', ['spec', 'notify', 'webhook'], 'webhook must be an http(s) URL');
+    }
+    if (typeof spec.schedule === 'string' && spec.schedule.trim().split(/\s+/).length !== 5 && !spec.schedule.startsWith('@')) {
+      ctx.report('CONFIG_INVALID', ['spec', 'schedule'], `schedule must have 5 fields, found ${spec.schedule.trim().split(/\s+/).length}`);
+    }
+  },
+};
+
+export const CONFIG_RULES: readonly DocRule[] = [clusterConfigRule, releaseConfigRule];

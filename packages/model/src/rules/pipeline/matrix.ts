@@ -1,0 +1,82 @@
+/** Pipeline task `matrix` (tekton-semantics §12; `matrix_types.go`, `pipeline_validation.go`). */
+import { parseExpr } from '../../tekton/refs.js';
+import type { DocContext } from '../../check/rule.js';
+import { isMap, mapsOf } from '../../yaml/values.js';
+import type { PipelineModel, PTask } from './pipeline-model.js';
+
+export const MAX_MATRIX_COMBINATIONS = 256;
+
+function isWholeRef(s: string): boolean {
+  const t = s.trim();
+  return t.startsWith('$(') && t.endsWith(')') && t.indexOf('$(', 2) < 0;
+}
+
+export function checkMatrix(ctx: DocContext, m: PipelineModel): void {
+  for (const t of m.tasks) if (t.value.matrix !== undefined && t.value.matrix !== null) checkOne(ctx, m, t);
+}
+
+/** A whole reference to a declared string param, which cannot fan out. */
+function stringParamRef(m: PipelineModel, s: string): string | undefined {
+  const { segments, index } = parseExpr(s.trim().slice(2, -1));
+  if (segments[0] !== 'params' || segments.length !== 2 || (index !== undefined && index !== '[*]')) return undefined;
+  return m.params.get(segments[1]!)?.type === 'string' ? segments[1] : undefined;
+}
+
+function checkOne(ctx: DocContext, m: PipelineModel, t: PTask): void {
+  const mp = [...t.path, 'matrix'];
+  const matrix = t.value.matrix;
+  ctx.report('FEATURE_FLAG_REQUIRED', mp, 'matrix is a beta feature', { key: true, hint: 'enable-api-fields must be "beta" or "alpha" in the feature-flags ConfigMap' });
+  if (!isMap(matrix)) {
+    ctx.report('MATRIX_INVALID', mp, 'matrix must be a map with params and/or include');
+    return;
+  }
+  const taskParams = new Set<string>();
+  for (const [p] of mapsOf(t.value.params)) if (typeof p.name === 'string') taskParams.add(p.name);
+  const values = new Map<string, unknown[]>();
+  let product = 1;
+  let known = true;
+  const seen = new Set<string>();
+  for (const [p, i] of mapsOf(matrix.params)) {
+    const pp = [...mp, 'params', i];
+    const name = p.name;
+    if (typeof name === 'string') {
+      if (seen.has(name)) ctx.report('DUPLICATE_PARAM', [...pp, 'name'], `parameter names must be unique, the matrix parameter "${name}" is defined more than once`);
+      seen.add(name);
+      if (taskParams.has(name)) ctx.report('MATRIX_INVALID', [...pp, 'name'], `parameter "${name}" is used in both matrix and params; a parameter must be in one of them`);
+    }
+    const v = p.value;
+    if (Array.isArray(v)) {
+      if (typeof name === 'string') values.set(name, v);
+      product *= v.length;
+      v.forEach((e, j) => {
+        if (typeof e !== 'string') ctx.report('MATRIX_INVALID', [...pp, 'value', j], 'matrix param values must be strings');
+      });
+    } else if (typeof v === 'string' && isWholeRef(v)) {
+      known = false; // an array param or result, sized at run time
+      const sp = stringParamRef(m, v);
+      if (sp) ctx.report('MATRIX_INVALID', [...pp, 'value'], `matrix params must be arrays, but param "${sp}" is a string`);
+    } else if (v !== undefined) {
+      ctx.report('MATRIX_INVALID', [...pp, 'value'], `matrix params must be arrays, "${String(name)}" is not`, { hint: 'use a list, or a whole array reference such as $(params.x[*])' });
+    }
+  }
+  let includeCount = 0;
+  const include = mapsOf(matrix.include);
+  for (const [inc, i] of include) {
+    let adds = values.size === 0;
+    for (const [p, j] of mapsOf(inc.params)) {
+      const pp = [...mp, 'include', i, 'params', j];
+      if (typeof p.value !== 'string') ctx.report('MATRIX_INVALID', [...pp, 'value'], `parameters of type string only are allowed in matrix include, but "${String(p.name)}" is not a string`);
+      if (typeof p.name === 'string' && taskParams.has(p.name)) ctx.report('MATRIX_INVALID', [...pp, 'name'], `parameter "${p.name}" is used in both matrix include and params`);
+      const vals = typeof p.name === 'string' ? values.get(p.name) : undefined;
+      if (vals && !adds) {
+        if (!vals.includes(p.value)) adds = true;
+        else break;
+      }
+    }
+    if (adds) includeCount++;
+  }
+  const count = (values.size > 0 || matrix.params !== undefined ? product : 0) + includeCount;
+  if (known && count > MAX_MATRIX_COMBINATIONS) {
+    ctx.report('MATRIX_INVALID', mp, `expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}: the matrix generates too many combinations`, { key: true, hint: 'the limit is default-max-matrix-combinations-count in the config-defaults ConfigMap' });
+  }
+}

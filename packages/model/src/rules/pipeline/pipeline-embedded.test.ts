@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { checkFiles, only, yaml } from '../../test-helpers.js';
+
+/** Checks YAML that must parse: a syntax error would make a negative test pass for nothing. */
+function check(text: string) {
+  const f = checkFiles({ 'test.yaml': text });
+  expect(f.filter((x) => x.code === 'YAML_SYNTAX' || x.code === 'INTERNAL_ERROR')).toEqual([]);
+  return f;
+}
+
+describe('task rules over embedded taskSpecs', () => {
+  it('apply to a Pipeline task, a PipelineRun pipelineSpec task and a TaskRun taskSpec', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: Pipeline
+      metadata:
+        name: p
+      spec:
+        tasks:
+          - name: a
+            taskSpec:
+              steps: [{name: s, script: "#!/bin/sh"}]
+      ---
+      apiVersion: tekton.dev/v1
+      kind: PipelineRun
+      metadata:
+        name: r
+      spec:
+        pipelineSpec:
+          tasks:
+            - name: a
+              taskSpec:
+                steps: [{name: s, script: "#!/bin/sh"}]
+      ---
+      apiVersion: tekton.dev/v1
+      kind: TaskRun
+      metadata:
+        name: t
+      spec:
+        taskSpec:
+          steps: [{name: s, script: "#!/bin/sh"}]
+    `);
+    expect(only(f, 'STEP_MISSING_IMAGE').map((x) => x.line)).toEqual([9, 20, 28]);
+  });
+  it('see pipeline params, the task params, run params and pipeline workspaces, and nothing else', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: PipelineRun
+      metadata:
+        name: r
+      spec:
+        params: [{name: fromRun, value: x}]
+        pipelineSpec:
+          params: [{name: fromPipeline}]
+          workspaces: [{name: src}]
+          tasks:
+            - name: a
+              params: [{name: fromTask, value: y}]
+              taskSpec:
+                steps:
+                  - name: s
+                    image: alpine:3.20
+                    args: ["$(params.fromRun)", "$(params.fromPipeline)", "$(params.fromTask)", "$(workspaces.src.path)", "$(params.nope)"]
+    `);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 17, column: 118 }]);
+    expect(only(f, 'UNDEFINED_WORKSPACE_REFERENCE')).toEqual([]);
+  });
+  it('are not applied to custom task specs', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: Pipeline
+      metadata:
+        name: p
+      spec:
+        tasks:
+          - name: a
+            taskSpec: {apiVersion: example.dev/v1, kind: Wait, spec: {duration: 1s}}
+    `);
+    expect(only(f, 'TASK_MISSING_STEPS')).toEqual([]);
+  });
+});

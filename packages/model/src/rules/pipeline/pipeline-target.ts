@@ -1,0 +1,79 @@
+/** What a pipeline task or a run points at: an embedded spec, a Task/Pipeline in the repository, or something we cannot see. */
+import type { NodePath } from '../../check/finding.js';
+import type { DocContext } from '../../check/rule.js';
+import type { ParamType } from '../../types/tekton.js';
+import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
+
+export type TargetStatus = 'embedded' | 'resolved' | 'unresolved' | 'remote' | 'custom' | 'dynamic' | 'none';
+
+export interface Target {
+  kind: 'Task' | 'Pipeline';
+  status: TargetStatus;
+  /** The target's spec when known (embedded or resolved). */
+  spec: JsonMap | undefined;
+  /** Path of the ref or spec field in the current document. */
+  path: NodePath;
+  name?: string;
+}
+
+const CUSTOM_FREE_KINDS = new Set(['', 'Task', 'task', 'ClusterTask']);
+
+/** Whether a taskRef names a custom task (kind other than Task, or any apiVersion). */
+export function isCustomTaskRef(ref: JsonMap, inPipeline: boolean): boolean {
+  if (!inPipeline) return false; // a TaskRun's taskRef.kind is not validated (tekton-semantics §1)
+  if (typeof ref.apiVersion === 'string' && ref.apiVersion !== '') return true;
+  return typeof ref.kind === 'string' && !CUSTOM_FREE_KINDS.has(ref.kind);
+}
+
+/** Whether an embedded taskSpec is a custom task spec (`apiVersion`/`kind` + `spec`) rather than steps. */
+export function isCustomTaskSpec(spec: JsonMap): boolean {
+  return (typeof spec.apiVersion === 'string' || typeof spec.kind === 'string') && spec.steps === undefined;
+}
+
+/** A ref that is fetched at run time (resolver, bundle, concise resolver syntax) or computed. */
+function refStatus(ref: JsonMap): TargetStatus | undefined {
+  if (ref.resolver !== undefined || ref.bundle !== undefined) return 'remote';
+  if (typeof ref.name !== 'string' || ref.name === '') return 'none';
+  if (ref.name.includes('$(')) return 'dynamic';
+  if (ref.name.includes('://')) return 'remote';
+  return undefined;
+}
+
+/** The Task (or child Pipeline) a pipeline task or TaskRun runs. `owner` holds taskRef/taskSpec/pipelineRef/pipelineSpec. */
+export function targetOf(ctx: DocContext, owner: JsonMap, path: NodePath, inPipeline: boolean): Target {
+  for (const [refKey, specKey, kind] of [
+    ['taskRef', 'taskSpec', 'Task'],
+    ['pipelineRef', 'pipelineSpec', 'Pipeline'],
+  ] as const) {
+    const spec = owner[specKey];
+    if (isMap(spec)) {
+      return { kind, status: kind === 'Task' && isCustomTaskSpec(spec) ? 'custom' : 'embedded', spec, path: [...path, specKey] };
+    }
+    const ref = owner[refKey];
+    if (!isMap(ref)) continue;
+    const p = [...path, refKey];
+    if (kind === 'Task' && isCustomTaskRef(ref, inPipeline)) return { kind, status: 'custom', spec: undefined, path: p };
+    const st = refStatus(ref);
+    if (st) return { kind, status: st, spec: undefined, path: p };
+    const name = ref.name as string;
+    const k = kind === 'Task' && ref.kind === 'ClusterTask' ? 'ClusterTask' : kind;
+    const doc = ctx.index.resolve(k, name, ctx.doc);
+    // a ClusterTask is usually installed on the cluster rather than kept in the repository
+    if (!doc) return { kind, status: k === 'ClusterTask' ? 'remote' : 'unresolved', spec: undefined, path: p, name };
+    const s = isMap(doc.value) && isMap(doc.value.spec) ? doc.value.spec : {};
+    return { kind, status: 'resolved', spec: s, path: p, name };
+  }
+  return { kind: 'Task', status: 'none', spec: undefined, path };
+}
+
+/** Declared results of a task spec, by name, with their type. */
+export function declaredResults(spec: JsonMap | undefined): Map<string, ParamType> | undefined {
+  if (!spec) return undefined;
+  const out = new Map<string, ParamType>();
+  for (const [r] of mapsOf(spec.results)) {
+    if (typeof r.name !== 'string') continue;
+    const t = r.type === 'array' || r.type === 'object' || r.type === 'string' ? r.type : r.properties !== undefined ? 'object' : 'string';
+    out.set(r.name, t);
+  }
+  return out;
+}

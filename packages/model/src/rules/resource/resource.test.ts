@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { checkFiles, checkYaml, only, yaml } from '../../test-helpers.js';
+
+describe('unknown-kind-version', () => {
+  it('reports a missing kind at the apiVersion line', () => {
+    const f = checkYaml(yaml`
+      apiVersion: tekton.dev/v1
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 1 }]);
+  });
+  it('reports an unknown kind at the kind value', () => {
+    const f = checkYaml(yaml`
+      apiVersion: tekton.dev/v1
+      kind: Tsak
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 2, column: 7 }]);
+  });
+  it('accepts a known kind', () => {
+    const f = checkYaml(yaml`
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([]);
+  });
+});
+
+describe('yaml-syntax', () => {
+  it('reports unparsable YAML with its position', () => {
+    const f = checkYaml('apiVersion: v1\nkind: [ConfigMap\n');
+    expect(f.filter((x) => x.code === 'YAML_SYNTAX').length).toBeGreaterThan(0);
+    expect(f[0]!.line).toBeGreaterThanOrEqual(2);
+  });
+  it('reports a binary file', () => {
+    expect(only(checkYaml('a\u0000b'), 'YAML_SYNTAX')).toEqual([{ code: 'YAML_SYNTAX', severity: 'error', line: 1, column: 1 }]);
+  });
+  it('reports a document that is not a map', () => {
+    expect(only(checkYaml('- a\n- b\n'), 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 1 }]);
+  });
+  it('accepts an empty file', () => {
+    expect(checkYaml('')).toEqual([]);
+  });
+});
+
+describe('invalid-resource-name', () => {
+  it('reports an upper-case name', () => {
+    const f = checkYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n');
+    expect(only(f, 'INVALID_RESOURCE_NAME')).toEqual([{ code: 'INVALID_RESOURCE_NAME', severity: 'error', line: 4, column: 9 }]);
+  });
+  it('reports an EventListener name over 60 characters', () => {
+    const f = checkYaml(`apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\nmetadata:\n  name: ${'a'.repeat(61)}\nspec:\n  triggers: []\n`);
+    expect(only(f, 'INVALID_RESOURCE_NAME')).toEqual([{ code: 'INVALID_RESOURCE_NAME', severity: 'error', line: 4, column: 9 }]);
+  });
+  it('accepts generateName', () => {
+    const f = checkYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: run-\n');
+    expect(only(f, 'INVALID_RESOURCE_NAME')).toEqual([]);
+  });
+});
+
+describe('duplicate-resource', () => {
+  const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n';
+  it('reports the second definition in one scope', () => {
+    const f = checkFiles({ 'a.yaml': cm, 'b.yaml': cm });
+    expect(f.filter((x) => x.code === 'DUPLICATE_RESOURCE').map((x) => [x.file, x.line, x.column])).toEqual([['b.yaml', 4, 9]]);
+  });
+  it('does not report two catalog versions of one task', () => {
+    const f = checkFiles({ 'tasks/t/0.1/t.yaml': cm, 'tasks/t/0.2/t.yaml': cm });
+    expect(only(f, 'DUPLICATE_RESOURCE')).toEqual([]);
+  });
+});
+
+describe('committed-resource-version', () => {
+  it('reports resourceVersion', () => {
+    const f = checkYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  resourceVersion: "12"\n');
+    expect(only(f, 'COMMITTED_RESOURCE_VERSION')).toEqual([{ code: 'COMMITTED_RESOURCE_VERSION', severity: 'warning', line: 5, column: 3 }]);
+  });
+  it('accepts clean metadata', () => {
+    expect(only(checkYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n'), 'COMMITTED_RESOURCE_VERSION')).toEqual([]);
+  });
+});
+
+describe('deprecated-resource and deprecated-api', () => {
+  it('reports the deprecated label and a v1beta1 Task', () => {
+    const f = checkYaml('apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata:\n  name: a\n  labels:\n    tekton.dev/deprecated: "true"\nspec:\n  steps: [{name: s, image: alpine:3.20, script: "#!/bin/sh\\ntrue"}]\n');
+    expect(only(f, 'DEPRECATED_RESOURCE')).toEqual([{ code: 'DEPRECATED_RESOURCE', severity: 'warning', line: 6, column: 5 }]);
+    expect(only(f, 'DEPRECATED_API')).toEqual([{ code: 'DEPRECATED_API', severity: 'warning', line: 1, column: 13 }]);
+  });
+  it('accepts a v1 Task', () => {
+    const f = checkYaml('apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: a\nspec:\n  steps: [{name: s, image: alpine:3.20, script: "#!/bin/sh\\ntrue"}]\n');
+    expect(only(f, 'DEPRECATED_API')).toEqual([]);
+  });
+});

@@ -1,0 +1,125 @@
+import { isKnownKind, versionsOfKind } from '../../types/kinds.js';
+import type { DocRule, RepoRule } from '../../check/rule.js';
+import { duplicateScope } from '../../yaml/repo-index.js';
+import { isMap } from '../../yaml/values.js';
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** apiVersion/kind present and known. */
+export const kindVersionRule: DocRule = {
+  id: 'unknown-kind-version',
+  check({ value, report }) {
+    const { apiVersion, kind } = value;
+    if (typeof apiVersion !== 'string' || apiVersion === '') {
+      report('UNKNOWN_KIND_VERSION', ['apiVersion'], apiVersion === undefined ? 'missing apiVersion' : 'apiVersion must be a string', { key: true });
+      return;
+    }
+    if (typeof kind !== 'string' || kind === '') {
+      report('UNKNOWN_KIND_VERSION', ['kind'], kind === undefined ? 'missing kind' : 'kind must be a string', { key: true });
+      return;
+    }
+    if (!isKnownKind(apiVersion, kind)) {
+      const known = versionsOfKind(kind);
+      report('UNKNOWN_KIND_VERSION', ['kind'], `unknown kind ${kind} in ${apiVersion}`, {
+        hint: known.length > 0 ? `${kind} exists in: ${known.join(', ')}` : 'check the spelling of kind (it is case-sensitive)',
+      });
+    }
+    if (value.metadata !== undefined && !isMap(value.metadata)) {
+      report('YAML_SYNTAX', ['metadata'], 'metadata must be a map');
+    }
+  },
+};
+
+/** metadata.name is a DNS-1123 subdomain (≤63 for Tekton names, ≤60 for EventListeners). */
+export const resourceNameRule: DocRule = {
+  id: 'invalid-resource-name',
+  check({ value, doc, report }) {
+    const meta = value.metadata;
+    if (!isMap(meta)) {
+      if (doc.kind && doc.apiVersion) report('INVALID_RESOURCE_NAME', ['metadata'], 'missing metadata.name (or metadata.generateName)', { key: true });
+      return;
+    }
+    const name = meta.name;
+    if (name === undefined) {
+      if (typeof meta.generateName !== 'string') report('INVALID_RESOURCE_NAME', ['metadata'], 'missing metadata.name (or metadata.generateName)', { key: true });
+      return;
+    }
+    if (typeof name !== 'string') {
+      report('INVALID_RESOURCE_NAME', ['metadata', 'name'], 'metadata.name must be a string');
+      return;
+    }
+    const max = doc.kind === 'EventListener' ? 60 : 63;
+    if (!DNS1123_SUBDOMAIN.test(name)) {
+      report('INVALID_RESOURCE_NAME', ['metadata', 'name'], `invalid resource name "${name}": must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.')`);
+    } else if (name.length > max) {
+      report('INVALID_RESOURCE_NAME', ['metadata', 'name'], `invalid resource name "${name}": must be no more than ${max} characters`);
+    }
+  },
+};
+
+/** resourceVersion / uid / creationTimestamp / status copied from a cluster. */
+export const committedResourceVersionRule: DocRule = {
+  id: 'committed-resource-version',
+  check({ value, report }) {
+    const meta = value.metadata;
+    if (isMap(meta)) {
+      for (const k of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation'] as const) {
+        if (meta[k] !== undefined && meta[k] !== null) {
+          report('COMMITTED_RESOURCE_VERSION', ['metadata', k], `metadata.${k} is server-set state copied from a cluster`, { key: true, hint: `remove metadata.${k}` });
+        }
+      }
+    }
+    if (value.status !== undefined && value.status !== null && value.kind !== 'PipelineRun' && value.kind !== 'TaskRun') {
+      report('COMMITTED_RESOURCE_VERSION', ['status'], 'status is server-set state copied from a cluster', { key: true, hint: 'remove status' });
+    } else if (isMap(value.status) && Object.keys(value.status).some((k) => k !== 'status')) {
+      report('COMMITTED_RESOURCE_VERSION', ['status'], 'status is server-set state copied from a cluster', { key: true, hint: 'remove status' });
+    }
+  },
+};
+
+export const deprecatedResourceRule: DocRule = {
+  id: 'deprecated-resource',
+  check({ value, report }) {
+    const labels = isMap(value.metadata) ? value.metadata.labels : undefined;
+    if (isMap(labels) && (labels['tekton.dev/deprecated'] === 'true' || labels['tekton.dev/deprecated'] === true)) {
+      report('DEPRECATED_RESOURCE', ['metadata', 'labels', 'tekton.dev/deprecated'], `${value.kind} is marked deprecated`, { key: true });
+    }
+  },
+};
+
+export const deprecatedApiRule: DocRule = {
+  id: 'deprecated-api',
+  check({ value, doc, report }) {
+    const { apiVersion, kind } = doc;
+    if (!apiVersion || !kind) return;
+    if (kind === 'ClusterTask' || kind === 'PipelineResource' || kind === 'Condition') {
+      report('DEPRECATED_API', ['kind'], `${kind} is deprecated and removed from tekton.dev/v1`, {
+        hint: kind === 'Condition' ? 'use when expressions' : kind === 'ClusterTask' ? 'use a Task with a cluster resolver' : 'use workspaces and params',
+      });
+      return;
+    }
+    if ((apiVersion === 'tekton.dev/v1beta1' || apiVersion === 'tekton.dev/v1alpha1') && ['Task', 'Pipeline', 'TaskRun', 'PipelineRun', 'Run'].includes(kind)) {
+      report('DEPRECATED_API', ['apiVersion'], `${apiVersion} ${kind} is deprecated`, { hint: kind === 'Run' ? 'use tekton.dev/v1beta1 CustomRun' : `use tekton.dev/v1 ${kind}` });
+    }
+    const spec = value.spec;
+    if (isMap(spec) && isMap(spec.inputs) && spec.inputs.params !== undefined) {
+      report('DEPRECATED_API', ['spec', 'inputs'], 'spec.inputs.params is the v1alpha1 form', { key: true, hint: 'declare spec.params' });
+    }
+  },
+};
+
+/** The same kind/name twice within one scope (a catalog version directory is its own scope). */
+export const duplicateResourceRule: RepoRule = {
+  id: 'duplicate-resource',
+  check({ index, reportAt }) {
+    const seen = new Map<string, (typeof index.docs)[number]>();
+    for (const doc of index.docs) {
+      if (!doc.kind || !doc.name) continue;
+      const key = `${duplicateScope(doc)}\u0000${doc.kind}\u0000${doc.namespace ?? ''}\u0000${doc.name}`;
+      const first = seen.get(key);
+      if (first) {
+        reportAt(doc, 'DUPLICATE_RESOURCE', ['metadata', 'name'], `${doc.kind} "${doc.name}" is already defined at ${first.file}:${first.ast.contents?.range ? first.source.lineCounter.linePos(first.ast.contents.range[0]).line : 1}`);
+      } else seen.set(key, doc);
+    }
+  },
+};

@@ -1,0 +1,297 @@
+import type { NodePath } from '../../check/finding.js';
+import { isTektonRef, scanRefs, TEKTON_PREFIXES, type VarRef } from '../../tekton/refs.js';
+import type { DocContext } from '../../check/rule.js';
+import type { ParamType } from '../../types/tekton.js';
+import { isMap } from '../../yaml/values.js';
+import { didYouMean } from '../../check/suggest.js';
+
+/** What a reference may resolve against. `undefined` sets mean "unknown here: do not report undefined names". */
+export interface RefScope {
+  /** `task` for Task specs (standalone or embedded), `stepAction` for a StepAction spec. */
+  kind: 'task' | 'stepAction';
+  /** Declared params by name, with their type and object keys. */
+  params: ReadonlyMap<string, { type: ParamType; keys: ReadonlySet<string> | undefined }>;
+  /** Params visible without a declaration (propagated to embedded specs), with their type when known. */
+  extraParams: ReadonlyMap<string, ParamType | undefined> | undefined;
+  /** Whether undeclared params (not in `params` nor `extraParams`) are errors (false for embedded specs whose propagated params are unknown). */
+  strictParams: boolean;
+  workspaces: ReadonlySet<string> | undefined;
+  /** Task results (for `$(results.r.path)`). */
+  results: ReadonlySet<string> | undefined;
+  /** Results declared by each step, by step index; undefined for a step whose results come from a StepAction. */
+  stepResults: readonly (ReadonlySet<string> | undefined)[];
+  /** Filled: the param names referenced anywhere. */
+  used: Set<string>;
+}
+
+const PREFIXES: ReadonlySet<string> = new Set<string>([...TEKTON_PREFIXES, 'tt']);
+const CONTEXT: Readonly<Record<string, ReadonlySet<string>>> = {
+  taskRun: new Set(['name', 'namespace', 'uid']),
+  task: new Set(['name', 'retry-count']),
+  pipelineRun: new Set(['name', 'namespace', 'uid']),
+  pipeline: new Set(['name']),
+  pipelineTask: new Set(['retries']),
+};
+const WORKSPACE_ATTRS: ReadonlySet<string> = new Set(['path', 'bound', 'claim', 'volume']);
+/** Container fields where step results may be read (container_validation.go), plus StepAction params and step when. */
+const STEP_RESULT_FIELDS: ReadonlySet<string> = new Set(['env', 'command', 'args', 'params', 'when']);
+const ARTIFACT_FIELDS: ReadonlySet<string> = new Set(['env', 'command', 'args', 'script', 'params', 'when']);
+const SKIP_KEYS: ReadonlySet<string> = new Set(['description']);
+/** Top-level task spec fields that are not substituted (besides the sections walked on their own). */
+const NOT_SUBSTITUTED: ReadonlySet<string> = new Set(['description', 'displayName', 'apiVersion', 'kind', 'metadata', 'spec', 'results']);
+
+type Role = 'step' | 'sidecar' | 'stepTemplate' | 'stepAction' | 'none';
+
+/** The Tekton references of `s` in order, including those nested in shell substitutions: `$(cat $(params.f))`. */
+function tektonRefs(s: string, out: VarRef[]): VarRef[] {
+  for (const ref of scanRefs(s)) {
+    if (isTektonRef(ref)) out.push(ref);
+    else if (ref.expr.includes('$(')) tektonRefs(ref.expr, out);
+  }
+  return out;
+}
+
+/**
+ * One walk over every string of a task spec (or StepAction spec) at `path` that the variable rules care about:
+ * UNDEFINED_PARAM_REFERENCE, UNKNOWN_OBJECT_KEY, ARRAY_PARAM_IN_STRING_CONTEXT, PARAM_IN_SCRIPT (StepAction:
+ * STEPACTION_INVALID), INVALID_VARIABLE_PREFIX, UNKNOWN_CONTEXT_VARIABLE, UNDEFINED_RESULT_PATH,
+ * STEP_RESULT_REF_MISPLACED, UNDEFINED_WORKSPACE_REFERENCE and the artifacts FEATURE_FLAG_REQUIRED.
+ * Fills `scope.used` with the params referenced.
+ */
+export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown>, path: NodePath, scope: RefScope): void {
+  const stack: (string | number)[] = [...path];
+  let role: Role = 'none';
+  let section = '';
+  let stepIndex = -1;
+  /** Length of `stack` at the container (its fields are at stack[base]). */
+  let base = 0;
+  let artifactsReported = false;
+
+  const visitString = (s: string) => {
+    if (s.indexOf('$(') < 0) return;
+    const refs = tektonRefs(s, []);
+    for (let r = 0; r < refs.length; r++) {
+      const ref = refs[r] as VarRef;
+      let occurrence = 0;
+      for (let q = 0; q < r; q++) if ((refs[q] as VarRef).text === ref.text) occurrence++;
+      checkRef(s, ref, occurrence);
+    }
+  };
+
+  const report = (code: Parameters<DocContext['report']>[0], ref: VarRef, occurrence: number, message: string, hint?: string) => {
+    ctx.report(code, stack.slice(), message, { needle: ref.text, occurrence, hint });
+  };
+
+  const field = (): string | number | undefined => (role === 'none' ? undefined : stack[base]);
+
+  const checkRef = (s: string, ref: VarRef, occ: number) => {
+    const segs = ref.segments;
+    const root = segs[0] as string;
+    if (root === 'params' || (root === 'inputs' && segs[1] === 'params')) return checkParamRef(s, ref, occ, root === 'params' ? 1 : 2);
+    if (!PREFIXES.has(root)) {
+      report('INVALID_VARIABLE_PREFIX', ref, occ, `invalid variable reference "${ref.text}": must start with a valid prefix (params, context, workspaces, results, steps, step, artifacts, credentials)`, 'if you meant a shell command substitution, it must contain a space; a shell variable is written $VAR');
+      return;
+    }
+    if (root === 'context') {
+      const group = segs[1];
+      const attr = segs[2];
+      const known = group === undefined ? undefined : CONTEXT[group];
+      if (!known || attr === undefined || !known.has(attr) || segs.length > 3) {
+        report('UNKNOWN_CONTEXT_VARIABLE', ref, occ, `non-existent variable "${ref.text}"`, 'task level: context.taskRun.{name,namespace,uid}, context.task.{name,retry-count}');
+      }
+      return;
+    }
+    if (root === 'workspaces') {
+      if (scope.kind !== 'task' || !scope.workspaces) return;
+      const w = segs[1];
+      if (w === undefined) return;
+      if (!scope.workspaces.has(w)) report('UNDEFINED_WORKSPACE_REFERENCE', ref, occ, `"${ref.text}" refers to workspace "${w}", which is not declared`, didYouMean(w, scope.workspaces, 'declare it under spec.workspaces'));
+      else if (segs.length !== 3 || !WORKSPACE_ATTRS.has(segs[2] as string)) report('UNDEFINED_WORKSPACE_REFERENCE', ref, occ, `"${ref.text}" is not a workspace variable: use path, bound, claim or volume`);
+      return;
+    }
+    if (root === 'results') {
+      if (scope.kind !== 'task' || !scope.results || segs[2] !== 'path') return;
+      const r = segs[1] as string;
+      if (!scope.results.has(r)) report('UNDEFINED_RESULT_PATH', ref, occ, `"${ref.text}" refers to result "${r}", which the task does not declare`, didYouMean(r, scope.results, 'declare it under spec.results'));
+      return;
+    }
+    if (root === 'step') {
+      if (segs[1] === 'artifacts') return flagArtifacts(ref, occ);
+      if (segs[1] !== 'results' || segs[3] !== 'path') return;
+      const r = segs[2] as string;
+      const own = role === 'step' ? scope.stepResults[stepIndex] : role === 'stepAction' ? scope.stepResults[0] : undefined;
+      if (role === 'step' || role === 'stepAction') {
+        if (own && !own.has(r)) report('UNDEFINED_RESULT_PATH', ref, occ, `"${ref.text}" refers to step result "${r}", which this step does not declare`, 'declare it under the step results');
+      }
+      return;
+    }
+    if (root === 'steps') {
+      const kindSeg = segs[2];
+      if (kindSeg === 'results') {
+        const f = field();
+        const ok = section === 'results' || ((role === 'step' || role === 'stepAction' || role === 'stepTemplate') && typeof f === 'string' && STEP_RESULT_FIELDS.has(f));
+        if (!ok) report('STEP_RESULT_REF_MISPLACED', ref, occ, `"${ref.text}": step result references are only allowed in env, command and args`);
+      } else if (kindSeg === 'inputs' || kindSeg === 'outputs') {
+        flagArtifacts(ref, occ);
+        const f = field();
+        const ok = (role === 'step' || role === 'stepAction') && typeof f === 'string' && ARTIFACT_FIELDS.has(f);
+        if (!ok) report('STEP_RESULT_REF_MISPLACED', ref, occ, `"${ref.text}": step artifact references are only allowed in env, command, args and script`);
+      }
+      return;
+    }
+    if (root === 'artifacts') flagArtifacts(ref, occ);
+  };
+
+  const flagArtifacts = (ref: VarRef, occ: number) => {
+    if (artifactsReported) return;
+    artifactsReported = true;
+    report('FEATURE_FLAG_REQUIRED', ref, occ, `artifacts are alpha: feature flag "enable-artifacts" should be set to true (${ref.text})`);
+  };
+
+  const checkParamRef = (s: string, ref: VarRef, occ: number, o: number) => {
+    const segs = ref.segments;
+    let name = segs[o];
+    if (name === undefined) return;
+    let key = segs[o + 1];
+    let decl = lookup(name);
+    if (segs.length > o + 1) {
+      // a param whose name contains dots, written without brackets
+      const dotted = segs.slice(o).join('.');
+      const d = lookup(dotted);
+      if (d) {
+        decl = d;
+        name = dotted;
+        key = undefined;
+      } else if (segs.length > o + 2) {
+        scope.used.add(name);
+        report('UNDEFINED_PARAM_REFERENCE', ref, occ, `invalid reference "${ref.text}": only two dot-separated components after "params" are allowed`);
+        return;
+      }
+    }
+    scope.used.add(name);
+    const f = field();
+    if (f === 'script' && (role === 'step' || role === 'sidecar' || role === 'stepAction')) {
+      if (scope.kind === 'stepAction') report('STEPACTION_INVALID', ref, occ, `param substitution in scripts is not allowed in a StepAction ("${ref.text}")`, 'pass it through env and read the variable');
+      else report('PARAM_IN_SCRIPT', ref, occ, `"${ref.text}" inside a script: the value is pasted into the code`, 'pass it through env and read the variable');
+    }
+    if (!decl) {
+      if (scope.strictParams) {
+        report('UNDEFINED_PARAM_REFERENCE', ref, occ, `non-existent variable in "${ref.text}": param "${name}" is not declared`, didYouMean(name, scope.params.keys(), 'declare it under params'));
+      }
+      return;
+    }
+    const { type } = decl;
+    if (type === undefined) return;
+    const idx = ref.index;
+    if (key !== undefined) {
+      if (type !== 'object') report('UNDEFINED_PARAM_REFERENCE', ref, occ, `"${ref.text}": param "${name}" is ${type === 'array' ? 'an array' : 'a string'}, it has no key "${key}"`);
+      else if (decl.keys && decl.keys.size > 0 && !decl.keys.has(key)) report('UNKNOWN_OBJECT_KEY', ref, occ, `"${ref.text}": object param "${name}" has no key "${key}"`, `declared keys: ${[...decl.keys].join(', ')}`);
+      return;
+    }
+    if (idx !== undefined && type !== 'array' && !(type === 'object' && idx === '[*]')) {
+      report('UNDEFINED_PARAM_REFERENCE', ref, occ, `"${ref.text}": param "${name}" is ${type === 'object' ? 'an object' : 'a string'}, it cannot be indexed`);
+      return;
+    }
+    if (type === 'string' || (idx !== undefined && idx !== '[*]')) return;
+    // a whole array or object
+    if (section === 'params') return;
+    const isolated = s === ref.text;
+    if (role !== 'none' && role !== 'stepTemplate' && f === 'params' && isolated) return; // StepAction param values
+    if (role !== 'none' && f === 'when') return;
+    if ((f === 'command' || f === 'args') && stack.length === base + 2) {
+      if (type === 'array' && isolated) return;
+      report('ARRAY_PARAM_IN_STRING_CONTEXT', ref, occ, type === 'array' ? `variable is not properly isolated in "${s.length > 60 ? `${s.slice(0, 57)}...` : s}": an array reference must be a whole ${f} element` : `"${ref.text}": a whole object cannot be used in ${f}`, type === 'array' ? `write "${ref.text}" as its own list element` : 'use one key: $(params.o.key)');
+      return;
+    }
+    report('ARRAY_PARAM_IN_STRING_CONTEXT', ref, occ, `variable type invalid in "${ref.text}": ${type} param "${name}" used where a string is needed`, type === 'array' ? 'use an element: $(params.a[0]), or pass it as whole args/command elements' : 'use one key: $(params.o.key)');
+  };
+
+  const lookup = (name: string): { type: ParamType | undefined; keys: ReadonlySet<string> | undefined } | undefined => {
+    const d = scope.params.get(name);
+    if (d) return d;
+    if (!scope.extraParams?.has(name)) return undefined;
+    return { type: scope.extraParams.get(name), keys: undefined };
+  };
+
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') visitString(v);
+    else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        stack.push(i);
+        walk(v[i]);
+        stack.pop();
+      }
+    } else if (isMap(v)) {
+      for (const k in v) {
+        if (SKIP_KEYS.has(k)) continue;
+        stack.push(k);
+        walk(v[k]);
+        stack.pop();
+      }
+    }
+  };
+
+  const walkContainer = (c: unknown, r: Role, i: number) => {
+    role = r;
+    stepIndex = i;
+    base = stack.length;
+    walk(c);
+    role = 'none';
+  };
+
+  if (scope.kind === 'stepAction') {
+    for (const k in spec) {
+      if (SKIP_KEYS.has(k) || k === 'results') continue;
+      stack.push(k);
+      section = k;
+      if (k === 'params') walkDefaults(spec[k]);
+      else {
+        role = 'stepAction';
+        base = path.length;
+        walk(spec[k]);
+        role = 'none';
+      }
+      stack.pop();
+    }
+    return;
+  }
+
+  function walkDefaults(params: unknown) {
+    if (!Array.isArray(params)) return;
+    for (let i = 0; i < params.length; i++) {
+      const p: unknown = params[i];
+      if (!isMap(p) || p.default === undefined) continue;
+      stack.push(i, 'default');
+      walk(p.default);
+      stack.pop();
+      stack.pop();
+    }
+  }
+
+  for (const k in spec) {
+    const v = spec[k];
+    section = k;
+    stack.push(k);
+    if (k === 'steps' || k === 'sidecars') {
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          stack.push(i);
+          walkContainer(v[i], k === 'steps' ? 'step' : 'sidecar', i);
+          stack.pop();
+        }
+      }
+    } else if (k === 'stepTemplate') walkContainer(v, 'stepTemplate', -1);
+    else if (k === 'params') walkDefaults(v);
+    else if (k === 'results' && Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const r: unknown = v[i];
+        if (!isMap(r) || r.value === undefined) continue;
+        stack.push(i, 'value');
+        walk(r.value);
+        stack.pop();
+        stack.pop();
+      }
+    } else if (!NOT_SUBSTITUTED.has(k)) walk(v); // volumes, workspaces, v1beta1 resources...
+    stack.pop();
+  }
+}

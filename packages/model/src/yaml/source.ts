@@ -1,0 +1,255 @@
+import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, isPair, isNode } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
+import type { Finding, NodePath } from '../check/finding.js';
+import { formatPath } from '../check/finding.js';
+import type { JsonMap } from './values.js';
+import { isMap } from './values.js';
+
+/** One YAML document of a file, with its parsed value and a way back to source positions. */
+export interface ResourceDoc {
+  /** File path as given (relative to the repository root when loaded through the index). */
+  file: string;
+  /** 0-based index of the document inside the file. */
+  index: number;
+  /** Plain JS value of the document (maps, arrays, scalars). */
+  value: unknown;
+  apiVersion: string | undefined;
+  kind: string | undefined;
+  name: string | undefined;
+  namespace: string | undefined;
+  /** The yaml AST, for positions (parsed lazily for files loaded in a worker thread). */
+  readonly ast: Document.Parsed;
+  source: SourceFile;
+}
+
+export interface SourceFile {
+  file: string;
+  text: string;
+  docs: ResourceDoc[];
+  /** Syntax errors and other problems found while loading (YAML_SYNTAX, ...). */
+  findings: Finding[];
+  readonly lineCounter: LineCounter;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Loads a multi-document YAML file. Never throws: problems become findings. */
+export function loadYaml(file: string, text: string): SourceFile {
+  const lineCounter = new LineCounter();
+  const src: SourceFile = { file, text, docs: [], findings: [], lineCounter };
+  if (text.includes('\u0000')) {
+    src.findings.push({
+      code: 'YAML_SYNTAX',
+      severity: 'error',
+      message: 'file is binary (contains NUL bytes), not YAML',
+      file,
+      line: 1,
+      column: 1,
+    });
+    return src;
+  }
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+  const list = Array.isArray(docs) ? docs : [];
+  let index = 0;
+  for (const ast of list) {
+    const i = index++;
+    if (ast.errors.length > 0) {
+      for (const err of ast.errors) {
+        const pos = lineCounter.linePos(err.pos[0]);
+        src.findings.push({
+          code: 'YAML_SYNTAX',
+          severity: 'error',
+          message: firstLine(err.message),
+          file,
+          line: pos.line,
+          column: pos.col,
+        });
+      }
+      continue;
+    }
+    if (ast.contents === null || (isScalar(ast.contents) && ast.contents.value === null)) continue; // empty document
+    let value: unknown;
+    try {
+      value = ast.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      const pos = lineCounter.linePos(ast.contents.range?.[0] ?? 0);
+      src.findings.push({
+        code: 'YAML_SYNTAX',
+        severity: 'error',
+        message: firstLine(e instanceof Error ? e.message : String(e)),
+        file,
+        line: pos.line,
+        column: pos.col,
+      });
+      continue;
+    }
+    src.docs.push({ ...docMeta(value), file, index: i, value, ast, source: src });
+  }
+  return src;
+}
+
+/** What a worker thread sends back for one file: values without the AST. */
+export interface LoadedFileData {
+  file: string;
+  text: string;
+  findings: Finding[];
+  docs: { index: number; value: unknown }[];
+}
+
+/** The transferable part of a loaded file. */
+export function toLoadedFileData(src: SourceFile): LoadedFileData {
+  return { file: src.file, text: src.text, findings: src.findings, docs: src.docs.map((d) => ({ index: d.index, value: d.value })) };
+}
+
+/** Rebuilds a SourceFile from a worker's data; the AST and line index are parsed again only if a position is needed. */
+export function fromLoadedFileData(data: LoadedFileData): SourceFile {
+  let parsed: { lineCounter: LineCounter; asts: Document.Parsed[] } | undefined;
+  const parse = () => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const asts = parseAllDocuments(data.text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+      parsed = { lineCounter, asts: Array.isArray(asts) ? asts : [] };
+    }
+    return parsed;
+  };
+  const src: SourceFile = {
+    file: data.file,
+    text: data.text,
+    docs: [],
+    findings: data.findings,
+    get lineCounter() {
+      return parse().lineCounter;
+    },
+  };
+  for (const d of data.docs) {
+    src.docs.push({
+      ...docMeta(d.value),
+      file: data.file,
+      index: d.index,
+      value: d.value,
+      get ast() {
+        return parse().asts[d.index]!;
+      },
+      source: src,
+    });
+  }
+  return src;
+}
+
+function docMeta(value: unknown): Pick<ResourceDoc, 'apiVersion' | 'kind' | 'name' | 'namespace'> {
+  const meta = isMap(value) && isMap(value.metadata) ? (value.metadata as JsonMap) : undefined;
+  return {
+    apiVersion: isMap(value) && typeof value.apiVersion === 'string' ? value.apiVersion : undefined,
+    kind: isMap(value) && typeof value.kind === 'string' ? value.kind : undefined,
+    name: typeof meta?.name === 'string' ? meta.name : undefined,
+    namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
+  };
+}
+
+function firstLine(s: string): string {
+  const l = s.split('\n')[0] ?? s;
+  return l.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+interface Located {
+  node: YamlNode | undefined;
+  pair: Pair | undefined;
+  /** How many path segments were found. */
+  depth: number;
+}
+
+function walk(doc: ResourceDoc, path: NodePath): Located {
+  let node: unknown = doc.ast.contents;
+  let pair: Pair | undefined;
+  let depth = 0;
+  for (const seg of path) {
+    if (isYamlMap(node) && typeof seg === 'string') {
+      const p = node.items.find((it) => isPair(it) && keyString(it.key) === seg);
+      if (!p) break;
+      pair = p;
+      node = p.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (item === undefined) break;
+      pair = undefined;
+      node = item;
+    } else break;
+    depth++;
+  }
+  return { node: isNode(node) ? node : undefined, pair, depth };
+}
+
+function keyString(k: unknown): string | undefined {
+  if (isScalar(k)) return String(k.value);
+  return undefined;
+}
+
+function posOf(doc: ResourceDoc, offset: number): Position {
+  const p = doc.source.lineCounter.linePos(offset);
+  return { line: p.line, column: p.col };
+}
+
+function startOf(n: { range?: [number, number, number] | null | undefined } | null | undefined): number | undefined {
+  return n?.range?.[0];
+}
+
+/**
+ * Position of the node at `path`: the value node when present. When `key` is set, the position
+ * of the map key instead (useful for "this field is wrong" on maps). A missing node falls back to
+ * the nearest ancestor's key.
+ */
+export function locate(doc: ResourceDoc, path: NodePath, opts: { key?: boolean } = {}): Position {
+  const found = walk(doc, path);
+  if (found.depth === path.length) {
+    const keyNode = found.pair?.key as YamlNode | undefined;
+    const valueStart = startOf(found.node);
+    const keyStart = startOf(keyNode);
+    const off = opts.key ? (keyStart ?? valueStart) : (valueStart ?? keyStart);
+    if (off !== undefined) return posOf(doc, off);
+  }
+  // Missing: the nearest ancestor that exists, at its key when it has one.
+  const anc = walk(doc, path.slice(0, found.depth));
+  const off = startOf(anc.pair?.key as YamlNode | undefined) ?? startOf(anc.node) ?? startOf(doc.ast.contents) ?? 0;
+  return posOf(doc, off);
+}
+
+/**
+ * Position of `needle` (e.g. a `$(params.x)` reference) inside the scalar at `path`, its
+ * `occurrence`-th appearance (0-based) in the source text. Falls back to the scalar's position.
+ */
+export function locateInScalar(doc: ResourceDoc, path: NodePath, needle: string, occurrence = 0): Position {
+  const found = walk(doc, path);
+  if (found.depth === path.length && found.node && isScalar(found.node) && found.node.range) {
+    const [start, end] = found.node.range;
+    const raw = doc.source.text.slice(start, end);
+    let idx = -1;
+    for (let i = 0; i <= occurrence; i++) {
+      idx = raw.indexOf(needle, idx + 1);
+      if (idx < 0) break;
+    }
+    if (idx >= 0) return posOf(doc, start + idx);
+    return posOf(doc, start);
+  }
+  return locate(doc, path);
+}
+
+/** Builds a finding at a node (or at a reference inside a scalar). */
+export function findingAt(
+  doc: ResourceDoc,
+  path: NodePath,
+  code: string,
+  severity: Finding['severity'],
+  message: string,
+  opts: { hint?: string | undefined; needle?: string | undefined; occurrence?: number; key?: boolean } = {},
+): Finding {
+  const pos = opts.needle
+    ? locateInScalar(doc, path, opts.needle, opts.occurrence ?? 0)
+    : locate(doc, path, { key: opts.key ?? false });
+  const f: Finding = { code, severity, message, file: doc.file, line: pos.line, column: pos.column };
+  if (path.length > 0) f.path = formatPath(path);
+  if (opts.hint) f.hint = opts.hint;
+  return f;
+}
