@@ -28,7 +28,7 @@ export interface SplitMismatch {
 export function isTektonFamilyError(f: Pick<Finding, 'code' | 'severity'>): boolean {
   if (f.severity !== 'error') return false;
   if (!isCode(f.code)) return true;
-  return !(CODES[f.code] as CodeInfo & { stricterThanTekton?: string }).stricterThanTekton;
+  return !(CODES[f.code] as CodeInfo).stricterThanTekton;
 }
 
 /** Line ranges (1-based, inclusive) of the non-empty documents of a YAML stream, as `yaml` splits it. */
