@@ -56,8 +56,9 @@ export const FUZZ_MUTATIONS: Readonly<Record<string, (base: string, rng: Rng) =>
   },
   'binary': (_b, r) => Buffer.from(Array.from({ length: 512 }, () => Math.floor(r() * 256))),
   'huge-string': (b) => `${b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  x: "${'a'.repeat(400_000)}"\n`,
-  'deep-block-map': () => `${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} v\n`,
-  'deep-block-seq': () => `${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i * 2)}-`).join('\n')} v\n`,
+  // Block maps need one more column per level: 1,000 levels are 500 KB. Sequences nest on one line.
+  'deep-block-map': () => `${Array.from({ length: 1_000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} v\n`,
+  'deep-block-seq': () => `${'- '.repeat(10_000)}v\n`,
   'deep-flow': () => `${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
   'deep-flow-map': () => `${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`,
   'alias-bomb': () => {
@@ -65,11 +66,11 @@ export const FUZZ_MUTATIONS: Readonly<Record<string, (base: string, rng: Rng) =>
     for (let i = 1; i < 12; i++) out.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
     return `${out.join('\n')}\n`;
   },
-  'many-documents': (b) => Array.from({ length: 2_000 }, () => b).join('\n---\n'),
+  'many-documents': (b) => Array.from({ length: 300 }, () => b).join('\n---\n'),
   'many-references': () =>
-    `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: refs}\nspec:\n  steps:\n  - name: s\n    image: alpine\n    script: "${'$(params.nope) '.repeat(20_000)}"\n`,
+    `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: refs}\nspec:\n  steps:\n  - name: s\n    image: alpine\n    script: "${'$(params.nope) '.repeat(2_000)}"\n`,
   'many-undeclared-params': () =>
-    `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: many}\nspec:\n  params:\n${Array.from({ length: 4_000 }, (_, i) => `  - {name: p${i}, default: "$(params.q${i})"}`).join('\n')}\n  steps:\n  - {name: s, image: alpine, script: "true"}\n`,
+    `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: many}\nspec:\n  params:\n${Array.from({ length: 500 }, (_, i) => `  - {name: p${i}, default: "$(params.q${i})"}`).join('\n')}\n  steps:\n  - {name: s, image: alpine, script: "true"}\n`,
   'truncate': (b, r) => b.slice(0, Math.floor(r() * b.length)),
   'tabs': (b) => b.replace(/^ {2}/gm, '\t'),
 };
