@@ -19,8 +19,6 @@ export { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHisto
 export { parseDuration } from './duration.js';
 export type { Checkout } from './git.js';
 export { cloneRevision, headCommit, redactUrl } from './git.js';
-export type { GitHubPort } from './github.js';
-export { octokitGitHub } from './github.js';
 export type { NotifyPorts } from './notify.js';
 export { failed, failureBody, issueTitle, notifyDeploy } from './notify.js';
 export type { ConnectFlags, RunDeployOptions, RunDeployResult } from './run.js';

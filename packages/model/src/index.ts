@@ -95,7 +95,7 @@ export type {
 export { PlumbingError, UsageError } from './errors.js';
 export type { Reference } from './yaml/references.js';
 export { referencesOf } from './yaml/references.js';
-export type { ClusterConfig, ClusterSource, ClusterSpec, HealthCheck, Notification, PostDeployTest, PrunePolicy } from './types/plumbing.js';
+export type { ClusterConfig, ClusterSource, ClusterSpec, HealthCheck, Notification, PostDeployTest, PrunePolicy, ServeConfig } from './types/plumbing.js';
 export type { ReleaseArtifact, ReleaseConfig, ReleaseNightly, ReleaseSpec, ReleaseTarget } from './types/release.js';
 export { closest, didYouMean, editDistance } from './check/suggest.js';
 export { contentHash, ParseCache } from './yaml/parse-cache.js';
