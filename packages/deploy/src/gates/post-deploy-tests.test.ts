@@ -3,11 +3,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { triggerTemplateRuns } from './post-deploy-tests.js';
-import { loadClusterConfig, renderCluster } from './render.js';
+import { loadClusterConfig, renderCluster } from '../render.js';
 
 describe('the runs a TriggerTemplate would create', () => {
   it('fills params with their defaults or test values, and sets the namespace and a name', () => {
-    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
     const runs = triggerTemplateRuns(renderCluster(root, loadClusterConfig(root, 'dogfooding')).objects);
     expect(runs.length).toBeGreaterThan(0);
     for (const { run } of runs) {

@@ -5,7 +5,8 @@ import { refOf } from '@plumbing/kube';
 import type { PostDeployTest } from '@plumbing/model';
 import { PlumbingError } from '@plumbing/model';
 import { parseAllDocuments } from 'yaml';
-import { type ApplyProgress, type EngineContext, GateError } from './apply.js';
+import { type ApplyProgress, type EngineContext, GateError } from '../engine-context.js';
+import type { Gate } from './types.js';
 
 interface TemplateParam {
   name: string;
@@ -103,3 +104,14 @@ async function waitSucceeded(ctx: EngineContext, run: KubeObject, timeoutMs: num
     await sleep(Math.max(ctx.pollMs ?? 250, 1000));
   }
 }
+
+/** The post-deploy tests gate: spec.postDeployTests, in order (server-side dry runs, test PipelineRuns). */
+export const postDeployTestsGate: Gate = {
+  name: 'post-deploy tests',
+  phase: 'after-apply',
+  async run(input) {
+    const a = input.applied!;
+    const tests = input.config.spec?.postDeployTests ?? [];
+    if (tests.length) await runPostDeployTests(a.ctx, tests, a.objects, input.root, a.progress, a.defaultNamespace);
+  },
+};
