@@ -18,6 +18,7 @@ export const CLIENT_JS = `'use strict';
   if (live && window.EventSource) {
     var run = live.indexOf('run:') === 0 ? live.slice(4) : '';
     var es = new EventSource('/dashboard/events' + (run ? '?run=' + encodeURIComponent(run) : ''));
+    es.onopen = function () { document.body.setAttribute('data-live-ready', '1'); };
     es.addEventListener('run', function () { refresh(run ? '#run-body' : '#runs'); });
     es.addEventListener('step', function () { refresh('#run-body'); });
   }
