@@ -52,7 +52,6 @@ async function search(file: string, q: string, max = 1000): Promise<{ n: number;
   const needle = q.toLowerCase();
   for await (const line of rl) {
     n++;
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI escapes before matching
     const plain = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
     if (plain.toLowerCase().includes(needle)) out.push({ n, html: esc(plain) });
     if (out.length >= max) {
