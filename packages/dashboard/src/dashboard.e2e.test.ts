@@ -132,4 +132,19 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright
     expect((await fetch(`${svc.url}/runs/secret-run`)).status).toBe(404);
     await page.close();
   });
+
+  it('filters and keyset pages work without JavaScript: 60 runs of a repository in pages of 50, the author filter', async () => {
+    for (let i = 0; i < 60; i++) await svc.core.store.insertRun(run(`many-${String(i).padStart(2, '0')}`, { repository: 'acme/many', actor: i % 2 ? 'odd' : 'even', created: `2026-12-06T10:00:${String(i).padStart(2, '0')}.000Z` }));
+    const rowsOf = (html: string) => [...html.matchAll(/<tr data-run="([^"]+)"/g)].map((m) => m[1]);
+    const first = await (await fetch(`${svc.url}/?repository=acme/many`)).text();
+    expect(rowsOf(first)).toHaveLength(50);
+    expect(rowsOf(first)[0]).toBe('many-59');
+    const next = /<a rel="next" href="([^"]+)"/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+    const second = await (await fetch(`${svc.url}${next}`)).text();
+    expect(rowsOf(second)).toEqual(['many-09', 'many-08', 'many-07', 'many-06', 'many-05', 'many-04', 'many-03', 'many-02', 'many-01', 'many-00']);
+    expect(second).not.toContain('rel="next"');
+    const odd = await (await fetch(`${svc.url}/?repository=acme/many&author=odd&state=succeeded`)).text();
+    expect(rowsOf(odd)).toHaveLength(30);
+    expect((await fetch(`${svc.url}/?pullRequest=x`)).status).toBe(400);
+  });
 });
