@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Engines, executePipelineRun, executeTaskRun, parseDuration, type RunCliOptions, runCli } from '@plumbing/executor';
+import { type Engines, executePipelineRun, executeTaskRun, parseDuration } from '@plumbing/executor';
+import { type RunCliOptions, runCli } from '../run/cli-run.js';
 import { UsageError } from '@plumbing/model';
 import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
