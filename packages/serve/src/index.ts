@@ -3,6 +3,7 @@ export { openDb, openPostgres, openSqlite, toPgPlaceholders } from './store/db.j
 export { MIGRATIONS, migrate } from './store/migrations.js';
 export type { DeliveryRow, Page, RunFilter, RunKind, RunRow, RunState, StepRow, TaskRunRow } from './store/store.js';
 export { decodeCursor, encodeCursor, FINAL_STATES, Store } from './store/store.js';
+export { listRunsByAuthor } from './store/runs-by-author.js';
 export type { CelContext, SecretReader } from './triggers/cel-env.js';
 export { canonicalHeaderKey, constantTimeEqual, evaluateTriggersCel, triggersCelEnv } from './triggers/cel-env.js';
 export type { InterceptorRequest, InterceptorResponse } from './triggers/interceptors.js';
@@ -23,7 +24,7 @@ export { listenerUid } from './service/intake.js';
 export { parseRange } from './service/logs.js';
 export { statusOf } from './service/reporter.js';
 export { ownerId, Runner } from './service/runner.js';
-export type { RunningService, ServeOptions } from './service/server.js';
+export type { PageHandler, RunningService, ServeOptions } from './service/server.js';
 export { pickCluster, startServe } from './service/server.js';
 export type { SampleOptions } from './service/sample.js';
 export { samplePullRequestDelivery } from './service/sample.js';

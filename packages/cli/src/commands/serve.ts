@@ -56,10 +56,12 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   if (!Number.isFinite(grace) || grace < 0) throw new UsageError(`--grace must be seconds >= 0, got ${values.grace}`);
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
   const { startServe } = await import('@plumbing/serve');
+  const { dashboardPages } = await import('@plumbing/dashboard');
   const log = (line: string) => io.stderr(`${new Date().toISOString()} ${line}\n`);
   const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log);
   const svc = await startServe({
     jobs,
+    pages: dashboardPages(),
     root, port, log,
     ...(positionals[0] ? { cluster: positionals[0] } : {}),
     ...(values.host ? { host: values.host } : {}),

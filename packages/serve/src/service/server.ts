@@ -3,7 +3,7 @@
  * stops accepting, lets running runs finish for the grace period, re-queues the rest, and closes
  * the store.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMap, loadYaml, type JsonMap, PlumbingError } from '@plumbing/model';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
@@ -30,7 +30,11 @@ export interface ServeOptions {
   sandbox?: boolean;
   /** The periodic jobs (the list `plumbing schedule` runs), each tick recorded as a periodic run. */
   jobs?: readonly ScheduledJob[];
+  /** HTML pages (the dashboard) tried before the API routes; resolves true when it answered. */
+  pages?: PageHandler;
 }
+
+export type PageHandler = (core: Core, req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export interface RunningService {
   url: string;
@@ -70,7 +74,7 @@ export async function startServe(o: ServeOptions): Promise<RunningService> {
   await core.start();
   const periodic = await startPeriodic({ store: core.store, log, onRun: (r) => core.events.emit('run', r) }, o.jobs ?? []);
   const server = createServer((req, res) => {
-    route(core, req, res).catch((e: unknown) => {
+    (o.pages ? o.pages(core, req, res) : Promise.resolve(false)).then((done) => (done ? undefined : route(core, req, res))).catch((e: unknown) => {
       log(`error on ${req.method} ${req.url}: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'internal error' }));
       else res.end();

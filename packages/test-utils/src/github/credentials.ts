@@ -2,7 +2,7 @@
 // token, or the App itself (an RS256 JWT, verified against the App's public key as GitHub does).
 
 import { createPublicKey, generateKeyPair, type KeyObject, randomBytes, verify } from 'node:crypto';
-import { ApiError } from './http.js';
+import { ApiError } from './api-error.js';
 
 export interface Actor {
   kind: 'token' | 'installation' | 'user' | 'app';

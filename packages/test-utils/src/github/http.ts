@@ -1,11 +1,13 @@
 // The request context route handlers see, GitHub-shaped errors, and Link-header pagination.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { ApiError, DOCS_URL, type FieldError } from './api-error.js';
 import type { Actor, Credentials } from './credentials.js';
+
+export { ApiError, DOCS_URL, type FieldError };
 import type { GitHubState } from './state.js';
 import type { RepoRecord } from './types.js';
 
-export const DOCS_URL = 'https://docs.github.com/rest';
 
 /** Base URLs of the fake: `api` stands for api.github.com (and github.com), `uploads` for uploads.github.com. */
 export interface Urls {
@@ -44,30 +46,8 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export interface FieldError {
-  resource: string;
-  code: string;
-  field?: string;
-  message?: string;
-}
 
 /** Thrown by handlers; the server turns it into GitHub's error body `{message, documentation_url, errors?, status}`. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly errors: FieldError[] | undefined;
-  readonly headers: Record<string, string>;
-
-  constructor(status: number, message: string, errors?: FieldError[], headers: Record<string, string> = {}) {
-    super(message);
-    this.status = status;
-    this.errors = errors;
-    this.headers = headers;
-  }
-
-  toBody(): Record<string, unknown> {
-    return { message: this.message, ...(this.errors ? { errors: this.errors } : {}), documentation_url: DOCS_URL, status: String(this.status) };
-  }
-}
 
 export function notFound(): ApiError {
   return new ApiError(404, 'Not Found');

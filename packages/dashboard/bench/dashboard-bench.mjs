@@ -1,0 +1,55 @@
+// npm run bench:dashboard: server time of the runs page and a run page (p95) with BENCH_RUNS
+// stored runs (default 100,000), and the time from navigation to the first screen of a 50 MB
+// log in Debian's chromium. Targets (issue 11): pages p95 ≤ 100 ms, the 50 MB log ≤ 1 s.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dashboardPages } from '@plumbing/dashboard';
+import { startServe } from '@plumbing/serve';
+import { chromium } from 'playwright-core';
+
+const N = Number(process.env.BENCH_RUNS ?? 100_000);
+const root = mkdtempSync(join(tmpdir(), 'dash-bench-'));
+mkdirSync(join(root, 'clusters/test'), { recursive: true });
+writeFileSync(join(root, 'clusters/test/cluster.yaml'), 'apiVersion: plumbing.dev/v1alpha1\nkind: Cluster\nmetadata:\n  name: test\nspec:\n  context: test\n');
+const svc = await startServe({ root, port: 0, host: '127.0.0.1', sandbox: false, log: () => {}, pages: dashboardPages() });
+const s = svc.core.store;
+const spec = { tasks: [{ name: 'a' }, { name: 'b', runAfter: ['a'] }, { name: 'c', runAfter: ['a'] }], finally: [{ name: 'f' }] };
+const base = Date.parse('2026-01-01T00:00:00Z');
+const run = (i, o = {}) => ({ name: `run-${String(i).padStart(7, '0')}`, namespace: 'ns', kind: i % 5 === 0 ? 'periodic' : 'pull-request', resourceKind: 'PipelineRun', job: `job-${i % 20}`, repository: `org/repo-${i % 50}`, pullRequest: i % 300, sha: 'a'.repeat(40), event: 'pull_request', deliveryId: null, actor: `user-${i % 100}`, triggerName: null, supersedeKey: null, private: false, state: i % 7 === 0 ? 'failed' : 'succeeded', reason: null, message: null, created: new Date(base + i * 1000).toISOString(), started: null, finished: null, owner: null, recordDir: null, resource: { spec: { pipelineSpec: spec } }, status: { pipelineSpec: spec }, ...o });
+await s.db.exec('BEGIN');
+for (let i = 0; i < N; i++) await s.insertRun(run(i));
+await s.db.exec('COMMIT');
+const p95 = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+async function time(path) {
+  const xs = [];
+  for (let i = 0; i < 100; i++) {
+    const t0 = performance.now();
+    const r = await fetch(`${svc.url}${typeof path === 'function' ? path(i) : path}`);
+    await r.text();
+    xs.push(performance.now() - t0);
+  }
+  return p95(xs).toFixed(1);
+}
+console.log(`runs page p95 at ${N} runs: ${await time('/')} ms; filtered by repository: ${await time((i) => `/?repository=org/repo-${i % 50}`)} ms; by author: ${await time((i) => `/?author=user-${i % 100}`)} ms`);
+console.log(`run page p95: ${await time((i) => `/runs/run-${String(i * 997 % N).padStart(7, '0')}`)} ms (target ≤ 100 ms)`);
+await s.insertRun(run(N, { name: 'big' }));
+await s.upsertTaskRun({ runName: 'big', name: 'big-t', pipelineTask: 't', state: 'succeeded', started: null, finished: null });
+mkdirSync(join(root, 'logs'));
+const line = `\x1b[32mok\x1b[0m ${'x'.repeat(90)}\n`;
+writeFileSync(join(root, 'logs/s.log'), line.repeat(Math.ceil((50 * 1024 * 1024) / line.length)));
+await s.upsertStep({ runName: 'big', taskRun: 'big-t', name: 's', state: 'succeeded', logPath: 'logs/s.log', exitCode: 0, started: null, finished: null });
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const times = [];
+for (let i = 0; i < 7; i++) {
+  const p = await b.newPage();
+  const t0 = performance.now();
+  await p.goto(`${svc.url}/runs/big/logs/t/s`, { waitUntil: 'load' });
+  await p.locator('#L1').waitFor();
+  times.push(performance.now() - t0);
+  await p.close();
+}
+console.log(`50 MB log, navigation to first screen: median ${times.sort((a, c) => a - c)[3].toFixed(0)} ms, max ${times[6].toFixed(0)} ms (target ≤ 1000 ms)`);
+await b.close();
+await svc.close(0);
+rmSync(root, { recursive: true, force: true });

@@ -1,0 +1,150 @@
+// The dashboard in a real browser: Debian's chromium driven by playwright-core, against a real
+// plumbing serve (real HTTP server, real SQLite store) whose runs are written into its store.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunningService, type RunRow, startServe } from '@plumbing/serve';
+import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardPages } from './pages.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+if (!existsSync(CHROMIUM)) console.warn(`skipping the dashboard browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
+
+let root: string;
+let svc: RunningService;
+let browser: Browser;
+
+const SPEC = {
+  tasks: [
+    { name: 'fetch', taskRef: { name: 'git-clone' } },
+    { name: 'build', runAfter: ['fetch'], taskRef: { name: 'build' } },
+    { name: 'unit-tests', runAfter: ['build'], taskRef: { name: 'test' } },
+    { name: 'lint', params: [{ name: 'commit', value: '$(tasks.fetch.results.commit)' }], taskRef: { name: 'lint' } },
+  ],
+  finally: [{ name: 'report', taskRef: { name: 'report' } }],
+};
+
+function run(name: string, over: Partial<RunRow>): RunRow {
+  return {
+    name, namespace: 'tekton-ci', kind: 'pull-request', resourceKind: 'PipelineRun', job: 'ci', repository: 'acme/widgets', pullRequest: 7, sha: 'a'.repeat(40),
+    event: 'pull_request', deliveryId: `d-${name}`, actor: 'octocat', triggerName: 'pull-request-ci', supersedeKey: null, private: false, state: 'succeeded',
+    reason: 'Succeeded', message: 'Tasks Completed: 5', created: '2026-12-07T10:00:00.000Z', started: '2026-12-07T10:00:01.000Z', finished: '2026-12-07T10:03:00.000Z',
+    owner: null, recordDir: null, resource: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', spec: { params: [{ name: 'revision', value: 'a'.repeat(40) }], pipelineSpec: SPEC } },
+    status: { pipelineSpec: SPEC, results: [{ name: 'image', value: 'registry.example/widgets@sha256:0123' }] }, ...over,
+  };
+}
+
+async function seedFailedRun(): Promise<void> {
+  const s = svc.core.store;
+  await s.insertRun(run('widgets-ok-1', { created: '2026-12-07T09:00:00.000Z' }));
+  await s.insertRun(run('widgets-ci-bad', { state: 'failed', reason: 'Failed', message: 'Tasks Completed: 5 (Failed: 1, Cancelled 0), Skipped: 0' }));
+  await s.insertRun(run('secret-run', { repository: 'acme/private', private: true, created: '2026-12-07T11:00:00.000Z' }));
+  const at = (m: number) => `2026-12-07T10:0${m}:00.000Z`;
+  const tasks: [string, string, number, number][] = [['fetch', 'succeeded', 0, 1], ['build', 'succeeded', 1, 2], ['unit-tests', 'failed', 2, 3], ['lint', 'succeeded', 1, 2], ['report', 'succeeded', 3, 3]];
+  for (const [t, state, a, b] of tasks) {
+    await s.upsertTaskRun({ runName: 'widgets-ci-bad', name: `widgets-ci-bad-${t}`, pipelineTask: t, state, started: at(a), finished: at(b) });
+    const logPath = `.plumbing/runs/widgets-ci-bad/${t}/step-run.log`;
+    mkdirSync(join(root, dirname(logPath)), { recursive: true });
+    const lines = Array.from({ length: t === 'unit-tests' ? 6000 : 3 }, (_, i) => `\x1b[32mok\x1b[0m ${t} line ${i + 1} <b>not bold</b> ${'.'.repeat(60)}`);
+    if (t === 'unit-tests') lines[249] = '\x1b[31;1mFAIL\x1b[0m widgets_test.go:42: expected 2, got 3';
+    writeFileSync(join(root, logPath), `${lines.join('\n')}\n`);
+    await s.upsertStep({ runName: 'widgets-ci-bad', taskRun: `widgets-ci-bad-${t}`, name: 'run', state, logPath, exitCode: state === 'failed' ? 1 : 0, started: at(a), finished: at(b) });
+  }
+}
+
+const inViewport = (page: Page, id: string) =>
+  page.waitForFunction((x) => {
+    const r = document.getElementById(x)?.getBoundingClientRect();
+    return r !== undefined && r.top >= 0 && r.bottom <= window.innerHeight;
+  }, id);
+
+describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright-core)', () => {
+  beforeAll(async () => {
+    root = await makeTempDir('plumbing-dashboard-');
+    mkdirSync(join(root, 'clusters/test'), { recursive: true });
+    writeFileSync(join(root, 'clusters/test/cluster.yaml'), 'apiVersion: plumbing.dev/v1alpha1\nkind: Cluster\nmetadata:\n  name: test\nspec:\n  context: test\n');
+    svc = await startServe({ root, port: 0, host: '127.0.0.1', sandbox: false, log: () => {}, pages: dashboardPages() });
+    await seedFailedRun();
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.close(0);
+    if (root) await removeTempDir(root);
+  });
+
+  it('runs list → the failed run → its graph shows the failed task in red → its log shows the failing line and #L scrolls to it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.goto(`${svc.url}/`);
+    expect(await page.locator('tbody#runs tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')))).toEqual(['widgets-ci-bad', 'widgets-ok-1']);
+    await page.screenshot({ path: join(SHOTS, 'runs.png'), fullPage: true });
+    await page.click('a[href="/runs/widgets-ci-bad"]');
+    const node = page.locator('rect.task-node[data-task="unit-tests"]');
+    await node.waitFor();
+    expect([await node.getAttribute('class'), await node.getAttribute('fill')]).toEqual(['task-node state-failed', '#cf222e']);
+    expect(await page.locator('rect.task-node[data-task="build"]').getAttribute('fill')).toBe('#1a7f37');
+    expect(await page.locator('path.edge-result').evaluateAll((es) => es.map((e) => `${e.getAttribute('data-from')}->${e.getAttribute('data-to')}`))).toEqual(['fetch->lint']);
+    await page.screenshot({ path: join(SHOTS, 'run.png'), fullPage: true });
+    await node.click();
+    await page.waitForURL(/\/logs\/unit-tests\/run$/);
+    expect(await page.locator('#L250').innerText()).toContain('FAIL widgets_test.go:42: expected 2, got 3');
+    expect(await page.locator('#L250 span.f1.a-b').innerText()).toBe('FAIL');
+    expect(await page.locator('#L1').innerText()).toContain('<b>not bold</b>');
+    await page.goto(`${page.url()}#L250`);
+    await inViewport(page, 'L250');
+    await page.screenshot({ path: join(SHOTS, 'log.png') });
+    await page.close();
+  });
+
+  it('a line past the first window: the viewer fetches windows until #L5900 exists, then scrolls to it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run`);
+    expect(await page.locator('#L5900').count()).toBe(0);
+    await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run#L5900`);
+    await inViewport(page, 'L5900');
+    expect(await page.locator('#L5900').innerText()).toContain('unit-tests line 5900');
+    await page.close();
+  });
+
+  it('search lists the matching lines with links to their anchors', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run`);
+    await page.fill('#q', 'expected 2');
+    await Promise.all([page.waitForURL(/q=expected/), page.click('button[type=submit]')]);
+    expect(await page.locator('#hits a.n').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/runs/widgets-ci-bad/logs/unit-tests/run#L250']);
+    await page.close();
+  });
+
+  it('live: a new run appears on the runs page through server-sent events; a private run never does', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${svc.url}/`);
+    const fresh = run('widgets-new', { state: 'running', finished: null, created: '2026-12-07T12:00:00.000Z' });
+    await page.waitForSelector('body[data-live="runs"][data-live-ready]');
+    await svc.core.store.insertRun(fresh);
+    svc.core.events.emit('run', fresh);
+    await page.waitForSelector('tr[data-run="widgets-new"] [data-state="running"]');
+    expect(await page.locator('tr[data-run="secret-run"]').count()).toBe(0);
+    expect((await fetch(`${svc.url}/runs/secret-run`)).status).toBe(404);
+    await page.close();
+  });
+
+  it('filters and keyset pages work without JavaScript: 60 runs of a repository in pages of 50, the author filter', async () => {
+    for (let i = 0; i < 60; i++) await svc.core.store.insertRun(run(`many-${String(i).padStart(2, '0')}`, { repository: 'acme/many', actor: i % 2 ? 'odd' : 'even', created: `2026-12-06T10:00:${String(i).padStart(2, '0')}.000Z` }));
+    const rowsOf = (html: string) => [...html.matchAll(/<tr data-run="([^"]+)"/g)].map((m) => m[1]);
+    const first = await (await fetch(`${svc.url}/?repository=acme/many`)).text();
+    expect(rowsOf(first)).toHaveLength(50);
+    expect(rowsOf(first)[0]).toBe('many-59');
+    const next = /<a rel="next" href="([^"]+)"/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+    const second = await (await fetch(`${svc.url}${next}`)).text();
+    expect(rowsOf(second)).toEqual(['many-09', 'many-08', 'many-07', 'many-06', 'many-05', 'many-04', 'many-03', 'many-02', 'many-01', 'many-00']);
+    expect(second).not.toContain('rel="next"');
+    const odd = await (await fetch(`${svc.url}/?repository=acme/many&author=odd&state=succeeded`)).text();
+    expect(rowsOf(odd)).toHaveLength(30);
+    expect((await fetch(`${svc.url}/?pullRequest=x`)).status).toBe(400);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ansiToHtml } from './ansi.js';
+import { graphTasks, pipelineSvg } from './graph.js';
+import { linesHtml } from './log-page.js';
+
+describe('ansiToHtml', () => {
+  it('escapes the text, renders SGR colours as spans and carries the style to the next line', () => {
+    const a = ansiToHtml('\x1b[31;1mFAIL\x1b[0m <script>&');
+    expect(a.html).toBe('<span class="f1 a-b">FAIL</span> &lt;script&gt;&amp;');
+    const b = ansiToHtml('\x1b[32mgreen', {});
+    expect(ansiToHtml('still', b.style).html).toBe('<span class="f2">still</span>');
+  });
+
+  it('drops cursor moves and OSC sequences', () => {
+    expect(ansiToHtml('a\x1b[2Kb\x1b]0;title\x07c').html).toBe('abc');
+  });
+});
+
+describe('linesHtml', () => {
+  it('numbers every line with an #L anchor from the first line given', () => {
+    expect(linesHtml(['x', 'y'], 41)).toBe('<span class="l" id="L41"><a class="n" href="#L41" aria-label="line 41">41</a>x</span><span class="l" id="L42"><a class="n" href="#L42" aria-label="line 42">42</a>y</span>');
+  });
+});
+
+describe('pipelineSvg', () => {
+  const spec = {
+    tasks: [{ name: 'a' }, { name: 'b', runAfter: ['a'] }, { name: 'c', params: [{ name: 'p', value: '$(tasks.a.results.out)' }] }],
+    finally: [{ name: 'f' }],
+  };
+
+  it('reads runAfter and result references, finally apart', () => {
+    expect(graphTasks(spec)).toEqual([
+      { name: 'a', runAfter: [], resultRefs: [], isFinally: false },
+      { name: 'b', runAfter: ['a'], resultRefs: [], isFinally: false },
+      { name: 'c', runAfter: [], resultRefs: ['a'], isFinally: false },
+      { name: 'f', runAfter: [], resultRefs: [], isFinally: true },
+    ]);
+  });
+
+  it('draws nodes filled by state and one edge per dependency', () => {
+    const svg = pipelineSvg(graphTasks(spec), new Map([['b', { state: 'failed', started: null, finished: null }]]), new Map());
+    expect(svg.match(/data-task="b" data-state="failed"[^>]*fill="#cf222e"/)).not.toBeNull();
+    expect([...svg.matchAll(/class="edge edge-(\w+)" data-from="(\w)" data-to="(\w)"/g)].map((m) => m.slice(1).join(':'))).toEqual(['runAfter:a:b', 'result:a:c']);
+    expect(svg).toContain('>finally</text>');
+  });
+});
