@@ -16,7 +16,6 @@ export { canonicalJson, compareObjects, fromYamlStream, hashObjects, loadCluster
 export { STAGES, stageOf } from './stages.js';
 export type { BadRevision, DeployRecord, InventoryState, KindRef } from './state.js';
 export { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, listHistory, quarantined, readInventory } from './state.js';
-export { parseDuration } from './duration.js';
 export type { Checkout } from './git.js';
 export { cloneRevision, headCommit, redactUrl } from './git.js';
 export type { GitHubPort } from './github.js';

@@ -34,7 +34,6 @@ export type { Mount, SandboxInfo } from './step/sandbox.js';
 export { detectSandbox } from './step/sandbox.js';
 export type { ImageFamily } from './step/step-shell.js';
 export { imageFamily } from './step/step-shell.js';
-export { formatGoDuration, parseGoDuration } from './taskrun/task-duration.js';
 export { paramSpecType } from './taskrun/task-params.js';
 export { MAX_RESULT_SIZE } from './taskrun/task-results.js';
 // plumbing run / runs / logs (front/)
@@ -42,7 +41,7 @@ export type { CliIo, RunCliOptions } from './front/cli-run.js';
 export { EXIT_CANCELLED, runCli } from './front/cli-run.js';
 export type { Engines, ExecuteRunsOptions, RunOutcome } from './front/cli-execute.js';
 export { executeRuns } from './front/cli-execute.js';
-export { elapsed, formatDuration, parseDuration } from './front/cli-duration.js';
+export { elapsed, formatDuration } from './front/cli-duration.js';
 export type { RunSummary } from './front/cli-summary.js';
 export { formatStatusTree, summarizeRun } from './front/cli-summary.js';
 export type { LoadedRun, LoadRunsOptions, RunPlan } from './front/load-runs.js';

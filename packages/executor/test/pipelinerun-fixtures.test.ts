@@ -8,12 +8,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadYaml, type ParamValue, type PipelineRunSpec, type PipelineSpec, type StepActionSpec, type TaskSpec } from '@plumbing/model';
+import { loadYaml, type ParamValue, parseGoDuration, type PipelineRunSpec, type PipelineSpec, type StepActionSpec, type TaskSpec } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
 import type { HostWorkspaceBinding, PipelineRunRequest, PipelineRunStatus, RunEvent } from '../src/contracts.js';
 import { executePipelineRun } from '../src/pipelinerun/pipeline-run.js';
 import { detectSandbox } from '../src/step/sandbox.js';
-import { parseDuration } from '../src/pipelinerun/pipeline-vars.js';
 import { executeTaskRun } from '../src/taskrun/task-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,7 +63,7 @@ async function requestFor(docs: Doc[], pr: Doc, tmp: string, signal: AbortSignal
     return { name: w.name, kind, hostPath: join(tmp, 'ws', w.name), ...(w.subPath ? { subPath: w.subPath } : {}) };
   });
   for (const w of workspaces) if (w.hostPath) await mkdir(w.hostPath, { recursive: true });
-  const ms = (d: string | undefined) => (d === undefined ? undefined : parseDuration(d));
+  const ms = (d: string | undefined) => (d === undefined ? undefined : parseGoDuration(d));
   const timeouts: NonNullable<PipelineRunRequest['timeouts']> = {};
   const p = ms(spec.timeouts?.pipeline);
   const t = ms(spec.timeouts?.tasks);

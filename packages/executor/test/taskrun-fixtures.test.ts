@@ -7,11 +7,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadYaml, type ParamValue, type StepActionSpec, type TaskRunSpec, type TaskSpec } from '@plumbing/model';
+import { loadYaml, type ParamValue, parseGoDuration, type StepActionSpec, type TaskRunSpec, type TaskSpec } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedWorkspace, RunEvent, TaskRunRequest } from '../src/contracts.js';
 import { detectSandbox } from '../src/step/sandbox.js';
-import { parseGoDuration } from '../src/taskrun/task-duration.js';
 import { executeTaskRun } from '../src/taskrun/task-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

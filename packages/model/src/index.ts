@@ -4,6 +4,8 @@ export type { CodeInfo, Code } from './check/codes.js';
 export { CODES, isCode } from './check/codes.js';
 export type { Position, ResourceDoc, SourceFile } from './yaml/source.js';
 export { findingAt, loadYaml, locate, locateInScalar } from './yaml/source.js';
+export type { DurationParse } from './tekton/duration.js';
+export { formatGoDuration, parseGoDuration, parseHumanDuration } from './tekton/duration.js';
 export type { VarRef } from './tekton/refs.js';
 export { isTektonRef, parseExpr, scanRefs, TEKTON_PREFIXES } from './tekton/refs.js';
 export { RepoIndex, catalogVersionDir, compareCatalogVersions, duplicateScope } from './yaml/repo-index.js';

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Engines, executePipelineRun, executeTaskRun, parseDuration, type RunCliOptions, runCli } from '@plumbing/executor';
+import { type Engines, executePipelineRun, executeTaskRun, type RunCliOptions, runCli } from '@plumbing/executor';
 import { UsageError } from '@plumbing/model';
-import { parseOrUsage } from '../args.js';
+import { durationFlag, parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -107,8 +107,7 @@ export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
   }
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
-    timeoutMs = parseDuration(values.timeout);
-    if (timeoutMs === undefined) throw new UsageError(`--timeout ${values.timeout}: expected a duration like 90s, 10m or 1h30m (0 = none)`);
+    timeoutMs = durationFlag('timeout', values.timeout);
   }
   const o: RunCliOptions = {
     root: values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd),

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { isMap, type JsonMap, type ParamValue } from '@plumbing/model';
+import { isMap, type JsonMap, type ParamValue, parseGoDuration } from '@plumbing/model';
 import type {
   ExecuteTaskRun,
   ExecutePipelineRun,
@@ -15,7 +15,6 @@ import type {
   TaskRunRequest,
   TaskRunStatus,
 } from '../contracts.js';
-import { parseDuration } from './cli-duration.js';
 import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces, removeSecretWorkspaces, type WorkspaceContext } from './cli-workspaces.js';
 import { runningCliTool } from '../step/image-tools.js';
 import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
@@ -170,7 +169,7 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
       const at = now().toISOString();
       return taskRunFailure(failed('TaskRunValidationFailed', (e as Error).message, at), startTime, at);
     }
-    const ownTimeout = typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : undefined;
+    const ownTimeout = typeof spec.timeout === 'string' ? parseGoDuration(spec.timeout) : undefined;
     const timeoutMs = opts.timeoutMs ?? ownTimeout;
     const retries = typeof spec.retries === 'number' ? spec.retries : 0;
     const attempts: TaskRunStatus[] = [];
@@ -221,14 +220,14 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
     }
     const t = isMap(spec.timeouts) ? spec.timeouts : {};
     const timeouts: NonNullable<PipelineRunRequest['timeouts']> = {};
-    const pipelineMs = opts.timeoutMs ?? (typeof t.pipeline === 'string' ? parseDuration(t.pipeline) : typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : undefined);
+    const pipelineMs = opts.timeoutMs ?? (typeof t.pipeline === 'string' ? parseGoDuration(t.pipeline) : typeof spec.timeout === 'string' ? parseGoDuration(spec.timeout) : undefined);
     if (pipelineMs !== undefined) timeouts.pipelineMs = pipelineMs;
     if (typeof t.tasks === 'string') {
-      const ms = parseDuration(t.tasks);
+      const ms = parseGoDuration(t.tasks);
       if (ms !== undefined) timeouts.tasksMs = ms;
     }
     if (typeof t.finally === 'string') {
-      const ms = parseDuration(t.finally);
+      const ms = parseGoDuration(t.finally);
       if (ms !== undefined) timeouts.finallyMs = ms;
     }
     const template = isMap(spec.taskRunTemplate) ? spec.taskRunTemplate : {};

@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { Condition, PipelineTask, WhenExpression } from '@plumbing/model';
+import { type Condition, type PipelineTask, parseGoDuration, type WhenExpression } from '@plumbing/model';
 import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from '../contracts.js';
 import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
@@ -16,7 +16,6 @@ import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
 import { finalCondition, type PipelineTaskOutcome, runningCondition, SkipReason, type TaskOutcomeSummary } from './pipeline-status.js';
 import { outcomeOf, resultsOf, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
 import { matrixTypeError, pipelineTaskEnumError } from './pipeline-matrix-types.js';
-import { parseDuration } from './pipeline-vars.js';
 import { evaluateWhen } from './when.js';
 
 export type { PipelineRunCancelReason } from './pipeline-child.js';
@@ -161,7 +160,8 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
   /** Explicit TaskRun timeout (taskRunSpecs > task), else what is left of the pipeline's (the pipeline timer wins). */
   const timeoutFor = (pt: PipelineTask): number | undefined => {
     const trSpec = (req.taskRunSpecs ?? []).find((s) => s.pipelineTaskName === pt.name);
-    const explicit = parseDuration(trSpec?.timeout ?? pt.timeout);
+    const timeoutText = trSpec?.timeout ?? pt.timeout;
+    const explicit = timeoutText === undefined ? undefined : parseGoDuration(timeoutText);
     if (explicit !== undefined) return explicit;
     if (pipelineMs === 0) return 0;
     return Math.max(1000, pipelineMs - (Date.now() - startedAt) + 1000);

@@ -7,14 +7,13 @@
 import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { EnvVar, ParamValue } from '@plumbing/model';
+import { type EnvVar, type ParamValue, parseGoDuration } from '@plumbing/model';
 import type { ImageTool, RunEvent, StepState, TaskRunRequest } from '../contracts.js';
 import { imageToolFor } from './image-tools.js';
 import { bwrapArgs, type Mount, type SandboxInfo, toHostPath } from './sandbox.js';
 import { runStepProcess } from './step-runtime.js';
 import { DEFAULT_SCRIPT_PREAMBLE, entrypointArgv, type HostTools, imageFamily, parseShebang, resolveInterpreter, STEP_PATH } from './step-shell.js';
 import { applyReplacementsAsString, applyToList, stepResultReplacements } from '../substitution/substitute.js';
-import { parseGoDuration } from '../taskrun/task-duration.js';
 import { mentionsArtifacts, type PreparedStep, type TaskPaths } from '../taskrun/task-prepare.js';
 import { declaredType, parseDeclared, readResultFiles } from '../taskrun/task-results.js';
 

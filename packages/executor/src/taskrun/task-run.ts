@@ -7,11 +7,10 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Condition } from '@plumbing/model';
+import { type Condition, formatGoDuration } from '@plumbing/model';
 import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunResultValue, TaskRunStatus } from '../contracts.js';
 import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { HostTools } from '../step/step-shell.js';
-import { formatGoDuration } from './task-duration.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
 import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize, validateResults } from './task-results.js';
 import { literalPathSteps, runOneStep, type StepContext, type StepRecord } from '../step/task-step-exec.js';
