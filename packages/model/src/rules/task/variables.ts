@@ -40,6 +40,9 @@ const SKIP_KEYS: ReadonlySet<string> = new Set(['description']);
 /** Top-level task spec fields that are not substituted (besides the sections walked on their own). */
 const NOT_SUBSTITUTED: ReadonlySet<string> = new Set(['description', 'displayName', 'apiVersion', 'kind', 'metadata', 'spec', 'results']);
 
+/** How many name comparisons one spec's "did you mean" hints may cost in all (then the hint is generic). */
+const SUGGEST_BUDGET = 200_000;
+
 type Role = 'step' | 'sidecar' | 'stepTemplate' | 'stepAction' | 'none';
 
 /** The Tekton references of `s` in order, including those nested in shell substitutions: `$(cat $(params.f))`. */
@@ -69,11 +72,10 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
 
   const visitString = (s: string) => {
     if (s.indexOf('$(') < 0) return;
-    const refs = tektonRefs(s, []);
-    for (let r = 0; r < refs.length; r++) {
-      const ref = refs[r] as VarRef;
-      let occurrence = 0;
-      for (let q = 0; q < r; q++) if ((refs[q] as VarRef).text === ref.text) occurrence++;
+    const seen = new Map<string, number>();
+    for (const ref of tektonRefs(s, [])) {
+      const occurrence = seen.get(ref.text) ?? 0;
+      seen.set(ref.text, occurrence + 1);
       checkRef(s, ref, occurrence);
     }
   };
@@ -176,7 +178,7 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
     }
     if (!decl) {
       if (scope.strictParams) {
-        report('UNDEFINED_PARAM_REFERENCE', ref, occ, `non-existent variable in "${ref.text}": param "${name}" is not declared`, didYouMean(name, scope.params.keys(), 'declare it under params'));
+        report('UNDEFINED_PARAM_REFERENCE', ref, occ, `non-existent variable in "${ref.text}": param "${name}" is not declared`, suggestParam(name));
       }
       return;
     }
@@ -204,6 +206,15 @@ export function checkSpecVariables(ctx: DocContext, spec: Record<string, unknown
       return;
     }
     report('ARRAY_PARAM_IN_STRING_CONTEXT', ref, occ, `variable type invalid in "${ref.text}": ${type} param "${name}" used where a string is needed`, type === 'array' ? 'use an element: $(params.a[0]), or pass it as whole args/command elements' : 'use one key: $(params.o.key)');
+  };
+
+  /** "Did you mean" for undeclared params, within a budget of comparisons so that many undeclared names stay linear. */
+  let suggestBudget = SUGGEST_BUDGET;
+  const suggestParam = (name: string): string => {
+    const fallback = 'declare it under params';
+    if (suggestBudget < scope.params.size) return fallback;
+    suggestBudget -= scope.params.size;
+    return didYouMean(name, scope.params.keys(), fallback) ?? fallback;
   };
 
   const lookup = (name: string): { type: ParamType | undefined; keys: ReadonlySet<string> | undefined } | undefined => {
