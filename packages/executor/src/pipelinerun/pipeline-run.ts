@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { type Condition, type PipelineTask, parseGoDuration, type WhenExpression } from '@plumbing/model';
+import { type Condition, evaluateWhen, type PipelineTask, parseGoDuration, type WhenExpression } from '@plumbing/model';
 import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from '../contracts.js';
 import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
@@ -16,7 +16,6 @@ import { preparePipelineRun, type PreparedTask } from './pipeline-prepare.js';
 import { finalCondition, type PipelineTaskOutcome, runningCondition, SkipReason, type TaskOutcomeSummary } from './pipeline-status.js';
 import { outcomeOf, resultsOf, type RunContext, runPipelineTaskRuns, Slots, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
 import { matrixTypeError, pipelineTaskEnumError } from './pipeline-matrix-types.js';
-import { evaluateWhen } from './when.js';
 
 export type { PipelineRunCancelReason } from './pipeline-child.js';
 

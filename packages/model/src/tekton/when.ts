@@ -1,8 +1,8 @@
 /**
  * Pipeline when expressions (`pkg/apis/pipeline/v1/when_types.go`): a task runs iff every
- * expression is true. `in`: the input equals one of the values; `notin`: none; `cel`: §9.
+ * expression is true. `in`: the input equals one of the values; `notin`: none; `cel`: see cel.ts.
  */
-import type { WhenExpression } from '@plumbing/model';
+import type { WhenExpression } from '../types/tekton.js';
 import { evaluateCel } from './cel.js';
 
 export type WhenOutcome = { ok: true; allowed: boolean } | { ok: false; message: string };
