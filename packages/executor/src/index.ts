@@ -59,8 +59,6 @@ export type { Dag, DagResult } from './pipelinerun/dag.js';
 export { buildDag, taskDeps, topologicalOrder } from './pipelinerun/dag.js';
 export type { CelOutcome } from './pipelinerun/cel.js';
 export type { WhenOutcome } from './pipelinerun/when.js';
-export type { Combination } from './pipelinerun/matrix.js';
-export { fanOut, MAX_MATRIX_COMBINATIONS } from './pipelinerun/matrix.js';
 export type { PipelineTaskOutcome } from './pipelinerun/pipeline-status.js';
 export { finalCondition, SkipReason, tasksMessage } from './pipelinerun/pipeline-status.js';
 export type { ImageTool } from './contracts.js';

@@ -10,6 +10,8 @@ export type { CelOutcome } from './tekton/cel.js';
 export { celCompileError, evaluateCel } from './tekton/cel.js';
 export type { WhenOutcome } from './tekton/when.js';
 export { evaluateWhen, evaluateWhenExpression } from './tekton/when.js';
+export type { Combination } from './tekton/matrix.js';
+export { combinationCount, fanOut, hasEmptyMatrixParam, hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount } from './tekton/matrix.js';
 export type { VarRef } from './tekton/refs.js';
 export { isTektonRef, parseExpr, scanRefs, TEKTON_PREFIXES } from './tekton/refs.js';
 export { RepoIndex, catalogVersionDir, compareCatalogVersions, duplicateScope } from './yaml/repo-index.js';

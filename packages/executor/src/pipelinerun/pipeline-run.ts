@@ -6,9 +6,8 @@
 import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { type Condition, evaluateWhen, type PipelineTask, parseGoDuration, type WhenExpression } from '@plumbing/model';
+import { type Condition, evaluateWhen, fanOut, hasEmptyMatrixParam, hasMatrix, type PipelineTask, parseGoDuration, type WhenExpression } from '@plumbing/model';
 import type { ExecOptions, ExecutePipelineRun, PipelineRunRequest, PipelineRunStatus } from '../contracts.js';
-import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
 import { resolveForRun, type TaskFacts } from './pipeline-resolve.js';
 import { resolvePipelineResults } from './pipeline-results.js';
 import { cancelKind, childRequest, DEFAULT_PIPELINE_TIMEOUT_MS, earlyFailure, Wakeup } from './pipeline-child.js';
