@@ -55,10 +55,6 @@ export { listRunRecords, printRunLogs, readRunRecord, RUNS_DIR, runDirOf, stepLo
 // PipelineRun engine (pipelinerun/)
 export type { PipelineRunCancelReason } from './pipelinerun/pipeline-run.js';
 export { executePipelineRun } from './pipelinerun/pipeline-run.js';
-export type { Dag, DagResult } from './pipelinerun/dag.js';
-export { buildDag, taskDeps, topologicalOrder } from './pipelinerun/dag.js';
-export type { CelOutcome } from './pipelinerun/cel.js';
-export type { WhenOutcome } from './pipelinerun/when.js';
 export type { PipelineTaskOutcome } from './pipelinerun/pipeline-status.js';
 export { finalCondition, SkipReason, tasksMessage } from './pipelinerun/pipeline-status.js';
 export type { ImageTool } from './contracts.js';

@@ -4,9 +4,9 @@
  * CEL, declared result references; then the first substitution stages of §3.3 (params with
  * propagation into embedded taskSpecs, context, `workspaces.<w>.bound`).
  */
-import { evaluateCel, hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount, type ParamSpec, type ParamValue, type PipelineSpec, type PipelineTask, type TaskSpec } from '@plumbing/model';
+import { type Dag, evaluateCel, hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount, type ParamSpec, type ParamValue, type PipelineSpec, type PipelineTask, type TaskSpec } from '@plumbing/model';
 import type { PipelineRunRequest } from '../contracts.js';
-import { buildDag, type Dag, refsIn, resultRefSources } from './dag.js';
+import { buildDag, refsIn, resultRefSources } from './dag.js';
 import { paramSpecType, resolvePipelineParams, valueType } from './pipeline-params.js';
 import { paramsTable, type Replacements, stringsTable, substDeep, wholeRef } from './pipeline-vars.js';
 

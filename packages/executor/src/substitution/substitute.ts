@@ -10,7 +10,7 @@
  * - a whole array (`$(params.a)` or `$(params.a[*])`) splices only when it is the entire element
  *   of a list (command, args, array param values, when values); elsewhere it stays literal.
  */
-import type { ParamValue, Step, StepTemplate, TaskSpec, WhenExpression } from '@plumbing/model';
+import { type ParamValue, type Step, type StepTemplate, type TaskSpec, valueType, type WhenExpression } from '@plumbing/model';
 
 /** Replacement tables, keyed by the expression inside `$(...)`. */
 export interface Replacements {
@@ -395,9 +395,7 @@ export function parseResultValue(text: string): ParamValue {
 }
 
 /** The type of a param value. */
-export function valueType(v: ParamValue): 'string' | 'array' | 'object' {
-  return typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : 'object';
-}
+export { valueType };
 
 // ---- webhook checks on array references (container_validation.go) ----------------------------
 
