@@ -15,6 +15,7 @@ export { combinationCount, fanOut, hasEmptyMatrixParam, hasMatrix, MAX_MATRIX_CO
 export type { Dag, DagNode, DagResult } from './tekton/dag.js';
 export { buildDag, findCycles, missingDeps, tasksOnCycles, topologicalOrder } from './tekton/dag.js';
 export { paramTypeOf, paramValueMismatch, valueType } from './tekton/params.js';
+export { undeclaredPipelineParams } from './tekton/pipeline-refs.js';
 export type { VarRef } from './tekton/refs.js';
 export { isTektonRef, parseExpr, scanRefs, TEKTON_PREFIXES } from './tekton/refs.js';
 export { RepoIndex, catalogVersionDir, compareCatalogVersions, duplicateScope } from './yaml/repo-index.js';

@@ -71,6 +71,12 @@ function failed(reason: string, message: string, at: string): { type: 'Succeeded
   return { type: 'Succeeded', status: 'False', reason, message, lastTransitionTime: at };
 }
 
+/** The first timeout written that is not a Go duration (the webhook refuses the run), as a message. */
+function invalidTimeout(fields: [string, unknown][]): string | undefined {
+  for (const [name, v] of fields) if (typeof v === 'string' && parseGoDuration(v) === undefined) return `invalid ${name} ${JSON.stringify(v)}: not a duration`;
+  return undefined;
+}
+
 function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (isMap(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
@@ -169,6 +175,8 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
       const at = now().toISOString();
       return taskRunFailure(failed('TaskRunValidationFailed', (e as Error).message, at), startTime, at);
     }
+    const badTimeout = invalidTimeout([['spec.timeout', spec.timeout]]);
+    if (badTimeout) return taskRunFailure(failed('TaskRunValidationFailed', badTimeout, now().toISOString()), startTime, now().toISOString());
     const ownTimeout = typeof spec.timeout === 'string' ? parseGoDuration(spec.timeout) : undefined;
     const timeoutMs = opts.timeoutMs ?? ownTimeout;
     const retries = typeof spec.retries === 'number' ? spec.retries : 0;
@@ -219,6 +227,8 @@ async function executeOne(plan: RunPlan, run: LoadedRun, engines: Engines, limit
       return pipelineRunFailure(failed('InvalidWorkspaceBindings', (e as Error).message, at()), startTime, at());
     }
     const t = isMap(spec.timeouts) ? spec.timeouts : {};
+    const badTimeout = invalidTimeout([['spec.timeout', spec.timeout], ['spec.timeouts.pipeline', t.pipeline], ['spec.timeouts.tasks', t.tasks], ['spec.timeouts.finally', t.finally]]);
+    if (badTimeout) return pipelineRunFailure(failed('PipelineRunValidationFailed', badTimeout, at()), startTime, at());
     const timeouts: NonNullable<PipelineRunRequest['timeouts']> = {};
     const pipelineMs = opts.timeoutMs ?? (typeof t.pipeline === 'string' ? parseGoDuration(t.pipeline) : typeof spec.timeout === 'string' ? parseGoDuration(spec.timeout) : undefined);
     if (pipelineMs !== undefined) timeouts.pipelineMs = pipelineMs;

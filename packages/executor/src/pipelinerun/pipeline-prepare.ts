@@ -4,7 +4,7 @@
  * CEL, declared result references; then the first substitution stages of §3.3 (params with
  * propagation into embedded taskSpecs, context, `workspaces.<w>.bound`).
  */
-import { type Dag, evaluateCel, hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount, type ParamSpec, type ParamValue, type PipelineSpec, type PipelineTask, type TaskSpec } from '@plumbing/model';
+import { type Dag, evaluateCel, hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount, type ParamSpec, type ParamValue, type PipelineSpec, type PipelineTask, type TaskSpec, undeclaredPipelineParams } from '@plumbing/model';
 import type { PipelineRunRequest } from '../contracts.js';
 import { buildDag, refsIn, resultRefSources } from './dag.js';
 import { paramSpecType, resolvePipelineParams, valueType } from './pipeline-params.js';
@@ -122,6 +122,9 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
   // with pipelineErrors.WrapUserError makes LabelUserError prefix the whole message with "[User error] ".
   const built = buildDag(tasks);
   if (!built.ok) return fail('PipelineInvalidGraph', `[User error] PipelineRun ${prName}'s Pipeline DAG is invalid: ${built.message}`);
+  // the webhook's pipelineSpec.Validate: a reference to a param the pipeline does not declare
+  const undeclared = undeclaredPipelineParams(spec);
+  if (undeclared.length > 0) return fail('PipelineValidationFailed', `[User error] Pipeline ${plName} can't be Run; it has an invalid spec: non-existent variable in pipeline params: ${undeclared.map((n) => `$(params.${n})`).join(', ')}`);
 
   // pipelineSpec.Validate (pipeline_validation.go validateMatrix, matrix_types.go validateCombinationsCount): on
   // the spec before any substitution, so only literal arrays count (a `$(params.x)` value has no elements yet)

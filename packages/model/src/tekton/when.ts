@@ -12,6 +12,7 @@ export function evaluateWhenExpression(w: WhenExpression): WhenOutcome {
     const r = evaluateCel(w.cel);
     return r.ok ? { ok: true, allowed: r.value } : { ok: false, message: r.message };
   }
+  if (w.operator !== 'in' && w.operator !== 'notin') return { ok: false, message: `operator "${String(w.operator ?? '')}" is not recognized. valid operators: in,notin` };
   const values = w.values ?? [];
   const input = w.input ?? '';
   const found = values.includes(input);
