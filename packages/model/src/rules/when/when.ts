@@ -1,4 +1,4 @@
-/** Pipeline task `when` expressions (tekton-semantics §9; `when_validation.go`). */
+/** Pipeline task `when` expressions (docs/tekton-semantics.md §9; `when_validation.go`). */
 import type { DocContext } from '../../check/rule.js';
 import { isMap } from '../../yaml/values.js';
 import type { PipelineModel } from '../pipeline/pipeline-model.js';
