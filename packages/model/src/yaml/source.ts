@@ -240,7 +240,10 @@ const lastFound = new WeakMap<object, Map<string, { occurrence: number; offset: 
 /** Offset of the `occurrence`-th `needle` in `text[start, end)`, or -1. */
 function nthIndex(node: object, text: string, start: number, end: number, needle: string, occurrence: number): number {
   let memo = lastFound.get(node);
-  if (!memo) lastFound.set(node, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    lastFound.set(node, memo);
+  }
   const last = memo.get(needle);
   let n = 0;
   let idx = start - 1;
