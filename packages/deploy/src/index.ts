@@ -18,8 +18,6 @@ export type { BadRevision, DeployRecord, InventoryState, KindRef } from './state
 export { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, listHistory, quarantined, readInventory } from './state.js';
 export type { Checkout } from './git.js';
 export { cloneRevision, headCommit, redactUrl } from './git.js';
-export type { GitHubPort } from './github.js';
-export { octokitGitHub } from './github.js';
 export type { NotifyPorts } from './notify.js';
 export { failed, failureBody, issueTitle, notifyDeploy } from './notify.js';
 export type { ConnectFlags, RunDeployOptions, RunDeployResult } from './run.js';

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { octokitGitHub } from './github.js';
+import { createGitHub } from '@plumbing/github';
 import { issueTitle, notifyDeploy } from './notify.js';
 
 const failedRun = { cluster: 'demo', outcome: 'rolled-back', hash: 'a'.repeat(64), commit: 'b'.repeat(40), message: 'demo: deploy failed: health checks: Deployment web not healthy\nrolled back to revision 3' };
@@ -15,7 +15,7 @@ describe('deploy failure reports on the local GitHub API server', () => {
   afterAll(() => gh.close());
 
   it('opens one issue per cluster, then comments on it while it is open', async () => {
-    const github = octokitGitHub({ token: gh.token, baseUrl: gh.url });
+    const github = createGitHub({ auth: { token: gh.token }, baseUrl: gh.url });
     const notify = { githubIssue: { repository: 'plumbing-dev/plumbing', labels: ['kind/deploy-failure'] } };
     const first = await notifyDeploy(notify, failedRun, { github });
     const second = await notifyDeploy(notify, failedRun, { github });
@@ -35,7 +35,7 @@ describe('deploy failure reports on the local GitHub API server', () => {
 
   it('sets a failure commit status on the deployed commit, and success when it deploys', async () => {
     gh.reset();
-    const github = octokitGitHub({ token: gh.token, baseUrl: gh.url });
+    const github = createGitHub({ auth: { token: gh.token }, baseUrl: gh.url });
     const notify = { githubStatus: { repository: 'plumbing-dev/plumbing' } };
     expect(await notifyDeploy(notify, failedRun, { github })).toEqual([`status: plumbing/deploy/demo failure on ${'b'.repeat(12)}`]);
     await notifyDeploy(notify, { ...failedRun, outcome: 'deployed', message: 'demo: deployed revision 4' }, { github });
@@ -48,9 +48,9 @@ describe('deploy failure reports on the local GitHub API server', () => {
   it('reports that GitHub could not be told, without failing', async () => {
     gh.reset();
     gh.inject({ path: /issues/, status: 503 });
-    const github = octokitGitHub({ token: gh.token, baseUrl: gh.url });
+    const github = createGitHub({ auth: { token: gh.token }, baseUrl: gh.url });
     const lines = await notifyDeploy({ githubIssue: { repository: 'plumbing-dev/plumbing' } }, failedRun, { github });
-    expect(lines).toEqual([expect.stringMatching(/^could not report on GitHub: report the failure on plumbing-dev\/plumbing: 503/)]);
+    expect(lines).toEqual([expect.stringMatching(/^could not report on GitHub: GitHub list issues on plumbing-dev\/plumbing: 503 Service Unavailable$/)]);
     expect(await notifyDeploy({ githubIssue: { repository: 'plumbing-dev/plumbing' } }, failedRun, {})).toEqual(['could not report on GitHub: no GitHub token (set GITHUB_TOKEN)']);
   });
 });

@@ -1,9 +1,9 @@
 import type { Notification } from '@plumbing/model';
 import type { DeployResult } from './deploy.js';
-import type { GitHubPort } from './github.js';
+import type { GitHub } from '@plumbing/github';
 
 export interface NotifyPorts {
-  github?: GitHubPort | undefined;
+  github?: GitHub | undefined;
   fetch?: typeof fetch;
 }
 
@@ -50,7 +50,8 @@ export async function notifyDeploy(notify: Notification | undefined, r: { cluste
     const { repository, labels } = notify.githubIssue;
     await attempt('report on GitHub', async () => {
       if (!gh) throw new Error('no GitHub token (set GITHUB_TOKEN)');
-      return `issue: ${await gh.reportIssue(repository, issueTitle(r.cluster), failureBody(r), labels ?? [])}`;
+      const issue = await gh.repo(repository).openOrComment({ title: issueTitle(r.cluster), body: failureBody(r), labels: labels ?? [] });
+      return `issue: ${issue.url}`;
     });
   }
   if (notify.githubStatus && r.commit) {
@@ -58,7 +59,7 @@ export async function notifyDeploy(notify: Notification | undefined, r: { cluste
     const ctx = context ?? `plumbing/deploy/${r.cluster}`;
     await attempt('set the commit status', async () => {
       if (!gh) throw new Error('no GitHub token (set GITHUB_TOKEN)');
-      await gh.setStatus(repository, r.commit!, bad ? 'failure' : 'success', ctx, r.message.split('\n')[0]!);
+      await gh.repo(repository).createStatus(r.commit!, { state: bad ? 'failure' : 'success', context: ctx, description: r.message.split('\n')[0]! });
       return `status: ${ctx} ${bad ? 'failure' : 'success'} on ${r.commit!.slice(0, 12)}`;
     });
   }

@@ -2,7 +2,7 @@ import { KubeClient, type KubePort } from '@plumbing/kube';
 import { type ClusterConfig, PlumbingError } from '@plumbing/model';
 import { type DeployResult, deploy, rollback } from './deploy.js';
 import { cloneRevision, headCommit, remoteHead } from './git.js';
-import { octokitGitHub } from './github.js';
+import { createGitHub } from '@plumbing/github';
 import { notifyDeploy } from './notify.js';
 import { loadClusterConfig } from './render.js';
 
@@ -48,7 +48,7 @@ export function connectFor(config: ClusterConfig, flags: ConnectFlags = {}): Pro
 
 function githubFrom(env: NodeJS.ProcessEnv) {
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
-  return token ? octokitGitHub({ token, baseUrl: env.GITHUB_API_URL }) : undefined;
+  return token ? createGitHub({ auth: { token }, baseUrl: env.GITHUB_API_URL }) : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GitHubPort } from './github.js';
+import type { GitHubRepo } from '@plumbing/github';
 import type { ReleasePlan } from './plan.js';
 
 export function failureIssueTitle(plan: Pick<ReleasePlan, 'kind' | 'project' | 'version'>): string {
@@ -14,8 +14,8 @@ export interface FailureReport {
   rerun: string;
 }
 
-/** Opens the failure issue, or comments on the open one with the same title and label. Returns its number and what was done. */
-export async function reportFailure(gh: GitHubPort, plan: ReleasePlan, labels: readonly string[], r: FailureReport): Promise<{ issue: number; action: 'opened' | 'commented' }> {
+/** Opens the failure issue, or comments on the open one with the same title (and first label). Returns its number and what was done. */
+export async function reportFailure(gh: GitHubRepo, plan: ReleasePlan, labels: readonly string[], r: FailureReport): Promise<{ issue: number; action: 'opened' | 'commented' }> {
   const title = failureIssueTitle(plan);
   const body = [
     `The ${plan.kind} release **${plan.version}** of \`${plan.project}\` failed at step \`${r.step}\`.`,
@@ -28,11 +28,6 @@ export async function reportFailure(gh: GitHubPort, plan: ReleasePlan, labels: r
     '',
     `Re-running resumes where it stopped (done steps are verified and skipped): \`${r.rerun}\``,
   ].join('\n');
-  const label = labels[0] ?? 'release-failure';
-  const open = await gh.findOpenIssue(title, label);
-  if (open !== undefined) {
-    await gh.comment(open, body);
-    return { issue: open, action: 'commented' };
-  }
-  return { issue: await gh.createIssue(title, body, [...labels]), action: 'opened' };
+  const reported = await gh.openOrComment({ title, body, labels });
+  return { issue: reported.number, action: reported.action };
 }

@@ -2,7 +2,7 @@ import type { ReleaseBackend } from './backend.js';
 import { checkReleasePipeline } from './catalog-check.js';
 import type { ReleaseProjectConfig } from './config.js';
 import type { ReleaseContext, ReleaseRequest } from './context.js';
-import type { CiState } from './github.js';
+import type { CiState } from '@plumbing/github';
 import { fullVersionProblems } from './version.js';
 
 /** A pre-release check: pass, fail (the reason and the way forward) or skip (could not be run here, and why). */

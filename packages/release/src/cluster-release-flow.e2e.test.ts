@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, pipelineOutputs, pipelineReleaseYaml, REPO } from '../test/helpers.js';
 import { applyRelease } from './apply.js';
 import { clusterBackend, kubePipelineRunApi } from './cluster-backend.js';
-import { octokitGitHub } from './github.js';
+import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from './plan.js';
 
 const NS = 'release-flow-e2e';
@@ -99,7 +99,7 @@ async function setup(): Promise<{ sha: string; ctx: () => ReturnType<typeof make
   gh.reset();
   gh.state.addStatus(REPO, sha!, { state: 'success', context: 'ci' });
   const backend = clusterBackend({ api: kubePipelineRunApi({ kubeconfig }), namespace: NS, pollMs: 50 });
-  const ctx = () => makeCtx(f!, octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url }), { backends: { cluster: backend } });
+  const ctx = () => makeCtx(f!, createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo'), { backends: { cluster: backend } });
   return { sha: sha!, ctx };
 }
 

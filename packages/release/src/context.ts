@@ -1,6 +1,6 @@
 import type { Bucket } from './bucket.js';
 import type { Git } from './git.js';
-import type { GitHubPort } from './github.js';
+import type { GitHubRepo } from '@plumbing/github';
 import type { ReleaseBackend } from './backend.js';
 
 export type ReleaseKind = 'nightly' | 'full';
@@ -32,7 +32,7 @@ export interface ReleaseContext {
   root: string;
   git: Git;
   /** Undefined when there is no token: the plan says what GitHub steps would do. */
-  github: GitHubPort | undefined;
+  github: GitHubRepo | undefined;
   /** Opens the configured bucket (tests may point it elsewhere). */
   openBucket?: ((url: string) => Bucket) | undefined;
   now: () => Date;

@@ -3,8 +3,6 @@ export { DEFAULT_NIGHTLY_VERSION, listReleaseProjects, loadReleaseConfig, RELEAS
 export type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
 export { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
 export { cloneForRelease, Git } from './git.js';
-export type { AssetInfo, CiState, GitHubPort, OctokitGitHubOptions, PullInfo, ReleaseInfo, ReleaseWrite } from './github.js';
-export { octokitGitHub } from './github.js';
 export type { Bucket, BucketObject } from './bucket.js';
 export { fileBucketDir, openBucket, sha256 } from './bucket.js';
 export type { BackendInput, BackendResult, ReleaseBackend } from './backend.js';

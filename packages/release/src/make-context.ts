@@ -1,9 +1,9 @@
+import { createGitHub } from '@plumbing/github';
 import { clusterBackend, currentKubeContext, kubePipelineRunApi } from './cluster-backend.js';
 import { executorBackend } from './executor-backend.js';
 import { listReleaseProjects, loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
 import type { ReleaseContext } from './context.js';
 import { Git } from './git.js';
-import { octokitGitHub } from './github.js';
 import { applyRelease } from './apply.js';
 import { prepareRelease } from './plan.js';
 
@@ -27,7 +27,7 @@ export interface ContextOptions {
 export function makeReleaseContext(o: ContextOptions): { ctx: ReleaseContext; config: ReleaseProjectConfig } {
   const config = loadReleaseConfig(o.root, o.project);
   const token = o.offline ? undefined : o.env.GITHUB_TOKEN || undefined;
-  const github = token ? octokitGitHub({ owner: config.owner, repo: config.repo, token, ...(o.env.GITHUB_API_URL ? { baseUrl: o.env.GITHUB_API_URL } : {}) }) : undefined;
+  const github = token ? createGitHub({ auth: { token }, baseUrl: o.env.GITHUB_API_URL }).repo(`${config.owner}/${config.repo}`) : undefined;
   const target = config.targets.find((t) => (o.inCluster ? t.inCluster : t.context !== undefined && t.context === o.context));
   const namespace = o.namespace ?? target?.namespace ?? 'tekton-ci';
   const ctx: ReleaseContext = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PullInfo } from './github.js';
+import type { PullInfo } from '@plumbing/github';
 import { groupPulls, pullsInRange, releaseNoteOf, renderChanges, renderTemplate } from './notes.js';
 
 const pr = (number: number, labels: string[], body: string | null = null, merge = `sha${number}`): PullInfo => ({

@@ -1,4 +1,4 @@
-import type { PullInfo } from './github.js';
+import type { PullInfo } from '@plumbing/github';
 
 /** The notes template used when the config names none (or the file is missing at the commit). */
 export const DEFAULT_NOTES_TEMPLATE = `# {{project}} {{version}}

@@ -6,7 +6,7 @@ import { type Bucket, openBucket } from './bucket.js';
 import { type PipelineInfo, runChecks, type PlanCheck } from './checks.js';
 import { loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
 import type { ReleaseContext, ReleaseKind, ReleaseRequest } from './context.js';
-import type { ReleaseInfo } from './github.js';
+import type { ReleaseInfo } from '@plumbing/github';
 import { journalDir, lastAttempt, readJournal } from './journal.js';
 import { renderNotes } from './render-notes.js';
 import { buildSteps, type StepAction, type StepDef, type StepKind } from './steps.js';

@@ -1,7 +1,7 @@
 import { PlumbingError } from '@plumbing/model';
 import { type ArtifactFile, type ArtifactSource, matchesArtifact } from './artifacts.js';
 import { type Bucket, sha256 } from './bucket.js';
-import type { GitHubPort, ReleaseInfo } from './github.js';
+import type { GitHubRepo, ReleaseInfo } from '@plumbing/github';
 
 export type StepKind = 'pipeline' | 'bucket' | 'tag' | 'release' | 'asset' | 'publish' | 'latest';
 /** create/update/replace: changes; skip: there and verified; unknown: not readable from here (offline). */
@@ -36,7 +36,7 @@ export interface StepsInput {
   bucketPrefix: string;
   /** Bucket keys (under the bucket) of the `latest/` copies, when this release is the latest. */
   latestPrefix: string | undefined;
-  github: GitHubPort | undefined;
+  github: GitHubRepo | undefined;
   /** The artifacts are uploaded by the release pipeline (cluster backend): only verify them. */
   pipelineUploads: boolean;
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { applyRelease } from '../src/apply.js';
 import type { ReleaseBackend } from '../src/backend.js';
 import type { ReleaseRequest } from '../src/context.js';
-import { octokitGitHub } from '../src/github.js';
+import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, REPO, TASK } from './helpers.js';
 
@@ -23,7 +23,7 @@ afterEach(async () => {
   f = undefined;
 });
 
-const port = () => octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url });
+const port = () => createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo');
 
 /** A cluster backend that must never be reached by a refused release. */
 const fakeCluster: ReleaseBackend = {

@@ -2,7 +2,7 @@ import { type GitHubServer, removeTempDir, startGitHubServer } from '@plumbing/t
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
 import { clusterBackend, type PipelineRunApi } from '../src/cluster-backend.js';
-import { octokitGitHub } from '../src/github.js';
+import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, pipelineOutputs, pipelineReleaseYaml, REPO } from './helpers.js';
 
@@ -68,7 +68,7 @@ describe('a release through the cluster backend with a gs:// bucket (fake Pipeli
       const version = (body as { spec: { params: { name: string; value: string }[] } }).spec.params.find((x) => x.name === 'version')!.value;
       gh.state.addRelease(REPO, { tagName: version, targetCommitish: sha!, draft: true, prerelease: true, name: `demo ${version}`, body: 'from the pipeline', assets: pipelineOutputs(version) });
     });
-    const ctx = () => makeCtx(f!, octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url }), { backends: { cluster: clusterBackend({ api, namespace: 'tekton-ci', pollMs: 0 }) } });
+    const ctx = () => makeCtx(f!, createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo'), { backends: { cluster: clusterBackend({ api, namespace: 'tekton-ci', pollMs: 0 }) } });
     const c1 = ctx();
     const p = await prepareRelease(c1, { kind: 'nightly', context: 'dogfooding' });
     expect(p.plan.refused).toBe(false);
@@ -113,7 +113,7 @@ describe('a release through the cluster backend with a gs:// bucket (fake Pipeli
       const version = (body as { spec: { params: { name: string; value: string }[] } }).spec.params.find((x) => x.name === 'version')!.value;
       gh.state.addRelease(REPO, { tagName: version, targetCommitish: sha!, draft: true, prerelease: true, assets: [...pipelineOutputs(version), { name: 'catalog.yaml', data: 'kind: Task\n' }] });
     });
-    const c = makeCtx(f, octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url }), { backends: { cluster: clusterBackend({ api, namespace: 'tekton-ci', pollMs: 0 }) } });
+    const c = makeCtx(f, createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo'), { backends: { cluster: clusterBackend({ api, namespace: 'tekton-ci', pollMs: 0 }) } });
     const p = await prepareRelease(c, { kind: 'nightly', context: 'dogfooding' });
     expect((await applyRelease(c, p)).status).toBe('released');
     expect(c.lines.join('\n')).toMatch(/^done {2}assets:unlisted {2}deleted catalog\.yaml from the draft$/m);

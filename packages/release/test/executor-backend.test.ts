@@ -4,7 +4,7 @@ import { type GitHubServer, removeTempDir, startGitHubServer } from '@plumbing/t
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
 import { executorBackend } from '../src/executor-backend.js';
-import { octokitGitHub } from '../src/github.js';
+import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, REPO } from './helpers.js';
 
@@ -70,7 +70,7 @@ describe('local backend on the embedded executor (real executor, local GitHub AP
     f = await makeFixture();
     const [sha] = await commitAndPush(f, [{ files: { 'pipelines/release/release.yaml': pipeline(0) }, message: 'release pipeline' }]);
     gh.state.addStatus(REPO, sha!, { state: 'success', context: 'ci' });
-    const ctx = makeCtx(f, octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url }), { backends: { local: executorBackend() } });
+    const ctx = makeCtx(f, createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo'), { backends: { local: executorBackend() } });
     const p = await prepareRelease(ctx, { kind: 'nightly' });
     expect(p.plan.pipeline).toEqual({ name: 'release', found: true, file: 'pipelines/release/release.yaml', params: ['version', 'commit', 'upload'], workspaces: ['source'] });
     expect(p.plan.steps[0]).toMatchObject({ id: 'pipeline', action: 'run' });
@@ -85,7 +85,7 @@ describe('local backend on the embedded executor (real executor, local GitHub AP
     f = await makeFixture();
     const [sha] = await commitAndPush(f, [{ files: { 'pipelines/release/release.yaml': pipeline(3) }, message: 'release pipeline' }]);
     gh.state.addStatus(REPO, sha!, { state: 'success', context: 'ci' });
-    const ctx = makeCtx(f, octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url }), { backends: { local: executorBackend() } });
+    const ctx = makeCtx(f, createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo'), { backends: { local: executorBackend() } });
     await expect(applyRelease(ctx, await prepareRelease(ctx, { kind: 'nightly' }))).rejects.toMatchObject({ step: 'pipeline' });
     expect(gh.state.repo(REPO).releases).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type CommitSpec, git, makeGitRepo, makeTempDir } from '@plumbing/test-utils';
 import { Git } from '../src/git.js';
 import type { ReleaseContext } from '../src/context.js';
-import type { GitHubPort } from '../src/github.js';
+import type { GitHubRepo } from '@plumbing/github';
 
 export const REPO = 'demo/demo';
 
@@ -97,7 +97,7 @@ export async function commitAndPush(f: Fixture, commits: CommitSpec[], branch = 
   return shas;
 }
 
-export function makeCtx(f: Fixture, github: GitHubPort | undefined, over: Partial<ReleaseContext> = {}): ReleaseContext & { lines: string[] } {
+export function makeCtx(f: Fixture, github: GitHubRepo | undefined, over: Partial<ReleaseContext> = {}): ReleaseContext & { lines: string[] } {
   const lines: string[] = [];
   return {
     root: f.work,

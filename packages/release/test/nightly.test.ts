@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type GitHubServer, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
-import { octokitGitHub } from '../src/github.js';
+import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { nightlyReleaseJobs } from '../src/make-context.js';
 import { JobRegistry, type ScheduledJob } from '@plumbing/deploy';
@@ -23,7 +23,7 @@ afterEach(async () => {
   f = undefined;
 });
 
-const port = () => octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url });
+const port = () => createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo');
 
 describe('nightly release on the local GitHub API server', () => {
   it('publishes a prerelease that is never Latest, into the nightly/ prefix; the next night with no change exits 0 saying so', async () => {

@@ -1,7 +1,7 @@
 import { type GitHubServer, git, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
-import { octokitGitHub } from '../src/github.js';
+import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, REPO } from './helpers.js';
 
@@ -19,7 +19,7 @@ afterEach(async () => {
   f = undefined;
 });
 
-const port = () => octokitGitHub({ owner: 'demo', repo: 'demo', token: gh.token, baseUrl: gh.url });
+const port = () => createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo');
 
 describe('release notes from merged pull requests (local GitHub API server)', () => {
   it('reads every page (>100 PRs), keeps only the PRs merged between the previous release and the commit, groups them by kind', async () => {

@@ -6,15 +6,22 @@ export type {
   RecordedRequest,
 } from './github/server.js';
 export { startGitHubServer } from './github/server.js';
+export type { AppInfo, AppOptions, OAuthAppInfo } from './github/credentials.js';
+export { INSTALLATION_TOKEN_TTL_MS, verifyAppJwt } from './github/credentials.js';
+export type { TeamRole } from './github/access-state.js';
+export { AccessState } from './github/access-state.js';
 export type { CheckRunSeed, IssueSeed, PullSeed, ReleaseSeed, RepoSeed, StatusSeed } from './github/state.js';
 export { fakeSha, GitHubState, steppingClock } from './github/state.js';
 export type {
+  AnnotationRecord,
   AssetRecord,
+  CheckOutputRecord,
   CheckRunRecord,
   CommentRecord,
   CommitState,
   IssueRecord,
   MakeLatest,
+  Permission,
   ReleaseRecord,
   RepoRecord,
   StatusRecord,

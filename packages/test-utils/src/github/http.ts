@@ -1,6 +1,7 @@
 // The request context route handlers see, GitHub-shaped errors, and Link-header pagination.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Actor, Credentials } from './credentials.js';
 import type { GitHubState } from './state.js';
 import type { RepoRecord } from './types.js';
 
@@ -25,6 +26,14 @@ export interface RequestContext {
   urls: Urls;
   /** Which host the request came in on. */
   host: 'api' | 'uploads';
+  /** Who asked (null: no Authorization header, on a route that lets anonymous requests through). */
+  actor: Actor | null;
+  credentials: Credentials;
+}
+
+/** The login things are created as: the actor's, or the server's user. */
+export function actorLogin(ctx: RequestContext): string {
+  return ctx.actor?.login ?? ctx.state.login;
 }
 
 export interface Reply {
@@ -100,6 +109,13 @@ export function optString(body: Record<string, unknown>, key: string, resource: 
 export function reqString(body: Record<string, unknown>, key: string, resource: string): string {
   const v = optString(body, key, resource);
   if (v === undefined || v === '') throw validationFailed({ resource, code: 'missing_field', field: key });
+  return v;
+}
+
+export function optNumber(body: Record<string, unknown>, key: string, resource: string): number | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw validationFailed({ resource, code: 'invalid', field: key });
   return v;
 }
 

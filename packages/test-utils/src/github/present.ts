@@ -1,7 +1,7 @@
 // Stored records → the JSON GitHub's REST API (v3) returns for them, with URLs on the fake's hosts.
 
 import type { Urls } from './http.js';
-import type { AssetRecord, CheckRunRecord, CommentRecord, IssueRecord, LabelRecord, ReleaseRecord, RepoRecord, StatusRecord } from './types.js';
+import type { AnnotationRecord, AssetRecord, CheckRunRecord, CommentRecord, IssueRecord, LabelRecord, ReleaseRecord, RepoRecord, StatusRecord } from './types.js';
 
 const nodeId = (kind: string, id: number | string) => Buffer.from(`${kind}:${id}`).toString('base64');
 
@@ -136,7 +136,7 @@ export function presentCheckRun(urls: Urls, repo: RepoRecord, c: CheckRunRecord)
     id: c.id,
     node_id: nodeId('CheckRun', c.id),
     head_sha: c.headSha,
-    external_id: '',
+    external_id: c.externalId ?? '',
     url: `${repoApi(urls, repo)}/check-runs/${c.id}`,
     html_url: `${repoWeb(urls, repo)}/runs/${c.id}`,
     details_url: c.detailsUrl,
@@ -144,10 +144,25 @@ export function presentCheckRun(urls: Urls, repo: RepoRecord, c: CheckRunRecord)
     conclusion: c.conclusion,
     started_at: c.startedAt,
     completed_at: c.completedAt,
-    output: { title: null, summary: null, text: null, annotations_count: 0 },
+    output: { ...c.output, annotations_count: c.annotations.length, annotations_url: `${repoApi(urls, repo)}/check-runs/${c.id}/annotations` },
     name: c.name,
     app: { slug: c.appSlug, name: c.appSlug, owner: presentUser(urls, repo.owner) },
     pull_requests: [],
+  };
+}
+
+export function presentAnnotation(a: AnnotationRecord): Record<string, unknown> {
+  return {
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    start_column: a.startColumn,
+    end_column: a.endColumn,
+    annotation_level: a.level,
+    title: a.title,
+    message: a.message,
+    raw_details: a.rawDetails,
+    blob_href: '',
   };
 }
 

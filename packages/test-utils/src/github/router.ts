@@ -11,6 +11,8 @@ export interface Route {
   host?: 'api' | 'uploads';
   /** Served without a token (github.com pages and signed storage URLs). */
   anonymous?: boolean;
+  /** Reached with the GitHub App's JWT (the `/app` endpoints); other routes refuse a JWT. */
+  app?: boolean;
   handler: Handler;
 }
 

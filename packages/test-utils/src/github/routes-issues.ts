@@ -1,6 +1,7 @@
 // Pull requests (read), issues (create, list, update, labels) and issue comments.
 
 import {
+  actorLogin,
   bodyObject,
   noContent,
   notFound,
@@ -90,6 +91,7 @@ function createIssue(ctx: RequestContext) {
     body: optString(body, 'body', 'Issue') ?? null,
     labels: body['labels'] === undefined ? [] : labelNames(body['labels']),
     assignees: body['assignees'] === undefined ? [] : stringList(body['assignees'], 'assignees'),
+    user: actorLogin(ctx),
   });
   const presented = presentIssue(ctx.urls, repo, issue);
   return ok(presented, 201, { location: String(presented['url']) });
@@ -164,7 +166,7 @@ function listComments(ctx: RequestContext) {
 function createComment(ctx: RequestContext) {
   const repo = repoOf(ctx);
   const issue = issueOf(ctx, repo);
-  const comment = ctx.state.addComment(`${repo.owner}/${repo.name}`, issue.number, { body: reqString(bodyObject(ctx), 'body', 'IssueComment') });
+  const comment = ctx.state.addComment(`${repo.owner}/${repo.name}`, issue.number, { body: reqString(bodyObject(ctx), 'body', 'IssueComment'), user: actorLogin(ctx) });
   issue.updatedAt = comment.createdAt;
   const presented = presentComment(ctx.urls, repo, comment);
   return ok(presented, 201, { location: String(presented['url']) });

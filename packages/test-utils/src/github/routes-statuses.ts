@@ -1,6 +1,6 @@
-// Commit statuses (set and list), the combined status, and check runs (read-only; seeded by tests).
+// Commit statuses (set and list), the combined status, and the check runs of a ref (written in routes-checks.ts).
 
-import { ApiError, bodyObject, ok, optString, paginate, type RequestContext, repoOf, validationFailed } from './http.js';
+import { ApiError, actorLogin, bodyObject, ok, optString, paginate, type RequestContext, repoOf, validationFailed } from './http.js';
 import { presentCheckRun, presentRepo, presentStatus } from './present.js';
 import type { Route } from './router.js';
 import type { CommitState, RepoRecord, StatusRecord } from './types.js';
@@ -41,6 +41,7 @@ function createStatus(ctx: RequestContext) {
     context: optString(body, 'context', 'Status') ?? 'default',
     description: optString(body, 'description', 'Status') ?? null,
     targetUrl: optString(body, 'target_url', 'Status') ?? null,
+    creator: actorLogin(ctx),
   });
   return ok(presentStatus(ctx.urls, repo, status), 201);
 }

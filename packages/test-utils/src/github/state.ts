@@ -2,6 +2,7 @@
 // it through the same methods, so a seeded record and one made over HTTP look alike.
 
 import { createHash } from 'node:crypto';
+import { AccessState } from './access-state.js';
 import { compareVersions } from './semver.js';
 import type {
   AssetRecord,
@@ -11,6 +12,7 @@ import type {
   IssueRecord,
   LabelRecord,
   MakeLatest,
+  Permission,
   ReleaseRecord,
   RepoRecord,
   StatusRecord,
@@ -78,6 +80,7 @@ export interface CheckRunSeed {
   conclusion?: CheckRunRecord['conclusion'];
   detailsUrl?: string | null;
   appSlug?: string;
+  externalId?: string | null;
 }
 
 /** A fake 40-hex SHA derived from a string, for seeds that need a commit without a repository. */
@@ -96,6 +99,8 @@ export function steppingClock(start = Date.UTC(2024, 0, 1)): () => Date {
 
 export class GitHubState {
   readonly repos = new Map<string, RepoRecord>();
+  /** Organisation members and teams. */
+  readonly access = new AccessState();
   /** Login of the authenticated user; the author of everything created over HTTP. */
   readonly login: string;
   private readonly clock: () => Date;
@@ -116,10 +121,25 @@ export class GitHubState {
     return this.lastId;
   }
 
-  /** Drops every repository and restarts ids (the clock keeps going). */
+  /** Drops every repository, organisation and team, and restarts ids (the clock keeps going). */
   clear(): void {
     this.repos.clear();
+    this.access.clear();
     this.lastId = 0;
+  }
+
+  /** A file's text at a ref (default: the default branch), served by the contents API. */
+  setFile(fullName: string, path: string, text: string, ref?: string): void {
+    const repo = this.repo(fullName);
+    const at = ref ?? repo.defaultBranch;
+    const files = repo.files.get(at) ?? new Map<string, string>();
+    files.set(path.replace(/^\/+/, ''), text);
+    repo.files.set(at, files);
+  }
+
+  /** Gives a user a permission on a repository (`GET …/collaborators/{user}/permission`). */
+  setCollaborator(fullName: string, login: string, permission: Permission): void {
+    this.repo(fullName).collaborators.set(login.toLowerCase(), permission);
   }
 
   addRepo(fullName: string, seed: RepoSeed = {}): RepoRecord {
@@ -140,6 +160,8 @@ export class GitHubState {
       comments: [],
       labels: new Map(),
       nextNumber: 1,
+      files: new Map(),
+      collaborators: new Map(),
     };
     this.repos.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
@@ -293,6 +315,9 @@ export class GitHubState {
       completedAt: status === 'completed' ? at : null,
       detailsUrl: seed.detailsUrl ?? null,
       appSlug: seed.appSlug ?? 'tekton-ci',
+      externalId: seed.externalId ?? null,
+      output: { title: null, summary: null, text: null },
+      annotations: [],
     };
     repo.checkRuns.push(run);
     return run;

@@ -65,7 +65,32 @@ export interface CheckRunRecord {
   completedAt: string | null;
   detailsUrl: string | null;
   appSlug: string;
+  externalId: string | null;
+  output: CheckOutputRecord;
+  /** Every annotation sent, in order (GitHub appends each request's up to 50). */
+  annotations: AnnotationRecord[];
 }
+
+export interface CheckOutputRecord {
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+}
+
+export interface AnnotationRecord {
+  path: string;
+  startLine: number;
+  endLine: number;
+  startColumn: number | null;
+  endColumn: number | null;
+  level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title: string | null;
+  rawDetails: string | null;
+}
+
+/** A repository permission as `GET /repos/{o}/{r}/collaborators/{user}/permission` names it (role_name). */
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export interface IssueRecord {
   number: number;
@@ -121,4 +146,8 @@ export interface RepoRecord {
   comments: CommentRecord[];
   labels: Map<string, LabelRecord>;
   nextNumber: number;
+  /** Files by ref (a branch, tag or SHA as seeded), then path → text (the contents API). */
+  files: Map<string, Map<string, string>>;
+  /** Collaborators' permissions by login (lower-case); anyone else has "none". */
+  collaborators: Map<string, Permission>;
 }
