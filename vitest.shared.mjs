@@ -1,6 +1,7 @@
 // Shared vitest settings: sibling packages resolve to their TypeScript sources, so tests never
 // depend on a stale dist/ of another package.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,11 +13,17 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   if (existsSync(pj) && existsSync(src)) alias[JSON.parse(readFileSync(pj, 'utf8')).name] = src;
 }
 
+/**
+ * Test files at once in one package: half the cores, as turbo runs several packages' vitest at once
+ * (vitest's own default, cores - 1 per process, oversubscribes a 2-core machine several times over).
+ */
+const maxWorkers = Math.max(1, Math.floor(availableParallelism() / 2));
+
 /** @param {Record<string, unknown>} [test] */
 export function config(test = {}) {
   return {
     resolve: { alias },
-    test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.e2e.test.ts', '**/node_modules/**'], testTimeout: 30000, ...test },
+    test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.e2e.test.ts', '**/node_modules/**'], testTimeout: 30000, maxWorkers, ...test },
   };
 }
 

@@ -7,7 +7,8 @@
 //
 // Thin: the decision is planReleaseBranch in @plumbing/release (tested there).
 import { $, argv } from 'zx';
-import { Git, loadReleaseConfig, planReleaseBranch } from '@plumbing/release';
+import { Git } from '@plumbing/git';
+import { loadReleaseConfig, planReleaseBranch } from '@plumbing/release';
 
 $.verbose = false;
 if (argv.help || !argv.version) {

@@ -1,6 +1,7 @@
 // npm run bench:check — wall time, peak RSS and files/s of `plumbing check` over a synthetic
 // repository (1,000 Tasks, 200 Pipelines, 200 PipelineRuns, Triggers), against the floor: a
 // process that only reads and parses the same files with the yaml library. Then twice the size.
+// The same trees are linted by @ibm/tekton-lint in the same run, and the ratio printed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,8 @@ for (const scale of [1, 2]) {
   // cold: every file parsed (--no-cache); warm: the parse cache of the previous run, nothing changed
   const check = measure('check-once.mjs', dir, '--no-cache');
   const warm = measure('check-once.mjs', dir);
-  rows.push({ scale, files, floor, check, warm });
+  const tektonLint = measure('tekton-lint-once.mjs', dir);
+  rows.push({ scale, files, floor, check, warm, tektonLint });
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -48,6 +50,18 @@ for (const r of rows) {
   );
 }
 console.log('cold: plumbing check --no-cache (every file parsed); warm: plumbing check with its parse cache, no file changed');
+console.log('\nagainst @ibm/tekton-lint (same tree, same run; target: check at most 0.5x its wall time)');
+for (const r of rows) {
+  console.log(
+    `${r.scale}x: check cold ${r.check.ms.toFixed(0)} ms (${r.check.findings} findings), tekton-lint ${r.tektonLint.ms.toFixed(0)} ms (${r.tektonLint.findings} findings), ratio ${(r.check.ms / r.tektonLint.ms).toFixed(2)}`,
+  );
+}
+// A real tree too (e.g. a tektoncd/catalog checkout): BENCH_TREE=/path npm run bench:check
+if (process.env.BENCH_TREE) {
+  const check = measure('check-once.mjs', process.env.BENCH_TREE, '--no-cache');
+  const tl = measure('tekton-lint-once.mjs', process.env.BENCH_TREE);
+  console.log(`${process.env.BENCH_TREE}: check cold ${check.ms.toFixed(0)} ms, tekton-lint ${tl.ms.toFixed(0)} ms, ratio ${(check.ms / tl.ms).toFixed(2)}`);
+}
 const [a, b] = rows;
 const growth = b.check.ms / a.check.ms;
 console.log(`\ntime growth at 2x size: ${growth.toFixed(2)}x (target: at most 2x)`);

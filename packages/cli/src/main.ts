@@ -18,6 +18,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   deploy: { load: async () => (await import('./commands/deploy.js')).deployCommand, summary: 'deploy a cluster: plan (--dry-run), staged apply, prune, rollback; history, rollback' },
   schedule: { load: async () => (await import('./commands/schedule.js')).scheduleCommand, summary: 'run the scheduled deploys and nightly releases from config until SIGTERM' },
   gc: { load: async () => (await import('./commands/gc.js')).gcCommand, summary: 'delete old PipelineRuns/TaskRuns on a cluster, keeping the newest N (dry unless --apply)' },
+  serve: { load: async () => (await import('./commands/serve.js')).serveCommand, summary: 'pull-request CI as an HTTP service from the cluster\'s Triggers YAML (webhooks, queue, runs API)' },
   release: { load: async () => (await import('./commands/release.js')).releaseCommand, summary: 'release a project: nightly or full --version vX.Y.Z (plan, checks, converge; --dry-run)' },
 };
 

@@ -1,9 +1,9 @@
 import type { CallCounts, KubeObject, KubePort } from '@plumbing/kube';
 import { objectKey, refOf } from '@plumbing/kube';
 import type { ClusterConfig } from '@plumbing/model';
-import { checkRepository, formatFindingText, PlumbingError } from '@plumbing/model';
-import type { EngineContext } from './apply.js';
-import { GateError } from './apply.js';
+import { PlumbingError } from '@plumbing/model';
+import { type EngineContext, GateError } from './engine-context.js';
+import { runGates } from './gates/registry.js';
 import { applySet, ensureStateNamespace, keptKinds, lastAppliedOf, namespacesOf, observe, prunePolicy, type Target, targetOf } from './engine.js';
 import { acquireLease, defaultHolder, type LeaseHandle, leaseName } from './lease.js';
 import { computePlan, hasChanges, type Plan, pruneGuard, upToDate } from './plan.js';
@@ -102,7 +102,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
     if (u.upToDate) return { ...base, outcome: 'no-changes', revision: obs.state.lastGood?.revision, message: `${target.cluster}: no changes (revision ${obs.state.lastGood?.revision}, ${rendered.objects.length} objects)`, calls: port.calls() };
     opts.log(`changes: ${u.reason}`);
   }
-  if (opts.check !== false) await preDeployCheck(opts.root, Object.values(rendered.files), opts.log);
+  await runGates('before-apply', { root: opts.root, config: opts.config, log: opts.log, files: Object.values(rendered.files) }, opts.check === false ? ['pre-deploy check'] : []);
   // A set too big for its history Secret could never be rolled back to: refuse it before any change.
   checkHistorySize(encodeHistory(target.cluster, target.stateNamespace, { revision: 0, hash: rendered.hash, time: '', objects: 0 }, rendered.objects));
   const bad = opts.force ? undefined : quarantined(obs.state, rendered.hash, opts.commit);
@@ -183,23 +183,6 @@ function watchNewer(ask: () => Promise<string | undefined>, everyMs: number, ctr
   }, everyMs);
   timer.unref();
   return timer;
-}
-
-/**
- * The pre-deploy test: the rules of `plumbing check` over the files the set comes from (the
- * whole repository is loaded, so references resolve). An error refuses the deploy before any
- * change, with the findings, compiler-style.
- */
-export async function preDeployCheck(root: string, files: readonly string[], log: (line: string) => void): Promise<void> {
-  const unique = [...new Set(files)].sort();
-  if (unique.length === 0) return;
-  const { findings, filesChecked } = await checkRepository(root, { paths: unique.map((f) => `${root}/${f}`) });
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    const shown = errors.slice(0, 20).map((f) => `  ${formatFindingText(f)}`);
-    throw new PlumbingError('DEPLOY_CHECK_FAILED', `plumbing check found ${errors.length} error(s) in the sources; nothing was deployed:\n${shown.join('\n')}${errors.length > 20 ? `\n  … and ${errors.length - 20} more` : ''}`, { hint: 'fix them, or pass --skip-check' });
-  }
-  log(`pre-deploy check: ${filesChecked} file(s), no errors${findings.length ? ` (${findings.length} warning(s))` : ''}`);
 }
 
 function quarantineMessage(cluster: string, bad: BadRevision): string {

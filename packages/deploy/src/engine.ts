@@ -1,9 +1,10 @@
 import type { KubeObject, KubePort } from '@plumbing/kube';
 import { objectKey, refOf } from '@plumbing/kube';
 import type { ClusterConfig } from '@plumbing/model';
-import { type ApplyProgress, applyStages, type EngineContext, healthTargets, prune, runHealthWaits } from './apply.js';
+import { applyStages, prune } from './apply.js';
+import type { ApplyProgress, EngineContext } from './engine-context.js';
+import { runGates } from './gates/registry.js';
 import { computePlan, crdKindsOf, hasChanges, type LiveSet, listMembers, type Plan, type PrunePolicyResolved, scopeObjects } from './plan.js';
-import { runPostDeployTests } from './post-deploy-tests.js';
 import type { RenderedSet } from './render.js';
 import { type InventoryState, type KindRef, kindsOf, readHistoryObjects, readInventory, uniqKinds, writeInventory } from './state.js';
 
@@ -96,10 +97,8 @@ export async function applySet(
   const spec = target.config.spec;
   const defaultNs = spec?.sources.find((s) => s.namespace)?.namespace;
   if (args.gates) {
-    const targets = healthTargets(plan, byKey, spec?.healthChecks ?? [], defaultNs);
-    if (targets.length) await runHealthWaits(ctx, targets, progress);
+    await runGates('after-apply', { root: target.root, config: target.config, log: ctx.log, files: [], applied: { ctx, plan, desired: byKey, objects: obs.desired, progress, defaultNamespace: defaultNs } });
   }
-  if (args.gates && spec?.postDeployTests?.length) await runPostDeployTests(ctx, spec.postDeployTests, obs.desired, target.root, progress, defaultNs);
   await prune(ctx, plan, obs.live, progress);
   return { plan, progress };
 }

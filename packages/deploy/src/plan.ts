@@ -4,7 +4,7 @@ import { PlumbingError } from '@plumbing/model';
 import { holdsAll, toComparableYaml, unifiedDiff } from './diff.js';
 import { canonicalJson } from './render.js';
 import { PART_OF_LABEL, PRUNE_ANNOTATION } from './inventory-labels.js';
-import { conflictHint } from './apply.js';
+import { conflictHint } from './engine-context.js';
 import { pool } from './pool.js';
 import { stageOf } from './stages.js';
 import { type InventoryState, type KindRef, kindsOf, uniqKinds } from './state.js';

@@ -1,7 +1,7 @@
 import { KubeClient, type KubePort } from '@plumbing/kube';
 import { type ClusterConfig, PlumbingError } from '@plumbing/model';
 import { type DeployResult, deploy, rollback } from './deploy.js';
-import { cloneRevision, headCommit, remoteHead } from './git.js';
+import { cloneShallow, Git } from '@plumbing/git';
 import { createGitHub } from '@plumbing/github';
 import { notifyDeploy } from './notify.js';
 import { loadClusterConfig } from './render.js';
@@ -66,15 +66,15 @@ export async function runClusterDeploy(o: RunDeployOptions): Promise<RunDeployRe
 }
 
 async function runOnce(o: RunDeployOptions): Promise<RunDeployResult> {
-  const checkout = o.fromGit ? await cloneRevision(o.fromGit.url, o.fromGit.revision) : undefined;
+  const checkout = o.fromGit ? await cloneShallow(o.fromGit.url, o.fromGit.revision, undefined, 'plumbing-deploy-src-') : undefined;
   try {
     const root = checkout?.root ?? o.root;
-    const commit = checkout?.commit ?? (await headCommit(root));
+    const commit = checkout?.commit ?? (await new Git(root).cleanHead());
     if (checkout) o.log(`cloned ${o.fromGit!.revision} at ${checkout.commit}`);
     const config = loadClusterConfig(root, o.cluster);
     const port = o.port ?? (await connectFor(config, o.connect));
     const newer = o.fromGit && checkout ? { newerRevision: async () => {
-      const head = await remoteHead(o.fromGit!.url, o.fromGit!.revision);
+      const head = await new Git(process.cwd()).lsRemote(o.fromGit!.url, o.fromGit!.revision);
       return head && head !== checkout.commit ? head : undefined;
     }, ...(o.supersedeCheckMs !== undefined ? { supersedeCheckMs: o.supersedeCheckMs } : {}) } : {};
     const common = { port, root, config, commit, log: o.log, ...newer, ...(o.force ? { force: true } : {}), ...(o.check === false ? { check: false } : {}), ...(o.waitLockMs !== undefined ? { waitLockMs: o.waitLockMs } : {}), ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.signal ? { signal: o.signal } : {}) };

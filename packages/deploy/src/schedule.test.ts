@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { JobRegistry, scheduledClusters, startScheduler } from './schedule.js';
+import { describe, expect, it, vi } from 'vitest';
+import { JobRegistry, manualCron, nodeCron, scheduledClusters, startScheduler } from './schedule.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,39 +18,102 @@ describe('the job registry', () => {
   });
 });
 
-describe('the scheduler (node-cron, real clock)', () => {
+describe('the scheduler (hand-driven ticks, fixed clock)', () => {
   it('logs each tick, never overlaps a running tick, and on stop aborts and waits for the running one', async () => {
     const lines: string[] = [];
+    const cron = manualCron();
+    const at = new Date('2026-01-02T03:04:05.000Z');
     let running = 0;
     let maxRunning = 0;
+    let release: (() => void) | undefined;
     let aborted = false;
-    const registry = new JobRegistry().register({
-      name: 'slow',
-      schedule: '* * * * * *', // every second
-      async run(signal) {
-        running++;
-        maxRunning = Math.max(maxRunning, running);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 2500);
-          signal.addEventListener('abort', () => {
-            aborted = true;
-            clearTimeout(t);
-            resolve();
+    const registry = new JobRegistry()
+      .register({ name: 'quick', schedule: '0 * * * *', run: async () => 'done' })
+      .register({
+        name: 'slow',
+        schedule: '* * * * * *',
+        async run(signal) {
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise<void>((resolve) => {
+            release = resolve;
+            signal.addEventListener('abort', () => {
+              aborted = true;
+              resolve();
+            });
           });
-        });
-        running--;
-        return 'done';
+          running--;
+          return 'stopped early';
+        },
+      });
+    const scheduler = await startScheduler(registry, { log: (l) => lines.push(l), now: () => at, cron });
+    expect(cron.names()).toEqual(['quick', 'slow']);
+    cron.tick('quick');
+    await vi.waitFor(() => expect(lines).toContain('2026-01-02T03:04:05.000Z quick: ok in 0 ms: done'));
+    cron.tick('slow');
+    cron.tick('slow');
+    expect(release).toBeDefined();
+    const stopping = scheduler.stop();
+    await stopping;
+    await scheduler.stopped;
+    expect(maxRunning).toBe(1);
+    expect(aborted).toBe(true);
+    expect(running).toBe(0);
+    expect(cron.names()).toEqual([]);
+    expect(lines).toEqual([
+      'scheduled quick (0 * * * *), next at never',
+      'scheduled slow (* * * * * *), next at never',
+      '2026-01-02T03:04:05.000Z quick: tick',
+      '2026-01-02T03:04:05.000Z quick: ok in 0 ms: done',
+      '2026-01-02T03:04:05.000Z slow: tick',
+      '2026-01-02T03:04:05.000Z slow: tick skipped, the previous one is still running',
+      'waiting for 1 running job(s) to finish',
+      '2026-01-02T03:04:05.000Z slow: ok in 0 ms: stopped early',
+    ]);
+  });
+
+  it('a failing tick is logged as FAILED and the job runs again on the next tick', async () => {
+    const lines: string[] = [];
+    const cron = manualCron();
+    let n = 0;
+    const registry = new JobRegistry().register({
+      name: 'flaky',
+      schedule: '0 * * * *',
+      run: async () => {
+        n++;
+        if (n === 1) throw new Error('first tick fails');
+        return 'second tick works';
       },
     });
-    const scheduler = await startScheduler(registry, { log: (l) => lines.push(l) });
-    await new Promise((r) => setTimeout(r, 4200));
+    const scheduler = await startScheduler(registry, { log: (l) => lines.push(l), now: () => new Date(0), cron });
+    cron.tick('flaky');
+    await vi.waitFor(() => expect(lines.some((l) => l.includes('FAILED'))).toBe(true));
+    cron.tick('flaky');
+    await vi.waitFor(() => expect(lines.some((l) => l.includes('second tick works'))).toBe(true));
     await scheduler.stop();
-    expect(maxRunning).toBe(1);
-    expect(lines[0]).toMatch(/^scheduled slow \(\* \* \* \* \* \*\), next at /);
-    expect(lines.some((l) => /slow: tick$/.test(l))).toBe(true);
-    expect(lines.some((l) => /slow: tick skipped, the previous one is still running$/.test(l))).toBe(true);
-    expect(lines.some((l) => /slow: ok in \d+ ms: done$/.test(l))).toBe(true);
-    expect(aborted || lines.filter((l) => /tick$/.test(l)).length === lines.filter((l) => / ok in /.test(l)).length).toBe(true);
-    expect(running).toBe(0);
+    expect(lines.slice(1)).toEqual([
+      '1970-01-01T00:00:00.000Z flaky: tick',
+      '1970-01-01T00:00:00.000Z flaky: FAILED in 0 ms: first tick fails',
+      '1970-01-01T00:00:00.000Z flaky: tick',
+      '1970-01-01T00:00:00.000Z flaky: ok in 0 ms: second tick works',
+    ]);
+  });
+});
+
+describe('the node-cron port', () => {
+  it('fires a job on its schedule and says when it runs next', async () => {
+    const cron = await nodeCron();
+    expect(cron.validate('0 99 * * *')).toBe(false);
+    let fired!: () => void;
+    const firstTick = new Promise<void>((r) => {
+      fired = r;
+    });
+    const trigger = cron.schedule({ name: 'every-second', schedule: '* * * * * *' }, () => fired());
+    try {
+      expect(trigger.nextRun()).toBeInstanceOf(Date);
+      await firstTick;
+    } finally {
+      await trigger.stop();
+    }
   });
 });

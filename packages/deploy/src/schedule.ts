@@ -38,46 +38,113 @@ export interface Scheduler {
   readonly stopped: Promise<void>;
 }
 
-export interface SchedulerOptions {
-  log: (line: string) => void;
-  now?: () => Date;
+/** One scheduled trigger of a cron port. */
+export interface CronTrigger {
+  /** The next time it fires, if known. */
+  nextRun(): Date | undefined;
+  stop(): Promise<void>;
 }
 
 /**
- * Starts every registered job on its cron schedule with node-cron. A tick never overlaps the
- * previous tick of the same job (node-cron `noOverlap`; a skipped tick is logged). Each tick
- * logs one line when it starts and one when it ends, with its outcome.
+ * Where ticks come from: node-cron in production (`nodeCron`), a hand-driven port in tests
+ * (`manualCron`), so that no test waits on the wall clock.
+ */
+export interface CronPort {
+  validate(expression: string): boolean;
+  schedule(job: Pick<ScheduledJob, 'name' | 'schedule' | 'timezone'>, onTick: () => void): CronTrigger;
+}
+
+export interface SchedulerOptions {
+  log: (line: string) => void;
+  /** The clock of the log lines and durations (default: the system clock). */
+  now?: () => Date;
+  /** The source of ticks (default: node-cron). */
+  cron?: CronPort;
+}
+
+/** The cron port over node-cron (loaded on first use). */
+export async function nodeCron(): Promise<CronPort> {
+  const { schedule, validate } = await import('node-cron');
+  const quiet = { info: () => {}, debug: () => {}, warn: () => {}, error: () => {} };
+  return {
+    validate,
+    schedule(job, onTick) {
+      const task: ScheduledTask = schedule(job.schedule, onTick, { name: job.name, ...(job.timezone ? { timezone: job.timezone } : {}), logger: quiet });
+      return {
+        nextRun: () => task.getNextRun() ?? undefined,
+        async stop() {
+          await task.stop();
+          await task.destroy();
+        },
+      };
+    },
+  };
+}
+
+/** A cron port whose ticks are fired by hand (`tick(name)`), for tests. */
+export function manualCron(): CronPort & { tick(name: string): void; names(): string[] } {
+  const ticks = new Map<string, () => void>();
+  return {
+    validate: (e) => /^(\S+\s+){4,5}\S+$/.test(e.trim()),
+    schedule(job, onTick) {
+      ticks.set(job.name, onTick);
+      return {
+        nextRun: () => undefined,
+        stop: async () => {
+          ticks.delete(job.name);
+        },
+      };
+    },
+    tick(name) {
+      const t = ticks.get(name);
+      if (!t) throw new PlumbingError('SCHEDULE_UNKNOWN_JOB', `no scheduled job ${name}`);
+      t();
+    },
+    names: () => [...ticks.keys()],
+  };
+}
+
+/**
+ * Starts every registered job on its cron schedule. A tick never overlaps the previous tick of
+ * the same job (a skipped tick is logged). Each tick logs one line when it starts and one when
+ * it ends, with its outcome.
  */
 export async function startScheduler(registry: JobRegistry, opts: SchedulerOptions): Promise<Scheduler> {
-  const { schedule: cronSchedule, validate } = await import('node-cron');
-  for (const job of registry.jobs()) if (!validate(job.schedule)) throw new PlumbingError('SCHEDULE_BAD_CRON', `job ${job.name}: "${job.schedule}" is not a cron expression`);
+  const cron = opts.cron ?? (await nodeCron());
+  for (const job of registry.jobs()) if (!cron.validate(job.schedule)) throw new PlumbingError('SCHEDULE_BAD_CRON', `job ${job.name}: "${job.schedule}" is not a cron expression`);
   const now = opts.now ?? (() => new Date());
   const abort = new AbortController();
   const running = new Set<Promise<unknown>>();
-  const tasks: ScheduledTask[] = [];
+  const triggers: CronTrigger[] = [];
   for (const job of registry.jobs()) {
-    const task = cronSchedule(
-      job.schedule,
-      async () => {
-        const started = now();
-        opts.log(`${started.toISOString()} ${job.name}: tick`);
-        const p = job.run(abort.signal).then(
-          (summary) => opts.log(`${now().toISOString()} ${job.name}: ok in ${now().getTime() - started.getTime()} ms: ${summary}`),
-          (e: unknown) => opts.log(`${now().toISOString()} ${job.name}: FAILED in ${now().getTime() - started.getTime()} ms: ${e instanceof Error ? e.message : String(e)}`),
-        );
-        running.add(p);
-        try {
-          await p;
-        } finally {
-          running.delete(p);
-        }
-      },
-      { name: job.name, noOverlap: true, ...(job.timezone ? { timezone: job.timezone } : {}), logger: { info: () => {}, debug: () => {}, warn: () => {}, error: () => {} } },
-    );
-    task.on('execution:overlap', () => opts.log(`${now().toISOString()} ${job.name}: tick skipped, the previous one is still running`));
-    tasks.push(task);
-    opts.log(`scheduled ${job.name} (${job.schedule}${job.timezone ? ` ${job.timezone}` : ''}), next at ${task.getNextRun()?.toISOString() ?? 'never'}`);
+    let current: Promise<unknown> | undefined;
+    const onTick = () => {
+      if (current) {
+        opts.log(`${now().toISOString()} ${job.name}: tick skipped, the previous one is still running`);
+        return;
+      }
+      const started = now();
+      opts.log(`${started.toISOString()} ${job.name}: tick`);
+      const took = () => `${now().getTime() - started.getTime()} ms`;
+      const p = job.run(abort.signal).then(
+        (summary) => opts.log(`${now().toISOString()} ${job.name}: ok in ${took()}: ${summary}`),
+        (e: unknown) => opts.log(`${now().toISOString()} ${job.name}: FAILED in ${took()}: ${e instanceof Error ? e.message : String(e)}`),
+      );
+      current = p;
+      running.add(p);
+      void p.finally(() => {
+        running.delete(p);
+        current = undefined;
+      });
+    };
+    const trigger = cron.schedule(job, onTick);
+    triggers.push(trigger);
+    opts.log(`scheduled ${job.name} (${job.schedule}${job.timezone ? ` ${job.timezone}` : ''}), next at ${trigger.nextRun()?.toISOString() ?? 'never'}`);
   }
+  return stoppable(triggers, abort, running, opts.log);
+}
+
+function stoppable(triggers: CronTrigger[], abort: AbortController, running: Set<Promise<unknown>>, log: (line: string) => void): Scheduler {
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => {
     resolveStopped = r;
@@ -87,11 +154,10 @@ export async function startScheduler(registry: JobRegistry, opts: SchedulerOptio
     stopped,
     stop() {
       stopping ??= (async () => {
-        for (const t of tasks) await t.stop();
+        for (const t of triggers) await t.stop();
         abort.abort(new PlumbingError('SCHEDULE_STOPPED', 'the scheduler is stopping'));
-        if (running.size) opts.log(`waiting for ${running.size} running job(s) to finish`);
+        if (running.size) log(`waiting for ${running.size} running job(s) to finish`);
         await Promise.allSettled([...running]);
-        for (const t of tasks) await t.destroy();
         resolveStopped();
       })();
       return stopping;

@@ -4,16 +4,20 @@
  * and an `expected.yaml` (condition, pipeline results, per-pipeline-task status, skipped tasks).
  * Each fixture runs sandboxed (bubblewrap, when available) and unsandboxed unless `modes` narrows it.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadYaml, type ParamValue, parseGoDuration, type PipelineRunSpec, type PipelineSpec, type StepActionSpec, type TaskSpec } from '@plumbing/model';
+import { loadYaml, type ParamValue } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
-import type { HostWorkspaceBinding, PipelineRunRequest, PipelineRunStatus, RunEvent } from '../src/contracts.js';
+import type { PipelineRunRequest, PipelineRunStatus, RunEvent } from '../src/contracts.js';
 import { executePipelineRun } from '../src/pipelinerun/pipeline-run.js';
+import { loadRunsFromFiles } from '../src/runs/load-runs.js';
+import { runDirOf } from '../src/runs/record.js';
+import { pipelineRunRequest } from '../src/runs/run-requests.js';
 import { detectSandbox } from '../src/step/sandbox.js';
 import { executeTaskRun } from '../src/taskrun/task-run.js';
+import { timeoutForTaskRuns } from './slow.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixturesDir = join(here, 'fixtures', 'pipelineruns');
@@ -35,74 +39,28 @@ interface Expected {
   modes?: ('sandbox' | 'host')[];
   /** Child PipelineRun (pipelines in pipelines) name → its condition, and its TaskRuns' condition messages. */
   childPipelineRuns?: Record<string, { reason: string; message: string; taskRunMessages?: Record<string, string> }>;
+  /** How many TaskRuns the fixture starts, when more than a handful (sizes the test's timeout). */
+  taskRuns?: number;
 }
 
-interface Doc {
-  kind?: string;
-  metadata?: { name?: string; namespace?: string };
-  spec?: unknown;
-}
-
-async function loadFixture(dir: string) {
-  const docs = loadYaml('run.yaml', await readFile(join(dir, 'run.yaml'), 'utf8')).docs.map((d) => d.value as Doc);
-  const expected = loadYaml('expected.yaml', await readFile(join(dir, 'expected.yaml'), 'utf8')).docs[0]?.value as Expected;
-  const pr = docs.find((d) => d.kind === 'PipelineRun');
-  if (!pr) throw new Error(`${dir}: no PipelineRun`);
-  return { docs, pr, expected };
-}
-
-async function requestFor(docs: Doc[], pr: Doc, tmp: string, signal: AbortSignal): Promise<PipelineRunRequest> {
-  const spec = (pr.spec ?? {}) as PipelineRunSpec;
-  const name = pr.metadata?.name ?? 'pipelinerun';
-  const find = (kind: string, n: string | undefined) => docs.find((d) => d.kind === kind && d.metadata?.name === n);
-  const pipelineDoc = spec.pipelineRef ? find('Pipeline', spec.pipelineRef.name) : undefined;
-  if (spec.pipelineRef && !pipelineDoc) throw new Error(`Pipeline ${spec.pipelineRef.name} not in the fixture`);
-  const pipelineSpec = (pipelineDoc?.spec ?? spec.pipelineSpec) as PipelineSpec;
-  const workspaces: HostWorkspaceBinding[] = (spec.workspaces ?? []).map((w) => {
-    const kind: HostWorkspaceBinding['kind'] = w.emptyDir ? 'emptyDir' : w.persistentVolumeClaim ? 'persistentVolumeClaim' : 'volumeClaimTemplate';
-    return { name: w.name, kind, hostPath: join(tmp, 'ws', w.name), ...(w.subPath ? { subPath: w.subPath } : {}) };
-  });
-  for (const w of workspaces) if (w.hostPath) await mkdir(w.hostPath, { recursive: true });
-  const ms = (d: string | undefined) => (d === undefined ? undefined : parseGoDuration(d));
-  const timeouts: NonNullable<PipelineRunRequest['timeouts']> = {};
-  const p = ms(spec.timeouts?.pipeline);
-  const t = ms(spec.timeouts?.tasks);
-  const f = ms(spec.timeouts?.finally);
-  if (p !== undefined) timeouts.pipelineMs = p;
-  if (t !== undefined) timeouts.tasksMs = t;
-  if (f !== undefined) timeouts.finallyMs = f;
-  return {
-    name,
-    namespace: pr.metadata?.namespace ?? 'default',
-    uid: `uid-${name}`,
-    ...(pipelineDoc?.metadata?.name ? { pipelineName: pipelineDoc.metadata.name } : {}),
-    spec: pipelineSpec,
-    params: (spec.params ?? []).map((x) => ({ name: x.name, value: x.value })),
-    workspaces,
-    timeouts,
-    ...(spec.taskRunSpecs ? { taskRunSpecs: spec.taskRunSpecs } : {}),
-    labels: {},
-    annotations: {},
-    runDir: join(tmp, 'logs'),
-    signal,
-    // at least two TaskRuns at once whatever the core count (parallel-independent needs it)
-    parallel: 4,
-    resolver: {
-      task: (n) => {
-        const d = find('Task', n);
-        return d ? { name: n, spec: d.spec as TaskSpec } : undefined;
-      },
-      pipeline: (n) => {
-        const d = find('Pipeline', n);
-        return d ? { name: n, spec: d.spec as PipelineSpec } : undefined;
-      },
-      stepAction: (n) => {
-        const d = find('StepAction', n);
-        return d ? { name: n, spec: d.spec as StepActionSpec } : undefined;
-      },
-    },
-    executeTaskRun,
-  };
+/**
+ * Builds the engine's request the way `plumbing run -f run.yaml` does: the fixture's run.yaml copied
+ * into a fresh repository root, loaded by the real loader (loadRunsFromFiles) and turned into a
+ * request by pipelineRunRequest (at least two TaskRuns at once whatever the core count:
+ * parallel-independent needs it).
+ */
+async function requestFor(fixture: string, tmp: string, signal: AbortSignal): Promise<PipelineRunRequest> {
+  const root = join(tmp, 'repo');
+  await mkdir(root, { recursive: true });
+  await copyFile(join(fixture, 'run.yaml'), join(root, 'run.yaml'));
+  const plan = await loadRunsFromFiles({ root, cwd: root, files: ['run.yaml'] });
+  const run = plan.runs.find((r) => r.kind === 'PipelineRun');
+  if (!run) throw new Error(`${fixture}: no PipelineRun`);
+  const dir = runDirOf(root, run.name);
+  await mkdir(dir, { recursive: true });
+  const req = pipelineRunRequest({ plan, run, dir, uid: `uid-${run.name}`, signal }, { parallel: 4, executeTaskRun });
+  if ('refused' in req) throw new Error(`${fixture}: ${req.refused.reason}: ${req.refused.message}`);
+  return req;
 }
 
 /** Per pipeline task: Succeeded / Failed / Cancelled / None (no TaskRun), first failing (else first) TaskRun reason. */
@@ -126,27 +84,30 @@ function taskSummary(status: PipelineRunStatus, pipelineTask: string) {
   };
 }
 
-async function logsOf(tmp: string, taskRun: string): Promise<string> {
-  const dir = join(tmp, 'logs', taskRun);
+async function logsOf(runDir: string, taskRun: string): Promise<string> {
+  const dir = join(runDir, taskRun);
   const files = await readdir(dir).catch(() => [] as string[]);
   const texts = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8').catch(() => '')));
   return texts.join('\n');
 }
 
 const dirs = (await readdir(fixturesDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const expectations = new Map(
+  await Promise.all(dirs.map(async (d) => [d, loadYaml('expected.yaml', await readFile(join(fixturesDir, d, 'expected.yaml'), 'utf8')).docs[0]?.value as Expected] as const)),
+);
 const sandboxAvailable = (await detectSandbox()).available;
 
 describe('PipelineRun fixtures', () => {
   for (const dirName of dirs) {
     for (const mode of ['sandbox', 'host'] as const) {
     it(`${dirName} (${mode === 'sandbox' ? 'bubblewrap' : 'unsandboxed'})`, async (t) => {
-      const { docs, pr, expected } = await loadFixture(join(fixturesDir, dirName));
+      const expected = expectations.get(dirName) as Expected;
       if (expected.modes && !expected.modes.includes(mode)) t.skip();
       if (mode === 'sandbox' && !sandboxAvailable) t.skip();
       const tmp = await mkdtemp(join(tmpdir(), 'plumbing-prfixture-'));
       try {
         const ac = new AbortController();
-        const req = await requestFor(docs, pr, tmp, ac.signal);
+        const req = await requestFor(join(fixturesDir, dirName), tmp, ac.signal);
         const status = await executePipelineRun(req, {
           sandbox: mode === 'sandbox',
           onEvent: (e: RunEvent) => {
@@ -175,11 +136,11 @@ describe('PipelineRun fixtures', () => {
             expect(run?.status.conditions.find((x) => x.type === 'Succeeded')?.message, `TaskRun ${tr}`).toBe(msg);
           }
         }
-        for (const [tr, text] of Object.entries(expected.logContains ?? {})) expect(await logsOf(tmp, tr), `logs of ${tr}`).toContain(text);
+        for (const [tr, text] of Object.entries(expected.logContains ?? {})) expect(await logsOf(req.runDir, tr), `logs of ${tr}`).toContain(text);
       } finally {
         await rm(tmp, { recursive: true, force: true });
       }
-    });
+    }, timeoutForTaskRuns(expectations.get(dirName)?.taskRuns ?? 10));
     }
   }
 });

@@ -3,15 +3,19 @@
  * `run.yaml` (a TaskRun with its Task / StepActions, multi-doc) and an `expected.yaml`.
  * Each fixture runs sandboxed (bubblewrap) and unsandboxed unless `modes` narrows it.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadYaml, type ParamValue, parseGoDuration, type StepActionSpec, type TaskRunSpec, type TaskSpec } from '@plumbing/model';
+import { loadYaml, type ParamValue } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
-import type { ResolvedWorkspace, RunEvent, TaskRunRequest } from '../src/contracts.js';
+import type { RunEvent, TaskRunRequest } from '../src/contracts.js';
+import { loadRunsFromFiles } from '../src/runs/load-runs.js';
+import { runDirOf } from '../src/runs/record.js';
+import { taskRunRequest } from '../src/runs/run-requests.js';
 import { detectSandbox } from '../src/step/sandbox.js';
 import { executeTaskRun } from '../src/taskrun/task-run.js';
+import { REAL_PROCESS_TIMEOUT_MS } from './slow.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixturesDir = join(here, 'fixtures', 'taskruns');
@@ -51,47 +55,26 @@ interface Expected {
   modes?: ('sandbox' | 'host')[];
 }
 
-interface Doc {
-  kind?: string;
-  metadata?: { name?: string; namespace?: string };
-  spec?: unknown;
-}
-
 async function loadFixture(dir: string) {
-  const text = await readFile(join(dir, 'run.yaml'), 'utf8');
-  const docs = loadYaml('run.yaml', text).docs.map((d) => d.value as Doc);
   const expected = loadYaml('expected.yaml', await readFile(join(dir, 'expected.yaml'), 'utf8')).docs[0]!.value as Expected;
-  const taskRun = docs.find((d) => d.kind === 'TaskRun');
-  if (!taskRun) throw new Error(`${dir}: no TaskRun`);
-  return { docs, taskRun, expected };
+  return { expected };
 }
 
-/** Builds the engine's request from the TaskRun YAML, the way the CLI would (tiny resolver over the same file). */
-async function requestFor(docs: Doc[], taskRun: Doc, expected: Expected, tmp: string, signal: AbortSignal): Promise<TaskRunRequest> {
-  const spec = (taskRun.spec ?? {}) as TaskRunSpec;
-  const name = taskRun.metadata?.name ?? 'taskrun';
-  let taskSpec: TaskSpec;
-  let taskName: string | undefined;
-  if (spec.taskRef) {
-    const task = docs.find((d) => d.kind === 'Task' && d.metadata?.name === spec.taskRef?.name);
-    if (!task) throw new Error(`Task ${spec.taskRef.name} not in the fixture`);
-    taskSpec = task.spec as TaskSpec;
-    taskName = task.metadata!.name!;
-  } else taskSpec = spec.taskSpec!;
-  const workspaces: ResolvedWorkspace[] = [];
-  for (const b of spec.workspaces ?? []) {
-    let base: string;
-    if (expected.hostWorkspaces?.includes(b.name)) base = join(tmp, 'host', b.name);
-    else base = join(tmp, 'ws', b.name);
-    await mkdir(base, { recursive: true });
-    const hostPath = b.subPath ? join(base, b.subPath) : base;
-    await mkdir(hostPath, { recursive: true });
-    const ws: ResolvedWorkspace = { name: b.name, hostPath };
-    if (b.persistentVolumeClaim) {
-      ws.claim = b.persistentVolumeClaim.claimName;
-      if (b.persistentVolumeClaim.readOnly) ws.readOnly = true;
-    }
-    workspaces.push(ws);
+/**
+ * Builds the engine's request the way `plumbing run -f run.yaml` does: the fixture's run.yaml copied
+ * into a fresh repository root, loaded by the real loader (loadRunsFromFiles) and turned into a request
+ * by taskRunRequest; `hostWorkspaces` are bound like `-w name=DIR`.
+ */
+async function requestFor(fixture: string, expected: Expected, tmp: string, signal: AbortSignal): Promise<TaskRunRequest> {
+  const root = join(tmp, 'repo');
+  await mkdir(root, { recursive: true });
+  await copyFile(join(fixture, 'run.yaml'), join(root, 'run.yaml'));
+  const plan = await loadRunsFromFiles({ root, cwd: root, files: ['run.yaml'] });
+  const run = plan.runs.find((r) => r.kind === 'TaskRun');
+  if (!run) throw new Error(`${fixture}: no TaskRun`);
+  for (const name of expected.hostWorkspaces ?? []) {
+    run.hostDirs[name] = join(tmp, 'host', name);
+    await mkdir(run.hostDirs[name], { recursive: true });
   }
   for (const [ws, files] of Object.entries(expected.seed ?? {})) {
     for (const [p, content] of Object.entries(files)) {
@@ -100,28 +83,11 @@ async function requestFor(docs: Doc[], taskRun: Doc, expected: Expected, tmp: st
       await writeFile(f, content);
     }
   }
-  const timeoutMs = spec.timeout === undefined ? undefined : parseGoDuration(spec.timeout);
-  return {
-    name,
-    namespace: taskRun.metadata?.namespace ?? 'default',
-    uid: `uid-${name}`,
-    ...(taskName ? { taskName } : {}),
-    spec: taskSpec,
-    params: (spec.params ?? []).map((p) => ({ name: p.name, value: p.value })),
-    workspaces,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    retryCount: 0,
-    labels: {},
-    annotations: {},
-    logDir: join(tmp, 'logs'),
-    signal,
-    resolver: {
-      stepAction: (n: string) => {
-        const d = docs.find((x) => x.kind === 'StepAction' && x.metadata?.name === n);
-        return d ? { name: n, spec: d.spec as StepActionSpec } : undefined;
-      },
-    },
-  };
+  const dir = runDirOf(root, run.name);
+  await mkdir(dir, { recursive: true });
+  const req = taskRunRequest({ plan, run, dir, uid: `uid-${run.name}`, signal });
+  if ('refused' in req) throw new Error(`${fixture}: ${req.refused.reason}: ${req.refused.message}`);
+  return req;
 }
 
 async function allLogs(dir: string): Promise<string> {
@@ -140,13 +106,13 @@ describe('TaskRun fixtures', () => {
   for (const dirName of dirs) {
     for (const mode of ['sandbox', 'host'] as const) {
       it(`${dirName} (${mode === 'sandbox' ? 'bubblewrap' : 'unsandboxed'})`, async (t) => {
-        const { docs, taskRun, expected } = await loadFixture(join(fixturesDir, dirName));
+        const { expected } = await loadFixture(join(fixturesDir, dirName));
         if (expected.modes && !expected.modes.includes(mode)) t.skip();
         if (mode === 'sandbox' && !sandboxAvailable) t.skip();
         const tmp = await mkdtemp(join(tmpdir(), 'plumbing-fixture-'));
         try {
           const ac = new AbortController();
-          const req = await requestFor(docs, taskRun, expected, tmp, ac.signal);
+          const req = await requestFor(join(fixturesDir, dirName), expected, tmp, ac.signal);
           const events: RunEvent[] = [];
           const status = await executeTaskRun(req, {
             sandbox: mode === 'sandbox',
@@ -156,7 +122,7 @@ describe('TaskRun fixtures', () => {
             },
           });
           const cond = status.conditions[0]!;
-          expect({ succeeded: cond.status, reason: cond.reason }, `${cond.message}\n${await allLogs(join(tmp, 'logs'))}`).toEqual({ succeeded: expected.succeeded, reason: expected.reason });
+          expect({ succeeded: cond.status, reason: cond.reason }, `${cond.message}\n${await allLogs(req.logDir)}`).toEqual({ succeeded: expected.succeeded, reason: expected.reason });
           if (expected.message !== undefined) expect(cond.message).toBe(expected.message);
           if (expected.steps) expect(Object.fromEntries(status.steps.map((s) => [s.name, s.terminated?.exitCode]))).toEqual(expected.steps);
           if (expected.terminationReasons) {
@@ -172,7 +138,7 @@ describe('TaskRun fixtures', () => {
           }
           for (const [s, outs] of Object.entries(expected.stepOutputs ?? {})) expect(status.steps.find((x) => x.name === s)?.outputs, `outputs of ${s}`).toEqual(outs);
           for (const [s, text] of Object.entries(expected.logContains ?? {})) {
-            expect(await readFile(join(tmp, 'logs', `${s}.log`), 'utf8'), `log of ${s}`).toContain(text);
+            expect(await readFile(join(req.logDir, `${s}.log`), 'utf8'), `log of ${s}`).toContain(text);
           }
           for (const [ws, files] of Object.entries(expected.files ?? {})) {
             for (const [p, content] of Object.entries(files)) expect(await readFile(join(tmp, 'host', ws, p), 'utf8'), `${ws}/${p}`).toBe(content);
@@ -185,7 +151,7 @@ describe('TaskRun fixtures', () => {
         } finally {
           await rm(tmp, { recursive: true, force: true });
         }
-      });
+      }, REAL_PROCESS_TIMEOUT_MS);
     }
   }
 });

@@ -198,6 +198,16 @@ export class KubeClient implements KubePort {
     return this.request<KubeObject>('patch-status', 'PATCH', `${path}/status`, { status }, 'application/merge-patch+json');
   }
 
+  async patch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
+    const { path } = await this.path(ref, ref.name);
+    return this.request<KubeObject>('patch', 'PATCH', path, patch, 'application/merge-patch+json');
+  }
+
+  async logs(namespace: string, pod: string, container: string): Promise<string> {
+    const q = new URLSearchParams({ container });
+    return this.request<string>('logs', 'GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${q}`, undefined, 'application/json', undefined, true);
+  }
+
   async delete(ref: ObjectRef, opts: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {}): Promise<boolean> {
     const { path } = await this.path(ref, ref.name);
     const q = new URLSearchParams();
@@ -217,10 +227,10 @@ export class KubeClient implements KubePort {
    * A 429 (throttled, or a CRD's storage still initializing) is retried after its Retry-After,
    * as client-go does, up to 5 times; every attempt counts as a call.
    */
-  private async request<T>(verb: string, method: string, path: string, body?: unknown, contentType = 'application/json', status?: { code: number }): Promise<T> {
+  private async request<T>(verb: string, method: string, path: string, body?: unknown, contentType = 'application/json', status?: { code: number }, text = false): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once<T>(verb, method, path, body, contentType, status);
+        return await this.once<T>({ verb, method, path, body, contentType, statusOut: status, text });
       } catch (e) {
         const retryAfter = (e as { retryAfter?: number }).retryAfter;
         if (!(e instanceof PlumbingError) || e.code !== 'KUBE_THROTTLED' || attempt >= 6) throw e;
@@ -229,11 +239,13 @@ export class KubeClient implements KubePort {
     }
   }
 
-  private async once<T>(verb: string, method: string, path: string, body: unknown, contentType: string, statusOut?: { code: number }): Promise<T> {
+  private async once<T>(r: { verb: string; method: string; path: string; body: unknown; contentType: string; statusOut: { code: number } | undefined; text: boolean }): Promise<T> {
+    const { verb, method, path, body, contentType, statusOut } = r;
     this.counts.total++;
     this.counts.byVerb[verb] = (this.counts.byVerb[verb] ?? 0) + 1;
     const url = new URL(this.server + path);
-    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
+    const accept = r.text ? 'text/plain, */*' : 'application/json';
+    const opts: https.RequestOptions = { method, headers: { Accept: accept } };
     try {
       await this.auth.applyToHTTPSOptions(opts);
     } catch (e) {
@@ -246,7 +258,7 @@ export class KubeClient implements KubePort {
         : new http.Agent({ keepAlive: true, maxSockets: this.maxSockets });
     }
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string | number> = { ...(opts.headers as Record<string, string>), Accept: 'application/json' };
+    const headers: Record<string, string | number> = { ...(opts.headers as Record<string, string>), Accept: accept };
     if (payload) {
       headers['Content-Type'] = contentType;
       headers['Content-Length'] = payload.length;
@@ -264,7 +276,8 @@ export class KubeClient implements KubePort {
             const text = Buffer.concat(chunks).toString('utf8');
             const status = res.statusCode ?? 0;
             if (statusOut) statusOut.code = status;
-            if (status >= 200 && status < 300) {
+            if (status >= 200 && status < 300 && r.text) resolve(text as T);
+            else if (status >= 200 && status < 300) {
               try {
                 resolve((text ? JSON.parse(text) : {}) as T);
               } catch (e) {

@@ -1,7 +1,7 @@
 import { PlumbingError } from '@plumbing/model';
 import type { ApplyOptions, KubeObject, KubePort, ListOptions, ObjectRef } from './types.js';
 
-export type PortMethod = 'resolve' | 'apply' | 'get' | 'list' | 'create' | 'replace' | 'patchStatus' | 'delete';
+export type PortMethod = 'resolve' | 'apply' | 'get' | 'list' | 'create' | 'replace' | 'patchStatus' | 'patch' | 'logs' | 'delete';
 
 /** Decides, before each call, whether it fails: return an error to throw, or undefined to let it through. */
 export type FaultRule = (method: PortMethod, args: unknown[], n: number) => Error | undefined;
@@ -58,6 +58,14 @@ export class FaultInjectingPort implements KubePort {
   patchStatus(ref: ObjectRef, status: Record<string, unknown>) {
     this.check('patchStatus', [ref, status]);
     return this.inner.patchStatus(ref, status);
+  }
+  patch(ref: ObjectRef, patch: Record<string, unknown>) {
+    this.check('patch', [ref, patch]);
+    return this.inner.patch(ref, patch);
+  }
+  logs(namespace: string, pod: string, container: string) {
+    this.check('logs', [namespace, pod, container]);
+    return this.inner.logs(namespace, pod, container);
   }
   delete(ref: ObjectRef, opts?: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }) {
     this.check('delete', [ref, opts]);

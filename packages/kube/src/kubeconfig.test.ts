@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNativeAuth, NeedsSdk } from './kubeconfig.js';
+import { currentContext, loadNativeAuth, NeedsSdk } from './kubeconfig.js';
 
 function dir(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
@@ -82,5 +82,16 @@ describe('loadNativeAuth', () => {
     }
     expect(msg).toContain('names no cluster with a server');
     expect(msg).not.toContain('s3cret');
+  });
+});
+
+describe('currentContext', () => {
+  it('is the given context, else the current context of the merged kubeconfigs, else undefined', () => {
+    const d = dir({ config: config('      token: t\n'), empty: 'apiVersion: v1\nkind: Config\n' });
+    expect(currentContext({ kubeconfig: join(d, 'config') })).toBe('dev');
+    expect(currentContext({ kubeconfig: join(d, 'config'), context: 'other' })).toBe('other');
+    expect(currentContext({}, { KUBECONFIG: `${join(d, 'empty')}:${join(d, 'config')}` })).toBe('dev');
+    expect(currentContext({}, { KUBECONFIG: join(d, 'missing') })).toBeUndefined();
+    expect(currentContext({ inCluster: true })).toBeUndefined();
   });
 });

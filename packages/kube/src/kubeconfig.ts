@@ -58,28 +58,8 @@ function readAt(base: string, p: string): Buffer {
   return readFileSync(isAbsolute(p) ? p : join(base, p));
 }
 
-/**
- * Reads a kubeconfig that authenticates with a token, a token file, a client certificate or a
- * user name and password, or the pod's service account, without @kubernetes/client-node (whose
- * import costs about half a second per command). Throws NeedsSdk for exec plugins and auth
- * providers, which the caller hands to the SDK. Errors name the file and the context, never a
- * credential.
- */
-export function loadNativeAuth(src: KubeconfigSource, env: NodeJS.ProcessEnv = process.env): KubeAuth {
-  if (src.inCluster) {
-    const host = env.KUBERNETES_SERVICE_HOST;
-    const port = env.KUBERNETES_SERVICE_PORT ?? '443';
-    if (!host) throw configError('not running in a cluster: KUBERNETES_SERVICE_HOST is not set', 'drop --in-cluster, or run inside a pod');
-    const ca = readFileSync(join(SA_DIR, 'ca.crt'));
-    return {
-      server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
-      // The projected token rotates: read it for every request, as client-go does.
-      applyToHTTPSOptions: async (o) => {
-        o.ca = ca;
-        o.headers = { ...o.headers, Authorization: `Bearer ${readFileSync(join(SA_DIR, 'token'), 'utf8').trim()}` };
-      },
-    };
-  }
+/** The kubeconfig files (--kubeconfig, else $KUBECONFIG, else ~/.kube/config) merged as kubectl merges them. */
+function readKubeconfigs(src: KubeconfigSource, env: NodeJS.ProcessEnv): { merged: Kubeconfig; baseOf: Map<object, string> } {
   const files = src.kubeconfig ? [src.kubeconfig] : (env.KUBECONFIG ?? join(homedir(), '.kube', 'config')).split(delimiter).filter(Boolean);
   // Several files merge as kubectl merges them: the first definition of a name wins.
   const merged: Kubeconfig = { clusters: [], users: [], contexts: [] };
@@ -107,6 +87,43 @@ export function loadNativeAuth(src: KubeconfigSource, env: NodeJS.ProcessEnv = p
     }
   }
   if (loaded === 0) throw configError(`no kubeconfig found (${files.join(', ')})`, 'pass --kubeconfig, set KUBECONFIG, or use --in-cluster');
+  return { merged, baseOf };
+}
+
+/** The context a connection would use (the given one, else the kubeconfig's current context); undefined when there is no kubeconfig. */
+export function currentContext(src: KubeconfigSource = {}, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (src.inCluster) return undefined;
+  if (src.context) return src.context;
+  try {
+    return readKubeconfigs(src, env).merged['current-context'] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a kubeconfig that authenticates with a token, a token file, a client certificate or a
+ * user name and password, or the pod's service account, without @kubernetes/client-node (whose
+ * import costs about half a second per command). Throws NeedsSdk for exec plugins and auth
+ * providers, which the caller hands to the SDK. Errors name the file and the context, never a
+ * credential.
+ */
+export function loadNativeAuth(src: KubeconfigSource, env: NodeJS.ProcessEnv = process.env): KubeAuth {
+  if (src.inCluster) {
+    const host = env.KUBERNETES_SERVICE_HOST;
+    const port = env.KUBERNETES_SERVICE_PORT ?? '443';
+    if (!host) throw configError('not running in a cluster: KUBERNETES_SERVICE_HOST is not set', 'drop --in-cluster, or run inside a pod');
+    const ca = readFileSync(join(SA_DIR, 'ca.crt'));
+    return {
+      server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      // The projected token rotates: read it for every request, as client-go does.
+      applyToHTTPSOptions: async (o) => {
+        o.ca = ca;
+        o.headers = { ...o.headers, Authorization: `Bearer ${readFileSync(join(SA_DIR, 'token'), 'utf8').trim()}` };
+      },
+    };
+  }
+  const { merged, baseOf } = readKubeconfigs(src, env);
   const ctxName = src.context ?? merged['current-context'];
   if (!ctxName) throw configError('the kubeconfig has no current context', 'pass --context');
   const ctx = merged.contexts?.find((c) => c.name === ctxName);

@@ -81,6 +81,10 @@ export interface KubePort {
   replace(obj: KubeObject): Promise<KubeObject>;
   /** Merge-patches the status subresource (tests and controllers-by-hand only). */
   patchStatus(ref: ObjectRef, status: Record<string, unknown>): Promise<KubeObject>;
+  /** Merge-patches the object (`application/merge-patch+json`), e.g. `{spec: {status: 'Cancelled'}}`. */
+  patch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject>;
+  /** The log of one container of a pod, as text. */
+  logs(namespace: string, pod: string, container: string): Promise<string>;
   /** `false` when it was already gone. */
   delete(ref: ObjectRef, opts?: { dryRun?: boolean; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }): Promise<boolean>;
   /** Calls made so far. */

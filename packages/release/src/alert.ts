@@ -1,5 +1,5 @@
 import type { GitHubRepo } from '@plumbing/github';
-import type { ReleasePlan } from './plan.js';
+import type { ReleasePlan } from './types.js';
 
 export function failureIssueTitle(plan: Pick<ReleasePlan, 'kind' | 'project' | 'version'>): string {
   // One issue per nightly series (a broken nightly keeps failing: comments, not new issues); one per full version.

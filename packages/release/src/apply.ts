@@ -2,11 +2,11 @@ import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
 import { reportFailure } from './alert.js';
-import type { ReleaseContext } from './context.js';
 import { ReleaseRefused, ReleaseStepFailed, redact } from './errors.js';
 import { type Journal, journalDir, newJournal, readJournal, writeJournal } from './journal.js';
 import { acquireLock } from './lock.js';
 import { type PreparedRelease, skippedOffline } from './plan.js';
+import type { ReleaseContext } from './types.js';
 
 export interface ReleaseOutcome {
   status: 'released' | 'nothing-to-do' | 'no-change';

@@ -1,9 +1,9 @@
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
-import { type Bucket, sha256 } from './bucket.js';
+import { type Bucket, sha256 } from '@plumbing/storage';
 import type { ReleaseArtifactConfig } from './config.js';
-import type { Git } from './git.js';
+import type { Git } from '@plumbing/git';
 
 export interface BuiltArtifact {
   name: string;

@@ -1,7 +1,5 @@
-import type { Bucket } from './bucket.js';
-import type { Git } from './git.js';
+import type { ReleaseBackend, ReleasePlan } from './types.js';
 import type { ReleaseProjectConfig } from './config.js';
-import type { ReleasePlan } from './plan.js';
 
 /**
  * The release pipeline's parameters (the contract with pipelines/<spec.pipeline>, docs/release.md).
@@ -64,35 +62,8 @@ export function pipelineWorkspaces(
   return out;
 }
 
-export interface BackendInput {
-  plan: ReleasePlan;
-  /** Where the local backend keeps the pipeline's release/ outputs for the converge steps (the cluster's go to the bucket). */
-  outputsDir?: string | undefined;
-  git: Git;
-  config: ReleaseProjectConfig;
-  bucket: Bucket;
-  gitUrl: string;
-  out: (line: string) => void;
-  signal?: AbortSignal | undefined;
-}
 
-export interface BackendResult {
-  status: 'done' | 'skipped';
-  detail: string;
-}
 
-/**
- * Where the release pipeline runs. `local` publishes in TypeScript (the converge steps) and runs
- * no pipeline yet; `cluster` creates the PipelineRun on the allowed cluster and follows it.
- */
-export interface ReleaseBackend {
-  readonly name: 'local' | 'cluster';
-  /** Whether the bucket uploads of the artifacts are done by the pipeline (cluster) or by the converge steps (local). */
-  readonly pipelineUploads: boolean;
-  /** What the pipeline step will do, for the plan. */
-  describe(input: Omit<BackendInput, 'out'>): string;
-  runPipeline(input: BackendInput): Promise<BackendResult>;
-}
 
 /** The local backend without an executor: the converge steps do the bucket upload and the GitHub release themselves. */
 export const localBackend: ReleaseBackend = {

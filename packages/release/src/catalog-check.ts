@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMap, loadRepository, mapsOf, referencesOf } from '@plumbing/model';
-import type { Git } from './git.js';
+import type { Git } from '@plumbing/git';
 
 export interface CatalogCheck {
   /** Whether the release pipeline is in the repository at the commit. */

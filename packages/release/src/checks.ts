@@ -1,17 +1,10 @@
-import type { ReleaseBackend } from './backend.js';
+import type { PipelineInfo, PlanCheck } from './types.js';
 import { checkReleasePipeline } from './catalog-check.js';
 import type { ReleaseProjectConfig } from './config.js';
-import type { ReleaseContext, ReleaseRequest } from './context.js';
 import type { CiState } from '@plumbing/github';
 import { fullVersionProblems } from './version.js';
+import type { ReleaseBackend, ReleaseContext, ReleaseRequest } from './types.js';
 
-/** A pre-release check: pass, fail (the reason and the way forward) or skip (could not be run here, and why). */
-export interface PlanCheck {
-  id: string;
-  status: 'pass' | 'fail' | 'skip';
-  reason: string;
-  hint?: string;
-}
 
 export interface CheckInput {
   config: ReleaseProjectConfig;
@@ -118,14 +111,6 @@ export async function runChecks(ctx: ReleaseContext, req: ReleaseRequest, c: Che
   return { checks: out, pipeline: { name: c.config.pipeline, found: cat.pipelineFound, file: cat.pipelineFile ?? null, params: cat.params, workspaces: cat.workspaces } };
 }
 
-/** The release pipeline as found at the commit. */
-export interface PipelineInfo {
-  name: string;
-  found: boolean;
-  file: string | null;
-  params: string[];
-  workspaces: string[];
-}
 
 const OK_CONCLUSIONS = new Set(['success', 'neutral', 'skipped']);
 

@@ -1,15 +1,14 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { connectPipelineRunApi, KubeClient } from '@plumbing/kube';
 import { kubeTestenvFromEnv } from '@plumbing/kube-testenv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BackendInput } from './backend.js';
-import { clusterBackend, kubePipelineRunApi } from './cluster-backend.js';
+import { clusterBackend } from './cluster-backend.js';
 import type { ReleaseProjectConfig } from './config.js';
-import type { ReleasePlan } from './plan.js';
+import type { BackendInput, ReleasePlan } from './types.js';
 
 const NS = 'release-e2e';
-const g = { group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' };
+const RUN = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' } as const;
 let kubeconfig: string;
-let custom: CustomObjectsApi;
+let kube: KubeClient;
 
 const config = { project: 'demo', pipeline: 'release', bucket: 'gs://b', imageRegistry: 'ghcr.io/demo', owner: 'demo', repo: 'demo' } as ReleaseProjectConfig;
 const plan = {
@@ -29,9 +28,7 @@ const seen = new Set<string>();
 /** Plays the Tekton controller: waits for the backend's new PipelineRun and returns its name. */
 async function created(): Promise<string> {
   for (;;) {
-    const list = (await custom.listNamespacedCustomObject({ ...g, namespace: NS }).catch((e: { code?: number }) => (e.code === 429 ? { items: [] } : Promise.reject(e)))) as {
-      items: { metadata: { name: string } }[];
-    };
+    const list = { items: (await kube.list(RUN.apiVersion, RUN.kind, { namespace: NS })) as unknown as { metadata: { name: string } }[] };
     const fresh = list.items.find((i) => !seen.has(i.metadata.name));
     if (fresh) {
       seen.add(fresh.metadata.name);
@@ -45,19 +42,16 @@ describe('cluster backend on a real API server (kube-testenv, Tekton CRDs, no co
   beforeAll(async () => {
     const env = await kubeTestenvFromEnv();
     kubeconfig = env.kubeconfigPath;
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfig);
-    custom = kc.makeApiClient(CustomObjectsApi);
-    const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } }).catch(() => undefined);
+    kube = await KubeClient.connect({ kubeconfig });
+    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   });
 
   it('creates a PipelineRun the API server accepts (Tekton schema) and follows it to success', async () => {
-    const backend = clusterBackend({ api: kubePipelineRunApi({ kubeconfig }), namespace: NS, pollMs: 50 });
+    const backend = clusterBackend({ api: connectPipelineRunApi({ kubeconfig }), namespace: NS, pollMs: 50 });
     const out: string[] = [];
     const running = backend.runPipeline(input(out));
     const name = await created();
-    const run = (await custom.getNamespacedCustomObject({ ...g, namespace: NS, name })) as { spec: { pipelineRef: { name: string }; params: { name: string; value: string }[] }; metadata: { labels: Record<string, string> } };
+    const run = (await kube.get({ ...RUN, namespace: NS, name })) as unknown as { spec: { pipelineRef: { name: string }; params: { name: string; value: string }[] }; metadata: { labels: Record<string, string> } };
     expect(run.spec.pipelineRef).toEqual({ name: 'release' });
     expect(run.spec.params).toEqual([
       { name: 'version', value: plan.version },
@@ -65,21 +59,18 @@ describe('cluster backend on a real API server (kube-testenv, Tekton CRDs, no co
       { name: 'upload', value: 'true' },
     ]);
     expect(run.metadata.labels['plumbing.dev/release-version']).toBe('v0.2.0-nightly.20240305_abc1234');
-    await custom.patchNamespacedCustomObjectStatus(
-      { ...g, namespace: NS, name, body: { status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1' }] } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
+    await kube.patchStatus({ ...RUN, namespace: NS, name }, { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1' }] });
     expect(await running).toEqual({ status: 'done', detail: `PipelineRun ${name} succeeded` });
   });
 
   it('cancels the PipelineRun on the server when the signal aborts (Ctrl-C)', async () => {
     const ac = new AbortController();
-    const backend = clusterBackend({ api: kubePipelineRunApi({ kubeconfig }), namespace: NS, pollMs: 50 });
+    const backend = clusterBackend({ api: connectPipelineRunApi({ kubeconfig }), namespace: NS, pollMs: 50 });
     const running = backend.runPipeline(input([], ac.signal));
     const name = await created();
     ac.abort();
     await expect(running).rejects.toMatchObject({ code: 'RELEASE_CANCELLED' });
-    const run = (await custom.getNamespacedCustomObject({ ...g, namespace: NS, name })) as { spec: { status?: string } };
+    const run = (await kube.get({ ...RUN, namespace: NS, name })) as unknown as { spec: { status?: string } };
     expect(run.spec.status).toBe('Cancelled');
   });
 });

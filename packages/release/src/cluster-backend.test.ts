@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { clusterBackend, type PipelineRunApi, releasePipelineRun } from './cluster-backend.js';
-import type { BackendInput } from './backend.js';
+import type { PipelineRunApi } from '@plumbing/kube';
+import { clusterBackend, releasePipelineRun } from './cluster-backend.js';
 import type { ReleaseProjectConfig } from './config.js';
-import type { ReleasePlan } from './plan.js';
+import type { BackendInput, ReleasePlan } from './types.js';
 
 const config = { project: 'demo', pipeline: 'release', bucket: 'gs://b', imageRegistry: 'ghcr.io/demo', owner: 'demo', repo: 'demo' } as ReleaseProjectConfig;
 const plan = { project: 'demo', kind: 'full', version: 'v0.1.0', previousVersion: null, commit: 'c'.repeat(40), bucketPrefix: 'demo/previous/v0.1.0' } as ReleasePlan;

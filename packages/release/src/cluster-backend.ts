@@ -1,22 +1,7 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { PipelineRunApi } from '@plumbing/kube';
 import { PlumbingError } from '@plumbing/model';
-import { type BackendInput, type BackendResult, pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS, type ReleaseBackend } from './backend.js';
-
-export interface PodInfo {
-  name: string;
-  phase: string;
-  containers: string[];
-}
-
-/** What the cluster backend needs of the Kubernetes API: one small port (client-node below, fakes in unit tests). */
-export interface PipelineRunApi {
-  create(namespace: string, body: Record<string, unknown>): Promise<string>;
-  get(namespace: string, name: string): Promise<Record<string, unknown>>;
-  /** spec.status: Cancelled (Tekton stops the run and its finally tasks run). */
-  cancel(namespace: string, name: string): Promise<void>;
-  pods(namespace: string, pipelineRun: string): Promise<PodInfo[]>;
-  logs(namespace: string, pod: string, container: string): Promise<string>;
-}
+import { pipelineParams, pipelineWorkspaces, RELEASE_SECRET_DEFAULTS } from './backend.js';
+import type { BackendInput, BackendResult, ReleaseBackend } from './types.js';
 
 export interface ClusterBackendOptions {
   api: PipelineRunApi;
@@ -125,68 +110,6 @@ export function clusterBackend(opts: ClusterBackendOptions): ReleaseBackend {
         if (c && c.status === 'False') throw new PlumbingError('RELEASE_PIPELINE_FAILED', `PipelineRun ${name} failed: ${c.reason} ${c.message}`.trim(), { hint: 'read the logs above (also in the bucket), fix, re-run: finished steps are skipped' });
         await sleep(pollMs, input.signal);
       }
-    },
-  };
-}
-
-/** The current kube context of the default kubeconfig, if any. */
-export function currentKubeContext(): string | undefined {
-  try {
-    const kc = new KubeConfig();
-    kc.loadFromDefault();
-    return kc.getCurrentContext() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The PipelineRun port over @kubernetes/client-node, for a kube context or in-cluster. */
-export function kubePipelineRunApi(target: { context?: string | undefined; inCluster?: boolean | undefined; kubeconfig?: string | undefined }): PipelineRunApi {
-  const kc = new KubeConfig();
-  if (target.inCluster) kc.loadFromCluster();
-  else if (target.kubeconfig) {
-    kc.loadFromFile(target.kubeconfig);
-    if (target.context) kc.setCurrentContext(target.context);
-  } else {
-    kc.loadFromDefault();
-    if (target.context) kc.setCurrentContext(target.context);
-  }
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const core = kc.makeApiClient(CoreV1Api);
-  const g = { group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' };
-  // The API server answers 429 while it (re)initializes storage or under priority-and-fairness limits: wait and retry.
-  const retry = async <T>(call: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (e) {
-        const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
-        if (code !== 429 || attempt >= 10) throw e;
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
-    }
-  };
-  const wrap = (what: string) => (e: unknown) => {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : '';
-    throw new PlumbingError('KUBE_API', `Kubernetes ${what}: ${code} ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`.trim(), { cause: e, hint: 'check the kube context and the releaser RBAC' });
-  };
-  return {
-    async create(namespace, body) {
-      const r = (await retry(() => custom.createNamespacedCustomObject({ ...g, namespace, body })).catch(wrap('create PipelineRun'))) as { metadata?: { name?: string } };
-      return r.metadata?.name ?? '';
-    },
-    async get(namespace, name) {
-      return (await retry(() => custom.getNamespacedCustomObject({ ...g, namespace, name })).catch(wrap(`get PipelineRun ${name}`))) as Record<string, unknown>;
-    },
-    async cancel(namespace, name) {
-      await retry(() => custom.patchNamespacedCustomObject({ ...g, namespace, name, body: { spec: { status: 'Cancelled' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))).catch(wrap(`cancel PipelineRun ${name}`));
-    },
-    async pods(namespace, pipelineRun) {
-      const list = await retry(() => core.listNamespacedPod({ namespace, labelSelector: `tekton.dev/pipelineRun=${pipelineRun}` })).catch(wrap('list pods'));
-      return list.items.map((p) => ({ name: p.metadata?.name ?? '', phase: p.status?.phase ?? '', containers: (p.spec?.containers ?? []).map((c) => c.name) }));
-    },
-    async logs(namespace, pod, container) {
-      return retry(() => core.readNamespacedPodLog({ namespace, name: pod, container })).catch(wrap(`logs of ${pod}`));
     },
   };
 }

@@ -7,18 +7,18 @@
 // draft the release with exactly those assets; a re-run converges with nothing duplicated.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { connectPipelineRunApi, KubeClient } from '@plumbing/kube';
 import { kubeTestenvFromEnv } from '@plumbing/kube-testenv';
 import { type GitHubServer, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, pipelineOutputs, pipelineReleaseYaml, REPO } from '../test/helpers.js';
 import { applyRelease } from './apply.js';
-import { clusterBackend, kubePipelineRunApi } from './cluster-backend.js';
+import { clusterBackend } from './cluster-backend.js';
 import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from './plan.js';
 
 const NS = 'release-flow-e2e';
-const g = { group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' };
+const RUN = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' } as const;
 const PIPELINE = `apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata:
@@ -42,7 +42,7 @@ spec:
 `;
 
 let kubeconfig: string;
-let custom: CustomObjectsApi;
+let kube: KubeClient;
 let gh: GitHubServer;
 let f: Fixture | undefined;
 const seen = new Set<string>();
@@ -50,10 +50,8 @@ const seen = new Set<string>();
 beforeAll(async () => {
   const env = await kubeTestenvFromEnv();
   kubeconfig = env.kubeconfigPath;
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  custom = kc.makeApiClient(CustomObjectsApi);
-  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } }).catch(() => undefined);
+  kube = await KubeClient.connect({ kubeconfig });
+  await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   gh = await startGitHubServer({ repos: [REPO] });
 });
 afterAll(async () => {
@@ -69,7 +67,7 @@ type Run = { metadata: { name: string }; spec: { params: { name: string; value: 
 /** Waits for the tool's new PipelineRun on the API server. */
 async function created(): Promise<Run> {
   for (;;) {
-    const list = (await custom.listNamespacedCustomObject({ ...g, namespace: NS }).catch((e: { code?: number }) => (e.code === 429 ? { items: [] } : Promise.reject(e)))) as { items: Run[] };
+    const list = { items: (await kube.list(RUN.apiVersion, RUN.kind, { namespace: NS })) as unknown as Run[] };
     const fresh = list.items.find((i) => !seen.has(i.metadata.name));
     if (fresh) {
       seen.add(fresh.metadata.name);
@@ -86,10 +84,7 @@ async function playPipeline(bucketDir: string, files: (version: string) => { nam
   const dir = join(bucketDir, ...String(p['bucket-prefix']).split('/'));
   await mkdir(dir, { recursive: true });
   for (const file of files(String(p.version))) await writeFile(join(dir, file.name), file.data);
-  await custom.patchNamespacedCustomObjectStatus(
-    { ...g, namespace: NS, name: run.metadata.name, body: { status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1' }] } } },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  );
+  await kube.patchStatus({ ...RUN, namespace: NS, name: run.metadata.name }, { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1' }] });
   return run;
 }
 
@@ -98,7 +93,7 @@ async function setup(): Promise<{ sha: string; ctx: () => ReturnType<typeof make
   const [sha] = await commitAndPush(f, [{ files: { 'pipelines/release/release.yaml': PIPELINE, 'releases/demo.yaml': pipelineReleaseYaml(`file://${f.bucket}`) }, message: 'release pipeline, artifacts = its release/' }]);
   gh.reset();
   gh.state.addStatus(REPO, sha!, { state: 'success', context: 'ci' });
-  const backend = clusterBackend({ api: kubePipelineRunApi({ kubeconfig }), namespace: NS, pollMs: 50 });
+  const backend = clusterBackend({ api: connectPipelineRunApi({ kubeconfig }), namespace: NS, pollMs: 50 });
   const ctx = () => makeCtx(f!, createGitHub({ auth: { token: gh.token }, baseUrl: gh.url }).repo('demo/demo'), { backends: { cluster: backend } });
   return { sha: sha!, ctx };
 }

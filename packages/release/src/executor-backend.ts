@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { executePipelineRun, executeRuns, executeTaskRun, loadRunsFromFiles } from '@plumbing/executor';
 import { PlumbingError } from '@plumbing/model';
 import { stringify } from 'yaml';
-import { type BackendInput, type BackendResult, pipelineParams, type ReleaseBackend } from './backend.js';
+import { pipelineParams } from './backend.js';
 import { keepOutputs } from './artifacts.js';
-import { fileBucketDir } from './bucket.js';
-import { serveRepository } from './git-serve.js';
+import { fileBucketDir } from '@plumbing/storage';
+import { serveRepository } from '@plumbing/git';
+import type { BackendInput, BackendResult, ReleaseBackend } from './types.js';
 
 export interface ExecutorBackendOptions {
   /** Use bubblewrap when available (default true). */

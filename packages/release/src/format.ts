@@ -1,4 +1,4 @@
-import type { ReleasePlan } from './plan.js';
+import type { ReleasePlan } from './types.js';
 
 const MARK: Record<string, string> = { pass: 'ok  ', fail: 'FAIL', skip: 'skip' };
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ReleaseKind } from './context.js';
+import type { ReleaseKind } from './types.js';
 
 export type StepStatus = 'done' | 'skipped' | 'failed';
 

@@ -1,11 +1,12 @@
 import { createGitHub } from '@plumbing/github';
-import { clusterBackend, currentKubeContext, kubePipelineRunApi } from './cluster-backend.js';
+import { connectPipelineRunApi, currentContext } from '@plumbing/kube';
+import { clusterBackend } from './cluster-backend.js';
 import { executorBackend } from './executor-backend.js';
 import { listReleaseProjects, loadReleaseConfig, type ReleaseProjectConfig } from './config.js';
-import type { ReleaseContext } from './context.js';
-import { Git } from './git.js';
+import { Git } from '@plumbing/git';
 import { applyRelease } from './apply.js';
 import { prepareRelease } from './plan.js';
+import type { ReleaseContext } from './types.js';
 
 export interface ContextOptions {
   root: string;
@@ -36,27 +37,16 @@ export function makeReleaseContext(o: ContextOptions): { ctx: ReleaseContext; co
     github,
     now: () => new Date(),
     out: o.out,
-    currentKubeContext,
+    currentKubeContext: () => currentContext(),
     backends: {
       local: executorBackend(),
-      // The Kubernetes client is made on first use: a plan or a refused release never reads kubeconfig.
-      cluster: clusterBackend({ api: lazy(() => kubePipelineRunApi({ context: o.context, inCluster: o.inCluster })), namespace, githubTokenSecret: o.githubTokenSecret, bucketCredentialsSecret: o.bucketCredentialsSecret }),
+      // The Kubernetes client connects on first use: a plan or a refused release never reads kubeconfig.
+      cluster: clusterBackend({ api: connectPipelineRunApi({ context: o.context, inCluster: o.inCluster }), namespace, githubTokenSecret: o.githubTokenSecret, bucketCredentialsSecret: o.bucketCredentialsSecret }),
     },
     signal: o.signal,
     secrets: token ? [token] : [],
   };
   return { ctx, config };
-}
-
-function lazy<T extends object>(make: () => T): T {
-  let api: T | undefined;
-  return new Proxy({} as T, {
-    get(_t, prop) {
-      api ??= make();
-      const value = (api as Record<string | symbol, unknown>)[prop];
-      return typeof value === 'function' ? value.bind(api) : value;
-    },
-  });
 }
 
 /**

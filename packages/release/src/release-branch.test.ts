@@ -1,7 +1,7 @@
 import { git, makeGitRepo, makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Git } from './git.js';
+import { Git } from '@plumbing/git';
 import { planReleaseBranch } from './release-branch.js';
 
 let tmp: string | undefined;

@@ -1,5 +1,5 @@
 import { PlumbingError } from '@plumbing/model';
-import type { Git } from './git.js';
+import type { Git } from '@plumbing/git';
 import { fullVersionProblems, releaseBranchFor } from './version.js';
 
 export interface ReleaseBranchPlan {

@@ -1,6 +1,6 @@
 import type { ReleaseProjectConfig } from './config.js';
-import type { ReleaseContext } from './context.js';
 import { DEFAULT_NOTES_TEMPLATE, groupPulls, pullsInRange, renderChanges, renderTemplate, sectionsFromCommits } from './notes.js';
+import type { ReleaseContext } from './types.js';
 
 /**
  * The release notes: the merged pull requests between the previous release and the commit (all

@@ -1,7 +1,8 @@
 import { type GitHubServer, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRelease } from '../src/apply.js';
-import { clusterBackend, type PipelineRunApi } from '../src/cluster-backend.js';
+import type { PipelineRunApi } from '@plumbing/kube';
+import { clusterBackend } from '../src/cluster-backend.js';
 import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, pipelineOutputs, pipelineReleaseYaml, REPO } from './helpers.js';

@@ -7,7 +7,7 @@ import { applyRelease } from '../src/apply.js';
 import { createGitHub } from '@plumbing/github';
 import { prepareRelease } from '../src/plan.js';
 import { commitAndPush, type Fixture, makeCtx, makeFixture, REPO } from './helpers.js';
-import type { ReleaseRequest } from '../src/context.js';
+import type { ReleaseRequest } from '../src/types.js';
 
 let gh: GitHubServer;
 let f: Fixture | undefined;

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type CommitSpec, git, makeGitRepo, makeTempDir } from '@plumbing/test-utils';
-import { Git } from '../src/git.js';
-import type { ReleaseContext } from '../src/context.js';
+import { Git } from '@plumbing/git';
 import type { GitHubRepo } from '@plumbing/github';
+import type { ReleaseContext } from '../src/types.js';
 
 export const REPO = 'demo/demo';
 

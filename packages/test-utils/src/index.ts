@@ -34,3 +34,5 @@ export type { GitHttpServer } from './git-http-server.js';
 export { selfSignedCert, startGitHttpServer } from './git-http-server.js';
 export type { CliOutcome, RunResult, RunSummary, RunTaskOptions, TaskRunSummary } from './plumbing-run.js';
 export { CLI, plumbing, REPO_ROOT, result, runDocs, runPipeline, runTask, secret, secretDir } from './plumbing-run.js';
+export type { FuzzInput } from './fuzz-inputs.js';
+export { FUZZ_MUTATIONS, fuzzInputs } from './fuzz-inputs.js';

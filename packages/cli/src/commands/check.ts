@@ -59,7 +59,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   }
   if (values['list-codes']) {
     if (format === 'json') io.stdout(`${JSON.stringify(CODES, null, 2)}\n`);
-    else for (const [code, info] of Object.entries(CODES)) io.stdout(`${code.padEnd(40)} ${info.severity.padEnd(8)} ${info.summary}${'profile' in info ? ` [profile ${info.profile}: ${info.profileSeverity}]` : ''}\n`);
+    else for (const [code, info] of Object.entries(CODES)) io.stdout(`${code.padEnd(40)} ${info.severity.padEnd(8)} ${info.summary}${'profile' in info ? ` [profile ${info.profile}: ${info.profileSeverity}]` : ''}${'stricterThanTekton' in info ? ' [stricter than Tekton]' : ''}\n`);
     return 0;
   }
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT_CANCELLED, listRunRecords, printRunLogs, runDirOf } from '@plumbing/executor';
+import { listRunRecords, printRunLogs, runDirOf } from '@plumbing/executor';
+import { EXIT_CANCELLED } from '../run/cli-run.js';
 import { PlumbingError, UsageError } from '@plumbing/model';
 import { parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';

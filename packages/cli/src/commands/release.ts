@@ -120,7 +120,8 @@ export async function releaseCommand(argv: string[], io: Io): Promise<number> {
   if (v['from-git']) {
     const dir = await mkdtemp(join(tmpdir(), 'plumbing-release-clone-'));
     try {
-      await rel.cloneForRelease(v['from-git'], v.revision ?? 'main', join(dir, 'repo'));
+      const { cloneFull } = await import('@plumbing/git');
+      await cloneFull(v['from-git'], v.revision ?? 'main', join(dir, 'repo'));
       return await release(rel, v, kind, format, join(dir, 'repo'), io);
     } finally {
       await rm(dir, { recursive: true, force: true });

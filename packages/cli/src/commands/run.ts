@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Engines, executePipelineRun, executeTaskRun, type RunCliOptions, runCli } from '@plumbing/executor';
+import { type Engines, executePipelineRun, executeTaskRun } from '@plumbing/executor';
+import { type RunCliOptions, runCli } from '../run/cli-run.js';
 import { UsageError } from '@plumbing/model';
 import { durationFlag, parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';

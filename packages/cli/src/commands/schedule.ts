@@ -37,37 +37,12 @@ export async function scheduleCommand(argv: string[], io: Io): Promise<number> {
   }
   if (values.revision && !values['from-git']) throw new UsageError('--revision goes with --from-git');
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
-  const { JobRegistry, runClusterDeploy, scheduledClusters, startScheduler } = await import('@plumbing/deploy');
+  const { JobRegistry, scheduledClusters, startScheduler } = await import('@plumbing/deploy');
   const only = values.cluster;
-  const clusters = scheduledClusters(root).filter((c) => !only || only.includes(c.cluster));
-  if (only) for (const name of only) if (!clusters.some((c) => c.cluster === name)) throw new UsageError(`cluster ${name} has no spec.schedule in clusters/${name}/cluster.yaml`);
+  if (only) for (const name of only) if (!scheduledClusters(root).some((c) => c.cluster === name)) throw new UsageError(`cluster ${name} has no spec.schedule in clusters/${name}/cluster.yaml`);
   const log = (line: string) => io.stderr(`${line}\n`);
   const registry = new JobRegistry();
-  for (const { cluster, schedule } of clusters) {
-    registry.register({
-      name: `deploy/${cluster}`,
-      schedule,
-      timezone: 'Etc/UTC',
-      async run(signal) {
-        const r = await runClusterDeploy({
-          root,
-          cluster,
-          fromGit: values['from-git'] ? { url: values['from-git'], revision: values.revision ?? 'main' } : undefined,
-          connect: { kubeconfig: values.kubeconfig, context: values.context, inCluster: values['in-cluster'] },
-          mode: 'deploy',
-          log: (l) => log(`deploy/${cluster}: ${l}`),
-          env: io.env,
-          signal,
-        });
-        if (r.outcome === 'rolled-back' || r.outcome === 'quarantined') throw new Error(r.message.split('\n')[0]);
-        return r.message;
-      },
-    });
-  }
-  if (!only) {
-    const { nightlyReleaseJobs } = await import('@plumbing/release');
-    for (const job of nightlyReleaseJobs(root, { env: io.env, log })) registry.register(job);
-  }
+  for (const job of await scheduledJobs(root, values, io, log)) registry.register(job);
   if (registry.jobs().length === 0) {
     io.stderr('no cluster has a spec.schedule: nothing to run\n');
     return 0;
@@ -90,6 +65,48 @@ export async function scheduleCommand(argv: string[], io: Io): Promise<number> {
   }
   log('stopped');
   return 0;
+}
+
+export interface ScheduleJobOptions {
+  cluster?: string[] | undefined;
+  context?: string | undefined;
+  kubeconfig?: string | undefined;
+  'in-cluster'?: boolean | undefined;
+  'from-git'?: string | undefined;
+  revision?: string | undefined;
+}
+
+/** The one job list: the deploy of every scheduled cluster and (without a cluster filter) every nightly release. `plumbing serve` runs the same list. */
+export async function scheduledJobs(root: string, values: ScheduleJobOptions, io: Io, log: (line: string) => void): Promise<import('@plumbing/deploy').ScheduledJob[]> {
+  const { runClusterDeploy, scheduledClusters } = await import('@plumbing/deploy');
+  const only = values.cluster;
+  const jobs: import('@plumbing/deploy').ScheduledJob[] = [];
+  for (const { cluster, schedule } of scheduledClusters(root).filter((c) => !only || only.includes(c.cluster))) {
+    jobs.push({
+      name: `deploy/${cluster}`,
+      schedule,
+      timezone: 'Etc/UTC',
+      async run(signal) {
+        const r = await runClusterDeploy({
+          root,
+          cluster,
+          fromGit: values['from-git'] ? { url: values['from-git'], revision: values.revision ?? 'main' } : undefined,
+          connect: { kubeconfig: values.kubeconfig, context: values.context, inCluster: values['in-cluster'] },
+          mode: 'deploy',
+          log: (l) => log(`deploy/${cluster}: ${l}`),
+          env: io.env,
+          signal,
+        });
+        if (r.outcome === 'rolled-back' || r.outcome === 'quarantined') throw new Error(r.message.split('\n')[0]);
+        return r.message;
+      },
+    });
+  }
+  if (!only) {
+    const { nightlyReleaseJobs } = await import('@plumbing/release');
+    jobs.push(...nightlyReleaseJobs(root, { env: io.env, log }));
+  }
+  return jobs;
 }
 
 function parse(argv: string[]) {

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bwrapArgs, detectSandbox, toHostPath } from './sandbox.js';
+import { BWRAP_PATHS, bwrapArgs, detectSandbox, toHostPath } from './sandbox.js';
 
 const info = { available: true, bwrap: '/usr/bin/bwrap', systemArgs: ['--ro-bind', '/usr', '/usr'] };
 
@@ -35,9 +39,28 @@ describe('toHostPath', () => {
 });
 
 describe('detectSandbox', () => {
-  it('says whether bubblewrap works here, with a reason when it does not', async () => {
+  // The verdict is checked against what bwrap really does here, so a wrong verdict fails either way.
+  it('says bubblewrap works exactly when a step really runs inside it, with a reason when it does not', async () => {
     const s = await detectSandbox();
-    if (s.available) expect(s.bwrap).toMatch(/bwrap$/);
-    else expect(s.reason).toBeTruthy();
+    const installed = BWRAP_PATHS.filter((p) => existsSync(p));
+    if (!s.available) {
+      expect(s.reason).toMatch(installed.length === 0 ? /not installed/ : /cannot create a namespace/);
+      // bwrap is absent, or really refuses to start a namespace here
+      if (installed.length > 0) expect(spawnSync(installed[0] as string, [...s.systemArgs, '--unshare-pid', 'true']).status).not.toBe(0);
+      return;
+    }
+    expect(installed).toContain(s.bwrap);
+    // a real step: writes through a bound host directory and sees its own pid namespace
+    const dir = mkdtempSync(join(tmpdir(), 'plumbing-sandbox-test-'));
+    try {
+      const args = bwrapArgs(s, [{ target: '/workspace', source: dir, readOnly: false }], { cwd: '/workspace' }, ['/bin/sh', '-c', 'echo $$ > pid && echo hi > out']);
+      const r = spawnSync(s.bwrap as string, args, { encoding: 'utf8' });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('hi\n');
+      // inside --unshare-pid the shell is one of the first processes of its namespace
+      expect(Number(readFileSync(join(dir, 'pid'), 'utf8'))).toBeLessThan(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -50,6 +50,9 @@ function run(file: string, args: string[]): Promise<{ code: number; stderr: stri
   });
 }
 
+/** Where bwrap is looked for, in order. */
+export const BWRAP_PATHS: readonly string[] = ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap'];
+
 let detected: Promise<SandboxInfo> | undefined;
 
 /**
@@ -59,7 +62,7 @@ let detected: Promise<SandboxInfo> | undefined;
 export function detectSandbox(): Promise<SandboxInfo> {
   detected ??= (async (): Promise<SandboxInfo> => {
     const sys = await systemArgs();
-    for (const bwrap of ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap']) {
+    for (const bwrap of BWRAP_PATHS) {
       try {
         await lstat(bwrap);
       } catch {

@@ -107,6 +107,87 @@ function declaredWorkspaces(spec: TaskSpec, bindings: readonly ResolvedWorkspace
   return decls;
 }
 
+type Decl = WorkspaceDeclaration;
+
+/** Applies `table(i)` to step i and `common` to every step and to the rest of the spec. */
+function perStep(s: TaskSpec, table: (i: number) => Replacements, common: Replacements): TaskSpec {
+  const out = applyToTaskSpec({ ...s, steps: [] }, common);
+  out.steps = (s.steps ?? []).map((st, i) => applyToStep(st, mergeReplacements(common, table(i))));
+  return out;
+}
+
+/** Result, step-result, artifact and exit-code paths. */
+function substitutePaths(spec: TaskSpec, results: readonly TaskResult[], containers: readonly string[], paths: TaskPaths): TaskSpec {
+  const resultTable = resultPathReplacements(
+    results.map((r) => r.name),
+    paths.results,
+  );
+  let cur = perStep(spec, (i) => stepResultPathReplacements(containers[i]!, (spec.steps?.[i]?.results ?? []).map((r) => r.name), paths.steps), resultTable);
+  cur = perStep(cur, (i) => artifactPathReplacements(containers[i], paths.artifacts, paths.steps), artifactPathReplacements(undefined, paths.artifacts, paths.steps));
+  return applyToTaskSpec(cur, exitCodePathReplacements(containers, paths.steps));
+}
+
+/** Workspace variables (declared mountPaths as substituted by the earlier stages); also returns the declarations with those mountPaths. */
+function substituteWorkspaces(spec: TaskSpec, declared: readonly Decl[], req: TaskRunRequest, sandboxed: boolean): { spec: TaskSpec; decls: Decl[] } {
+  const decls = declared.map((d) => {
+    const mountPath = spec.workspaces?.find((w) => w.name === d.name)?.mountPath;
+    return mountPath === undefined ? d : { ...d, mountPath };
+  });
+  const wsVars = (i: number | undefined) =>
+    workspaceReplacements(
+      decls.map((d) => {
+        const b = req.workspaces.find((x) => x.name === d.name);
+        const bound = !!b?.hostPath;
+        const usage = i === undefined ? undefined : spec.steps?.[i]?.workspaces?.find((w) => w.name === d.name && w.mountPath);
+        const mountPath = usage?.mountPath ?? d.mountPath ?? `/workspace/${d.name}`;
+        return {
+          name: d.name,
+          path: !bound ? '' : sandboxed ? mountPath : b!.hostPath!,
+          bound,
+          claim: b?.claim ?? '',
+          volume: b?.volume ?? `ws-${d.name}`,
+        };
+      }),
+    );
+  return { spec: perStep(spec, (i) => wsVars(i), wsVars(undefined)), decls };
+}
+
+/** Each step with its stepTemplate, workspace mounts (isolated workspaces only where used) and volumes. */
+function buildSteps(cur: TaskSpec, decls: readonly Decl[], isolated: ReadonlySet<string>, req: TaskRunRequest, names: readonly string[], containers: readonly string[]): PreparedStep[] {
+  return (cur.steps ?? []).map((st, i) => {
+    const merged = mergeStepTemplate(cur.stepTemplate, st);
+    const mounts: WorkspaceMount[] = [];
+    for (const d of decls) {
+      const b = req.workspaces.find((x) => x.name === d.name);
+      if (!b?.hostPath) continue;
+      const usage = st.workspaces?.find((w) => w.name === d.name);
+      if (isolated.has(d.name) && !usage) continue;
+      mounts.push({ name: d.name, mountPath: usage?.mountPath || d.mountPath || `/workspace/${d.name}`, hostPath: b.hostPath, readOnly: !!(d.readOnly || b.readOnly) });
+    }
+    const volumes: PreparedStep['volumes'] = [];
+    for (const vm of merged.volumeMounts ?? []) {
+      const vol = cur.volumes?.find((v) => v.name === vm.name);
+      if (!vol) continue;
+      volumes.push({ volume: vm.name, mountPath: vm.mountPath, ...(vm.subPath ? { subPath: vm.subPath } : {}), readOnly: !!vm.readOnly, source: vol.emptyDir ? 'emptyDir' : 'other' });
+    }
+    return { index: i, name: names[i] ?? '', container: containers[i]!, step: merged, workspaces: mounts, volumes };
+  });
+}
+
+function invalidStep(steps: readonly PreparedStep[]): TaskFailure | undefined {
+  for (const s of steps) {
+    if (!s.step.image) return { reason: 'TaskRunValidationFailed', message: `missing field(s): steps[${s.index}].image` };
+    const oe = s.step.onError;
+    if (oe !== undefined && oe !== 'continue' && oe !== 'stopAndFail') {
+      return { reason: 'TaskRunValidationFailed', message: `invalid value: ${oe}: steps[${s.index}].onError\nTask step onError must be either "continue" or "stopAndFail"` };
+    }
+    if (s.step.script !== undefined && s.step.command?.length) {
+      return { reason: 'TaskRunValidationFailed', message: `script cannot be used with command: steps[${s.index}].script` };
+    }
+  }
+  return undefined;
+}
+
 /** Validates, inlines and substitutes. `paths` decides what the path variables expand to. */
 export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: boolean): PreparedTask | TaskFailure {
   const embedded = req.taskName === undefined;
@@ -131,80 +212,18 @@ export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: bo
   const containers = inlined.map((s, i) => stepContainerName(s.name, i));
   const results = spec.results ?? [];
 
-  // params → context
+  // params → context → paths → workspaces
   let cur = applyToTaskSpec(resolvedSpec, params.replacements);
   cur = applyToTaskSpec(cur, contextReplacements({ taskRunName: req.name, namespace: req.namespace, uid: req.uid, taskName, retryCount: req.retryCount }));
-
-  const perStep = (s: TaskSpec, table: (i: number) => Replacements, common: Replacements): TaskSpec => {
-    const out = applyToTaskSpec({ ...s, steps: [] }, common);
-    out.steps = (s.steps ?? []).map((st, i) => applyToStep(st, mergeReplacements(common, table(i))));
-    return out;
-  };
-  // results paths (step results per step, then task results)
-  const resultTable = resultPathReplacements(
-    results.map((r) => r.name),
-    paths.results,
-  );
-  cur = perStep(cur, (i) => stepResultPathReplacements(containers[i]!, (cur.steps?.[i]?.results ?? []).map((r) => r.name), paths.steps), resultTable);
-  // artifacts
-  cur = perStep(cur, (i) => artifactPathReplacements(containers[i], paths.artifacts, paths.steps), artifactPathReplacements(undefined, paths.artifacts, paths.steps));
-  // exit code paths
-  cur = applyToTaskSpec(cur, exitCodePathReplacements(containers, paths.steps));
-
-  // workspaces (declared mountPaths as substituted by the earlier stages)
-  const decls = declared.map((d) => {
-    const mountPath = cur.workspaces?.find((w) => w.name === d.name)?.mountPath;
-    return mountPath === undefined ? d : { ...d, mountPath };
-  });
+  cur = substitutePaths(cur, results, containers, paths);
+  // workspaces a step names are isolated to the steps that name them
   const isolated = new Set<string>();
   for (const s of cur.steps ?? []) for (const w of s.workspaces ?? []) isolated.add(w.name);
-  const wsVars = (i: number | undefined) =>
-    workspaceReplacements(
-      decls.map((d) => {
-        const b = req.workspaces.find((x) => x.name === d.name);
-        const bound = !!b?.hostPath;
-        const usage = i === undefined ? undefined : cur.steps?.[i]?.workspaces?.find((w) => w.name === d.name && w.mountPath);
-        const mountPath = usage?.mountPath ?? d.mountPath ?? `/workspace/${d.name}`;
-        return {
-          name: d.name,
-          path: !bound ? '' : sandboxed ? mountPath : b!.hostPath!,
-          bound,
-          claim: b?.claim ?? '',
-          volume: b?.volume ?? `ws-${d.name}`,
-        };
-      }),
-    );
-  cur = perStep(cur, (i) => wsVars(i), wsVars(undefined));
+  const ws = substituteWorkspaces(cur, declared, req, sandboxed);
 
-  const steps: PreparedStep[] = (cur.steps ?? []).map((st, i) => {
-    const merged = mergeStepTemplate(cur.stepTemplate, st);
-    const mounts: WorkspaceMount[] = [];
-    for (const d of decls) {
-      const b = req.workspaces.find((x) => x.name === d.name);
-      if (!b?.hostPath) continue;
-      const usage = st.workspaces?.find((w) => w.name === d.name);
-      if (isolated.has(d.name) && !usage) continue;
-      mounts.push({ name: d.name, mountPath: usage?.mountPath || d.mountPath || `/workspace/${d.name}`, hostPath: b.hostPath, readOnly: !!(d.readOnly || b.readOnly) });
-    }
-    const volumes: PreparedStep['volumes'] = [];
-    for (const vm of merged.volumeMounts ?? []) {
-      const vol = cur.volumes?.find((v) => v.name === vm.name);
-      if (!vol) continue;
-      volumes.push({ volume: vm.name, mountPath: vm.mountPath, ...(vm.subPath ? { subPath: vm.subPath } : {}), readOnly: !!vm.readOnly, source: vol.emptyDir ? 'emptyDir' : 'other' });
-    }
-    return { index: i, name: inlined[i]!.name ?? '', container: containers[i]!, step: merged, workspaces: mounts, volumes };
-  });
-
-  for (const s of steps) {
-    if (!s.step.image) return { reason: 'TaskRunValidationFailed', message: `missing field(s): steps[${s.index}].image` };
-    const oe = s.step.onError;
-    if (oe !== undefined && oe !== 'continue' && oe !== 'stopAndFail') {
-      return { reason: 'TaskRunValidationFailed', message: `invalid value: ${oe}: steps[${s.index}].onError\nTask step onError must be either "continue" or "stopAndFail"` };
-    }
-    if (s.step.script !== undefined && s.step.command?.length) {
-      return { reason: 'TaskRunValidationFailed', message: `script cannot be used with command: steps[${s.index}].script` };
-    }
-  }
+  const steps = buildSteps(ws.spec, ws.decls, isolated, req, inlined.map((s) => s.name ?? ''), containers);
+  const invalid = invalidStep(steps);
+  if (invalid) return invalid;
   // (pod build) credentials.path
   const creds = newReplacements();
   creds.strings.set('credentials.path', credentialsPath(paths));

@@ -8,12 +8,13 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Condition, formatGoDuration } from '@plumbing/model';
-import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunResultValue, TaskRunStatus } from '../contracts.js';
+import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunStatus } from '../contracts.js';
 import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { HostTools } from '../step/step-shell.js';
-import { isFailure, mentionsArtifacts, type PreparedStep, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
-import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize, validateResults } from './task-results.js';
-import { literalPathSteps, runOneStep, type StepContext, type StepRecord } from '../step/task-step-exec.js';
+import { literalPathSteps, type StepContext } from '../step/task-step-exec.js';
+import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
+import { MAX_RESULT_SIZE, validateResults } from './task-results.js';
+import { runSteps, type StepsOutcome, taskResults } from './task-run-steps.js';
 
 /** setTimeout's limit (2^31-1 ms, about 24.8 days): longer timeouts are never reached locally. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -72,32 +73,19 @@ async function makeRunDir(root: string, diskRoot: string, paths: TaskPaths, step
   );
 }
 
-export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: ExecOptions): Promise<TaskRunStatus> => {
-  const now = opts.now ?? (() => new Date());
-  const emit = (e: RunEvent) => opts.onEvent?.(e);
-  const pipelineTask = req.pipelineRun?.pipelineTaskName;
-  const startTime = timestamp(now());
-  const status: TaskRunStatus = { conditions: [], podName: `${req.name}-pod`, startTime, steps: [], results: [] };
-  emit(pipelineTask ? { type: 'taskrun-start', taskRun: req.name, pipelineTask, at: startTime } : { type: 'taskrun-start', taskRun: req.name, at: startTime });
+type Done = (cond: Omit<Condition, 'type' | 'lastTransitionTime'>) => TaskRunStatus;
 
-  const done = (cond: Omit<Condition, 'type' | 'lastTransitionTime'>): TaskRunStatus => {
-    const at = timestamp(now());
-    status.conditions = [{ type: 'Succeeded', status: cond.status, ...(cond.reason ? { reason: cond.reason } : {}), ...(cond.message !== undefined ? { message: cond.message } : {}), lastTransitionTime: at }];
-    status.completionTime = at;
-    const end: RunEvent = { type: 'taskrun-end', taskRun: req.name, succeeded: cond.status, reason: cond.reason ?? '', at };
-    emit(pipelineTask ? { ...end, pipelineTask } : end);
-    return status;
-  };
+/** The sandbox to use: bubblewrap when asked for and working, else none (with a warning). */
+async function chooseSandbox(req: TaskRunRequest, opts: ExecOptions, emit: (e: RunEvent) => void): Promise<SandboxInfo | undefined> {
+  if (opts.sandbox === false) return undefined;
+  const info = await detectSandbox();
+  if (info.available) return info;
+  emit({ type: 'warning', message: `running TaskRun "${req.name}" without a sandbox: ${info.reason}` });
+  return undefined;
+}
 
-  // sandbox choice
-  let sandbox: SandboxInfo | undefined;
-  if (opts.sandbox !== false) {
-    const info = await detectSandbox();
-    if (info.available) sandbox = info;
-    else emit({ type: 'warning', message: `running TaskRun "${req.name}" without a sandbox: ${info.reason}` });
-  }
-
-  // the run's private directory (Tekton's /tekton/* and the implicit /workspace)
+/** The run's private directory (Tekton's /tekton/* and the implicit /workspace). */
+async function runDirs(): Promise<{ root: string; diskRoot: string; hostPaths: TaskPaths }> {
   const root = await mkdtemp(join(fastTmpBase(), 'plumbing-tr-'));
   const diskRoot = fastTmpBase() === tmpdir() ? root : await mkdtemp(join(tmpdir(), 'plumbing-trw-'));
   const tekton = join(root, 'tekton');
@@ -110,48 +98,146 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     artifacts: join(tekton, 'artifacts'),
     workspace: join(diskRoot, 'workspace'),
   };
+  return { root, diskRoot, hostPaths };
+}
+
+/** Warnings for what runs differently here: sidecars, volume sources, and (unsandboxed) read-only workspaces, mounts, literal paths. */
+function warnLocalDifferences(req: TaskRunRequest, prepared: PreparedTask, sandboxed: boolean, dirs: { root: string; hostPaths: TaskPaths }, emit: (e: RunEvent) => void): void {
+  if (prepared.sidecars.length) {
+    emit({ type: 'warning', message: `TaskRun "${req.name}": sidecars are not started locally: ${prepared.sidecars.join(', ')}` });
+  }
+  const otherVolumes = [...new Set(prepared.steps.flatMap((s) => s.volumes.filter((v) => v.source === 'other').map((v) => v.volume)))];
+  if (otherVolumes.length) {
+    emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (Secret/ConfigMap/PVC sources) are mounted as empty directories locally` });
+  }
+  if (sandboxed) return;
+  const readOnly = [...new Set(prepared.steps.flatMap((s) => s.workspaces.filter((w) => w.readOnly).map((w) => w.name)))];
+  if (readOnly.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, read-only workspaces are writable: ${readOnly.join(', ')}` });
+  const withVolumes = prepared.steps.filter((s) => s.volumes.length).map((s) => s.container);
+  if (withVolumes.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, volumeMounts cannot be shown at their paths: ${withVolumes.join(', ')}` });
+  const literal = literalPathSteps(prepared.steps, dirs.root, dirs.hostPaths.workspace);
+  if (literal.length) {
+    emit({
+      type: 'warning',
+      message: `TaskRun "${req.name}": without bubblewrap, Tekton paths are substituted with host directories; steps that use /tekton/ or /workspace/ literally may behave differently: ${literal.join(', ')}`,
+    });
+  }
+}
+
+/** Task timeout and cancellation share one controller that aborts the running step. */
+function taskDeadline(req: TaskRunRequest): { abort: AbortController; timeoutMs: number; timedOut: () => boolean; dispose: () => void } {
+  const abort = new AbortController();
+  let timedOut = false;
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+  const timer =
+    timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS
+      ? setTimeout(() => {
+          timedOut = true;
+          abort.abort();
+        }, timeoutMs)
+      : undefined;
+  const onCancel = () => abort.abort();
+  if (req.signal.aborted) onCancel();
+  else req.signal.addEventListener('abort', onCancel, { once: true });
+  return {
+    abort,
+    timeoutMs,
+    timedOut: () => timedOut,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      req.signal.removeEventListener('abort', onCancel);
+    },
+  };
+}
+
+/** Steps that never finished (timeout, cancellation) are terminated with `reason`. */
+function terminateUnfinished(status: TaskRunStatus, reason: string, now: () => string): void {
+  for (const s of status.steps) {
+    if (s.terminated) continue;
+    const at = now();
+    s.terminated = { exitCode: 1, reason, startedAt: s.running?.startedAt ?? at, finishedAt: at };
+    s.terminationReason = reason;
+    delete s.running;
+    delete s.waiting;
+  }
+}
+
+/** The TaskRun's final condition, in Tekton's order: timeout, cancellation, a failed step, result limits, result validation. */
+function finish(req: TaskRunRequest, opts: ExecOptions, st: FinishFacts, done: Done): TaskRunStatus {
+  const { status, outcome } = st;
+  if (st.timedOut) {
+    terminateUnfinished(status, 'TaskRunTimeout', st.now);
+    return done({ status: 'False', reason: 'TaskRunTimeout', message: `TaskRun "${req.name}" failed to finish within "${formatGoDuration(st.timeoutMs)}"` });
+  }
+  if (st.aborted) {
+    terminateUnfinished(status, 'TaskRunCancelled', st.now);
+    const why = req.signal.reason === 'TimedOut'
+      ? 'TaskRun cancelled as the PipelineRun it belongs to has timed out.'
+      : req.pipelineRun
+        ? 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.'
+        : '';
+    // taskrun.go ReconcileKind: fmt.Sprintf("TaskRun %q was cancelled. %s", tr.Name, tr.Spec.StatusMessage); the
+    // statusMessage is empty for a TaskRun cancelled on its own, hence the trailing space
+    return done({ status: 'False', reason: 'TaskRunCancelled', message: `TaskRun "${req.name}" was cancelled. ${why}` });
+  }
+  const failed = outcome.failed;
+  if (failed) {
+    // pod/status.go extractContainerFailureMessage; a timed-out step exits 1 (cmd/entrypoint main.go, the
+    // ContextError branch that is not a cancellation), a cancelled one 9 (int(syscall.SIGKILL))
+    const msg = failed.timedOut
+      ? `"${failed.step.container}" exited because the step exceeded the specified timeout limit`
+      : `"${failed.step.container}" exited with code ${failed.exitCode}${failed.message ? `: ${failed.message}` : ''}`;
+    return done({ status: 'False', reason: 'StepFailed', message: msg });
+  }
+  if (opts.resultsFrom === 'sidecar-logs') {
+    const limit = opts.maxResultSize ?? MAX_RESULT_SIZE;
+    const big = [...outcome.rawResults].find(([, v]) => Buffer.byteLength(v) > limit);
+    // taskrun.go ReconcileKind, on sidecarlogresults.ErrSizeExceeded
+    if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: results exceeded size limit ${limit} bytes` });
+  }
+  const invalid = validateResults(st.prepared.results, status.results);
+  if (invalid) return done({ status: 'False', reason: invalid.reason, message: invalid.message });
+  return done({ status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' });
+}
+
+interface FinishFacts {
+  status: TaskRunStatus;
+  prepared: PreparedTask;
+  outcome: StepsOutcome;
+  timedOut: boolean;
+  aborted: boolean;
+  timeoutMs: number;
+  now: () => string;
+}
+
+export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: ExecOptions): Promise<TaskRunStatus> => {
+  const now = opts.now ?? (() => new Date());
+  const emit = (e: RunEvent) => opts.onEvent?.(e);
+  const pipelineTask = req.pipelineRun?.pipelineTaskName;
+  const startTime = timestamp(now());
+  const status: TaskRunStatus = { conditions: [], podName: `${req.name}-pod`, startTime, steps: [], results: [] };
+  emit(pipelineTask ? { type: 'taskrun-start', taskRun: req.name, pipelineTask, at: startTime } : { type: 'taskrun-start', taskRun: req.name, at: startTime });
+
+  const done: Done = (cond) => {
+    const at = timestamp(now());
+    status.conditions = [{ type: 'Succeeded', status: cond.status, ...(cond.reason ? { reason: cond.reason } : {}), ...(cond.message !== undefined ? { message: cond.message } : {}), lastTransitionTime: at }];
+    status.completionTime = at;
+    const end: RunEvent = { type: 'taskrun-end', taskRun: req.name, succeeded: cond.status, reason: cond.reason ?? '', at };
+    emit(pipelineTask ? { ...end, pipelineTask } : end);
+    return status;
+  };
+
+  const sandbox = await chooseSandbox(req, opts, emit);
+  const dirs = await runDirs();
+  const { root, diskRoot, hostPaths } = dirs;
   try {
     const prepared = prepareTask(req, sandbox ? SANDBOX_PATHS : hostPaths, !!sandbox);
     if (isFailure(prepared)) return done({ status: 'False', reason: prepared.reason, message: prepared.message });
     status.taskSpec = prepared.resolvedSpec;
     await Promise.all([makeRunDir(root, diskRoot, hostPaths, prepared.steps, !!sandbox), mkdir(req.logDir, { recursive: true })]);
+    warnLocalDifferences(req, prepared, !!sandbox, dirs, emit);
 
-    if (prepared.sidecars.length) {
-      emit({ type: 'warning', message: `TaskRun "${req.name}": sidecars are not started locally: ${prepared.sidecars.join(', ')}` });
-    }
-    const otherVolumes = [...new Set(prepared.steps.flatMap((s) => s.volumes.filter((v) => v.source === 'other').map((v) => v.volume)))];
-    if (otherVolumes.length) {
-      emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (Secret/ConfigMap/PVC sources) are mounted as empty directories locally` });
-    }
-    if (!sandbox) {
-      const readOnly = [...new Set(prepared.steps.flatMap((s) => s.workspaces.filter((w) => w.readOnly).map((w) => w.name)))];
-      if (readOnly.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, read-only workspaces are writable: ${readOnly.join(', ')}` });
-      const withVolumes = prepared.steps.filter((s) => s.volumes.length).map((s) => s.container);
-      if (withVolumes.length) emit({ type: 'warning', message: `TaskRun "${req.name}": without bubblewrap, volumeMounts cannot be shown at their paths: ${withVolumes.join(', ')}` });
-      const literal = literalPathSteps(prepared.steps, root, hostPaths.workspace);
-      if (literal.length) {
-        emit({
-          type: 'warning',
-          message: `TaskRun "${req.name}": without bubblewrap, Tekton paths are substituted with host directories; steps that use /tekton/ or /workspace/ literally may behave differently: ${literal.join(', ')}`,
-        });
-      }
-    }
-
-    // task timeout and cancellation share one controller that aborts the running step
-    const abort = new AbortController();
-    let timedOut = false;
-    const timeoutMs = req.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
-    const timer =
-      timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS
-        ? setTimeout(() => {
-            timedOut = true;
-            abort.abort();
-          }, timeoutMs)
-        : undefined;
-    const onCancel = () => abort.abort();
-    if (req.signal.aborted) onCancel();
-    else req.signal.addEventListener('abort', onCancel, { once: true });
-
+    const deadline = taskDeadline(req);
     const ctx: StepContext = {
       req,
       root,
@@ -160,129 +246,26 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       sandbox,
       tools: new HostTools(),
       imageTools: opts.imageTools,
-      signal: abort.signal,
+      signal: deadline.abort.signal,
       emit,
       now: () => timestamp(now()),
       podName: status.podName,
     };
-    const records: StepRecord[] = [];
-    const taskResultNames = prepared.results.map((r) => r.name);
-    const rawResults = new Map<string, string>();
-    let failed: { step: PreparedStep; exitCode: number; message?: string; timedOut: boolean } | undefined;
-    let sizeError: string | undefined;
+    let outcome: StepsOutcome;
     try {
-      for (const step of prepared.steps) {
-        if (abort.signal.aborted) {
-          records.push({ step, state: { name: step.name || `unnamed-${step.index}`, container: step.container, waiting: { reason: 'PodInitializing' } } });
-          continue;
-        }
-        if (failed || sizeError) {
-          const at = ctx.now();
-          records.push({
-            step,
-            state: {
-              name: step.name || `unnamed-${step.index}`,
-              container: step.container,
-              terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at },
-              terminationReason: 'Skipped',
-            },
-          });
-          continue;
-        }
-        const rec = await runOneStep(ctx, step, records);
-        records.push(rec);
-        if (rec.aborted) continue;
-        // results after every step (later values win)
-        if (taskResultNames.length || rec.stepResults?.length) {
-          const got = taskResultNames.length ? await readResultFiles(hostPaths.results, taskResultNames) : new Map<string, string>();
-          for (const [k, v] of got) rawResults.set(k, v);
-          if ((opts.resultsFrom ?? 'termination-message') === 'termination-message') {
-            const entries = [...got].map(([key, value]) => ({ key, value }));
-            for (const r of rec.stepResults ?? []) entries.push({ key: r.name, value: typeof r.value === 'string' ? r.value : JSON.stringify(r.value) });
-            if (entries.length && terminationMessageSize(entries, rec.state.terminated?.startedAt ?? '') > MAX_RESULT_SIZE) {
-              sizeError = 'Termination message is above max allowed size 4096, caused by large task result.';
-              const t = rec.state.terminated;
-              if (t) rec.state.terminated = { ...t, exitCode: 1, reason: 'Error', message: sizeError };
-              rec.state.terminationReason = 'Error';
-              failed = { step, exitCode: 1, message: sizeError, timedOut: false };
-              continue;
-            }
-          }
-        }
-        const t = rec.state.terminated;
-        if (rec.failed && t) failed = { step, exitCode: t.exitCode, timedOut: rec.state.terminationReason === 'TimeoutExceeded', ...(rec.failMessage ? { message: rec.failMessage } : {}) };
-      }
+      outcome = await runSteps(ctx, prepared, opts);
     } finally {
-      if (timer) clearTimeout(timer);
-      req.signal.removeEventListener('abort', onCancel);
+      deadline.dispose();
     }
-
-    status.steps = records.map((r) => r.state);
-
-    // task results: files, then `value: $(steps.s.results.r)`
-    const results: TaskRunResultValue[] = [];
-    for (const d of prepared.results) {
-      const type = declaredType(d);
-      const raw = rawResults.get(d.name);
-      if (raw !== undefined) {
-        results.push({ name: d.name, type, value: parseDeclared(type, raw) });
-        continue;
-      }
-      if (typeof d.value === 'string') {
-        const m = /^\$\(steps\.([^.]+)\.results\.([^.)]+)\)$/.exec(d.value.trim());
-        const src = m ? records.find((r) => r.step.name === m[1])?.stepResults?.find((x) => x.name === m[2]) : undefined;
-        if (src) results.push({ name: d.name, type, value: src.value });
-      }
-    }
-    status.results = results;
+    status.steps = outcome.records.map((r) => r.state);
+    status.results = taskResults(prepared, outcome);
     try {
       status.artifacts = JSON.parse(await readFile(join(hostPaths.artifacts, 'provenance.json'), 'utf8')) as NonNullable<TaskRunStatus['artifacts']>;
     } catch {
       // no task artifacts
     }
-
-    const finishedOrSkipped = (reason: string) => {
-      for (const s of status.steps) {
-        if (s.terminated) continue;
-        const at = ctx.now();
-        s.terminated = { exitCode: 1, reason, startedAt: s.running?.startedAt ?? at, finishedAt: at };
-        s.terminationReason = reason;
-        delete s.running;
-        delete s.waiting;
-      }
-    };
-    if (timedOut) {
-      finishedOrSkipped('TaskRunTimeout');
-      return done({ status: 'False', reason: 'TaskRunTimeout', message: `TaskRun "${req.name}" failed to finish within "${formatGoDuration(timeoutMs)}"` });
-    }
-    if (abort.signal.aborted) {
-      finishedOrSkipped('TaskRunCancelled');
-      const why = req.signal.reason === 'TimedOut'
-        ? 'TaskRun cancelled as the PipelineRun it belongs to has timed out.'
-        : req.pipelineRun
-          ? 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.'
-          : '';
-      // taskrun.go ReconcileKind: fmt.Sprintf("TaskRun %q was cancelled. %s", tr.Name, tr.Spec.StatusMessage); the
-      // statusMessage is empty for a TaskRun cancelled on its own, hence the trailing space
-      return done({ status: 'False', reason: 'TaskRunCancelled', message: `TaskRun "${req.name}" was cancelled. ${why}` });
-    }
-    if (failed) {
-      // pod/status.go extractContainerFailureMessage; a timed-out step exits 1 (cmd/entrypoint main.go, the
-      // ContextError branch that is not a cancellation), a cancelled one 9 (int(syscall.SIGKILL))
-      const msg = failed.timedOut
-        ? `"${failed.step.container}" exited because the step exceeded the specified timeout limit`
-        : `"${failed.step.container}" exited with code ${failed.exitCode}${failed.message ? `: ${failed.message}` : ''}`;
-      return done({ status: 'False', reason: 'StepFailed', message: msg });
-    }
-    if (opts.resultsFrom === 'sidecar-logs') {
-      const limit = opts.maxResultSize ?? MAX_RESULT_SIZE;
-      const big = [...rawResults].find(([, v]) => Buffer.byteLength(v) > limit);
-      // taskrun.go ReconcileKind, on sidecarlogresults.ErrSizeExceeded
-      if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: results exceeded size limit ${limit} bytes` });
-    }
-    const invalid = validateResults(prepared.results, results);
-    if (invalid) return done({ status: 'False', reason: invalid.reason, message: invalid.message });
-    return done({ status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' });
+    const facts: FinishFacts = { status, prepared, outcome, timedOut: deadline.timedOut(), aborted: deadline.abort.signal.aborted, timeoutMs: deadline.timeoutMs, now: ctx.now };
+    return finish(req, opts, facts, done);
   } finally {
     if (!opts.keepRunDir) {
       await Promise.all([...new Set([root, diskRoot])].map((d) => rm(d, { recursive: true, force: true }).catch(() => undefined)));

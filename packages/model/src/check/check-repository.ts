@@ -39,5 +39,35 @@ export async function checkRepository(root: string, opts: CheckRepositoryOptions
     extraFiles,
     fileProfiles: (file) => globs.filter(([g]) => g.test(file)).flatMap(([, p]) => p),
   });
-  return { findings: sortFindings([...configFindings, ...loadFindings, ...findings]), index, filesChecked: selected.size };
+  return { findings: capFindings(sortFindings([...configFindings, ...loadFindings, ...findings])), index, filesChecked: selected.size };
+}
+
+/** Findings of one code in one file past this many are summarised by one finding. */
+export const MAX_FINDINGS_PER_CODE_AND_FILE = 100;
+
+/**
+ * Keeps output proportionate to the mistake: after MAX_FINDINGS_PER_CODE_AND_FILE findings of
+ * one code in one file, the rest become one finding of that code and severity that says how
+ * many were left out. Input sorted; output sorted.
+ */
+export function capFindings(findings: readonly Finding[], max = MAX_FINDINGS_PER_CODE_AND_FILE): Finding[] {
+  const counts = new Map<string, number>();
+  const out: Finding[] = [];
+  const omitted = new Map<string, { first: Finding; count: number }>();
+  for (const f of findings) {
+    const key = `${f.file}\u0000${f.code}`;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    if (n <= max) out.push(f);
+    else {
+      const o = omitted.get(key);
+      if (o) o.count++;
+      else omitted.set(key, { first: f, count: 1 });
+    }
+  }
+  for (const { first, count } of omitted.values()) {
+    const { path: _path, hint: _hint, ...rest } = first;
+    out.push({ ...rest, message: `${count} more ${first.code} findings in this file are not shown (first at line ${first.line})` });
+  }
+  return sortFindings(out);
 }

@@ -7,6 +7,11 @@ export interface CodeInfo {
   profile?: string;
   /** Severity under the profile, when it differs from the default. */
   profileSeverity?: SeverityOrOff;
+  /**
+   * Set (to the reason) on an error that Tekton itself does not make: its admission webhook and
+   * reconciler accept the object. The differential test against Tekton's code skips these.
+   */
+  stricterThanTekton?: string;
 }
 
 /**

@@ -63,6 +63,26 @@ export interface ClusterSpec {
   /** Seconds a deploy lease is held without renewal before another deploy may take it (default 300). */
   leaseSeconds?: number;
   notify?: Notification;
+  /** Settings of `plumbing serve` for this cluster (docs/serve.md). */
+  serve?: ServeConfig;
+}
+
+/** `spec.serve` of a Cluster: every field optional. */
+export interface ServeConfig {
+  /** Base of the run links in commit statuses: `<publicUrl>/runs/<name>`. */
+  publicUrl?: string;
+  org?: string;
+  trustedTeams?: string[];
+  /** Runs of these repositories ("owner/name") are not shown without the API token. */
+  privateRepositories?: string[];
+  concurrency?: { global?: number; perRepository?: number };
+  /** How long a run may wait in the queue before it fails (default 1440). */
+  queueTimeoutMinutes?: number;
+  /** Commit status context prefix (default `plumbing`): `<statusContext>/<job>`. */
+  statusContext?: string;
+  githubTokenSecret?: { secretName: string; secretKey: string };
+  apiTokenSecret?: { secretName: string; secretKey: string };
+  githubApiUrl?: string;
 }
 
 export type ClusterConfig = Resource<'plumbing.dev/v1alpha1', 'Cluster', ClusterSpec>;

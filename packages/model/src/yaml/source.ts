@@ -1,5 +1,5 @@
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, isPair, isNode } from 'yaml';
-import type { Document, Node as YamlNode, Pair } from 'yaml';
+import type { Document, EmptyStream, Node as YamlNode, Pair } from 'yaml';
 import type { Finding, NodePath } from '../check/finding.js';
 import { formatPath } from '../check/finding.js';
 import type { JsonMap } from './values.js';
@@ -51,7 +51,26 @@ export function loadYaml(file: string, text: string): SourceFile {
     });
     return src;
   }
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+  const nesting = nestingDepth(text);
+  if (nesting.depth > MAX_NESTING) {
+    src.findings.push({
+      code: 'YAML_SYNTAX',
+      severity: 'error',
+      message: `nesting deeper than ${MAX_NESTING} levels (${nesting.depth}); the file is not checked further`,
+      file,
+      line: nesting.line,
+      column: 1,
+    });
+    return src;
+  }
+  let docs: Document.Parsed[] | EmptyStream;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+  } catch (e) {
+    // The composer recurses; a stack overflow on a pathological file is this file's finding, not the run's.
+    src.findings.push({ code: 'YAML_SYNTAX', severity: 'error', message: `cannot parse: ${firstLine(e instanceof Error ? e.message : String(e))}`, file, line: 1, column: 1 });
+    return src;
+  }
   const list = Array.isArray(docs) ? docs : [];
   let index = 0;
   for (const ast of list) {
@@ -147,6 +166,53 @@ function docMeta(value: unknown): Pick<ResourceDoc, 'apiVersion' | 'kind' | 'nam
     name: typeof meta?.name === 'string' ? meta.name : undefined,
     namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
   };
+}
+
+/**
+ * Deepest nesting a file may have. The yaml library's composer and our rules recurse, so deeper
+ * documents (never written by hand) get one YAML_SYNTAX finding instead of a stack overflow.
+ */
+export const MAX_NESTING = 500;
+
+/**
+ * An upper bound of a YAML text's nesting depth, without parsing: flow brackets outside quotes
+ * and comments, plus block indentation levels (each deeper indentation opens a level; `- `
+ * items open one more). One pass, no recursion.
+ */
+export function nestingDepth(text: string): { depth: number; line: number } {
+  let flow = 0;
+  let best = { depth: 0, line: 1 };
+  const indents: number[] = [];
+  let line = 1;
+  for (let start = 0; start <= text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    let col = start;
+    while (col < end && (text.charCodeAt(col) === 32 || text.charCodeAt(col) === 45)) col++;
+    const indent = col - start;
+    if (indent > 0 || (col < end && text.charCodeAt(col) !== 35)) {
+      if (text.slice(start, end).trim() !== '') {
+        while (indents.length > 0 && (indents[indents.length - 1] as number) >= indent) indents.pop();
+        indents.push(indent);
+      }
+    }
+    let quote = 0;
+    let deepest = indents.length + flow;
+    for (let i = col; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 35 && (i === col || text.charCodeAt(i - 1) === 32)) break;
+      else if (c === 91 || c === 123) deepest = Math.max(deepest, indents.length + ++flow);
+      else if ((c === 93 || c === 125) && flow > 0) flow--;
+    }
+    if (deepest > best.depth) best = { depth: deepest, line };
+    if (nl < 0) break;
+    start = nl + 1;
+    line++;
+  }
+  return best;
 }
 
 function firstLine(s: string): string {

@@ -26,6 +26,21 @@ describe('config-cluster (CONFIG_INVALID)', () => {
     expect(only(f, 'CONFIG_INVALID')).toEqual([{ code: 'CONFIG_INVALID', severity: 'error', line: 11, column: 3 }]);
   });
 
+  it('accepts a serve section and reports its unknown fields and bad secret refs at their keys', () => {
+    const serve = `${ok}  serve:
+    publicUrl: https://ci.example.org
+    concurrency: {global: 4, perRepository: 2}
+    githubTokenSecret: {secretName: gh, secretKey: token}
+`;
+    expect(only(checkYaml(serve), 'CONFIG_INVALID')).toEqual([]);
+    const bad = checkYaml(serve.replace('perRepository', 'perRepo').replace('secretKey: token', 'key: token'));
+    expect(only(bad, 'CONFIG_INVALID')).toEqual([
+      { code: 'CONFIG_INVALID', severity: 'error', line: 15, column: 30 },
+      { code: 'CONFIG_INVALID', severity: 'error', line: 16, column: 5 },
+      { code: 'CONFIG_INVALID', severity: 'error', line: 16, column: 41 },
+    ]);
+  });
+
   it('reports an empty source list', () => {
     const f = checkYaml(yaml`
       apiVersion: plumbing.dev/v1alpha1

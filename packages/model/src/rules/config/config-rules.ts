@@ -19,7 +19,7 @@ export const clusterConfigRule: DocRule = {
       ctx,
       spec,
       ['spec'],
-      { context: 'string', inCluster: 'boolean', stateNamespace: 'string', sources: 'list', healthChecks: 'list', postDeployTests: 'list', prune: 'map', schedule: 'string', historyLimit: 'number', leaseSeconds: 'number', notify: 'map' },
+      { context: 'string', inCluster: 'boolean', stateNamespace: 'string', sources: 'list', healthChecks: 'list', postDeployTests: 'list', prune: 'map', schedule: 'string', historyLimit: 'number', leaseSeconds: 'number', notify: 'map', serve: 'map' },
       ['sources'],
     );
     if (spec.context === undefined && spec.inCluster !== true) ctx.report('CONFIG_INVALID', ['spec'], 'a Cluster needs a kube context or inCluster: true', { key: true });
@@ -41,10 +41,26 @@ export const clusterConfigRule: DocRule = {
       checkFields(ctx, spec.notify, ['spec', 'notify'], { webhook: 'string', githubIssue: 'map', githubStatus: 'map' });
       if (typeof spec.notify.webhook === 'string' && !/^https?:\/\//.test(spec.notify.webhook)) ctx.report('CONFIG_INVALID', ['spec', 'notify', 'webhook'], 'webhook must be an http(s) URL');
     }
+    if (isMap(spec.serve)) checkServe(ctx, spec.serve);
     if (typeof spec.schedule === 'string' && spec.schedule.trim().split(/\s+/).length !== 5 && !spec.schedule.startsWith('@')) {
       ctx.report('CONFIG_INVALID', ['spec', 'schedule'], `schedule must have 5 fields, found ${spec.schedule.trim().split(/\s+/).length}`);
     }
   },
 };
+
+/** `spec.serve`: the settings of `plumbing serve` for this cluster (docs/serve.md). */
+function checkServe(ctx: Parameters<DocRule['check']>[0], serve: Record<string, unknown>): void {
+  const at = ['spec', 'serve'];
+  checkFields(ctx, serve, at, {
+    publicUrl: 'string', org: 'string', trustedTeams: 'list', privateRepositories: 'list', concurrency: 'map', queueTimeoutMinutes: 'number',
+    statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string',
+  });
+  if (isMap(serve.concurrency)) checkFields(ctx, serve.concurrency, [...at, 'concurrency'], { global: 'number', perRepository: 'number' });
+  for (const k of ['githubTokenSecret', 'apiTokenSecret']) {
+    const ref = serve[k];
+    if (isMap(ref)) checkFields(ctx, ref, [...at, k], { secretName: 'string', secretKey: 'string' }, ['secretName', 'secretKey']);
+  }
+  if (typeof serve.publicUrl === 'string' && !/^https?:\/\//.test(serve.publicUrl)) ctx.report('CONFIG_INVALID', [...at, 'publicUrl'], 'publicUrl must be an http(s) URL');
+}
 
 export const CONFIG_RULES: readonly DocRule[] = [clusterConfigRule, releaseConfigRule];

@@ -1,0 +1,206 @@
+// npm run bench:serve — plumbing serve's intake, queue, status and list paths, measured.
+// Uses the built dist of @plumbing/serve and @plumbing/test-utils (the local GitHub protocol
+// server receives the commit statuses over HTTP, as GitHub would). The runs' backend is a no-op
+// that succeeds at once: the figures are the service's own cost, not a pipeline's.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { sign } from '@octokit/webhooks-methods';
+import { openSqlite, startServe, Store } from '@plumbing/serve';
+import { startGitHubServer } from '@plumbing/test-utils';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const SECRET = 'bench-secret';
+const REPO = 'Codertocat/Hello-World';
+const TARGETS = { pendingP95Ms: 1000, listP95Ms: 100 };
+const DASHBOARD_700_RUNS_MS = 3000; // tektoncd/dashboard#2035
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+function makeRoot() {
+  const root = mkdtempSync(join(tmpdir(), 'plumbing-serve-bench-'));
+  cpSync(join(here, '../test/fixtures/bench-repo'), root, { recursive: true });
+  mkdirSync(join(root, 'secrets/github-webhook-secret'), { recursive: true });
+  writeFileSync(join(root, 'secrets/github-webhook-secret/token'), SECRET);
+  return root;
+}
+
+const example = (() => {
+  const all = require('@octokit/webhooks-examples/api.github.com/index.json');
+  return all.find((g) => g.name === 'pull_request').examples.find((e) => e.action === 'opened');
+})();
+
+let seq = 0;
+const shaOf = (n) => n.toString(16).padStart(40, '0');
+async function delivery(url, n = ++seq) {
+  const p = structuredClone(example);
+  p.number = n;
+  p.pull_request.number = n;
+  p.pull_request.head.sha = shaOf(n);
+  const body = JSON.stringify(p);
+  const headers = { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': `bench-${process.pid}-${n}`, 'x-hub-signature-256': await sign(SECRET, body) };
+  const res = await fetch(`${url}/hooks/github`, { method: 'POST', headers, body });
+  if (res.status !== 202) throw new Error(`delivery answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+  return p.pull_request.head.sha;
+}
+
+async function withService(extra, fn, github = true) {
+  const root = makeRoot();
+  const gh = await startGitHubServer({ repos: [REPO] });
+  mkdirSync(join(root, 'secrets/gh'), { recursive: true });
+  writeFileSync(join(root, 'secrets/gh/token'), gh.token);
+  const cluster = join(root, 'clusters/bench/cluster.yaml');
+  const token = github ? `    githubApiUrl: ${gh.url}\n    githubTokenSecret: {secretName: gh, secretKey: token}\n` : '';
+  writeFileSync(cluster, `${readFileSync(cluster, 'utf8')}  serve:\n${token}    concurrency: {global: 1000, perRepository: 1000}\n`);
+  const backend = async () => ({ state: 'succeeded', reason: 'Succeeded', message: '', status: null, recordDir: '' });
+  const svc = await startServe({ root, port: 0, host: '127.0.0.1', secretsDir: join(root, 'secrets'), backend, log: () => {}, ...extra });
+  try {
+    return await fn(svc, root);
+  } finally {
+    await svc.close(0);
+    await gh.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Sends `n` deliveries at once; per delivery: ms from send to run started, and to the pending status sent to GitHub. */
+async function latency(svc, n) {
+  const t0 = new Map();
+  const started = new Map();
+  const pending = new Map();
+  const seqs = Array.from({ length: n }, () => ++seq);
+  const expected = new Set(seqs.map(shaOf));
+  const onRun = (r) => {
+    if (expected.has(r.sha) && r.state === 'running' && !started.has(r.sha)) started.set(r.sha, performance.now());
+  };
+  // The first status GitHub receives for the run (queued or running: both are GitHub's pending).
+  const onReported = (r) => {
+    if (expected.has(r.sha) && !pending.has(r.sha)) pending.set(r.sha, performance.now());
+  };
+  svc.core.events.on('run', onRun);
+  svc.core.events.on('reported', onReported);
+  const done = new Promise((resolve) => {
+    const check = () => {
+      if (pending.size >= n && started.size >= n) resolve();
+    };
+    svc.core.events.on('run', check);
+    svc.core.events.on('reported', check);
+  });
+  await Promise.all(
+    seqs.map(async (k) => {
+      t0.set(shaOf(k), performance.now());
+      await delivery(svc.url, k);
+    }),
+  );
+  await done;
+  svc.core.events.removeAllListeners();
+  const toStart = [...t0].map(([sha, t]) => started.get(sha) - t);
+  const toPending = [...t0].map(([sha, t]) => pending.get(sha) - t);
+  return { toStart, toPending };
+}
+
+async function latencies() {
+  if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'latency') return;
+  console.log('webhook → run started / → pending status sent (local GitHub protocol server), p50 / p95:');
+  for (const n of [1, 10, 100]) {
+    await withService({}, async (svc) => {
+      await latency(svc, 5); // warm-up
+      const rounds = n === 1 ? 30 : n === 10 ? 5 : 2;
+      const all = { toStart: [], toPending: [] };
+      for (let i = 0; i < rounds; i++) {
+        const r = await latency(svc, n);
+        all.toStart.push(...r.toStart);
+        all.toPending.push(...r.toPending);
+      }
+      const p95 = pct(all.toPending, 95);
+      console.log(
+        `  ${String(n).padStart(3)} concurrent: started ${fmt(pct(all.toStart, 50))} / ${fmt(pct(all.toStart, 95))}; pending ${fmt(pct(all.toPending, 50))} / ${fmt(p95)}  (target p95 ≤ ${TARGETS.pendingP95Ms} ms: ${p95 <= TARGETS.pendingP95Ms ? 'met' : 'MISSED'})`,
+      );
+    });
+  }
+}
+
+async function memory() {
+  if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'memory') return;
+  await withService({}, async (svc) => {
+    const total = Number(process.env.BENCH_DELIVERIES ?? 10_000);
+    const batch = 50;
+    for (let i = 0; i < total; i += batch) await Promise.all(Array.from({ length: batch }, () => delivery(svc.url)));
+    while ((await svc.core.store.queueDepth()) > 0 || svc.core.runner.running > 0) await new Promise((r) => setImmediate(r));
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    console.log(`memory after ${total} deliveries (each a run; statuses logged, no GitHub): rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap used ${(m.heapUsed / 2 ** 20).toFixed(0)} MB${globalThis.gc ? ' (after GC)' : ''}`);
+  }, false);
+}
+
+async function seed(root, n) {
+  const db = await openSqlite(join(root, '.plumbing', 'serve.db'));
+  const store = new Store(db);
+  await store.migrate();
+  await db.exec('BEGIN');
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < n; i++) {
+    const name = `ci-${i.toString(36).padStart(6, '0')}`;
+    await store.insertRun({
+      name, namespace: 'tekton-ci', kind: i % 10 === 0 ? 'periodic' : 'pull-request', resourceKind: 'PipelineRun', job: i % 10 === 0 ? 'nightly' : 'ci',
+      repository: `org/repo-${i % 20}`, pullRequest: i % 500, sha: i.toString(16).padStart(40, '0'), event: 'pull_request', deliveryId: `d-${i}`, actor: 'someone',
+      triggerName: 'pull-request-ci', supersedeKey: null, private: false, state: i % 7 === 0 ? 'failed' : 'succeeded', reason: 'Succeeded', message: '',
+      created: new Date(base + i * 1000).toISOString(), started: null, finished: null, owner: null, recordDir: null,
+      resource: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name }, spec: { pipelineRef: { name: 'ci' }, params: [{ name: 'revision', value: 'x' }] } },
+      status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }] },
+    });
+  }
+  await db.exec('COMMIT');
+  await store.close();
+}
+
+async function timeGets(url, paths, n) {
+  const ms = [];
+  for (let i = 0; i < n; i++) {
+    const p = paths[i % paths.length];
+    const t = performance.now();
+    const res = await fetch(`${url}${p}`);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t);
+  }
+  return ms;
+}
+
+async function listing() {
+  if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'list') return;
+  for (const n of [10_000, 100_000]) {
+    const root = makeRoot();
+    const t = performance.now();
+    await seed(root, n);
+    const seedMs = performance.now() - t;
+    const backend = async () => ({ state: 'succeeded', reason: 'Succeeded', message: '', status: null, recordDir: '' });
+    const svc = await startServe({ root, port: 0, host: '127.0.0.1', secretsDir: join(root, 'secrets'), backend, log: () => {} });
+    try {
+      const first = await (await fetch(`${svc.url}/api/v1/runs?limit=50`)).json();
+      let cursor = first.next;
+      for (let i = 0; i < 20 && cursor; i++) cursor = (await (await fetch(`${svc.url}/api/v1/runs?limit=50&cursor=${cursor}`)).json()).next;
+      const paths = ['/api/v1/runs?limit=50', '/api/v1/runs?limit=50&repository=org/repo-7', '/api/v1/runs?limit=50&kind=periodic&state=failed', '/api/v1/runs?limit=50&repository=org/repo-3&pullRequest=123', `/api/v1/runs?limit=50&cursor=${cursor}`];
+      await timeGets(svc.url, paths, 50);
+      const ms = await timeGets(svc.url, paths, 500);
+      const p95 = pct(ms, 95);
+      const verdict = n === 100_000 ? `  (target p95 ≤ ${TARGETS.listP95Ms} ms: ${p95 <= TARGETS.listP95Ms ? 'met' : 'MISSED'}; the Tekton Dashboard takes ~${DASHBOARD_700_RUNS_MS} ms for 700 runs)` : '';
+      console.log(`GET /api/v1/runs (50 a page, filters and a deep cursor) with ${n} runs: p50 ${fmt(pct(ms, 50))}, p95 ${fmt(p95)}${verdict}  [seeded in ${(seedMs / 1000).toFixed(1)} s]`);
+    } finally {
+      await svc.close(0);
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+}
+
+await latencies();
+await memory();
+await listing();

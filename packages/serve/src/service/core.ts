@@ -1,0 +1,188 @@
+/**
+ * The service's core, wired once: the cluster's listeners, the store, the runner, the status
+ * reporter and the metrics. The HTTP layer and the CLI only call into it.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
+import { createGitHub } from '@plumbing/github';
+import { generateName } from '@plumbing/executor';
+import { isMap, loadRepository, PlumbingError, type ResourceDoc } from '@plumbing/model';
+import type { Db } from '../store/db.js';
+import { type RunRow, Store } from '../store/store.js';
+import type { SecretReader } from '../triggers/cel-env.js';
+import { type ResolvedListener, resolveListener } from '../triggers/listener.js';
+import type { ServeSettings } from './config.js';
+import { type Backend, embeddedBackend } from './embedded.js';
+import { handleHook, type HookResponse, type IntakeContext, listenerUid, processDelivery } from './intake.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { githubStatusSink, logStatusSink, reportRun, type StatusSink } from './reporter.js';
+import { Runner } from './runner.js';
+import { secretsFromDir } from './secrets.js';
+
+export interface CoreOptions {
+  root: string;
+  cluster: string;
+  db: Db;
+  settings: ServeSettings;
+  secretsDir?: string;
+  log: (line: string) => void;
+  /** Replaces the embedded executor (tests of the queue use a controllable backend). */
+  backend?: Backend;
+  sandbox?: boolean;
+}
+
+export class Core {
+  readonly store: Store;
+  readonly runner: Runner;
+  readonly metrics: Metrics;
+  readonly secrets: SecretReader;
+  stopping = false;
+  /** 'run' (a RunRow, on every state change), 'step' (a TaskRun or step started or ended, once stored) and 'reported' (a RunRow whose status was reported): tests and the CLI wait on them. */
+  readonly events = new EventEmitter().setMaxListeners(0);
+  private listeners = new Map<string, ResolvedListener>();
+  private readonly status: StatusSink;
+  private readonly reporting = new Map<string, Promise<void>>();
+  private readonly reportSeq = new Map<string, number>();
+
+  constructor(readonly opts: CoreOptions) {
+    this.store = new Store(opts.db);
+    this.secrets = secretsFromDir(opts.secretsDir);
+    this.metrics = createMetrics(this.store);
+    const token = opts.settings.githubToken ? this.secrets(opts.settings.githubToken.name, opts.settings.githubToken.key) : undefined;
+    if (token) this.status = githubStatusSink(createGitHub({ auth: { token }, baseUrl: opts.settings.githubApiUrl }));
+    else {
+      opts.log(`warning: no GitHub token (${opts.settings.githubToken ? `secret ${opts.settings.githubToken.name}/${opts.settings.githubToken.key} not in --secrets` : 'spec.serve.githubTokenSecret unset'}): commit statuses are logged here, not sent`);
+      this.status = logStatusSink(opts.log);
+    }
+    const backend = opts.backend ?? embeddedBackend({ root: opts.root, ...(opts.secretsDir ? { secretsDir: opts.secretsDir } : {}), ...(opts.sandbox === undefined ? {} : { sandbox: opts.sandbox }) });
+    this.runner = new Runner(this.store, backend, { ...opts.settings.concurrency, queueTimeoutMs: opts.settings.queueTimeoutMs }, {
+      onStart: (run) => {
+        this.metrics.webhookToStart.observe({ kind: run.kind }, (Date.parse(run.started ?? run.created) - Date.parse(run.created)) / 1000);
+        opts.log(`run ${run.name} started`);
+        this.events.emit('run', run);
+        void this.report(run);
+      },
+      onStep: (run, e) => this.events.emit('step', { run: run.name, ...e }),
+      onEnd: (run) => {
+        if (run.started && run.finished) this.metrics.runDuration.observe({ kind: run.kind, state: run.state }, (Date.parse(run.finished) - Date.parse(run.started)) / 1000);
+        opts.log(`run ${run.name} ${run.state}${run.reason ? ` (${run.reason})` : ''}`);
+        this.events.emit('run', run);
+        void this.report(run);
+      },
+    });
+  }
+
+  get root(): string {
+    return this.opts.root;
+  }
+
+  apiToken(): string | undefined {
+    const ref = this.opts.settings.apiToken;
+    return ref ? this.secrets(ref.name, ref.key) : undefined;
+  }
+
+  /** Loads the cluster's Triggers resources and resolves every EventListener. */
+  async load(): Promise<void> {
+    const { index } = await loadRepository(this.opts.root);
+    const prefix = `clusters/${this.opts.cluster}/`;
+    const docs = index.docs.filter((d) => d.file.startsWith(prefix));
+    if (docs.length === 0) throw new PlumbingError('SERVE_CLUSTER', `no resources under ${prefix} (root ${this.opts.root})`);
+    const lookup = (kind: string, name: string): ResourceDoc | undefined => docs.find((d) => d.kind === kind && d.name === name);
+    this.listeners = new Map();
+    for (const d of docs.filter((x) => x.kind === 'EventListener' && x.name)) {
+      const l = resolveListener(d.name!, lookup, listenerUid(this.opts.cluster, d.name!));
+      if (l) this.listeners.set(l.name, l);
+    }
+  }
+
+  listenerNames(): string[] {
+    return [...this.listeners.keys()];
+  }
+
+  private intake(): IntakeContext {
+    return { store: this.store, listeners: this.listeners, secrets: this.secrets, privateRepositories: new Set(this.opts.settings.privateRepositories), onRun: (run) => this.submit(run) };
+  }
+
+  async hook(name: string, headers: IncomingHttpHeaders, raw: string, url: string): Promise<HookResponse> {
+    const r = await handleHook(this.intake(), name, headers, raw, url);
+    this.metrics.webhooks.inc({ event: r.event, outcome: r.outcome });
+    return r;
+  }
+
+  /** A new queued run: older runs it supersedes are cancelled, pending is reported, the queue moves. */
+  async submit(run: RunRow): Promise<void> {
+    this.opts.log(`run ${run.name} queued (${run.kind} ${run.job}${run.repository ? ` ${run.repository}` : ''}${run.pullRequest !== null ? `#${run.pullRequest}` : ''})`);
+    this.events.emit('run', run);
+    // Not awaited: the delivery is answered without waiting for GitHub; reports of one run stay in order.
+    void this.report(run);
+    await this.runner.submit(run);
+    if (run.supersedeKey) {
+      for (const old of await this.store.activeRunsOf(run.supersedeKey)) {
+        if (old.name === run.name || old.created > run.created) continue;
+        await this.runner.cancel(old.name, 'Superseded', `superseded by ${run.name} (a newer push to ${run.repository}#${run.pullRequest})`);
+      }
+    }
+  }
+
+  async rerun(run: RunRow): Promise<RunRow> {
+    const meta = isMap(run.resource.metadata) ? run.resource.metadata : {};
+    const prefix = typeof meta.generateName === 'string' ? meta.generateName : `${run.job}-`;
+    for (;;) {
+      const name = generateName(prefix);
+      const row: RunRow = {
+        ...run, name, state: 'queued', reason: 'Pending', message: `rerun of ${run.name}`, created: new Date().toISOString(), started: null, finished: null, owner: null, recordDir: null, status: null,
+        actor: 'api', resource: { ...run.resource, metadata: { ...meta, name } },
+      };
+      if (await this.store.insertRun(row)) {
+        await this.submit(row);
+        return row;
+      }
+    }
+  }
+
+  /**
+   * Reports a run's status. Reports of one run go out in order, and one that a newer report of
+   * the same run supersedes before it is sent is dropped (queued → running → succeeded within a
+   * moment sends what is current, not three calls in a row); a final state is always sent.
+   */
+  report(run: RunRow): Promise<void> {
+    const seq = (this.reportSeq.get(run.name) ?? 0) + 1;
+    this.reportSeq.set(run.name, seq);
+    const prev = this.reporting.get(run.name) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      const superseded = this.reportSeq.get(run.name) !== seq && (run.state === 'queued' || run.state === 'running');
+      if (superseded) return;
+      await reportRun(this.status, run, this.opts.settings.publicUrl, this.opts.settings.statusContext, this.opts.log);
+      this.events.emit('reported', run);
+    });
+    this.reporting.set(run.name, next);
+    void next.then(() => {
+      if (this.reporting.get(run.name) === next) {
+        this.reporting.delete(run.name);
+        this.reportSeq.delete(run.name);
+      }
+    });
+    return next;
+  }
+
+  /** Start-up: migrations, orphaned runs failed (and reported), stored-but-unprocessed deliveries processed, the queue started. */
+  async start(): Promise<void> {
+    await this.store.migrate();
+    await this.load();
+    const failed = await this.runner.recover();
+    for (const r of failed) this.opts.log(`run ${r.name} was executing when the service stopped: marked failed (${r.reason})`);
+    for (const d of await this.store.deliveriesInState('received')) await processDelivery(this.intake(), d, `http://localhost/hooks/${d.listener}`);
+    void this.runner.kick();
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    await this.runner.stop(graceMs);
+    await this.store.close();
+  }
+}
+
+export function defaultDbFile(root: string): string {
+  return join(root, '.plumbing', 'serve.db');
+}

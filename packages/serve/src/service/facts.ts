@@ -1,0 +1,55 @@
+/**
+ * What a run records about its trigger, gathered from the delivery and the rendered resource:
+ * kind, job, repository, pull request, commit, actor, and the key under which a newer push
+ * supersedes it. Pure functions of their inputs.
+ */
+import { isMap, type JsonMap } from '@plumbing/model';
+import type { RunKind } from '../store/store.js';
+
+export interface RunFacts {
+  kind: RunKind;
+  job: string;
+  repository: string | null;
+  pullRequest: number | null;
+  sha: string | null;
+  actor: string | null;
+  supersedeKey: string | null;
+}
+
+const KINDS = new Set<RunKind>(['pull-request', 'comment', 'periodic', 'release', 'deploy']);
+
+function at(v: unknown, ...keys: string[]): unknown {
+  let cur = v;
+  for (const k of keys) cur = isMap(cur) ? cur[k] : undefined;
+  return cur;
+}
+
+function strOrNull(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
+}
+
+/** The job a run belongs to: its pipelineRef/taskRef name, else its generateName without the dash. */
+export function jobOf(resource: JsonMap): string {
+  const spec = isMap(resource.spec) ? resource.spec : {};
+  const ref = strOrNull(at(spec, 'pipelineRef', 'name')) ?? strOrNull(at(spec, 'taskRef', 'name'));
+  if (ref) return ref;
+  const meta = isMap(resource.metadata) ? resource.metadata : {};
+  return (strOrNull(meta.generateName) ?? strOrNull(meta.name) ?? 'run').replace(/-$/, '');
+}
+
+export function runFacts(event: string, body: unknown, resource: JsonMap): RunFacts {
+  const labels = at(resource, 'metadata', 'labels');
+  const annotations = at(resource, 'metadata', 'annotations');
+  const label = (k: string) => strOrNull(isMap(labels) ? labels[k] : undefined);
+  const declared = strOrNull(isMap(annotations) ? annotations['plumbing.dev/kind'] : undefined) ?? label('plumbing.dev/kind');
+  const kind: RunKind = declared && KINDS.has(declared as RunKind) ? (declared as RunKind) : event === 'issue_comment' ? 'comment' : 'pull-request';
+  const repository = label('plumbing.dev/repository') ?? strOrNull(at(body, 'repository', 'full_name'));
+  const prText = label('plumbing.dev/pull-request') ?? strOrNull(at(body, 'pull_request', 'number')) ?? strOrNull(at(body, 'issue', 'number'));
+  const pullRequest = prText !== null && /^\d+$/.test(prText) ? Number(prText) : null;
+  const sha = strOrNull(at(body, 'pull_request', 'head', 'sha')) ?? strOrNull(at(body, 'after')) ?? strOrNull(at(body, 'head_commit', 'id'));
+  const actor = strOrNull(at(body, 'sender', 'login'));
+  const job = jobOf(resource);
+  // A newer push to the same pull request supersedes the runs of the same job.
+  const supersedeKey = event === 'pull_request' && repository && pullRequest !== null ? `${repository}#${pullRequest}/${job}` : null;
+  return { kind, job, repository, pullRequest, sha, actor, supersedeKey };
+}

@@ -1,0 +1,98 @@
+// The real `plumbing serve` process (packages/cli/bin/plumbing.js), killed with SIGKILL while a
+// run executes, then started again on the same store: the run is marked failed with the reason,
+// a delivery queued behind it still runs, and SIGTERM stops the service cleanly.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { CLI, makeTempDir, removeTempDir } from '@plumbing/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliver, example, makeServeRepo, WEBHOOK_SECRET } from '../../test/helpers.js';
+
+let root: string;
+let secrets: string;
+const children: ChildProcess[] = [];
+
+interface Serve {
+  child: ChildProcess;
+  url: string;
+  /** Resolves with the first stderr line matching `re`. */
+  line(re: RegExp): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+async function serve(): Promise<Serve> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--secrets', secrets, '--no-sandbox', '--no-schedule', '--format', 'json', '--grace', '0'], { cwd: root, env: { ...process.env, CI: 'true' } });
+  children.push(child);
+  let err = '';
+  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+    for (const w of [...waiters]) {
+      const m = err.split('\n').find((l) => w.re.test(l));
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0]!) as { url: string }).url.replace('localhost', '127.0.0.1'));
+    });
+    void exited.then((code) => reject(new Error(`plumbing serve exited ${code}: ${err}`)));
+  });
+  const line = (re: RegExp) =>
+    new Promise<string>((resolve) => {
+      const m = err.split('\n').find((l) => re.test(l));
+      if (m) resolve(m);
+      else waiters.push({ re, resolve });
+    });
+  return { child, url, line, exited };
+}
+
+function pr(sha: string, n: number, title: string) {
+  const p = example('pull_request', 'opened') as { number: number; pull_request: { head: { sha: string }; number: number; title: string } };
+  p.number = n;
+  p.pull_request.number = n;
+  p.pull_request.head.sha = sha;
+  p.pull_request.title = title;
+  return p;
+}
+
+beforeEach(async () => {
+  root = await makeTempDir('plumbing-serve-restart-');
+  ({ secrets } = makeServeRepo(root, { serve: '  serve:\n    apiTokenSecret: {secretName: serve-api, secretKey: token}\n    concurrency: {global: 1, perRepository: 1}\n' }));
+});
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await removeTempDir(root);
+});
+
+describe('plumbing serve killed mid-run', () => {
+  it('marks the interrupted run failed with the reason on restart and resumes the queue', async () => {
+    const first = await serve();
+    await deliver(first.url, 'github', WEBHOOK_SECRET, 'pull_request', pr('1'.repeat(40), 11, 'hold [hold]'), 'kill-1');
+    const started = await first.line(/run ci-\w+ started/);
+    const name = /run (ci-\w+) started/.exec(started)?.[1] ?? '';
+    // Concurrency 1: this one waits in the queue behind the held run.
+    await deliver(first.url, 'github', WEBHOOK_SECRET, 'pull_request', pr('2'.repeat(40), 12, 'next'), 'kill-2');
+    await first.line(/run ci-\w+ queued .*#12/);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await serve();
+    await second.line(new RegExp(`run ${name} was executing when the service stopped: marked failed`));
+    const view = (await (await fetch(`${second.url}/api/v1/runs/${name}`)).json()) as { plumbing: { state: string; reason: string; message: string } };
+    expect(view.plumbing).toMatchObject({ state: 'failed', reason: 'ServiceRestarted', message: expect.stringMatching(/stopped while this run was executing/) });
+    const queuedLine = await second.line(/run ci-\w+ succeeded/);
+    const next = /run (ci-\w+) succeeded/.exec(queuedLine)?.[1];
+    const list = (await (await fetch(`${second.url}/api/v1/runs?pullRequest=12`)).json()) as { items: { metadata: { name: string }; plumbing: { state: string } }[] };
+    expect(list.items.map((i) => [i.metadata.name, i.plumbing.state])).toEqual([[next, 'succeeded']]);
+
+    // SIGTERM: a clean stop.
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
