@@ -20,7 +20,6 @@ export { canonicalJson, compareObjects, fromYamlStream, hashObjects, loadCluster
 export { STAGES, stageOf } from './stages.js';
 export type { BadRevision, DeployRecord, InventoryState, KindRef } from './state.js';
 export { decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, listHistory, quarantined, readInventory } from './state.js';
-export { parseDuration } from './duration.js';
 export type { NotifyPorts } from './notify.js';
 export { failed, failureBody, issueTitle, notifyDeploy } from './notify.js';
 export type { ConnectFlags, RunDeployOptions, RunDeployResult } from './run.js';

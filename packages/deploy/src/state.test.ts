@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './duration.js';
 import { leaseHeld, microTime } from './lease.js';
 import { checkHistorySize, decodeHistoryObjects, decodeHistoryRecord, decodeInventory, encodeHistory, encodeInventory, quarantined } from './state.js';
 import { gzipSync } from 'node:zlib';
@@ -79,13 +78,6 @@ describe('lease times', () => {
     expect(leaseHeld(spec, t + 9_999)).toEqual({ held: true, expiresAt: t + 10_000 });
     expect(leaseHeld(spec, t + 10_000).held).toBe(false);
     expect(leaseHeld({ leaseDurationSeconds: 10, renewTime: microTime(t) }, t).held).toBe(false);
-  });
-});
-
-describe('parseDuration', () => {
-  it('reads Go-style durations', () => {
-    expect(['0', '30s', '10m', '1h30m', '250ms'].map(parseDuration)).toEqual([0, 30_000, 600_000, 5_400_000, 250]);
-    expect(() => parseDuration('10 minutes')).toThrow(/bad duration/);
   });
 });
 

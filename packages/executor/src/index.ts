@@ -24,7 +24,7 @@ export { StepImages } from './step/step-images.js';
 export type { PipelineRunCancelReason } from './pipelinerun/pipeline-run.js';
 export { executePipelineRun } from './pipelinerun/pipeline-run.js';
 // Tekton run files → runs → records under .plumbing/runs (runs/): plumbing run, the release's local backend
-export { elapsed, formatDuration, parseDuration } from './runs/cli-duration.js';
+export { elapsed, formatDuration } from './runs/cli-duration.js';
 export type { Engines, ExecuteRunsOptions, RunOutcome } from './runs/execute-runs.js';
 export { executeRuns } from './runs/execute-runs.js';
 export type { LoadedRun, LoadRunsOptions, RunPlan } from './runs/load-runs.js';

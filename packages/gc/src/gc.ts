@@ -54,19 +54,3 @@ export function formatGc(result: GcResult, apply: boolean): string {
   if (result.alreadyGone > 0) lines.push(`${result.alreadyGone} run(s) were already gone`);
   return `${lines.join('\n')}\n`;
 }
-
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `72h`, `30m`, `7d`, `1h30m`, `0`: milliseconds. */
-export function parseAge(s: string): number {
-  if (s === '0') return 0;
-  const re = /(\d+)([smhd])/g;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    total += Number(m[1]) * UNITS[m[2]!]!;
-    consumed += m[0].length;
-  }
-  if (consumed !== s.length || consumed === 0) throw new PlumbingError('GC_USAGE', `invalid age "${s}": use a number with s, m, h or d, e.g. 72h or 7d`, { exitCode: 2 });
-  return total;
-}

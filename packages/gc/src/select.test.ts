@@ -1,6 +1,5 @@
 import type { KubeObject } from '@plumbing/kube';
 import { describe, expect, it } from 'vitest';
-import { parseAge } from './gc.js';
 import { planGc } from './select.js';
 
 const now = new Date('2026-11-20T12:00:00Z');
@@ -56,14 +55,5 @@ describe('planGc', () => {
 
   it('refuses keep 0', () => {
     expect(() => planGc([], { keep: 0, minAgeMs: 0, now })).toThrow(RangeError);
-  });
-});
-
-describe('parseAge', () => {
-  it('reads hours, days and combinations', () => {
-    expect([parseAge('72h'), parseAge('7d'), parseAge('1h30m'), parseAge('0')]).toEqual([259_200_000, 604_800_000, 5_400_000, 0]);
-  });
-  it('rejects a malformed age', () => {
-    expect(() => parseAge('3 days')).toThrow(/invalid age/);
   });
 });

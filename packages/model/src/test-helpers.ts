@@ -1,5 +1,6 @@
 /** Helpers for rule tests: check in-memory files without touching the disk. */
 import { checkIndex, type CheckOptions } from './check/check.js';
+import type { Code } from './check/codes.js';
 import type { Finding } from './check/finding.js';
 import { RepoIndex } from './yaml/repo-index.js';
 import { loadYaml } from './yaml/source.js';
@@ -16,7 +17,7 @@ export function checkYaml(text: string, opts: CheckOptions = {}): Finding[] {
 }
 
 /** Only the findings with `code`, reduced to what tests assert: code, severity, line, column. */
-export function only(findings: Finding[], code: string): Pick<Finding, 'code' | 'severity' | 'line' | 'column'>[] {
+export function only(findings: Finding[], code: Code): Pick<Finding, 'code' | 'severity' | 'line' | 'column'>[] {
   return findings.filter((f) => f.code === code).map(({ code: c, severity, line, column }) => ({ code: c, severity, line, column }));
 }
 

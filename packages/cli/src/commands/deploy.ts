@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeployResult } from '@plumbing/deploy';
 import { PlumbingError, UsageError } from '@plumbing/model';
-import { parseOrUsage } from '../args.js';
+import { durationFlag, parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -122,7 +122,7 @@ async function deployInner(argv: string[], io: Io): Promise<number> {
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency ${values.concurrency}: expected a whole number ≥ 1`);
   // Loaded here, not at the top: plumbing check and --help should not load the deploy engine.
-  const { formatPlan, parseDuration, runClusterDeploy } = await import('@plumbing/deploy');
+  const { formatPlan, runClusterDeploy } = await import('@plumbing/deploy');
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
   const connect = { kubeconfig: values.kubeconfig, context: values.context, inCluster: values['in-cluster'] };
   const log = (line: string) => io.stderr(`${line}\n`);
@@ -138,7 +138,7 @@ async function deployInner(argv: string[], io: Io): Promise<number> {
     to,
     force: values.force ?? false,
     check: !values['skip-check'],
-    ...(values['wait-lock'] ? { waitLockMs: parseDuration(values['wait-lock']) } : {}),
+    ...(values['wait-lock'] ? { waitLockMs: durationFlag('wait-lock', values['wait-lock']) } : {}),
     ...(concurrency ? { concurrency } : {}),
     log,
     env: io.env,

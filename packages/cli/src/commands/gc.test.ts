@@ -41,6 +41,6 @@ describe('plumbing gc (usage)', () => {
   it('rejects a malformed --min-age', async () => {
     const i = io();
     expect(await main(['gc', '-n', 'ci', '--min-age', 'three days'], i)).toBe(2);
-    expect(i.err).toContain('invalid age');
+    expect(i.err).toContain('--min-age "three days": not a duration');
   });
 });

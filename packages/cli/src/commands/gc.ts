@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
-import { parseOrUsage } from '../args.js';
+import { durationFlag, parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 
 export const GC_HELP = `Usage: plumbing gc --namespace NS [options]
@@ -40,14 +40,9 @@ export async function gcCommand(argv: string[], io: Io): Promise<number> {
   const keep = v.keep === undefined ? 10 : Number(v.keep);
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep must be a whole number ≥ 1, got ${v.keep}`, 'gc always keeps the newest run of each pipeline');
   if (v['in-cluster'] && (v.context || v.kubeconfig)) throw new UsageError('--in-cluster excludes --context and --kubeconfig');
-  const { formatGc, parseAge, runGc } = await import('@plumbing/gc');
+  const minAgeMs = durationFlag('min-age', v['min-age'] ?? '24h');
+  const { formatGc, runGc } = await import('@plumbing/gc');
   const { KubeClient } = await import('@plumbing/kube');
-  let minAgeMs: number;
-  try {
-    minAgeMs = parseAge(v['min-age'] ?? '24h');
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
   const port = await KubeClient.connect({ kubeconfig: v.kubeconfig, context: v.context, inCluster: v['in-cluster'] });
   try {
     const apply = v.apply ?? false;

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Engines, executePipelineRun, executeTaskRun, type ImageMode, parseDuration, StepImages } from '@plumbing/executor';
+import { type Engines, executePipelineRun, executeTaskRun, type ImageMode, StepImages } from '@plumbing/executor';
 import { defaultCacheDir, loadCredentials, loadRegistrySettings, parsePlatform } from '@plumbing/oci';
 import { type RunCliOptions, runCli } from '../run/cli-run.js';
 import { UsageError } from '@plumbing/model';
-import { parseOrUsage } from '../args.js';
+import { durationFlag, parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -127,8 +127,7 @@ export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
   }
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
-    timeoutMs = parseDuration(values.timeout);
-    if (timeoutMs === undefined) throw new UsageError(`--timeout ${values.timeout}: expected a duration like 90s, 10m or 1h30m (0 = none)`);
+    timeoutMs = durationFlag('timeout', values.timeout);
   }
   const o: RunCliOptions = {
     root: values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd),

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checkIndex, isMap, type JsonMap, loadYaml, type ParamValue, RepoIndex, type ResourceDoc, UsageError, PlumbingError } from '@plumbing/model';
+import { checkIndex, isMap, type JsonMap, loadYaml, type ParamValue, paramTypeOf as declaredTypeOf, RepoIndex, type ResourceDoc, UsageError, PlumbingError } from '@plumbing/model';
 import { collectInvolved, findDoc, generateName, loadIndexWith, type LoadedRun, type RunKind, type RunPlan } from '@plumbing/executor';
 
 /** The file name findings use for a run built from command-line flags. */
@@ -26,13 +26,7 @@ type DeclaredType = 'string' | 'array' | 'object';
 
 /** Tekton's param type inference: explicit type, else properties ⇒ object, else no default ⇒ string, else the default's type. */
 export function paramTypeOf(spec: unknown): DeclaredType | undefined {
-  if (!isMap(spec)) return undefined;
-  if (spec.type === 'string' || spec.type === 'array' || spec.type === 'object') return spec.type;
-  if (spec.properties !== undefined) return 'object';
-  if (spec.default === undefined) return 'string';
-  if (Array.isArray(spec.default)) return 'array';
-  if (isMap(spec.default)) return 'object';
-  return 'string';
+  return isMap(spec) ? declaredTypeOf(spec) : undefined;
 }
 
 /** Parses one `-p name=value` against the declared type: arrays as JSON or `a,b`, objects as JSON or `k=v,k2=v2`. */

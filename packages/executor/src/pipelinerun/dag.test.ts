@@ -1,6 +1,6 @@
-import type { PipelineTask } from '@plumbing/model';
+import { type PipelineTask, topologicalOrder } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
-import { buildDag, refsIn, taskDeps, topologicalOrder } from './dag.js';
+import { buildDag, refsIn, taskDeps } from './dag.js';
 
 const t = (name: string, extra: Partial<PipelineTask> = {}): PipelineTask => ({ name, taskRef: { name: 'x' }, ...extra });
 

@@ -3,19 +3,7 @@
  * `runAfter` ∪ the tasks whose results a task references (params, matrix, when, displayName,
  * and anything inside an embedded taskSpec).
  */
-import type { PipelineTask } from '@plumbing/model';
-import { scanRefs } from '@plumbing/model';
-
-export interface Dag {
-  /** Task names in spec order. */
-  names: string[];
-  /** name → names it depends on (deduplicated, spec order of first mention). */
-  parents: Map<string, string[]>;
-  /** name → names that depend on it. */
-  children: Map<string, string[]>;
-}
-
-export type DagResult = { ok: true; dag: Dag } | { ok: false; message: string };
+import { buildDag as buildNamedDag, type DagResult, type PipelineTask, scanRefs } from '@plumbing/model';
 
 /** `tasks.<t>.results...` references in any string below `value` (the producer names, deduplicated). */
 export function resultRefProducers(value: unknown, root: 'tasks' | 'finally' = 'tasks'): string[] {
@@ -67,81 +55,7 @@ export function taskDeps(pt: PipelineTask): string[] {
   return deps;
 }
 
-/** Builds the DAG with Tekton's error messages: duplicates, cycles (checked first), unknown dependencies. */
+/** The DAG of pipeline tasks (tekton/dag.ts in @plumbing/model decides; this reads the dependencies). */
 export function buildDag(tasks: readonly PipelineTask[]): DagResult {
-  const names: string[] = [];
-  for (const t of tasks) {
-    if (names.includes(t.name)) {
-      return { ok: false, message: `task ${t.name} is already present in Graph, can't add it again: duplicate pipeline task` };
-    }
-    names.push(t.name);
-  }
-  const deps = new Map<string, string[]>();
-  for (const t of tasks) deps.set(t.name, taskDeps(t));
-  const cycle = findCycle(deps);
-  if (cycle) return { ok: false, message: `cycle detected; ${cycle}` };
-  const children = new Map<string, string[]>(names.map((n) => [n, []]));
-  for (const t of tasks) {
-    for (const d of deps.get(t.name) ?? []) {
-      if (!children.has(d)) {
-        return {
-          ok: false,
-          message: `couldn't add link between ${t.name} and ${d}: task ${t.name} depends on ${d} but ${d} wasn't present in Pipeline`,
-        };
-      }
-      children.get(d)?.push(t.name);
-    }
-  }
-  return { ok: true, dag: { names, parents: deps, children } };
-}
-
-/** Kahn's algorithm as Tekton runs it; reports the lexicographically smallest task left in a cycle. */
-function findCycle(deps: Map<string, string[]>): string | undefined {
-  const remaining = new Map<string, Set<string>>();
-  const childMap = new Map<string, Set<string>>();
-  const independent: string[] = [];
-  for (const [task, ds] of deps) {
-    if (ds.length === 0) continue;
-    remaining.set(task, new Set(ds));
-    for (const d of ds) {
-      if ((deps.get(d) ?? []).length === 0 && !independent.includes(d)) independent.push(d);
-      const c = childMap.get(d) ?? new Set<string>();
-      c.add(task);
-      childMap.set(d, c);
-    }
-  }
-  while (independent.length > 0) {
-    const parent = independent.pop() as string;
-    for (const child of childMap.get(parent) ?? []) {
-      const r = remaining.get(child);
-      if (!r) continue;
-      r.delete(parent);
-      if (r.size === 0) {
-        remaining.delete(child);
-        independent.push(child);
-      }
-    }
-    childMap.delete(parent);
-  }
-  if (remaining.size === 0) return undefined;
-  const first = [...remaining.keys()].sort()[0] as string;
-  const ds = [...(remaining.get(first) ?? [])].sort().map((d) => JSON.stringify(d));
-  return `task ${JSON.stringify(first)} depends on ${ds.join(', ')}`;
-}
-
-/** A topological order (Kahn, ties broken by spec order). Assumes an acyclic graph. */
-export function topologicalOrder(dag: Dag): string[] {
-  const indeg = new Map(dag.names.map((n) => [n, (dag.parents.get(n) ?? []).length]));
-  const out: string[] = [];
-  const ready = dag.names.filter((n) => indeg.get(n) === 0);
-  while (ready.length > 0) {
-    const n = ready.shift() as string;
-    out.push(n);
-    for (const c of dag.children.get(n) ?? []) {
-      const d = (indeg.get(c) ?? 0) - 1;
-      indeg.set(c, d);
-      if (d === 0) ready.push(c);
-    }
-  }
-  return out;
+  return buildNamedDag(tasks.map((t) => ({ name: t.name, deps: taskDeps(t) })));
 }

@@ -3,10 +3,9 @@
  * PipelineRun (pipelines in pipelines, §14), how a cancellation was asked for, the status of a run
  * that fails before its first TaskRun, and the loop's wake-up.
  */
-import type { PipelineTask } from '@plumbing/model';
+import { type PipelineTask, parseGoDuration } from '@plumbing/model';
 import type { PipelineRunRequest, PipelineRunStatus } from '../contracts.js';
 import { childParams, type PreparedTask } from './pipeline-prepare.js';
-import { parseDuration } from './pipeline-vars.js';
 
 /** `req.signal.reason` values that ask for a graceful cancellation (spec.status); anything else cancels at once. */
 export type PipelineRunCancelReason = 'Cancelled' | 'CancelledRunFinally' | 'StoppedRunFinally';
@@ -49,7 +48,7 @@ export function childRequest(req: PipelineRunRequest, name: string, pipeline: No
       const w = req.workspaces.find((x) => x.name === (b.workspace ?? b.name));
       return w ? [{ ...w, name: b.name }] : [];
     }),
-    timeouts: pt.timeout !== undefined ? { pipelineMs: parseDuration(pt.timeout) ?? DEFAULT_PIPELINE_TIMEOUT_MS } : {},
+    timeouts: pt.timeout !== undefined ? { pipelineMs: parseGoDuration(pt.timeout) ?? DEFAULT_PIPELINE_TIMEOUT_MS } : {},
     taskRunSpecs: [],
     signal,
   };

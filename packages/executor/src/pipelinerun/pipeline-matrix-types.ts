@@ -5,8 +5,7 @@
  * as resolved so far (a `$(tasks.t.results.r[*])` whose producer has not finished is still a string).
  * Also the enum check createTaskRuns makes on each TaskRun's params.
  */
-import type { ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
-import type { Combination } from './matrix.js';
+import type { Combination, ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
 
 function goType(v: ParamValue): string {
   if (typeof v === 'string') return 'string';

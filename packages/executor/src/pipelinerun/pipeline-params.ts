@@ -4,24 +4,13 @@
  * wholesale), defaults referencing other params, and the ParameterMissing / ParameterTypeMismatch
  * / ObjectParameterMissKeys failures.
  */
-import type { ParamSpec, ParamType, ParamValue } from '@plumbing/model';
+import { type ParamSpec, type ParamValue, paramTypeOf as paramSpecType, valueType } from '@plumbing/model';
 import type { ResolvedParam } from '../contracts.js';
 import { paramsTable, substValue } from './pipeline-vars.js';
 
 export type PipelineParamsOutcome = { ok: true; values: Map<string, ParamValue> } | { ok: false; reason: string; message: string };
 
-/** ParamSpec.SetDefaults type inference. */
-export function paramSpecType(p: ParamSpec): ParamType {
-  if (p.type) return p.type;
-  if (p.properties) return 'object';
-  if (p.default === undefined) return 'string';
-  return valueType(p.default);
-}
-
-export function valueType(v: ParamValue): ParamType {
-  if (typeof v === 'string') return 'string';
-  return Array.isArray(v) ? 'array' : 'object';
-}
+export { paramSpecType, valueType };
 
 function goList(xs: readonly string[]): string {
   return `[${xs.join(' ')}]`;

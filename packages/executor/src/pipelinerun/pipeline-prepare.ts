@@ -4,10 +4,9 @@
  * CEL, declared result references; then the first substitution stages of §3.3 (params with
  * propagation into embedded taskSpecs, context, `workspaces.<w>.bound`).
  */
-import type { ParamValue, PipelineSpec, PipelineTask } from '@plumbing/model';
+import { hasMatrix, MAX_MATRIX_COMBINATIONS, type ParamValue, type PipelineSpec, type PipelineTask, staticCombinationCount, undeclaredPipelineParams } from '@plumbing/model';
 import type { PipelineRunRequest } from '../contracts.js';
 import { buildDag, refsIn } from './dag.js';
-import { hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount } from './matrix.js';
 import { resolvePipelineParams } from './pipeline-params.js';
 import { paramsTable, type Replacements, stringsTable, substDeep } from './pipeline-vars.js';
 import { validateBeforeFirstTaskRun } from './pipeline-validate.js';
@@ -69,6 +68,9 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
   // with pipelineErrors.WrapUserError makes LabelUserError prefix the whole message with "[User error] ".
   const built = buildDag(spec.tasks ?? []);
   if (!built.ok) return fail('PipelineInvalidGraph', `[User error] PipelineRun ${names.pr}'s Pipeline DAG is invalid: ${built.message}`);
+  // the webhook's pipelineSpec.Validate: a reference to a param the pipeline does not declare
+  const undeclared = undeclaredPipelineParams(spec);
+  if (undeclared.length > 0) return fail('PipelineValidationFailed', `[User error] Pipeline ${names.pl} can't be Run; it has an invalid spec: non-existent variable in pipeline params: ${undeclared.map((n) => `$(params.${n})`).join(', ')}`);
   const limit = matrixLimitFailure(spec, names.pl);
   if (limit) return limit;
 

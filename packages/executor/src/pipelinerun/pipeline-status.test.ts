@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { finalCondition, SkipReason, tasksMessage } from './pipeline-status.js';
-import { formatDuration, parseDuration } from './pipeline-vars.js';
+import { formatGoDuration as formatDuration, parseGoDuration as parseDuration } from '@plumbing/model';
 
 describe('finalCondition', () => {
   it('is Succeeded when every task succeeded', () => {

@@ -2,8 +2,7 @@
  * The PipelineRun's final condition (§13; `pipelinerunstate.go` GetPipelineConditionStatus and
  * getPipelineTasksCount): one count per pipeline task (a matrixed task counts once).
  */
-import type { Condition } from '@plumbing/model';
-import { formatDuration } from './pipeline-vars.js';
+import { type Condition, formatGoDuration } from '@plumbing/model';
 
 /**
  * `timedOut`: cancelled by a pipeline/tasks/finally timeout (isCancelledForTimeOut), which
@@ -103,14 +102,14 @@ export interface FinishFacts {
 export function finalCondition(tasks: readonly TaskOutcomeSummary[], f: FinishFacts): Omit<Condition, 'lastTransitionTime'> {
   const name = JSON.stringify(f.pipelineRunName);
   if (f.pipelineTimedOutMs !== undefined) {
-    return { type: 'Succeeded', status: 'False', reason: 'PipelineRunTimeout', message: `PipelineRun ${name} failed to finish within ${JSON.stringify(formatDuration(f.pipelineTimedOutMs))}` };
+    return { type: 'Succeeded', status: 'False', reason: 'PipelineRunTimeout', message: `PipelineRun ${name} failed to finish within ${JSON.stringify(formatGoDuration(f.pipelineTimedOutMs))}` };
   }
   if (f.tasksTimedOutMs !== undefined) {
     return {
       type: 'Succeeded',
       status: 'False',
       reason: 'PipelineRunTimeout',
-      message: `PipelineRun ${name} failed due to tasks failed to finish within ${JSON.stringify(formatDuration(f.tasksTimedOutMs))}`,
+      message: `PipelineRun ${name} failed due to tasks failed to finish within ${JSON.stringify(formatGoDuration(f.tasksTimedOutMs))}`,
     };
   }
   const c = countOutcomes(tasks);

@@ -6,10 +6,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Condition, Param, ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
+import type { Combination, Condition, Param, ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
 import type { PipelineTaskOutcome } from './pipeline-status.js';
 import type { ChildTaskRun, ExecOptions, PipelineRunRequest, ResolvedParam, ResolvedWorkspace, TaskRunRequest, TaskRunStatus } from '../contracts.js';
-import type { Combination } from './matrix.js';
 
 /** kmeta.ChildName: `<parent><suffix>`, hashed down to 63 characters when too long. */
 export function childName(parent: string, suffix: string): string {

@@ -77,36 +77,3 @@ export function wholeRef(s: string): string | undefined {
   if (inner.includes('$(') || inner.includes(')')) return undefined;
   return inner;
 }
-
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses a Go duration (`1h30m`, `90s`, `500ms`, `0`) to milliseconds; undefined if invalid. */
-export function parseDuration(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const t = s.trim();
-  if (t === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let pos = 0;
-  let m: RegExpExecArray | null = re.exec(t);
-  if (!m) return undefined;
-  while (m) {
-    total += Number(m[1]) * (UNITS[m[2] as string] as number);
-    pos = re.lastIndex;
-    m = re.exec(t);
-  }
-  return pos === t.length ? Math.round(total) : undefined;
-}
-
-/** Formats milliseconds like Go's time.Duration.String() (`1h0m0s`, `1m30s`, `10s`, `500ms`). */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const rest = ms % 60_000;
-  const sec = rest % 1000 === 0 ? String(rest / 1000) : (rest / 1000).toFixed(3).replace(/0+$/, '');
-  if (h > 0) return `${h}h${m}m${sec}s`;
-  if (m > 0) return `${m}m${sec}s`;
-  return `${sec}s`;
-}

@@ -1,6 +1,5 @@
 /** What preparing a PipelineRun yields: its tasks resolved and substituted, or the first failure (Tekton's reason and message). */
-import type { ParamValue, PipelineSpec, PipelineTask, TaskSpec } from '@plumbing/model';
-import type { Dag } from './dag.js';
+import type { Dag, ParamValue, PipelineSpec, PipelineTask, TaskSpec } from '@plumbing/model';
 
 export interface PreparedTask {
   /** The pipeline task after the params, context and workspaces stages. */

@@ -3,14 +3,12 @@
  * IsFinallySkipped, pipelinerun.go runNextSchedulableTask): skip it (with Tekton's reason),
  * invalidate it, fail the whole run, wait, or start it.
  */
-import type { PipelineTask } from '@plumbing/model';
-import { fanOut, hasEmptyMatrixParam, hasMatrix } from './matrix.js';
+import { evaluateWhen, fanOut, hasEmptyMatrixParam, hasMatrix, type PipelineTask } from '@plumbing/model';
 import { matrixTypeError, pipelineTaskEnumError } from './pipeline-matrix-types.js';
 import { type MissingResult, resolveForRun } from './pipeline-resolve.js';
 import { SkipReason } from './pipeline-status.js';
 import { failPermanently, invalidate, isStopping, type Node, type RunState, skip } from './reconcile-state.js';
 import { startTask, taskSpecOf } from './reconcile-start.js';
-import { evaluateWhen } from './when.js';
 
 /** A DAG task: skip (in Tekton's order), wait for its parents, or start it. True when it changed state. */
 export function decideDag(s: RunState, n: Node): boolean {

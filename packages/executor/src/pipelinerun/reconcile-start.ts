@@ -3,11 +3,9 @@
  * PipelineRun): its TaskRuns (one per matrix combination) or its child PipelineRun, in the
  * background; the task's outcome, results and reason land on its node, then the loop is woken.
  */
-import type { PipelineTask, TaskSpec } from '@plumbing/model';
-import { fanOut, hasMatrix } from './matrix.js';
+import { fanOut, hasMatrix, parseGoDuration, type PipelineTask, type TaskSpec } from '@plumbing/model';
 import { childRequest } from './pipeline-child.js';
 import { outcomeOf, resultsOf, runPipelineTaskRuns, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
-import { parseDuration } from './pipeline-vars.js';
 import { cancelAll, type Node, type RunState } from './reconcile-state.js';
 
 /** The task spec a pipeline task runs: its embedded taskSpec (without apiVersion/kind/metadata), else the referenced Task's. */
@@ -19,7 +17,8 @@ export function taskSpecOf(n: Node, pt: PipelineTask): TaskSpec | undefined {
 /** Explicit TaskRun timeout (taskRunSpecs > task), else what is left of the pipeline's (the pipeline timer wins). */
 function timeoutFor(s: RunState, pt: PipelineTask): number | undefined {
   const trSpec = (s.req.taskRunSpecs ?? []).find((x) => x.pipelineTaskName === pt.name);
-  const explicit = parseDuration(trSpec?.timeout ?? pt.timeout);
+  const timeoutText = trSpec?.timeout ?? pt.timeout;
+  const explicit = timeoutText === undefined ? undefined : parseGoDuration(timeoutText);
   if (explicit !== undefined) return explicit;
   if (s.pipelineMs === 0) return 0;
   return Math.max(1000, s.pipelineMs - (Date.now() - s.startedAt) + 1000);

@@ -1,24 +1,4 @@
-/** Go-style durations (`1h30m`, `90s`, `500ms`, `0`) as Tekton writes them, and short human durations. */
-
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Milliseconds of a Go duration string; undefined when it is not one. `0` is valid (no timeout). */
-export function parseDuration(text: string): number | undefined {
-  const s = text.trim();
-  if (s === '0') return 0;
-  if (s === '') return undefined;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * UNITS[m[2]!]!;
-    pos = re.lastIndex;
-  }
-  return Math.round(total);
-}
+/** Short human durations for the run views (`12.4s`, `2m05s`); parsing is @plumbing/model's. */
 
 /** `0.3s`, `12.4s`, `2m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {

@@ -5,9 +5,8 @@
  * by `executeRuns` and by the engines' fixture tests, so that both go through the same loader.
  */
 import { join } from 'node:path';
-import { isMap, type JsonMap, type ParamValue } from '@plumbing/model';
+import { isMap, type JsonMap, type ParamValue, parseGoDuration } from '@plumbing/model';
 import type { ExecuteTaskRun, PipelineRunRequest, ResolvedParam, TaskRunRequest } from '../contracts.js';
-import { parseDuration } from './cli-duration.js';
 import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
 import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces } from './run-workspaces.js';
 
@@ -41,6 +40,12 @@ function refuse(reason: string, message: string): RequestRefusal {
   return { refused: { reason, message } };
 }
 
+/** The first timeout written that is not a Go duration (the webhook refuses the run), as a message. */
+function invalidTimeout(fields: [string, unknown][]): string | undefined {
+  for (const [name, v] of fields) if (typeof v === 'string' && parseGoDuration(v) === undefined) return `invalid ${name} ${JSON.stringify(v)}: not a duration`;
+  return undefined;
+}
+
 export function labelsOf(run: LoadedRun): { labels: Record<string, string>; annotations: Record<string, string> } {
   return { labels: strMap(run.resource.metadata.labels), annotations: strMap(run.resource.metadata.annotations) };
 }
@@ -66,7 +71,9 @@ export function taskRunRequest(c: RequestContext): TaskRunRequest | RequestRefus
   } catch (e) {
     return refuse('TaskRunValidationFailed', (e as Error).message);
   }
-  const ownTimeout = typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : undefined;
+  const badTimeout = invalidTimeout([['spec.timeout', spec.timeout]]);
+  if (badTimeout) return refuse('TaskRunValidationFailed', badTimeout);
+  const ownTimeout = typeof spec.timeout === 'string' ? parseGoDuration(spec.timeout) : undefined;
   const timeoutMs = c.timeoutMs ?? ownTimeout;
   return {
     name: run.name,
@@ -90,14 +97,14 @@ export function taskRunRequest(c: RequestContext): TaskRunRequest | RequestRefus
 function timeoutsOf(spec: JsonMap, override: number | undefined): NonNullable<PipelineRunRequest['timeouts']> {
   const t = isMap(spec.timeouts) ? spec.timeouts : {};
   const timeouts: NonNullable<PipelineRunRequest['timeouts']> = {};
-  const pipelineMs = override ?? (typeof t.pipeline === 'string' ? parseDuration(t.pipeline) : typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : undefined);
+  const pipelineMs = override ?? (typeof t.pipeline === 'string' ? parseGoDuration(t.pipeline) : typeof spec.timeout === 'string' ? parseGoDuration(spec.timeout) : undefined);
   if (pipelineMs !== undefined) timeouts.pipelineMs = pipelineMs;
   if (typeof t.tasks === 'string') {
-    const ms = parseDuration(t.tasks);
+    const ms = parseGoDuration(t.tasks);
     if (ms !== undefined) timeouts.tasksMs = ms;
   }
   if (typeof t.finally === 'string') {
-    const ms = parseDuration(t.finally);
+    const ms = parseGoDuration(t.finally);
     if (ms !== undefined) timeouts.finallyMs = ms;
   }
   return timeouts;
@@ -124,6 +131,9 @@ export function pipelineRunRequest(c: RequestContext, engine: { parallel: number
   } catch (e) {
     return refuse('InvalidWorkspaceBindings', (e as Error).message);
   }
+  const t = isMap(spec.timeouts) ? spec.timeouts : {};
+  const badTimeout = invalidTimeout([['spec.timeout', spec.timeout], ['spec.timeouts.pipeline', t.pipeline], ['spec.timeouts.tasks', t.tasks], ['spec.timeouts.finally', t.finally]]);
+  if (badTimeout) return refuse('PipelineRunValidationFailed', badTimeout);
   const template = isMap(spec.taskRunTemplate) ? spec.taskRunTemplate : {};
   const sa = typeof template.serviceAccountName === 'string' ? template.serviceAccountName : typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : undefined;
   return {

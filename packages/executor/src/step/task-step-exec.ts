@@ -6,10 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Step } from '@plumbing/model';
+import { parseGoDuration, type Step } from '@plumbing/model';
 import { removeTree } from '@plumbing/oci';
 import { applyReplacementsAsString, applyToList, stepResultReplacements } from '../substitution/substitute.js';
-import { parseGoDuration } from '../taskrun/task-duration.js';
 import { mentionsArtifacts, type PreparedStep } from '../taskrun/task-prepare.js';
 import { declaredType, parseDeclared, readResultFiles } from '../taskrun/task-results.js';
 import type { StepContext, StepRecord } from './step-context.js';

@@ -2,7 +2,7 @@
  * The variable tables of a TaskRun (§3.4): context, Tekton's in-container paths (results, step
  * results, artifacts, exit codes), workspaces, step results; result values as Tekton parses them.
  */
-import type { ParamValue } from '@plumbing/model';
+import { type ParamValue, valueType } from '@plumbing/model';
 import { addParam, newReplacements, type Replacements } from './replacements.js';
 
 // ---- the variable tables of a TaskRun (§3.4) -------------------------------------------------
@@ -132,7 +132,5 @@ export function parseResultValue(text: string): ParamValue {
   return text;
 }
 
-/** The type of a param value. */
-export function valueType(v: ParamValue): 'string' | 'array' | 'object' {
-  return typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : 'object';
-}
+/** The type of a param value (@plumbing/model's). */
+export { valueType };

@@ -3,7 +3,7 @@
  * (taskrun/resources/apply.go getTaskParameters, validate_taskrun.go validateParams,
  * ValidateEnumParam, validate_params.go ValidateOutOfBoundArrayParams).
  */
-import type { ParamSpec, ParamType, ParamValue, TaskSpec } from '@plumbing/model';
+import { type ParamSpec, type ParamType, type ParamValue, paramTypeOf, paramValueMismatch, type TaskSpec } from '@plumbing/model';
 import { addParam, newReplacements, type Replacements, scanAll, valueType } from '../substitution/substitute.js';
 
 export interface TaskFailure {
@@ -11,21 +11,15 @@ export interface TaskFailure {
   message: string;
 }
 
-/** Param type inference (param_types.go ParamSpec.SetDefaults). */
+/** Param type inference (param_types.go ParamSpec.SetDefaults), from @plumbing/model. */
 export function paramSpecType(p: ParamSpec): ParamType {
-  if (p.type) return p.type;
-  if (p.properties) return 'object';
-  if (p.default === undefined) return 'string';
-  return valueType(p.default);
+  return paramTypeOf(p);
 }
 
 /** Whether a string is exactly one `$(...)` reference. */
 function isSingleRef(v: ParamValue): boolean {
   return typeof v === 'string' && /^\$\([^()]*\)$/.test(v);
 }
-
-/** Tekton's VariableSubstitutionRegex: a string holding one allows it for array/object params (issue #4879). */
-const VARIABLE_SUBSTITUTION = /\$\([_a-zA-Z0-9.-]+(\.[_a-zA-Z0-9.-]+)*(\[([0-9]+|\*)\])?\)/;
 
 export interface ResolvedTaskParams {
   /** The param replacement table for the params stage. */
@@ -66,7 +60,7 @@ export function resolveTaskParams(
     const v = run.get(s.name);
     if (v === undefined) continue;
     const t = paramSpecType(s);
-    if (valueType(v) !== t && !(t !== 'string' && typeof v === 'string' && VARIABLE_SUBSTITUTION.test(v))) wrongType.push(s.name);
+    if (paramValueMismatch(t, v) !== undefined) wrongType.push(s.name);
   }
   if (wrongType.length) return wrap(`param types don't match the user-specified type: [${wrongType.join(' ')}]`);
 

@@ -7,12 +7,11 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Condition } from '@plumbing/model';
+import { type Condition, formatGoDuration } from '@plumbing/model';
 import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunStatus } from '../contracts.js';
 import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { HostTools } from '../step/step-shell.js';
 import { literalPathSteps, type StepContext } from '../step/task-step-exec.js';
-import { formatGoDuration } from './task-duration.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
 import { MAX_RESULT_SIZE, validateResults } from './task-results.js';
 import { runSteps, type StepsOutcome, taskResults } from './task-run-steps.js';

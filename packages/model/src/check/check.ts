@@ -31,8 +31,16 @@ function effectiveSeverity(code: string, profiles: ReadonlySet<string>, override
   return info.severity;
 }
 
-/** Runs every rule over the index. Never throws: a rule that crashes becomes one INTERNAL_ERROR finding. */
-export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[] {
+/** What every rule reports through: severities by file (profiles, overrides), `onlyFiles`, the output. */
+interface Reporter {
+  out: Finding[];
+  profilesOf: (file: string) => { key: string; set: ReadonlySet<string> };
+  sev: (code: string, file: string) => SeverityOrOff;
+  emit: (f: Finding) => void;
+  reportAt: RepoContext['reportAt'];
+}
+
+function reporter(opts: CheckOptions): Reporter {
   const profiles = new Set(opts.profiles ?? []);
   const overrides = opts.severities ?? {};
   const only = opts.onlyFiles;
@@ -69,58 +77,54 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
     if (s === 'off') return;
     emit(findingAt(doc, path, code, s as Severity, message, o));
   };
+  return { out, profilesOf, sev, emit, reportAt };
+}
 
-  for (const file of index.files) {
-    if (only && !only.has(file.file)) continue;
-    for (const f of file.findings) {
-      const s = sev(f.code, f.file);
-      if (s !== 'off') out.push({ ...f, severity: s as Severity });
-    }
-  }
-
-  const docRules = opts.docRules ?? DOC_RULES;
+/** Runs every document rule over each document of the index (rules for its kind, then rules for all). */
+function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
   const byKind = new Map<string, DocRule[]>();
   const forAll: DocRule[] = [];
-  for (const r of docRules) {
-    if (!r.kinds) forAll.push(r);
-    else for (const k of r.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r]);
+  for (const rule of opts.docRules ?? DOC_RULES) {
+    if (!rule.kinds) forAll.push(rule);
+    else for (const k of rule.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
   }
-
   for (const doc of index.docs) {
-    if (only && !only.has(doc.file)) continue;
+    if (opts.onlyFiles && !opts.onlyFiles.has(doc.file)) continue;
     if (!isMap(doc.value)) {
-      reportAt(doc, 'UNKNOWN_KIND_VERSION', [], `a Kubernetes resource must be a map with apiVersion and kind, found ${describe(doc.value)}`);
+      r.reportAt(doc, 'UNKNOWN_KIND_VERSION', [], `a Kubernetes resource must be a map with apiVersion and kind, found ${describe(doc.value)}`);
       continue;
     }
     const ctx: DocContext = {
       doc,
       value: doc.value,
       index,
-      profiles: profilesOf(doc.file).set,
-      report: (code, path, message, o) => reportAt(doc, code, path, message, o),
-      enabled: (code) => sev(code, doc.file) !== 'off',
-      reportAt,
+      profiles: r.profilesOf(doc.file).set,
+      report: (code, path, message, o) => r.reportAt(doc, code, path, message, o),
+      enabled: (code) => r.sev(code, doc.file) !== 'off',
+      reportAt: r.reportAt,
     };
-    const rules = [...forAll, ...(doc.kind ? (byKind.get(doc.kind) ?? []) : [])];
-    for (const rule of rules) {
+    for (const rule of [...forAll, ...(doc.kind ? (byKind.get(doc.kind) ?? []) : [])]) {
       try {
         rule.check(ctx);
       } catch (e) {
-        emit(internalError(doc.file, rule.id, e));
+        r.emit(internalError(doc.file, rule.id, e));
       }
     }
   }
+}
 
+/** Runs the repository rules once over the whole index. */
+function runRepoRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
   const repoCtx: RepoContext = {
     index,
-    profiles,
-    reportAt,
+    profiles: new Set(opts.profiles ?? []),
+    reportAt: r.reportAt,
     reportFile: (file, code, message, o) => {
-      const s = sev(code, file);
+      const s = r.sev(code, file);
       if (s === 'off') return;
       const f: Finding = { code, severity: s as Severity, message, file, line: 1, column: 1 };
       if (o?.hint) f.hint = o.hint;
-      emit(f);
+      r.emit(f);
     },
   };
   if (opts.extraFiles) repoCtx.extraFiles = opts.extraFiles;
@@ -128,10 +132,24 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
     try {
       rule.check(repoCtx);
     } catch (e) {
-      emit(internalError(index.files[0]?.file ?? '.', rule.id, e));
+      r.emit(internalError(index.files[0]?.file ?? '.', rule.id, e));
     }
   }
-  return sortFindings(out);
+}
+
+/** Runs every rule over the index. Never throws: a rule that crashes becomes one INTERNAL_ERROR finding. */
+export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[] {
+  const r = reporter(opts);
+  for (const file of index.files) {
+    if (opts.onlyFiles && !opts.onlyFiles.has(file.file)) continue;
+    for (const f of file.findings) {
+      const s = r.sev(f.code, f.file);
+      if (s !== 'off') r.out.push({ ...f, severity: s as Severity });
+    }
+  }
+  runDocRules(index, opts, r);
+  runRepoRules(index, opts, r);
+  return sortFindings(r.out);
 }
 
 function internalError(file: string, rule: string, e: unknown): Finding {

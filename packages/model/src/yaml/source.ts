@@ -290,16 +290,42 @@ export function locateInScalar(doc: ResourceDoc, path: NodePath, needle: string,
   const found = walk(doc, path);
   if (found.depth === path.length && found.node && isScalar(found.node) && found.node.range) {
     const [start, end] = found.node.range;
-    const raw = doc.source.text.slice(start, end);
-    let idx = -1;
-    for (let i = 0; i <= occurrence; i++) {
-      idx = raw.indexOf(needle, idx + 1);
-      if (idx < 0) break;
-    }
-    if (idx >= 0) return posOf(doc, start + idx);
-    return posOf(doc, start);
+    const idx = nthIndex(found.node, doc.source.text, start, end, needle, occurrence);
+    return posOf(doc, idx >= 0 ? idx : start);
   }
   return locate(doc, path);
+}
+
+/**
+ * Where each scalar's search for a needle stopped last (its occurrence and offset), so that
+ * reporting every reference of a long string, in order, reads the string once, not once per
+ * reference (which was quadratic).
+ */
+const lastFound = new WeakMap<object, Map<string, { occurrence: number; offset: number }>>();
+
+/** Offset of the `occurrence`-th `needle` in `text[start, end)`, or -1. */
+function nthIndex(node: object, text: string, start: number, end: number, needle: string, occurrence: number): number {
+  let memo = lastFound.get(node);
+  if (!memo) {
+    memo = new Map();
+    lastFound.set(node, memo);
+  }
+  const last = memo.get(needle);
+  let n = 0;
+  let idx = start - 1;
+  if (last && last.occurrence <= occurrence) {
+    n = last.occurrence;
+    idx = last.offset;
+  } else {
+    idx = text.indexOf(needle, start);
+  }
+  while (idx >= 0 && n < occurrence) {
+    idx = text.indexOf(needle, idx + 1);
+    n++;
+  }
+  if (idx < 0 || idx + needle.length > end) return -1;
+  memo.set(needle, { occurrence, offset: idx });
+  return idx;
 }
 
 /** Builds a finding at a node (or at a reference inside a scalar). */

@@ -3,15 +3,9 @@ import type { DocContext } from '../../check/rule.js';
 import type { ParamType } from '../../types/tekton.js';
 import { isMap, type JsonMap } from '../../yaml/values.js';
 
-/** Tekton's param type inference (ParamSpec.SetDefaults): type, else properties ⇒ object, else the default's type, else string. */
-export function paramTypeOf(spec: unknown): ParamType {
-  if (!isMap(spec)) return 'string';
-  if (spec.type === 'string' || spec.type === 'array' || spec.type === 'object') return spec.type;
-  if (spec.properties !== undefined) return 'object';
-  if (Array.isArray(spec.default)) return 'array';
-  if (isMap(spec.default)) return 'object';
-  return 'string';
-}
+import { paramTypeOf } from '../../tekton/params.js';
+
+export { paramTypeOf };
 
 /** String and array param names (`task_validation.go`). */
 export const PARAM_NAME = /^[_a-zA-Z][_a-zA-Z0-9.-]*$/;

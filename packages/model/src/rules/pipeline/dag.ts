@@ -1,9 +1,10 @@
-/** The pipeline DAG: runAfter + result references (tekton-semantics §8), unknown runAfter, cycles, skip propagation (§10). */
+/** The pipeline DAG: runAfter + result references, unknown runAfter, cycles (tekton/dag.ts), skip propagation (docs/tekton-semantics.md). */
 import type { NodePath } from '../../check/finding.js';
 import type { DocContext } from '../../check/rule.js';
 import type { PipelineModel, PTask } from './pipeline-model.js';
 import { taskVar } from './pipeline-model.js';
 import { didYouMean } from '../../check/suggest.js';
+import { findCycles } from '../../tekton/dag.js';
 
 export interface Edge {
   to: string;
@@ -69,63 +70,21 @@ export function checkDag(ctx: DocContext, m: PipelineModel): void {
       });
     });
   }
-  // Kahn's algorithm: what remains depends on a cycle.
-  const remaining = new Map<string, number>();
-  const children = new Map<string, string[]>();
-  for (const [name, edges] of deps) {
-    let n = 0;
-    const seen = new Set<string>();
-    for (const e of edges) {
-      if (!deps.has(e.to) || seen.has(e.to)) continue;
-      seen.add(e.to);
-      n++;
-      const c = children.get(e.to);
-      if (c) c.push(name);
-      else children.set(e.to, [name]);
-    }
-    remaining.set(name, n);
-  }
-  const queue = [...remaining].filter(([, n]) => n === 0).map(([k]) => k);
-  for (let q = 0; q < queue.length; q++) {
-    const k = queue[q]!;
-    remaining.delete(k);
-    for (const c of children.get(k) ?? []) {
-      const n = (remaining.get(c) ?? 0) - 1;
-      remaining.set(c, n);
-      if (n === 0) queue.push(c);
-    }
-  }
-  if (remaining.size === 0) return;
-  // Every remaining task has a dependency that remains: follow them to find each cycle once.
-  const done = new Set<string>();
-  for (const start of [...remaining.keys()].sort()) {
-    if (done.has(start)) continue;
-    const order: string[] = [];
-    const pos = new Map<string, number>();
-    let cur: string | undefined = start;
-    while (cur !== undefined && !done.has(cur) && !pos.has(cur)) {
-      pos.set(cur, order.length);
-      order.push(cur);
-      cur = (deps.get(cur) ?? []).find((e) => remaining.has(e.to))?.to;
-    }
-    if (cur !== undefined && pos.has(cur)) {
-      const cycle = order.slice(pos.get(cur)!);
-      const first = [...cycle].sort()[0]!;
-      const inCycle = new Set(cycle);
-      const next = cycle[(cycle.indexOf(first) + 1) % cycle.length]!;
-      const edge = (deps.get(first) ?? []).find((e) => e.to === next) ?? (deps.get(first) ?? []).find((e) => inCycle.has(e.to));
-      if (edge) {
-        at(ctx, 'PIPELINE_TASK_CYCLE', edge, `cycle detected; task "${first}" depends on "${edge.to}"`, cycle.length > 1 ? `cycle: ${[...cycle, cycle[0]].join(' -> ')}` : 'a task cannot depend on itself');
-      }
-    }
-    for (const k of order) done.add(k);
+  // Each cycle once, from its smallest task, at the edge to the next task of the cycle.
+  const parents = new Map([...deps].map(([name, edges]) => [name, edges.map((e) => e.to)]));
+  for (const cycle of findCycles(parents)) {
+    const first = cycle[0] as string;
+    const next = cycle[1 % cycle.length] as string;
+    const edge = (deps.get(first) ?? []).find((e) => e.to === next);
+    if (!edge) continue;
+    at(ctx, 'PIPELINE_TASK_CYCLE', edge, `cycle detected; task "${first}" depends on "${edge.to}"`, cycle.length > 1 ? `cycle: ${[...cycle, first].join(' -> ')}` : 'a task cannot depend on itself');
   }
 }
 
 /**
  * Whether a DAG task may be skipped at run time without failing: it has `when` expressions, or it
  * consumes a result of a task that may be skipped, or a parent is skipped for a reason other than
- * its own `when` (tekton-semantics §10).
+ * its own `when` (docs/tekton-semantics.md, "Skipping").
  */
 export function skippableTasks(m: PipelineModel): (name: string) => boolean {
   const { deps } = dagOf(m);

@@ -1,10 +1,10 @@
-/** Pipeline task `matrix` (tekton-semantics §12; `matrix_types.go`, `pipeline_validation.go`). */
+/** Pipeline task `matrix` (docs/tekton-semantics.md, Matrix; `matrix_types.go`, `pipeline_validation.go`). */
+import { combinationCount, MAX_MATRIX_COMBINATIONS } from '../../tekton/matrix.js';
 import { parseExpr } from '../../tekton/refs.js';
+import type { Matrix } from '../../types/tekton.js';
 import type { DocContext } from '../../check/rule.js';
 import { isMap, mapsOf } from '../../yaml/values.js';
 import type { PipelineModel, PTask } from './pipeline-model.js';
-
-export const MAX_MATRIX_COMBINATIONS = 256;
 
 function isWholeRef(s: string): boolean {
   const t = s.trim();
@@ -32,8 +32,6 @@ function checkOne(ctx: DocContext, m: PipelineModel, t: PTask): void {
   }
   const taskParams = new Set<string>();
   for (const [p] of mapsOf(t.value.params)) if (typeof p.name === 'string') taskParams.add(p.name);
-  const values = new Map<string, unknown[]>();
-  let product = 1;
   let known = true;
   const seen = new Set<string>();
   for (const [p, i] of mapsOf(matrix.params)) {
@@ -46,8 +44,6 @@ function checkOne(ctx: DocContext, m: PipelineModel, t: PTask): void {
     }
     const v = p.value;
     if (Array.isArray(v)) {
-      if (typeof name === 'string') values.set(name, v);
-      product *= v.length;
       v.forEach((e, j) => {
         if (typeof e !== 'string') ctx.report('MATRIX_INVALID', [...pp, 'value', j], 'matrix param values must be strings');
       });
@@ -59,24 +55,23 @@ function checkOne(ctx: DocContext, m: PipelineModel, t: PTask): void {
       ctx.report('MATRIX_INVALID', [...pp, 'value'], `matrix params must be arrays, "${String(name)}" is not`, { hint: 'use a list, or a whole array reference such as $(params.x[*])' });
     }
   }
-  let includeCount = 0;
-  const include = mapsOf(matrix.include);
-  for (const [inc, i] of include) {
-    let adds = values.size === 0;
+  for (const [inc, i] of mapsOf(matrix.include)) {
     for (const [p, j] of mapsOf(inc.params)) {
       const pp = [...mp, 'include', i, 'params', j];
       if (typeof p.value !== 'string') ctx.report('MATRIX_INVALID', [...pp, 'value'], `parameters of type string only are allowed in matrix include, but "${String(p.name)}" is not a string`);
       if (typeof p.name === 'string' && taskParams.has(p.name)) ctx.report('MATRIX_INVALID', [...pp, 'name'], `parameter "${p.name}" is used in both matrix include and params`);
-      const vals = typeof p.name === 'string' ? values.get(p.name) : undefined;
-      if (vals && !adds) {
-        if (!vals.includes(p.value)) adds = true;
-        else break;
-      }
     }
-    if (adds) includeCount++;
   }
-  const count = (values.size > 0 || matrix.params !== undefined ? product : 0) + includeCount;
+  const count = known ? combinationCount(literalMatrix(matrix)) : 0;
   if (known && count > MAX_MATRIX_COMBINATIONS) {
     ctx.report('MATRIX_INVALID', mp, `expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}: the matrix generates too many combinations`, { key: true, hint: 'the limit is default-max-matrix-combinations-count in the config-defaults ConfigMap' });
   }
+}
+
+/** The matrix as the executor reads it, from a map whose param values are all literal lists. */
+function literalMatrix(matrix: Record<string, unknown>): Matrix {
+  const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+  const params = mapsOf(matrix.params).map(([p]) => ({ name: str(p.name), value: Array.isArray(p.value) ? p.value.map(str) : [] }));
+  const include = mapsOf(matrix.include).map(([inc]) => ({ params: mapsOf(inc.params).map(([p]) => ({ name: str(p.name), value: str(p.value) })) }));
+  return { params, include };
 }

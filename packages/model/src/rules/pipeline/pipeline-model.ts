@@ -235,7 +235,7 @@ function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded
 
 /**
  * The params an embedded spec of `t` sees besides its own declarations, first wins: the task's own
- * params, then the pipeline's, then those propagated from above (tekton-semantics §2.1).
+ * params, then the pipeline's, then those propagated from above (docs/tekton-semantics.md §2.1).
  */
 export function visibleParams(m: PipelineModel, t: PTask): unknown[] {
   return [...(Array.isArray(t.value.params) ? t.value.params : []), ...(Array.isArray(m.spec.params) ? m.spec.params : []), ...m.propagatedList];

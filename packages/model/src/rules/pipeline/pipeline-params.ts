@@ -1,6 +1,6 @@
 /**
  * Supplied params and workspaces against what the target declares: pipeline task → Task (or child
- * Pipeline), TaskRun → Task, PipelineRun → Pipeline (tekton-semantics §2, §6, §16).
+ * Pipeline), TaskRun → Task, PipelineRun → Pipeline (docs/tekton-semantics.md §2, §6, §16).
  */
 import type { NodePath } from '../../check/finding.js';
 import type { DocContext } from '../../check/rule.js';

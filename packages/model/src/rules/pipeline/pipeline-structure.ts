@@ -92,7 +92,7 @@ function checkRefOrSpec(ctx: DocContext, t: PTask): void {
 
 /**
  * Task rules over every embedded taskSpec (a separate rule, so that a crash there cannot hide the
- * pipeline findings). Embedded specs see pipeline params and workspaces (tekton-semantics §2.1, §6).
+ * pipeline findings). Embedded specs see pipeline params and workspaces (docs/tekton-semantics.md §2.1, §6).
  */
 export function checkEmbeddedTaskSpecs(ctx: DocContext, m: PipelineModel): void {
   for (const t of m.tasks) {
@@ -103,7 +103,7 @@ export function checkEmbeddedTaskSpecs(ctx: DocContext, m: PipelineModel): void 
   }
 }
 
-/** Workspaces an embedded taskSpec sees: its bindings, and pipeline workspaces (auto-bound when used, tekton-semantics §6). */
+/** Workspaces an embedded taskSpec sees: its bindings, and pipeline workspaces (auto-bound when used, docs/tekton-semantics.md §6). */
 function visibleWorkspaces(m: PipelineModel, t: PTask): string[] {
   const out = [...m.workspaces.keys()];
   for (const [b] of mapsOf(t.value.workspaces)) if (typeof b.name === 'string') out.push(b.name);

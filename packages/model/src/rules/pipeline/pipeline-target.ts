@@ -20,7 +20,7 @@ const CUSTOM_FREE_KINDS = new Set(['', 'Task', 'task', 'ClusterTask']);
 
 /** Whether a taskRef names a custom task (kind other than Task, or any apiVersion). */
 export function isCustomTaskRef(ref: JsonMap, inPipeline: boolean): boolean {
-  if (!inPipeline) return false; // a TaskRun's taskRef.kind is not validated (tekton-semantics §1)
+  if (!inPipeline) return false; // a TaskRun's taskRef.kind is not validated (docs/tekton-semantics.md §1)
   if (typeof ref.apiVersion === 'string' && ref.apiVersion !== '') return true;
   return typeof ref.kind === 'string' && !CUSTOM_FREE_KINDS.has(ref.kind);
 }

@@ -6,7 +6,7 @@ import { didYouMean } from '../../check/suggest.js';
 
 const PIPELINE_PREFIXES = new Set(['params', 'tasks', 'finally', 'context', 'workspaces', 'results']);
 
-/** Context variables by object (tekton-semantics §3.4). taskRun/task ones reach the Task through params and are expanded there. */
+/** Context variables by object (docs/tekton-semantics.md §3.4). taskRun/task ones reach the Task through params and are expanded there. */
 const CONTEXT_NAMES: Record<string, ReadonlySet<string>> = {
   pipelineRun: new Set(['name', 'namespace', 'uid']),
   pipeline: new Set(['name']),

@@ -1,4 +1,4 @@
-/** PipelineRun and TaskRun rules (tekton-semantics §1, §6, §13, §15, §16). */
+/** PipelineRun and TaskRun rules (docs/tekton-semantics.md §1, §6, §13, §15, §16). */
 import type { NodePath } from '../../check/finding.js';
 import type { DocContext, DocRule } from '../../check/rule.js';
 import { isTektonRef, scanRefs } from '../../tekton/refs.js';

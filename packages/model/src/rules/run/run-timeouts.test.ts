@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkFiles, only } from '../../test-helpers.js';
-import { parseDuration } from './run-timeouts.js';
+import { parseGoDuration as parseDuration } from '../../tekton/duration.js';
 
 /** Checks YAML that must parse: a syntax error would make a negative test pass for nothing. */
 function check(text: string) {

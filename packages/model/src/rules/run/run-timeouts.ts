@@ -1,31 +1,8 @@
-/** Go durations (`1h30m`, `90s`, `0`) and the run timeout rules (tekton-semantics §13). */
+/** The run timeout rules; durations are Go's (tekton/duration.ts). */
 import type { NodePath } from '../../check/finding.js';
 import type { DocContext } from '../../check/rule.js';
+import { parseGoDuration } from '../../tekton/duration.js';
 import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
-
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
-
-/** Parses a Go duration into milliseconds; undefined when it is not one. */
-export function parseDuration(s: string): number | undefined {
-  let i = 0;
-  let sign = 1;
-  if (s[0] === '-' || s[0] === '+') {
-    sign = s[0] === '-' ? -1 : 1;
-    i = 1;
-  }
-  if (s.slice(i) === '0') return 0;
-  if (i >= s.length) return undefined;
-  let total = 0;
-  while (i < s.length) {
-    DURATION_PART.lastIndex = i;
-    const m = DURATION_PART.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * UNIT_MS[m[2]!]!;
-    i = DURATION_PART.lastIndex;
-  }
-  return sign * total;
-}
 
 /** Reports a timeout that is not a duration or is negative; returns its value in ms when valid. */
 export function checkDuration(ctx: DocContext, v: unknown, path: NodePath, what: string): number | undefined {
@@ -35,7 +12,7 @@ export function checkDuration(ctx: DocContext, v: unknown, path: NodePath, what:
     return undefined;
   }
   if (v.includes('$(')) return undefined;
-  const ms = parseDuration(v);
+  const ms = parseGoDuration(v);
   if (ms === undefined) {
     ctx.report('RUN_TIMEOUTS', path, `invalid ${what} "${v}": not a duration (use units h, m, s, e.g. "1h30m")`);
     return undefined;

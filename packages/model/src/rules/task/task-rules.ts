@@ -37,7 +37,7 @@ function typeOfVisible(p: JsonMap): ParamType | undefined {
 
 /**
  * Validates a task spec wherever it appears: a Task's `spec`, a TaskRun's `taskSpec`, a pipeline
- * task's `taskSpec` (embedded: `params` may come from the pipeline, see tekton-semantics §2.1).
+ * task's `taskSpec` (embedded: `params` may come from the pipeline, see docs/tekton-semantics.md §2.1).
  * `path` is the path of the spec inside `ctx.doc`.
  */
 export function checkTaskSpec(ctx: DocContext, spec: Record<string, unknown>, path: NodePath, opts: TaskSpecOptions = { embedded: false }): void {

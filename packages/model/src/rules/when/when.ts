@@ -1,8 +1,8 @@
-/** Pipeline task `when` expressions (tekton-semantics §9; `when_validation.go`). */
+/** Pipeline task `when` expressions (docs/tekton-semantics.md §9; `when_validation.go`). */
 import type { DocContext } from '../../check/rule.js';
 import { isMap } from '../../yaml/values.js';
 import type { PipelineModel } from '../pipeline/pipeline-model.js';
-import { celSyntaxError } from './when-cel.js';
+import { celCompileError } from '../../tekton/cel.js';
 
 const OPERATORS = new Set(['in', 'notin']);
 
@@ -32,7 +32,7 @@ export function checkWhen(ctx: DocContext, m: PipelineModel): void {
           ctx.report('WHEN_INVALID', [...p, 'cel'], 'cel must be a string expression');
           return;
         }
-        const err = celSyntaxError(w.cel);
+        const err = celCompileError(w.cel);
         if (err) ctx.report('WHEN_INVALID', [...p, 'cel'], `CEL expression does not compile: ${err}`);
         return;
       }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { combinationCount, fanOut, hasEmptyMatrixParam } from './matrix.js';
-import { taskRunNames } from './pipeline-taskruns.js';
 
 const plain = (cs: Map<string, string>[]) => cs.map((c) => Object.fromEntries(c));
 
@@ -38,19 +37,5 @@ describe('fanOut', () => {
     const many = Array.from({ length: 17 }, (_, i) => String(i));
     expect(combinationCount({ params: [{ name: 'a', value: many }, { name: 'b', value: many }] })).toBe(289);
     expect(hasEmptyMatrixParam({ params: [{ name: 'a', value: [] }] })).toBe(true);
-  });
-});
-
-describe('taskRunNames', () => {
-  it('names matrix TaskRuns <pr>-<pt>-<i>, or <pr>-<pt> for a single combination', () => {
-    expect(taskRunNames('pr', 'build', 3)).toEqual(['pr-build-0', 'pr-build-1', 'pr-build-2']);
-    expect(taskRunNames('pr', 'build', 1)).toEqual(['pr-build']);
-    expect(taskRunNames('pr', 'build', undefined)).toEqual(['pr-build']);
-  });
-
-  it('hashes names longer than 63 characters like kmeta.ChildName', () => {
-    const [n] = taskRunNames('a'.repeat(60), 'task', undefined);
-    expect(n).toHaveLength(63);
-    expect(n?.endsWith('-task')).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ describe('evaluateWhen', () => {
       ]),
     ).toEqual({ ok: true, allowed: false });
     expect(evaluateWhen(undefined)).toEqual({ ok: true, allowed: true });
+    expect(evaluateWhen([{ input: 'a', operator: 'is' as 'in', values: ['a'] }])).toEqual({ ok: false, message: 'operator "is" is not recognized. valid operators: in,notin' });
   });
 
   it('evaluates CEL expressions', () => {

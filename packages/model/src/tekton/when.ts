@@ -1,8 +1,8 @@
 /**
  * Pipeline when expressions (`pkg/apis/pipeline/v1/when_types.go`): a task runs iff every
- * expression is true. `in`: the input equals one of the values; `notin`: none; `cel`: §9.
+ * expression is true. `in`: the input equals one of the values; `notin`: none; `cel`: see cel.ts.
  */
-import type { WhenExpression } from '@plumbing/model';
+import type { WhenExpression } from '../types/tekton.js';
 import { evaluateCel } from './cel.js';
 
 export type WhenOutcome = { ok: true; allowed: boolean } | { ok: false; message: string };
@@ -12,6 +12,7 @@ export function evaluateWhenExpression(w: WhenExpression): WhenOutcome {
     const r = evaluateCel(w.cel);
     return r.ok ? { ok: true, allowed: r.value } : { ok: false, message: r.message };
   }
+  if (w.operator !== 'in' && w.operator !== 'notin') return { ok: false, message: `operator "${String(w.operator ?? '')}" is not recognized. valid operators: in,notin` };
   const values = w.values ?? [];
   const input = w.input ?? '';
   const found = values.includes(input);

@@ -3,7 +3,7 @@
  * `matrix.params` with the *first* param varying fastest, then `include` entries merged into
  * the combinations they do not contradict, then appended when they share no name=value pair.
  */
-import type { Matrix, ParamValue } from '@plumbing/model';
+import type { Matrix, ParamValue } from '../types/tekton.js';
 
 /** One combination: param name → string value, in insertion order. */
 export type Combination = Map<string, string>;

@@ -1,0 +1,31 @@
+/** Pipeline-level `$(params.x)` references (pipeline_validation.go validatePipelineParameterVariables). */
+import type { PipelineSpec, PipelineTask } from '../types/tekton.js';
+import { scanRefs } from './refs.js';
+
+/** The strings of a pipeline task that see the pipeline's params (an embedded taskSpec has its own). */
+function pipelineLevel(pt: PipelineTask): unknown[] {
+  return [pt.params, pt.matrix, pt.when, pt.displayName, pt.taskRef?.params, pt.workspaces];
+}
+
+function strings(v: unknown, out: string[]): string[] {
+  if (typeof v === 'string') {
+    if (v.includes('$(')) out.push(v);
+  } else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, out);
+  return out;
+}
+
+/** The names of params that a pipeline's tasks, finally tasks and results reference but it does not declare. */
+export function undeclaredPipelineParams(spec: PipelineSpec): string[] {
+  const declared = new Set((spec.params ?? []).map((p) => p.name));
+  const found = new Set<string>();
+  const all = [...(spec.tasks ?? []), ...(spec.finally ?? [])].flatMap(pipelineLevel);
+  for (const s of strings([all, spec.results], [])) {
+    for (const ref of scanRefs(s)) {
+      const [root, name, ...rest] = ref.segments;
+      if (root !== 'params' || name === undefined) continue;
+      if (!declared.has(name) && !declared.has([name, ...rest].join('.'))) found.add(name);
+    }
+  }
+  return [...found];
+}
