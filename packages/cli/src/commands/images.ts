@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@plumbing/model';
-import { parseOrUsage } from '../args.js';
+import { durationFlag, parseOrUsage } from '../args.js';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -90,8 +90,7 @@ export async function imagesCommand(argv: string[], io: Io): Promise<number> {
 }
 
 async function prune(oci: typeof import('@plumbing/oci'), cache: string, v: ReturnType<typeof parse>['values'], format: string, io: Io): Promise<number> {
-  const { parseAge } = await import('@plumbing/gc');
-  const age = parseAge(v['older-than'] ?? '7d');
+  const age = durationFlag('older-than', v['older-than'] ?? '7d');
   const plan = await oci.planPrune(cache, new Date(Date.now() - age));
   const freed = v['dry-run'] ? 0 : await oci.applyPrune(cache, plan);
   if (format === 'json') {

@@ -39,12 +39,12 @@ async function ensureBlob(registry: string, repository: string, blob: Buffer, di
   if (start.status !== 202) throw new Error(`starting an upload to ${repository}: HTTP ${start.status} ${await start.text()}`);
   const location = new URL(start.headers.get('location') ?? '', registry);
   location.searchParams.set('digest', digest);
-  const put = await fetch(location, { method: 'PUT', body: blob, headers: { 'content-type': 'application/octet-stream' } });
+  const put = await fetch(location, { method: 'PUT', body: new Uint8Array(blob), headers: { 'content-type': 'application/octet-stream' } });
   if (put.status !== 201) throw new Error(`uploading ${digest} to ${repository}: HTTP ${put.status} ${await put.text()}`);
 }
 
 async function putManifest(registry: string, repository: string, reference: string, body: Buffer, mediaType: string): Promise<void> {
-  const res = await fetch(`${registry}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
+  const res = await fetch(`${registry}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': mediaType } });
   if (res.status !== 201) throw new Error(`putting manifest ${repository}:${reference}: HTTP ${res.status} ${await res.text()}`);
 }
 
