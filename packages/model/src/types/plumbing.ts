@@ -83,6 +83,26 @@ export interface ServeConfig {
   githubTokenSecret?: { secretName: string; secretKey: string };
   apiTokenSecret?: { secretName: string; secretKey: string };
   githubApiUrl?: string;
+  /** Check runs as a GitHub App instead of commit statuses with a token. */
+  githubApp?: { appId: number; privateKeySecret: { secretName: string; secretKey: string }; installationId?: number };
+  /** The pull-request policy (@plumbing/pr PrPolicy): trust, comment command roles, image builds. */
+  trustedOrg?: string;
+  onlyOrgMembers?: boolean;
+  trustedApps?: string[];
+  owners?: boolean;
+  okToTest?: 'per-push' | 'once';
+  drafts?: 'skip' | 'run';
+  bot?: string;
+  commands?: Record<string, string[]>;
+  defaultRoles?: string[];
+  ignoredCommands?: string[];
+  images?: { dir?: string; tagPattern?: string; registry?: string; pipeline?: string };
+  /** The step whose log is `plumbing check --format json` (its findings become check-run annotations; default plumbing-check). */
+  checkFindingsStep?: string;
+  /** When a periodic job or a default-branch run fails or recovers. */
+  notify?: { githubIssue?: { repository: string; labels?: string[] }; slackWebhookSecret?: { secretName: string; secretKey: string } };
+  /** Old runs deleted (never a running one, never a job's last run), their logs copied to the bucket first. */
+  retention?: { maxAgeDays?: number; maxRunsPerJob?: number; bucket?: string; intervalMinutes?: number };
 }
 
 export type ClusterConfig = Resource<'plumbing.dev/v1alpha1', 'Cluster', ClusterSpec>;

@@ -5,20 +5,22 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
-import { createGitHub } from '@plumbing/github';
-import { generateName } from '@plumbing/executor';
-import { isMap, loadRepository, PlumbingError, type ResourceDoc } from '@plumbing/model';
+import { loadRepository, PlumbingError, type ResourceDoc } from '@plumbing/model';
+import type { PrPolicy, RunFacts as PrRunFacts } from '@plumbing/pr';
 import type { Db } from '../store/db.js';
 import { type RunRow, Store } from '../store/store.js';
 import type { SecretReader } from '../triggers/cel-env.js';
 import { type ResolvedListener, resolveListener } from '../triggers/listener.js';
 import type { ServeSettings } from './config.js';
-import { type Backend, embeddedBackend } from './embedded.js';
+import { type Backend, embeddedBackend, embeddedCanRetryFailed } from './embedded.js';
+import { type GitHubAccess, githubAccess } from './github-access.js';
 import { handleHook, type HookResponse, type IntakeContext, listenerUid, processDelivery } from './intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { githubStatusSink, logStatusSink, reportRun, type StatusSink } from './reporter.js';
+import { deliveryPolicy } from './pr-services.js';
+import { prRunFacts, type ReportContext, reportRun } from './report.js';
+import { type RerunOptions, rerunRun } from './rerun.js';
 import { Runner } from './runner.js';
-import { secretsFromDir } from './secrets.js';
+import { secretsFromDir, secretValuesOf } from './secrets.js';
 
 export interface CoreOptions {
   root: string;
@@ -29,6 +31,8 @@ export interface CoreOptions {
   log: (line: string) => void;
   /** Replaces the embedded executor (tests of the queue use a controllable backend). */
   backend?: Backend;
+  /** The replacing backend can rerun only what failed (the embedded one can when the executor has its retry). */
+  backendCanRetryFailed?: boolean;
   sandbox?: boolean;
 }
 
@@ -40,8 +44,9 @@ export class Core {
   stopping = false;
   /** 'run' (a RunRow, on every state change), 'step' (a TaskRun or step started or ended, once stored) and 'reported' (a RunRow whose status was reported): tests and the CLI wait on them. */
   readonly events = new EventEmitter().setMaxListeners(0);
+  readonly access: GitHubAccess | undefined;
+  readonly canRetryFailed: boolean;
   private listeners = new Map<string, ResolvedListener>();
-  private readonly status: StatusSink;
   private readonly reporting = new Map<string, Promise<void>>();
   private readonly reportSeq = new Map<string, number>();
 
@@ -49,12 +54,8 @@ export class Core {
     this.store = new Store(opts.db);
     this.secrets = secretsFromDir(opts.secretsDir);
     this.metrics = createMetrics(this.store);
-    const token = opts.settings.githubToken ? this.secrets(opts.settings.githubToken.name, opts.settings.githubToken.key) : undefined;
-    if (token) this.status = githubStatusSink(createGitHub({ auth: { token }, baseUrl: opts.settings.githubApiUrl }));
-    else {
-      opts.log(`warning: no GitHub token (${opts.settings.githubToken ? `secret ${opts.settings.githubToken.name}/${opts.settings.githubToken.key} not in --secrets` : 'spec.serve.githubTokenSecret unset'}): commit statuses are logged here, not sent`);
-      this.status = logStatusSink(opts.log);
-    }
+    this.access = githubAccess(opts.settings, this.secrets, opts.log);
+    this.canRetryFailed = opts.backend ? opts.backendCanRetryFailed === true : embeddedCanRetryFailed;
     const backend = opts.backend ?? embeddedBackend({ root: opts.root, ...(opts.secretsDir ? { secretsDir: opts.secretsDir } : {}), ...(opts.sandbox === undefined ? {} : { sandbox: opts.sandbox }) });
     this.runner = new Runner(this.store, backend, { ...opts.settings.concurrency, queueTimeoutMs: opts.settings.queueTimeoutMs }, {
       onStart: (run) => {
@@ -100,8 +101,36 @@ export class Core {
     return [...this.listeners.keys()];
   }
 
-  private intake(): IntakeContext {
-    return { store: this.store, listeners: this.listeners, secrets: this.secrets, privateRepositories: new Set(this.opts.settings.privateRepositories), onRun: (run) => this.submit(run) };
+  /** The pull-request policy for a repository: an unset org means the repository's owner. */
+  policyFor(repository: string): PrPolicy {
+    const p = this.opts.settings.policy;
+    if (p.org) return p;
+    const owner = repository.split('/')[0] ?? '';
+    return { ...p, org: owner, images: { ...p.images, registry: p.images.registry || `ghcr.io/${owner.toLowerCase()}` } };
+  }
+
+  listenerList(): ResolvedListener[] {
+    return [...this.listeners.values()];
+  }
+
+  /** Every secret value in --secrets (reports and issues are redacted with them). */
+  secretValues(): string[] {
+    return secretValuesOf(this.opts.secretsDir);
+  }
+
+  reportContext(): ReportContext {
+    return { store: this.store, settings: this.opts.settings, root: this.opts.root, access: this.access, log: this.opts.log, secretValues: () => this.secretValues(), policyFor: (r) => this.policyFor(r) };
+  }
+
+  prRunFacts(run: RunRow): Promise<PrRunFacts> {
+    return prRunFacts(this.store, this.opts.root, this.opts.settings, run);
+  }
+
+  intake(): IntakeContext {
+    return {
+      store: this.store, listeners: this.listeners, secrets: this.secrets, privateRepositories: new Set(this.opts.settings.privateRepositories), onRun: (run) => this.submit(run),
+      policy: deliveryPolicy(this), log: this.opts.log,
+    };
   }
 
   async hook(name: string, headers: IncomingHttpHeaders, raw: string, url: string): Promise<HookResponse> {
@@ -125,20 +154,9 @@ export class Core {
     }
   }
 
-  async rerun(run: RunRow): Promise<RunRow> {
-    const meta = isMap(run.resource.metadata) ? run.resource.metadata : {};
-    const prefix = typeof meta.generateName === 'string' ? meta.generateName : `${run.job}-`;
-    for (;;) {
-      const name = generateName(prefix);
-      const row: RunRow = {
-        ...run, name, state: 'queued', reason: 'Pending', message: `rerun of ${run.name}`, created: new Date().toISOString(), started: null, finished: null, owner: null, recordDir: null, status: null,
-        actor: 'api', resource: { ...run.resource, metadata: { ...meta, name } },
-      };
-      if (await this.store.insertRun(row)) {
-        await this.submit(row);
-        return row;
-      }
-    }
+  /** Queues a rerun of a stored run: all of it, or with `failedOnly` only what failed (reusing what succeeded). */
+  rerunRun(name: string, opts: RerunOptions = {}): Promise<RunRow> {
+    return rerunRun(this, name, opts);
   }
 
   /**
@@ -153,7 +171,7 @@ export class Core {
     const next = prev.then(async () => {
       const superseded = this.reportSeq.get(run.name) !== seq && (run.state === 'queued' || run.state === 'running');
       if (superseded) return;
-      await reportRun(this.status, run, this.opts.settings.publicUrl, this.opts.settings.statusContext, this.opts.log);
+      await reportRun(this.reportContext(), run);
       this.events.emit('reported', run);
     });
     this.reporting.set(run.name, next);

@@ -48,8 +48,18 @@ function conditionOf(status: unknown): { status?: string; reason?: string; messa
   return (conds.filter(isMap).find((c) => c.type === 'Succeeded') ?? {}) as { status?: string; reason?: string; message?: string };
 }
 
+/**
+ * Whether the embedded backend can rerun only what failed of a recorded PipelineRun. It needs the
+ * executor's retry (`retryFailedRun`), which this build does not have yet: a rerun with
+ * failedOnly is refused with a clear error until then.
+ */
+export const embeddedCanRetryFailed = false;
+
 export function embeddedBackend(ctx: BackendContext): Backend {
   return async (run, signal, onStep) => {
+    if (run.retryOf) return { state: 'failed', reason: 'RetryUnavailable', message: `rerunning only the failed tasks of ${run.retryOf} needs the executor's retry, which this build does not have`, status: null, recordDir: '' };
+    // Untrusted code: its secret workspaces were rebound to emptyDir when stored; no host secret directory either.
+    const secretsDir = run.bindSecrets === false ? undefined : ctx.secretsDir;
     const dir = join(ctx.root, '.plumbing', 'serve', 'resources');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${run.name}.yaml`);
@@ -62,7 +72,7 @@ export function embeddedBackend(ctx: BackendContext): Backend {
       return { state: 'failed', reason: 'InvalidRun', message: msg, status: null, recordDir };
     }
     const loaded = plan.runs[0]!;
-    loaded.hostDirs = { ...loaded.hostDirs, ...secretHostDirs(run.resource, ctx.secretsDir) };
+    loaded.hostDirs = { ...loaded.hostDirs, ...secretHostDirs(run.resource, secretsDir) };
     const runDir = runDirOf(ctx.root, run.name);
     const outcomes = await executeRuns(plan, { executeTaskRun, executePipelineRun }, {
       signal,

@@ -14,6 +14,8 @@ export interface RunFacts {
   sha: string | null;
   actor: string | null;
   supersedeKey: string | null;
+  /** A push to the repository's default branch. */
+  defaultBranch: boolean;
 }
 
 const KINDS = new Set<RunKind>(['pull-request', 'comment', 'periodic', 'release', 'deploy']);
@@ -51,5 +53,6 @@ export function runFacts(event: string, body: unknown, resource: JsonMap): RunFa
   const job = jobOf(resource);
   // A newer push to the same pull request supersedes the runs of the same job.
   const supersedeKey = event === 'pull_request' && repository && pullRequest !== null ? `${repository}#${pullRequest}/${job}` : null;
-  return { kind, job, repository, pullRequest, sha, actor, supersedeKey };
+  const defaultBranch = event === 'push' && strOrNull(at(body, 'ref')) === `refs/heads/${strOrNull(at(body, 'repository', 'default_branch')) ?? ''}`;
+  return { kind, job, repository, pullRequest, sha, actor, supersedeKey, defaultBranch };
 }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { PlumbingError } from '@plumbing/model';
 import type { RunFilter, RunRow } from '../store/store.js';
 import { constantTimeEqual } from '../triggers/cel-env.js';
 import type { Core } from './core.js';
@@ -123,8 +124,20 @@ async function action(core: Core, req: IncomingMessage, res: ServerResponse, nam
     const ok = await core.runner.cancel(name, 'Cancelled', 'cancelled through the API');
     return json(res, ok ? 200 : 409, ok ? { name, state: 'cancelled' } : { message: `run "${name}" is already ${run.state}` });
   }
-  const again = await core.rerun(run);
-  json(res, 201, { name: again.name, state: again.state });
+  const raw = (await readBody(req)) ?? '';
+  let failedOnly = new URL(req.url ?? '/', 'http://localhost').searchParams.get('failedOnly') === '1';
+  try {
+    failedOnly ||= raw.trim() !== '' && (JSON.parse(raw) as { failedOnly?: unknown }).failedOnly === true;
+  } catch {
+    return json(res, 400, { message: 'the body is not JSON (expected {"failedOnly": true|false})' });
+  }
+  try {
+    const again = await core.rerunRun(name, { failedOnly });
+    json(res, 201, { name: again.name, state: again.state, ...(again.retryOf ? { retryOf: again.retryOf } : {}) });
+  } catch (e) {
+    if (e instanceof PlumbingError) return json(res, 409, { code: e.code, message: e.message });
+    throw e;
+  }
 }
 
 export async function route(core: Core, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -7,11 +7,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { generateName } from '@plumbing/executor';
 import type { JsonMap } from '@plumbing/model';
-import type { DeliveryRow, RunRow, Store } from '../store/store.js';
+import type { DeliveryRow, RunKind, RunRow, Store } from '../store/store.js';
 import { canonicalHeaderKey, type SecretReader } from '../triggers/cel-env.js';
 import { signatureValid } from '../triggers/interceptors.js';
 import { listenerSecretRefs, type ResolvedListener, runListener, type TriggerOutcome } from '../triggers/listener.js';
-import { runFacts } from './facts.js';
+import { jobOf, runFacts } from './facts.js';
 
 export interface HookResponse {
   status: number;
@@ -28,6 +28,9 @@ export interface IntakeContext {
   privateRepositories: ReadonlySet<string>;
   /** A new run was stored (queued): the service submits it and reports pending. */
   onRun: (run: RunRow) => Promise<void>;
+  /** The trust gate and comment commands (none: every run is stored, with secrets). */
+  policy?: DeliveryPolicy;
+  log?: (line: string) => void;
   now?: () => Date;
 }
 
@@ -48,6 +51,13 @@ function keptHeaders(h: Record<string, string[]>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if ((k.startsWith('X-Github-') || k === 'Content-Type' || k === 'User-Agent') && !k.includes('Signature')) out[k] = v.join(',');
   return out;
+}
+
+/** The repository and pull request (or issue) a delivery is about, kept to find a pull request's deliveries. */
+function deliveryTarget(body: unknown): { repository: string | null; pullRequest: number | null } {
+  const b = (body ?? {}) as { repository?: { full_name?: unknown }; pull_request?: { number?: unknown }; issue?: { number?: unknown } };
+  const n = b.pull_request?.number ?? b.issue?.number;
+  return { repository: typeof b.repository?.full_name === 'string' ? b.repository.full_name : null, pullRequest: typeof n === 'number' ? n : null };
 }
 
 function answer(l: ResolvedListener, eventId: string): Record<string, unknown> {
@@ -84,13 +94,29 @@ export async function handleHook(ctx: IntakeContext, name: string, rawHeaders: R
   const id = header['X-Github-Delivery']?.[0] ?? randomUUID();
   const eventId = randomUUID();
   const action = body !== null && typeof body === 'object' && typeof (body as JsonMap).action === 'string' ? String((body as JsonMap).action) : null;
-  const delivery = { id, listener: name, event, action, received: now().toISOString(), headers: keptHeaders(header), body: rawBody, eventId };
+  const where = deliveryTarget(body);
+  const delivery = { id, listener: name, event, action, received: now().toISOString(), headers: keptHeaders(header), body: rawBody, eventId, ...where };
   if (!(await ctx.store.insertDelivery(delivery))) {
     const first = await ctx.store.getDelivery(id);
     return { status: 202, body: answer(l, first?.eventId ?? eventId), outcome: 'redelivery', event };
   }
   await processDelivery(ctx, { ...delivery, state: 'received', outcome: null }, requestURL);
   return { status: 202, body: answer(l, eventId), outcome: 'accepted', event };
+}
+
+/**
+ * What the service's pull-request policy decides about a delivery's runs before they are stored
+ * (the trust gate), and does after (comment commands, cancels).
+ */
+export interface DeliveryPolicy {
+  admit(d: DeliveryRow, body: unknown, jobs: string[]): Promise<Admission>;
+  after(d: DeliveryRow, body: unknown): Promise<void>;
+}
+
+export interface Admission {
+  run: boolean;
+  bindSecrets: boolean;
+  reason: string;
 }
 
 /** Runs the listener's triggers for a stored delivery and stores the runs they create (also at start-up, for deliveries stored but not processed). */
@@ -108,38 +134,71 @@ export async function processDelivery(ctx: IntakeContext, d: DeliveryRow, reques
   const body = JSON.parse(d.body) as unknown;
   // The signature was verified at intake; the stored delivery is trusted, so its check is skipped here.
   const outcomes = await runListener(withoutSignature(l), { body, rawBody: d.body, header, requestURL, extensions: {} }, ctx.secrets);
+  const jobs = [...new Set(outcomes.flatMap((o) => o.resources.map((r) => jobOf(r))))];
+  const admission = ctx.policy ? await admit(ctx.policy, d, body, jobs) : { run: true, bindSecrets: true, reason: '' };
+  if (!admission.run && jobs.length > 0) ctx.log?.(`delivery ${d.id}: ${jobs.join(', ')} not run: ${admission.reason}`);
   const created: string[] = [];
-  for (const o of outcomes) {
+  for (const o of admission.run ? outcomes : []) {
     for (const resource of o.resources) {
-      const run = await storeRun(ctx, d, l, o.trigger, resource, body);
+      const run = await storeRun(ctx, d, l, o.trigger, resource, body, { bindSecrets: admission.bindSecrets });
       created.push(run.name);
       await ctx.onRun(run);
     }
   }
-  await ctx.store.finishDelivery(d.id, { triggers: outcomes.map((o) => ({ trigger: o.trigger, ...(o.message ? { message: o.message } : {}), created: o.resources.length })), runs: created });
+  const triggers = outcomes.map((o) => ({ trigger: o.trigger, ...(o.message ? { message: o.message } : {}), created: admission.run ? o.resources.length : 0 }));
+  await ctx.store.finishDelivery(d.id, { triggers, runs: created, ...(admission.run ? {} : { held: admission.reason }) });
+  await ctx.policy?.after(d, body);
   return outcomes;
 }
 
-function withoutSignature(l: ResolvedListener): ResolvedListener {
+/** The gate fails closed: when GitHub cannot be asked, nothing runs and the delivery says why. */
+async function admit(policy: DeliveryPolicy, d: DeliveryRow, body: unknown, jobs: string[]): Promise<Admission> {
+  try {
+    return await policy.admit(d, body, jobs);
+  } catch (e) {
+    return { run: false, bindSecrets: false, reason: `the trust check failed, nothing runs: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+export function withoutSignature(l: ResolvedListener): ResolvedListener {
   const strip = (i: JsonMap): JsonMap => ({ ...i, params: (Array.isArray(i.params) ? i.params : []).filter((p) => !(p && typeof p === 'object' && (p as JsonMap).name === 'secretRef')) });
   return { ...l, triggers: l.triggers.map((t) => ({ ...t, interceptors: t.interceptors.map(strip) })) };
 }
 
-async function storeRun(ctx: IntakeContext, d: DeliveryRow, l: ResolvedListener, trigger: string, resource: JsonMap, body: unknown): Promise<RunRow> {
+export interface StoreRunOptions {
+  bindSecrets: boolean;
+  /** The event the run's facts are read as (default the delivery's): a `/test` renders a pull_request event. */
+  event?: string;
+  kind?: RunKind;
+  retryOf?: string;
+  actor?: string;
+}
+
+/** Secret workspaces of a run of untrusted code bound to an empty directory instead: it never sees a secret. */
+export function withoutSecrets<T extends JsonMap>(resource: T): T {
+  const spec = (resource.spec ?? {}) as JsonMap;
+  if (!Array.isArray(spec.workspaces)) return resource;
+  const workspaces = spec.workspaces.map((w) => (w && typeof w === 'object' && ('secret' in (w as JsonMap) || 'projected' in (w as JsonMap)) ? { name: (w as JsonMap).name, emptyDir: {} } : w));
+  return { ...resource, spec: { ...spec, workspaces } } as T;
+}
+
+/** Stores one rendered run of a delivery (queued), with a generated name when its template asks for one. */
+export async function storeRun(ctx: Pick<IntakeContext, 'store' | 'privateRepositories' | 'now'>, d: DeliveryRow, l: ResolvedListener, trigger: string, rendered: JsonMap, body: unknown, o: StoreRunOptions): Promise<RunRow> {
   const now = ctx.now ?? (() => new Date());
+  const resource = o.bindSecrets ? rendered : withoutSecrets(rendered);
   const meta = { ...((resource.metadata ?? {}) as JsonMap) };
   const prefix = typeof meta.generateName === 'string' ? meta.generateName : `${String(resource.kind ?? 'run').toLowerCase()}-`;
-  const facts = runFacts(d.event, body, resource);
+  const facts = runFacts(o.event ?? d.event, body, resource);
   const labels = { ...((meta.labels ?? {}) as JsonMap), 'triggers.tekton.dev/eventlistener': l.name, 'triggers.tekton.dev/trigger': trigger, 'triggers.tekton.dev/triggers-eventid': d.eventId };
   for (;;) {
     const name = typeof meta.name === 'string' ? meta.name : generateName(prefix);
     const row: RunRow = {
-      name, namespace: typeof meta.namespace === 'string' ? meta.namespace : l.namespace, kind: facts.kind,
+      name, namespace: typeof meta.namespace === 'string' ? meta.namespace : l.namespace, kind: o.kind ?? facts.kind,
       resourceKind: resource.kind === 'TaskRun' ? 'TaskRun' : 'PipelineRun', job: facts.job, repository: facts.repository, pullRequest: facts.pullRequest,
-      sha: facts.sha, event: d.event, deliveryId: d.id, actor: facts.actor, triggerName: trigger, supersedeKey: facts.supersedeKey,
+      sha: facts.sha, event: d.event, deliveryId: d.id, actor: o.actor ?? facts.actor, triggerName: trigger, supersedeKey: facts.supersedeKey,
       private: facts.repository !== null && (ctx.privateRepositories.has(facts.repository) || (body as { repository?: { private?: boolean } })?.repository?.private === true),
-      state: 'queued', reason: 'Pending', message: 'waiting in the queue', created: now().toISOString(), started: null, finished: null, owner: null, recordDir: null,
-      resource: { ...resource, metadata: { ...meta, name, labels } }, status: null,
+      state: 'queued', reason: 'Pending', message: o.bindSecrets ? 'waiting in the queue' : 'waiting in the queue (untrusted code: no secrets bound)', created: now().toISOString(), started: null, finished: null, owner: null, recordDir: null,
+      resource: { ...resource, metadata: { ...meta, name, labels } }, status: null, bindSecrets: o.bindSecrets, defaultBranch: facts.defaultBranch, retryOf: o.retryOf ?? null,
     };
     if (await ctx.store.insertRun(row)) return row;
     delete meta.name;

@@ -32,6 +32,8 @@ const ended = (name: string) => (r: RunRow) => r.name === name && ['succeeded', 
 beforeEach(async () => {
   root = await makeTempDir('plumbing-serve-');
   gh = await startGitHubServer({ repos: [REPO] });
+  // The pull requests the deliveries are about (#1 to #9), by the repository's owner: trusted.
+  for (let i = 1; i <= 9; i++) gh.state.addPull(REPO, { title: `PR ${i}`, user: 'Codertocat' });
   const made = makeServeRepo(root, {
     serve: `  serve:
     publicUrl: https://ci.example.org
@@ -45,7 +47,7 @@ beforeEach(async () => {
   mkdirSync(join(made.secrets, 'github-token'), { recursive: true });
   writeFileSync(join(made.secrets, 'github-token', 'token'), gh.token);
   logs.length = 0;
-  svc = await startServe({ root, port: 0, host: '127.0.0.1', secretsDir: made.secrets, sandbox: false, log: (l) => logs.push(l) });
+  svc = await startServe({ root, port: 0, host: '127.0.0.1', secretsDir: made.secrets, sandbox: false, log: (l) => { logs.push(l); if (process.env.SERVE_DEBUG) process.stderr.write(`${l}\n`); } });
 });
 
 afterEach(async () => {

@@ -86,6 +86,20 @@ CREATE TABLE queue (
 CREATE INDEX queue_enqueued ON queue (enqueued, run_name);
 `,
   },
+  {
+    version: 2,
+    name: 'trust, check runs, default branch, retries; deliveries by pull request',
+    sql: `
+ALTER TABLE runs ADD COLUMN bind_secrets INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN check_run_id BIGINT;
+ALTER TABLE runs ADD COLUMN default_branch INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN retry_of TEXT;
+ALTER TABLE deliveries ADD COLUMN repository TEXT;
+ALTER TABLE deliveries ADD COLUMN pull_request BIGINT;
+CREATE INDEX deliveries_pr ON deliveries (repository, pull_request, received);
+CREATE INDEX runs_finished ON runs (state, finished);
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */

@@ -48,6 +48,14 @@ export interface RunRow {
   recordDir: string | null;
   resource: Record<string, unknown>;
   status: Record<string, unknown> | null;
+  /** Secrets may be bound (default true); false for untrusted code (@plumbing/pr's decideCodeTrust). */
+  bindSecrets?: boolean;
+  /** The GitHub check run reporting this run (GitHub App mode). */
+  checkRunId?: number | null;
+  /** A run of a push to the repository's default branch (its failures are notified). */
+  defaultBranch?: boolean;
+  /** For a rerun of only what failed: the run whose succeeded tasks it reuses. */
+  retryOf?: string | null;
 }
 
 export interface TaskRunRow {
@@ -91,10 +99,14 @@ const RUN_COLUMNS: Record<string, string> = {
   pullRequest: 'pull_request', sha: 'sha', event: 'event', deliveryId: 'delivery_id', actor: 'actor', triggerName: 'trigger_name',
   supersedeKey: 'supersede_key', private: 'private', state: 'state', reason: 'reason', message: 'message', created: 'created',
   started: 'started', finished: 'finished', owner: 'owner', recordDir: 'record_dir', resource: 'resource', status: 'status',
+  bindSecrets: 'bind_secrets', checkRunId: 'check_run_id', defaultBranch: 'default_branch', retryOf: 'retry_of',
 };
 
+/** Columns with a default when a row leaves them out. */
+const DEFAULTS: Record<string, SqlValue> = { bindSecrets: 1, defaultBranch: 0 };
+
 function toSql(key: string, v: unknown): SqlValue {
-  if (v === undefined || v === null) return null;
+  if (v === undefined || v === null) return DEFAULTS[key] ?? null;
   if (key === 'resource' || key === 'status') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   return v as SqlValue;
@@ -112,6 +124,8 @@ function runOf(r: Row): RunRow {
     state: r.state as RunState, reason: str(r.reason), message: str(r.message), created: String(r.created), started: str(r.started), finished: str(r.finished),
     owner: str(r.owner), recordDir: str(r.record_dir), resource: JSON.parse(String(r.resource)) as Record<string, unknown>,
     status: r.status === null ? null : (JSON.parse(String(r.status)) as Record<string, unknown>),
+    bindSecrets: r.bind_secrets === undefined ? true : Number(r.bind_secrets) === 1, checkRunId: r.check_run_id === null || r.check_run_id === undefined ? null : Number(r.check_run_id),
+    defaultBranch: Number(r.default_branch ?? 0) === 1, retryOf: str(r.retry_of),
   };
 }
 
@@ -140,12 +154,18 @@ export class Store {
   }
 
   /** Stores a delivery once; false when this delivery id is already stored (a redelivery). */
-  async insertDelivery(d: Omit<DeliveryRow, 'outcome' | 'state'>): Promise<boolean> {
+  async insertDelivery(d: Omit<DeliveryRow, 'outcome' | 'state'> & { repository?: string | null; pullRequest?: number | null }): Promise<boolean> {
     const n = await this.db.run(
-      'INSERT INTO deliveries (id, listener, event, action, received, state, headers, body, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-      [d.id, d.listener, d.event, d.action, d.received, 'received', JSON.stringify(d.headers), d.body, d.eventId],
+      'INSERT INTO deliveries (id, listener, event, action, received, state, headers, body, event_id, repository, pull_request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      [d.id, d.listener, d.event, d.action, d.received, 'received', JSON.stringify(d.headers), d.body, d.eventId, d.repository ?? null, d.pullRequest ?? null],
     );
     return n === 1;
+  }
+
+  /** The newest delivery of this event for a pull request (what `/test` re-renders the listener's runs from). */
+  async latestDeliveryOf(repository: string, pullRequest: number, event: string): Promise<DeliveryRow | undefined> {
+    const r = (await this.db.all('SELECT * FROM deliveries WHERE repository = ? AND pull_request = ? AND event = ? ORDER BY received DESC, id DESC LIMIT 1', [repository, pullRequest, event]))[0];
+    return r ? deliveryOf(r) : undefined;
   }
 
   async getDelivery(id: string): Promise<DeliveryRow | undefined> {

@@ -41,6 +41,33 @@ describe('config-cluster (CONFIG_INVALID)', () => {
     ]);
   });
 
+  it('knows the pull-request policy, GitHub App, notify and retention fields of serve, and checks their values', () => {
+    const serve = `${ok}  serve:
+    org: tektoncd
+    trustedOrg: tektoncd-catalog
+    onlyOrgMembers: false
+    trustedTeams: [maintainers]
+    trustedApps: [dependabot]
+    owners: true
+    okToTest: per-push
+    drafts: skip
+    bot: plumbing-bot
+    commands: {ok-to-test: [member, approver], build-image: [write]}
+    defaultRoles: [trusted, author]
+    ignoredCommands: [lgtm]
+    images: {dir: images, tagPattern: '^v[0-9.]+$', registry: ghcr.io/tektoncd, pipeline: image-build}
+    githubApp: {appId: 12345, installationId: 678, privateKeySecret: {secretName: app, secretKey: key.pem}}
+    checkFindingsStep: plumbing-check
+    notify:
+      githubIssue: {repository: tektoncd/plumbing, labels: [kind/failure]}
+      slackWebhookSecret: {secretName: slack, secretKey: url}
+    retention: {maxAgeDays: 30, maxRunsPerJob: 200, bucket: 'file:///var/logs', intervalMinutes: 60}
+`;
+    expect(only(checkYaml(serve), 'CONFIG_INVALID')).toEqual([]);
+    const bad = checkYaml(serve.replace('okToTest: per-push', 'okToTest: always').replace('[member, approver]', '[member, owner]').replace('maxRunsPerJob', 'maxRuns'));
+    expect(only(bad, 'CONFIG_INVALID').map((f) => f.line)).toEqual([20, 23, 32]);
+  });
+
   it('reports an empty source list', () => {
     const f = checkYaml(yaml`
       apiVersion: plumbing.dev/v1alpha1

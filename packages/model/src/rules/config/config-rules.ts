@@ -48,19 +48,58 @@ export const clusterConfigRule: DocRule = {
   },
 };
 
-/** `spec.serve`: the settings of `plumbing serve` for this cluster (docs/serve.md). */
+/** `spec.serve`: the settings of `plumbing serve` for this cluster (docs/serve.md), and the pull-request policy of @plumbing/pr (its PrPolicy fields). */
 function checkServe(ctx: Parameters<DocRule['check']>[0], serve: Record<string, unknown>): void {
   const at = ['spec', 'serve'];
   checkFields(ctx, serve, at, {
     publicUrl: 'string', org: 'string', trustedTeams: 'list', privateRepositories: 'list', concurrency: 'map', queueTimeoutMinutes: 'number',
-    statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string',
+    statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string', githubApp: 'map',
+    // The pull-request policy (packages/pr parsePrPolicy).
+    trustedOrg: 'string', onlyOrgMembers: 'boolean', trustedApps: 'list', owners: 'boolean', okToTest: 'string', drafts: 'string', bot: 'string',
+    commands: 'map', defaultRoles: 'list', ignoredCommands: 'list', images: 'map',
+    checkFindingsStep: 'string', notify: 'map', retention: 'map',
   });
   if (isMap(serve.concurrency)) checkFields(ctx, serve.concurrency, [...at, 'concurrency'], { global: 'number', perRepository: 'number' });
   for (const k of ['githubTokenSecret', 'apiTokenSecret']) {
     const ref = serve[k];
-    if (isMap(ref)) checkFields(ctx, ref, [...at, k], { secretName: 'string', secretKey: 'string' }, ['secretName', 'secretKey']);
+    if (isMap(ref)) checkSecretRef(ctx, ref, [...at, k]);
   }
   if (typeof serve.publicUrl === 'string' && !/^https?:\/\//.test(serve.publicUrl)) ctx.report('CONFIG_INVALID', [...at, 'publicUrl'], 'publicUrl must be an http(s) URL');
+  for (const [k, allowed] of [['okToTest', ['per-push', 'once']], ['drafts', ['skip', 'run']]] as const) {
+    const v = serve[k];
+    if (typeof v === 'string' && !(allowed as readonly string[]).includes(v)) ctx.report('CONFIG_INVALID', [...at, k], `${k} must be one of ${allowed.join(', ')}`);
+  }
+  checkServeParts(ctx, serve, at);
+}
+
+const ROLES = new Set(['write', 'member', 'approver', 'trusted', 'author', 'anyone']);
+
+function checkSecretRef(ctx: Parameters<DocRule['check']>[0], ref: Record<string, unknown>, path: (string | number)[]): void {
+  checkFields(ctx, ref, path, { secretName: 'string', secretKey: 'string' }, ['secretName', 'secretKey']);
+}
+
+/** The nested parts of `spec.serve`: image builds, the GitHub App, notifications, retention, command roles. */
+function checkServeParts(ctx: Parameters<DocRule['check']>[0], serve: Record<string, unknown>, at: string[]): void {
+  if (isMap(serve.images)) checkFields(ctx, serve.images, [...at, 'images'], { dir: 'string', tagPattern: 'string', registry: 'string', pipeline: 'string' });
+  if (isMap(serve.githubApp)) {
+    checkFields(ctx, serve.githubApp, [...at, 'githubApp'], { appId: 'number', privateKeySecret: 'map', installationId: 'number' }, ['appId', 'privateKeySecret']);
+    if (isMap(serve.githubApp.privateKeySecret)) checkSecretRef(ctx, serve.githubApp.privateKeySecret, [...at, 'githubApp', 'privateKeySecret']);
+  }
+  if (isMap(serve.notify)) {
+    checkFields(ctx, serve.notify, [...at, 'notify'], { githubIssue: 'map', slackWebhookSecret: 'map' });
+    if (isMap(serve.notify.githubIssue)) checkFields(ctx, serve.notify.githubIssue, [...at, 'notify', 'githubIssue'], { repository: 'string', labels: 'list' }, ['repository']);
+    if (isMap(serve.notify.slackWebhookSecret)) checkSecretRef(ctx, serve.notify.slackWebhookSecret, [...at, 'notify', 'slackWebhookSecret']);
+  }
+  if (isMap(serve.retention)) checkFields(ctx, serve.retention, [...at, 'retention'], { maxAgeDays: 'number', maxRunsPerJob: 'number', bucket: 'string', intervalMinutes: 'number' });
+  if (isMap(serve.commands)) {
+    for (const [name, roles] of Object.entries(serve.commands)) {
+      if (!Array.isArray(roles)) ctx.report('CONFIG_INVALID', [...at, 'commands', name], `commands.${name} must be a list of roles`);
+      else for (const [r, i] of roles.map((x, j) => [x, j] as const)) if (!ROLES.has(String(r))) ctx.report('CONFIG_INVALID', [...at, 'commands', name, i], `unknown role ${String(r)}`, { hint: [...ROLES].join(', ') });
+    }
+  }
+  for (const [r, i] of (Array.isArray(serve.defaultRoles) ? serve.defaultRoles : []).map((x, j) => [x, j] as const)) {
+    if (!ROLES.has(String(r))) ctx.report('CONFIG_INVALID', [...at, 'defaultRoles', i], `unknown role ${String(r)}`, { hint: [...ROLES].join(', ') });
+  }
 }
 
 export const CONFIG_RULES: readonly DocRule[] = [clusterConfigRule, releaseConfigRule];
