@@ -26,6 +26,14 @@ describe('issues through the port (local GitHub protocol server)', () => {
     expect(server.state.repo('demo/app').issues[1]!.labels).toEqual(['deploy-failure']);
   });
 
+  it('closes an issue as completed, and findOpenIssue no longer finds it', async () => {
+    const n = await repo.createIssue('Periodic job nightly is failing', 'x', ['kind/failure']);
+    expect(await repo.findOpenIssue('Periodic job nightly is failing', 'kind/failure')).toBe(n);
+    await repo.closeIssue(n);
+    expect(server.state.repo('demo/app').issues[0]).toMatchObject({ state: 'closed', stateReason: 'completed' });
+    expect(await repo.findOpenIssue('Periodic job nightly is failing', 'kind/failure')).toBeUndefined();
+  });
+
   it('finds the open issue by a marker in its body when one is given, whatever its title', async () => {
     const marker = '<!-- plumbing:job=nightly -->';
     const opened = await repo.openOrComment({ title: 'nightly failed on Monday', body: 'first', marker });

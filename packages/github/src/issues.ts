@@ -8,6 +8,8 @@ export interface IssuesPort {
   /** The open issue (not pull request) with this title, and this label when given; all pages. */
   findOpenIssue(title: string, label?: string): Promise<number | undefined>;
   createIssue(title: string, body: string, labels: readonly string[]): Promise<number>;
+  /** Closes an issue as completed (a failing job that recovered). */
+  closeIssue(issue: number): Promise<void>;
   /** Comments on the open issue found by title (or marker), or opens one. */
   openOrComment(report: IssueReport): Promise<IssueReportResult>;
   /** Adds a comment to an issue or pull request. */
@@ -55,6 +57,9 @@ export function issuesPort(c: Caller, o: Repo): IssuesPort {
     async createIssue(title, body, labels) {
       const res = await c.call('create issue', (k) => k.rest.issues.create({ ...o, title, body, labels: [...labels] }));
       return res.data.number;
+    },
+    async closeIssue(issue) {
+      await c.call(`close #${issue}`, (k) => k.rest.issues.update({ ...o, issue_number: issue, state: 'closed', state_reason: 'completed' }));
     },
     async openOrComment(r) {
       const labels = r.labels ?? [];

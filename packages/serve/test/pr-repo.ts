@@ -75,6 +75,47 @@ spec:
                         resources: {requests: {storage: 16Mi}}
                   - name: token
                     secret: {secretName: ci-token}
+    - name: default-branch
+      interceptors:
+        - ref: {name: github, kind: ClusterInterceptor}
+          params:
+            - name: secretRef
+              value: {secretName: github-webhook-secret, secretKey: token}
+            - name: eventTypes
+              value: [push]
+        - ref: {name: cel, kind: ClusterInterceptor}
+          params:
+            - name: filter
+              value: body.ref == 'refs/heads/' + body.repository.default_branch
+      bindings:
+        - {name: revision, value: $(body.after)}
+        - {name: repo-full-name, value: $(body.repository.full_name)}
+      template:
+        spec:
+          params:
+            - name: revision
+            - name: repo-full-name
+          resourcetemplates:
+            - apiVersion: tekton.dev/v1
+              kind: PipelineRun
+              metadata:
+                generateName: ci-main-
+                labels:
+                  plumbing.dev/repository: $(tt.params.repo-full-name)
+              spec:
+                pipelineRef: {name: ci}
+                params:
+                  - {name: revision, value: $(tt.params.revision)}
+                  - {name: repo, value: ${source}}
+                  - {name: gates, value: ${gates}}
+                workspaces:
+                  - name: source
+                    volumeClaimTemplate:
+                      spec:
+                        accessModes: [ReadWriteOnce]
+                        resources: {requests: {storage: 16Mi}}
+                  - name: token
+                    secret: {secretName: ci-token}
 `;
 
 const PIPELINE = `apiVersion: tekton.dev/v1

@@ -44,5 +44,7 @@ export type { ImageConfigInput, PushedImage, PushImageOptions } from './oci/push
 export { pushImage, pushIndex } from './oci/push.js';
 export { staticBusybox } from './oci/busybox.js';
 export { busyboxLayer, pushAppImage } from './oci/app-image.js';
+export type { SlackMessage, SlackWebhookServer } from './slack/webhook-server.js';
+export { startSlackWebhookServer } from './slack/webhook-server.js';
 export type { FuzzInput } from './fuzz-inputs.js';
 export { FUZZ_MUTATIONS, fuzzInputs } from './fuzz-inputs.js';

@@ -16,6 +16,7 @@ import { type Backend, embeddedBackend, embeddedCanRetryFailed } from './embedde
 import { type GitHubAccess, githubAccess } from './github-access.js';
 import { handleHook, type HookResponse, type IntakeContext, listenerUid, processDelivery } from './intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { notifyRun } from './notify.js';
 import { deliveryPolicy } from './pr-services.js';
 import { prRunFacts, type ReportContext, reportRun } from './report.js';
 import { type RerunOptions, rerunRun } from './rerun.js';
@@ -71,6 +72,20 @@ export class Core {
         this.events.emit('run', run);
         void this.report(run);
       },
+    });
+    this.watchFinals();
+  }
+
+  /** Notifies a finished periodic or default-branch run (then emits 'notified' with the run). */
+  async notify(run: RunRow): Promise<void> {
+    const o = this.opts;
+    await notifyRun({ store: this.store, settings: o.settings, root: o.root, access: this.access, secrets: this.secrets, secretValues: () => this.secretValues(), log: o.log }, run);
+    this.events.emit('notified', run);
+  }
+
+  private watchFinals(): void {
+    this.events.on('run', (run: RunRow) => {
+      if ((run.kind === 'periodic' || run.defaultBranch) && (run.state === 'succeeded' || run.state === 'failed')) void this.notify(run);
     });
   }
 

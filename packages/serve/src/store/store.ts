@@ -217,6 +217,17 @@ export class Store {
     return r ? runOf(r) : undefined;
   }
 
+  /** The outcome of the job's newest finished run before this one (same kind; same repository and default branch for pushes). */
+  async previousOutcome(run: RunRow): Promise<'succeeded' | 'failed' | undefined> {
+    const r = (
+      await this.db.all(
+        "SELECT state FROM runs WHERE job = ? AND kind = ? AND name <> ? AND state IN ('succeeded', 'failed') AND created <= ? AND default_branch = ? AND COALESCE(repository, '') = ? ORDER BY created DESC, name DESC LIMIT 1",
+        [run.job, run.kind, run.name, run.created, run.defaultBranch ? 1 : 0, run.repository ?? ''],
+      )
+    )[0];
+    return r ? (String(r.state) as 'succeeded' | 'failed') : undefined;
+  }
+
   async runsOfDelivery(id: string): Promise<RunRow[]> {
     return (await this.db.all('SELECT * FROM runs WHERE delivery_id = ? ORDER BY created, name', [id])).map(runOf);
   }
