@@ -17,6 +17,7 @@ import { type GitHubAccess, githubAccess } from './github-access.js';
 import { handleHook, type HookResponse, type IntakeContext, listenerUid, processDelivery } from './intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { notifyRun } from './notify.js';
+import { applyRetention, type RetentionOutcome } from './retention.js';
 import { deliveryPolicy } from './pr-services.js';
 import { prRunFacts, type ReportContext, reportRun } from './report.js';
 import { type RerunOptions, rerunRun } from './rerun.js';
@@ -48,6 +49,8 @@ export class Core {
   readonly access: GitHubAccess | undefined;
   readonly canRetryFailed: boolean;
   private listeners = new Map<string, ResolvedListener>();
+  private retaining: Promise<RetentionOutcome> | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
   private readonly reporting = new Map<string, Promise<void>>();
   private readonly reportSeq = new Map<string, number>();
 
@@ -207,10 +210,33 @@ export class Core {
     for (const r of failed) this.opts.log(`run ${r.name} was executing when the service stopped: marked failed (${r.reason})`);
     for (const d of await this.store.deliveriesInState('received')) await processDelivery(this.intake(), d, `http://localhost/hooks/${d.listener}`);
     void this.runner.kick();
+    this.startRetention();
+  }
+
+  /** One retention pass (spec.serve.retention); undefined when retention is not configured. */
+  async retention(now = new Date()): Promise<RetentionOutcome | undefined> {
+    const r = this.opts.settings.retention;
+    if (!r) return undefined;
+    this.retaining ??= applyRetention(this.store, this.opts.root, r, now, this.opts.log).finally(() => {
+      this.retaining = undefined;
+    });
+    return this.retaining;
+  }
+
+  private startRetention(): void {
+    const r = this.opts.settings.retention;
+    if (!r) return;
+    if (!r.bucket) this.opts.log('warning: spec.serve.retention has no bucket: the logs of deleted runs are not kept anywhere');
+    const pass = () => void this.retention().catch((e: unknown) => this.opts.log(`retention failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.retentionTimer = setInterval(pass, r.intervalMs);
+    this.retentionTimer.unref();
+    pass();
   }
 
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.retaining;
     await this.runner.stop(graceMs);
     await this.store.close();
   }

@@ -228,6 +228,15 @@ export class Store {
     return r ? (String(r.state) as 'succeeded' | 'failed') : undefined;
   }
 
+  /** Deletes a finished run with its TaskRuns and steps; false when it is not finished (or gone). */
+  async deleteRun(name: string): Promise<boolean> {
+    const n = await this.db.run(`DELETE FROM runs WHERE name = ? AND state IN (${FINAL_STATES.map(() => '?').join(', ')})`, [name, ...FINAL_STATES]);
+    if (n !== 1) return false;
+    await this.db.run('DELETE FROM steps WHERE run_name = ?', [name]);
+    await this.db.run('DELETE FROM task_runs WHERE run_name = ?', [name]);
+    return true;
+  }
+
   async runsOfDelivery(id: string): Promise<RunRow[]> {
     return (await this.db.all('SELECT * FROM runs WHERE delivery_id = ? ORDER BY created, name', [id])).map(runOf);
   }
