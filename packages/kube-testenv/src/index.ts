@@ -5,7 +5,6 @@ export { apiserverFlags, etcdFlags } from './control-plane-flags.js';
 export { type KubeTestenvInfo, type KubeTestenvGlobalSetupOptions, KUBE_TESTENV_ENV, kubeTestenvGlobalSetup, kubeTestenvFromEnv } from './global-setup.js';
 export { buildModules, etcdGoMod, GO_BUILD_ENV, GO_BUILD_FLAGS, kubernetesGoMod, stagingVersion } from './go-modules.js';
 export { type RunOptions, type RunResult, run, runChecked } from './exec.js';
-export { type LockOptions, type LockOwner, acquireLock } from './lock.js';
 export { type KubeRequest, type KubeResponse, kubeCall, kubeRequest, serverSideApply } from './kube-client.js';
 export { type KubeConnection, loadKubeconfig, parseKubeconfig, renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
 export { type ApplyCrdsOptions, type CrdDocument, type LoadTektonCrdsOptions, applyCrds, installTektonCrds, loadTektonCrds, selectCrds, withoutConversionWebhook } from './tekton-crds.js';
