@@ -1,11 +1,7 @@
-export { type EnsureGoToolOptions, type GoTool, ensureGoTool, goToolsCacheRoot } from './go-tool.js';
-export { type KubeBinaries, type EnsureKubeBinariesOptions, ensureKubeBinaries, kubeCacheDir, defaultCacheRoot, readBuildInfo, directorySize, goPlatform } from './binaries.js';
-export { type StartTestClusterOptions, type TestCluster, startTestCluster, livePids } from './cluster.js';
-export { apiserverFlags, etcdFlags } from './control-plane-flags.js';
-export { type KubeTestenvInfo, type KubeTestenvGlobalSetupOptions, KUBE_TESTENV_ENV, kubeTestenvGlobalSetup, kubeTestenvFromEnv } from './global-setup.js';
-export { buildModules, etcdGoMod, GO_BUILD_ENV, GO_BUILD_FLAGS, kubernetesGoMod, stagingVersion } from './go-modules.js';
-export { type RunOptions, type RunResult, run, runChecked } from './exec.js';
-export { type KubeRequest, type KubeResponse, kubeCall, kubeRequest, serverSideApply } from './kube-client.js';
-export { type KubeConnection, loadKubeconfig, parseKubeconfig, renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
-export { type ApplyCrdsOptions, type CrdDocument, type LoadTektonCrdsOptions, applyCrds, installTektonCrds, loadTektonCrds, selectCrds, withoutConversionWebhook } from './tekton-crds.js';
-export { type KubeVersions, KUBE_VERSIONS } from './versions.js';
+export { type GoTool, ensureGoTool } from './go-tool.js';
+export { directorySize, ensureKubeBinaries } from './binaries.js';
+export { startTestCluster } from './cluster.js';
+export { type KubeTestenvInfo, KUBE_TESTENV_ENV, kubeTestenvGlobalSetup, kubeTestenvFromEnv } from './global-setup.js';
+export { GO_BUILD_ENV, GO_BUILD_FLAGS } from './go-modules.js';
+export { type RunResult, run, runChecked } from './exec.js';
+export { installTektonCrds } from './tekton-crds.js';
