@@ -11,6 +11,8 @@ export type { Combination } from './tekton/matrix.js';
 export { fanOut, hasEmptyMatrixParam, hasMatrix, MAX_MATRIX_COMBINATIONS, staticCombinationCount } from './tekton/matrix.js';
 export type { Dag, DagResult } from './tekton/dag.js';
 export { buildDag, topologicalOrder } from './tekton/dag.js';
+export type { RetryDecision, RetryTaskFacts } from './tekton/retry.js';
+export { decideRetry, WHEN_SKIPPED } from './tekton/retry.js';
 export { paramTypeOf, paramValueMismatch, valueType } from './tekton/params.js';
 export { undeclaredPipelineParams } from './tekton/pipeline-refs.js';
 export type { VarRef } from './tekton/refs.js';
