@@ -3,9 +3,9 @@
  * and runs through the embedded executor's public entry point (the same path as `plumbing run
  * -f`), recorded under `.plumbing/runs/<name>/` with one log file per step, written as it runs.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { executePipelineRun, executeRuns, executeTaskRun, loadRunsFromFiles, runDirOf } from '@plumbing/executor';
+import { type ExecuteRunsOptions, executePipelineRun, executeRuns, executeTaskRun, loadRunsFromFiles, retryFailedRun, runDirOf } from '@plumbing/executor';
 import { isMap } from '@plumbing/model';
 import type { RunRow } from '../store/store.js';
 
@@ -48,16 +48,55 @@ function conditionOf(status: unknown): { status?: string; reason?: string; messa
   return (conds.filter(isMap).find((c) => c.type === 'Succeeded') ?? {}) as { status?: string; reason?: string; message?: string };
 }
 
-/**
- * Whether the embedded backend can rerun only what failed of a recorded PipelineRun. It needs the
- * executor's retry (`retryFailedRun`), which this build does not have yet: a rerun with
- * failedOnly is refused with a clear error until then.
- */
-export const embeddedCanRetryFailed = false;
+/** The embedded backend reruns only what failed of a recorded PipelineRun (the executor's `retryFailedRun`). */
+export const embeddedCanRetryFailed = true;
+
+type Options = ExecuteRunsOptions;
+
+/** The executor's events as the store's TaskRun and step events (a reused TaskRun: succeeded, with the step logs carried over). */
+function eventsTo(root: string, runDir: string, onStep: (e: StepEvent) => void): NonNullable<Options['onEvent']> {
+  return (_r, e) => {
+    if (e.type === 'taskrun-start') onStep({ type: 'taskrun', taskRun: e.taskRun, pipelineTask: e.pipelineTask ?? null, state: 'running', at: e.at });
+    else if (e.type === 'taskrun-end') onStep({ type: 'taskrun', taskRun: e.taskRun, pipelineTask: e.pipelineTask ?? null, state: e.succeeded === 'True' ? 'succeeded' : 'failed', at: e.at });
+    else if (e.type === 'step-start' || e.type === 'step-end') {
+      const logPath = relative(root, join(runDir, e.taskRun, `${e.step}.log`));
+      const ended = e.type === 'step-end';
+      onStep({ type: 'step', taskRun: e.taskRun, step: e.step, state: ended ? (e.exitCode === 0 ? 'succeeded' : 'failed') : 'running', logPath, exitCode: ended ? e.exitCode : null, at: e.at });
+    } else if (e.type === 'pipelinetask-reused') {
+      for (const taskRun of e.taskRuns) {
+        onStep({ type: 'taskrun', taskRun, pipelineTask: e.pipelineTask, state: 'succeeded', at: e.at });
+        const logs = join(runDir, taskRun);
+        const steps = existsSync(logs) ? readdirSync(logs).filter((f) => f.endsWith('.log')) : [];
+        for (const f of steps) onStep({ type: 'step', taskRun, step: f.slice(0, -4), state: 'succeeded', logPath: relative(root, join(logs, f)), exitCode: 0, at: e.at });
+      }
+    }
+  };
+}
+
+function resultOf(status: Record<string, unknown> | null, signal: AbortSignal, recordDir: string): ExecuteResult {
+  const c = conditionOf(status);
+  const cancelled = signal.aborted || /Cancelled/.test(c.reason ?? '');
+  const state = c.status === 'True' ? 'succeeded' : cancelled ? 'cancelled' : 'failed';
+  return { state, reason: c.reason ?? 'Unknown', message: c.message ?? '', status, recordDir };
+}
+
+/** A rerun of only what failed of `run.retryOf`: the executor's retry of its record, under this run's name. */
+async function retryRun(ctx: BackendContext, run: RunRow, signal: AbortSignal, onStep: (e: StepEvent) => void): Promise<ExecuteResult> {
+  const runDir = runDirOf(ctx.root, run.name);
+  const recordDir = relative(ctx.root, runDir);
+  const { retry, outcome } = await retryFailedRun(ctx.root, run.retryOf!, { executeTaskRun, executePipelineRun }, {
+    name: run.name,
+    signal,
+    ...(ctx.sandbox === undefined ? {} : { sandbox: ctx.sandbox }),
+    onEvent: eventsTo(ctx.root, runDir, onStep),
+  });
+  if (retry.kind === 'nothing') return { state: 'succeeded', reason: 'NothingToRetry', message: retry.message, status: null, recordDir };
+  return resultOf((outcome?.status ?? null) as Record<string, unknown> | null, signal, recordDir);
+}
 
 export function embeddedBackend(ctx: BackendContext): Backend {
   return async (run, signal, onStep) => {
-    if (run.retryOf) return { state: 'failed', reason: 'RetryUnavailable', message: `rerunning only the failed tasks of ${run.retryOf} needs the executor's retry, which this build does not have`, status: null, recordDir: '' };
+    if (run.retryOf) return retryRun(ctx, run, signal, onStep);
     // Untrusted code: its secret workspaces were rebound to emptyDir when stored; no host secret directory either.
     const secretsDir = run.bindSecrets === false ? undefined : ctx.secretsDir;
     const dir = join(ctx.root, '.plumbing', 'serve', 'resources');
@@ -77,20 +116,8 @@ export function embeddedBackend(ctx: BackendContext): Backend {
     const outcomes = await executeRuns(plan, { executeTaskRun, executePipelineRun }, {
       signal,
       ...(ctx.sandbox === undefined ? {} : { sandbox: ctx.sandbox }),
-      onEvent: (_r, e) => {
-        if (e.type === 'taskrun-start') onStep({ type: 'taskrun', taskRun: e.taskRun, pipelineTask: e.pipelineTask ?? null, state: 'running', at: e.at });
-        else if (e.type === 'taskrun-end') onStep({ type: 'taskrun', taskRun: e.taskRun, pipelineTask: e.pipelineTask ?? null, state: e.succeeded === 'True' ? 'succeeded' : 'failed', at: e.at });
-        else if (e.type === 'step-start' || e.type === 'step-end') {
-          const logPath = relative(ctx.root, join(runDir, e.taskRun, `${e.step}.log`));
-          const ended = e.type === 'step-end';
-          onStep({ type: 'step', taskRun: e.taskRun, step: e.step, state: ended ? (e.exitCode === 0 ? 'succeeded' : 'failed') : 'running', logPath, exitCode: ended ? e.exitCode : null, at: e.at });
-        }
-      },
+      onEvent: eventsTo(ctx.root, runDir, onStep),
     });
-    const status = (outcomes[0]?.status ?? null) as Record<string, unknown> | null;
-    const c = conditionOf(status);
-    const cancelled = signal.aborted || /Cancelled/.test(c.reason ?? '');
-    const state = c.status === 'True' ? 'succeeded' : cancelled ? 'cancelled' : 'failed';
-    return { state, reason: c.reason ?? 'Unknown', message: c.message ?? '', status, recordDir };
+    return resultOf((outcomes[0]?.status ?? null) as Record<string, unknown> | null, signal, recordDir);
   };
 }

@@ -154,6 +154,39 @@ describe('pull requests through plumbing serve (local GitHub protocol server, re
     expect(comments(pr).find((c) => c.body.includes('plumbing-comment: commands'))?.body).toContain('Nothing to cancel');
   });
 
+  it('a failure → /retest reruns only the failed task, reusing the checkout; the API reruns failed only as well', async () => {
+    await start((g) => `${tokenMode(g)}    apiTokenSecret: {secretName: api, secretKey: token}\n`);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(root, 'secrets', 'api'), { recursive: true });
+    writeFileSync(join(root, 'secrets', 'api', 'token'), 'api-secret');
+    writeFileSync(join(gates, `fail-${shas[1]}`), '');
+    const pr = gh.state.addPull(REPO, { title: 'Flaky', user: 'Codertocat', headSha: shas[1]! }).number;
+    await send('pull_request', pullRequest('opened', pr, shas[1]!, 'Codertocat'));
+    const [first] = await runsOf(pr);
+    expect((await ended(first!.name)).state).toBe('failed');
+    const before = await svc.core.store.taskRunsOf(first!.name);
+    rmSync(join(gates, `fail-${shas[1]}`));
+    await send('issue_comment', comment(pr, 'alice', '/retest'));
+    const retry = (await runsOf(pr)).find((r) => r.retryOf === first!.name)!;
+    expect(retry).toMatchObject({ kind: 'pull-request', actor: 'alice', sha: shas[1] });
+    expect((await ended(retry.name)).state).toBe('succeeded');
+    const after = await svc.core.store.taskRunsOf(retry.name);
+    const byTask = (rows: typeof before) => Object.fromEntries(rows.map((t) => [t.pipelineTask, t.name]));
+    // checkout is the first run's TaskRun, reused; test ran again as a new TaskRun.
+    expect(byTask(after).checkout).toBe(byTask(before).checkout);
+    expect(byTask(after).test).not.toBe(byTask(before).test);
+    expect(readFileSync(join(root, '.plumbing', 'runs', retry.name, byTask(after).test!, 'unit.log'), 'utf8')).toContain('unit tests passed');
+    // Nothing failed any more: /retest says so; the API refuses to rerun failed-only a run that succeeded.
+    await send('issue_comment', comment(pr, 'alice', '/retest'));
+    expect(comments(pr).find((c) => c.body.includes('plumbing-comment: commands'))?.body).toContain('Nothing to retest');
+    const refused = await fetch(`${svc.url}/api/v1/runs/${retry.name}/rerun`, { method: 'POST', headers: { authorization: 'Bearer api-secret' }, body: JSON.stringify({ failedOnly: true }) });
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([409, 'SERVE_RERUN']);
+    const again = await fetch(`${svc.url}/api/v1/runs/${first!.name}/rerun`, { method: 'POST', headers: { authorization: 'Bearer api-secret' }, body: JSON.stringify({ failedOnly: true }) });
+    const made = (await again.json()) as { name: string; retryOf: string };
+    expect([again.status, made.retryOf]).toEqual([201, first!.name]);
+    expect((await ended(made.name)).state).toBe('succeeded');
+  });
+
   it('as a GitHub App: check runs with the task table, the failing step redacted and plumbing check findings as annotations', async () => {
     await start(
       (g) => `    publicUrl: https://ci.example.org

@@ -27,11 +27,14 @@ export interface RerunHost {
   submit(run: RunRow): Promise<void>;
 }
 
-async function failedOnlyPlan(host: RerunHost, run: RunRow): Promise<string> {
+async function failedOnlyPlan(host: RerunHost, run: RunRow, opts: RerunOptions): Promise<string> {
   if (run.resourceKind !== 'PipelineRun') throw new PlumbingError('SERVE_RERUN', `run "${run.name}" is a ${run.resourceKind}: only a PipelineRun's failed tasks can be rerun alone`, { exitCode: 2 });
   if (run.state !== 'failed' && run.state !== 'cancelled') throw new PlumbingError('SERVE_RERUN', `run "${run.name}" is ${run.state}: only a failed or cancelled run has failed tasks to rerun`, { exitCode: 2 });
   if (!host.canRetryFailed) {
     throw new PlumbingError('SERVE_RETRY_UNAVAILABLE', `rerunning only the failed tasks of "${run.name}" needs the executor's retry of a recorded run, which this backend does not have; rerun the whole run instead`, { exitCode: 2 });
+  }
+  if (opts.bindSecrets === false && run.bindSecrets !== false) {
+    throw new PlumbingError('SERVE_RERUN', `run "${run.name}" ran with secrets and its retry reuses its record: it cannot be retried without them; a trusted user's /ok-to-test on the commit makes it retryable`, { exitCode: 2 });
   }
   const plan = planRetry(await host.prRunFacts(run));
   return `rerun of the failed tasks of ${run.name}: ${plan.rerunTasks.join(', ') || 'none'} run again${plan.reuseTasks.length ? `, ${plan.reuseTasks.join(', ')} reused` : ''}`;
@@ -42,7 +45,7 @@ export async function rerunRun(host: RerunHost, name: string, opts: RerunOptions
   const run = await host.store.getRun(name);
   if (!run) throw new PlumbingError('SERVE_NOT_FOUND', `run "${name}" not found`, { exitCode: 2 });
   if (run.resourceKind === 'Job') throw new PlumbingError('SERVE_RERUN', `run "${name}" is a periodic job's tick: it runs again at its next tick`, { exitCode: 2 });
-  const message = opts.failedOnly ? await failedOnlyPlan(host, run) : `rerun of ${run.name}`;
+  const message = opts.failedOnly ? await failedOnlyPlan(host, run, opts) : `rerun of ${run.name}`;
   const meta = isMap(run.resource.metadata) ? run.resource.metadata : {};
   const prefix = typeof meta.generateName === 'string' ? meta.generateName : `${run.job}-`;
   for (;;) {
