@@ -110,13 +110,26 @@ describe('plumbing serve (local GitHub protocol server for statuses)', () => {
     expect(existsSync(join(gates, sha('d')))).toBe(false);
   });
 
-  it('200 deliveries at once: every one answered 202 and stored once', async () => {
-    const labeled = (i: number) => ({ ...prPayload('labeled', sha('f'), 1000 + i) });
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => deliver(svc.url, 'github', WEBHOOK_SECRET, 'pull_request', labeled(i), `bulk-${i}`)));
+  it('200 deliveries at once (a push to each of 200 pull requests): every one answered, stored once, and its run stored with a state', async () => {
+    const prs = Array.from({ length: 200 }, () => gh.state.addPull(REPO, { title: 'Bulk', user: 'Codertocat' }).number);
+    const shaOf = (i: number) => (0xb000 + i).toString(16).padStart(40, '0');
+    const answers = await Promise.all(prs.map((pr, i) => deliver(svc.url, 'github', WEBHOOK_SECRET, 'pull_request', prPayload('synchronize', shaOf(i), pr, 'Bulk'), `bulk-${i}`)));
     expect(answers.filter((a) => a.status === 202)).toHaveLength(200);
     expect(new Set(answers.map((a) => a.body.eventID)).size).toBe(200);
     expect(await svc.core.store.countDeliveries()).toBe(200);
     expect(await svc.core.store.deliveriesInState('received')).toEqual([]);
+    const queue = new Set((await svc.core.store.queued(1000)).map((q) => q.runName));
+    const accounted = await Promise.all(
+      prs.map(async (pr, i) => {
+        const runs = await svc.core.store.runsOfDelivery(`bulk-${i}`);
+        const r = runs[0];
+        // Each delivery: exactly one run, of its pull request and commit, in a state; a queued one is in the queue.
+        return runs.length === 1 && r?.pullRequest === pr && r.sha === shaOf(i) && ['queued', 'running', 'succeeded', 'failed', 'cancelled'].includes(r.state) && (r.state !== 'queued' || queue.has(r.name));
+      }),
+    );
+    expect(accounted.filter((ok) => !ok)).toEqual([]);
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toContain('plumbing_webhooks_total{event="pull_request",outcome="accepted"} 200');
   });
 
   it('cancel and rerun need the bearer token', async () => {
