@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { notifyRun } from './notify.js';
 import { applyRetention, type RetentionOutcome } from './retention.js';
 import { deliveryPolicy } from './pr-services.js';
+import type { TrustCache } from './trust-gate.js';
 import { prRunFacts, type ReportContext, reportRun } from './report.js';
 import { type RerunOptions, rerunRun } from './rerun.js';
 import { Runner } from './runner.js';
@@ -48,6 +49,8 @@ export class Core {
   readonly events = new EventEmitter().setMaxListeners(0);
   readonly access: GitHubAccess | undefined;
   readonly canRetryFailed: boolean;
+  /** OWNERS and authors' facts per repository, kept a minute (the trust gate's). */
+  readonly trustCache: TrustCache = new Map();
   private listeners = new Map<string, ResolvedListener>();
   private retaining: Promise<RetentionOutcome> | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;

@@ -15,7 +15,7 @@ import { type DeliveryPolicy, storeRun } from './intake.js';
 import { pullRequestBody, renderPullRequest } from './pr-render.js';
 import { runUrl } from './report.js';
 import type { RerunOptions } from './rerun.js';
-import { admitPullRequest } from './trust-gate.js';
+import { admitPullRequest, type TrustCache } from './trust-gate.js';
 
 /** What of the service (its Core) the policy uses. */
 export interface PrHost {
@@ -24,6 +24,7 @@ export interface PrHost {
   readonly secrets: SecretReader;
   readonly runner: { cancel(name: string, reason: string, message: string): Promise<boolean> };
   readonly opts: { settings: ServeSettings; log: (line: string) => void };
+  readonly trustCache: TrustCache;
   policyFor(repository: string): PrPolicy;
   listenerList(): ResolvedListener[];
   submit(run: RunRow): Promise<void>;
@@ -90,7 +91,7 @@ function commandServices(host: PrHost): CommandServices {
 
 /** The delivery policy of the service: the trust gate for pull_request, comment commands for issue_comment. */
 export function deliveryPolicy(host: PrHost): DeliveryPolicy {
-  const gate = { store: host.store, access: host.access, policyFor: (r: string) => host.policyFor(r), cancel: (n: string, r: string, m: string) => host.runner.cancel(n, r, m), log: host.opts.log };
+  const gate = { store: host.store, access: host.access, policyFor: (r: string) => host.policyFor(r), cancel: (n: string, r: string, m: string) => host.runner.cancel(n, r, m), log: host.opts.log, trustCache: host.trustCache };
   return {
     async admit(d: DeliveryRow, body: unknown, jobs: string[]) {
       if (d.event === 'pull_request') return admitPullRequest(gate, d, body, jobs);

@@ -95,7 +95,8 @@ export function runUrl(settings: ServeSettings, name: string): string {
 
 /** @plumbing/pr's facts of a stored run. */
 export async function prRunFacts(store: Store, root: string, settings: ServeSettings, run: RunRow): Promise<PrRunFacts> {
-  const [taskRuns, steps] = await Promise.all([store.taskRunsOf(run.name), store.stepsOf(run.name)]);
+  // A queued run has no TaskRuns yet: its pending status needs no query (it is the latency that counts).
+  const [taskRuns, steps] = run.state === 'queued' ? [[], []] : await Promise.all([store.taskRunsOf(run.name), store.stepsOf(run.name)]);
   const tasks = taskFacts(run, taskRuns, steps);
   const failedStep = steps.find((s) => s.state === 'failed');
   const failingLog = run.state === 'failed' && failedStep ? readTail(join(root, failedStep.logPath)) : undefined;
@@ -133,10 +134,12 @@ async function sendCheckRun(ctx: ReportContext, run: RunRow, facts: PrRunFacts, 
 /** Crier's one failure comment on the pull request, once a run of it has finished. */
 async function sendFailureComment(ctx: ReportContext, run: RunRow, policy: PrPolicy): Promise<void> {
   if (run.pullRequest === null || !['succeeded', 'failed'].includes(run.state)) return;
+  const rows = (await ctx.store.listRuns({ repository: run.repository!, pullRequest: run.pullRequest, includePrivate: true }, 200)).items.reverse();
+  // Nothing of this pull request ever failed: there is no failure comment to post or to edit (no GitHub call).
+  if (!rows.some((r) => r.state === 'failed')) return;
   const repo = (await ctx.access!.forRepository(run.repository!)).repo(run.repository!);
   const pull = await repo.getPull(run.pullRequest);
   if (!pull) return;
-  const rows = (await ctx.store.listRuns({ repository: run.repository!, pullRequest: run.pullRequest, includePrivate: true }, 200)).items.reverse();
   const facts = await Promise.all(rows.filter((r) => r.kind === 'pull-request' || r.kind === 'comment').map((r) => prRunFacts(ctx.store, ctx.root, ctx.settings, r)));
   await applyFailureComment(repo, run.pullRequest, facts, pull.author, policy.bot);
 }

@@ -10,8 +10,19 @@ import {
   applyStatus,
   decideCodeTrust,
   decidePullRequest,
-  gatherPullRequestTrust,
+  type CommentFacts,
+  decideTrust,
+  gatherComments,
+  gatherOwners,
+  gatherUserFacts,
+  grantsFrom,
+  type Owners,
+  type OkToTestGrant,
+  type PrOrgPort,
   type PrPolicy,
+  type PrRepoPort,
+  type TrustDecision,
+  type UserFacts,
   type PullRequestDecision,
   pullRequestEventFacts,
   waitingStatus,
@@ -26,6 +37,31 @@ export interface GateContext {
   policyFor(repository: string): PrPolicy;
   cancel(name: string, reason: string, message: string): Promise<boolean>;
   log(line: string): void;
+  trustCache: TrustCache;
+}
+
+const OWNERS_TTL_MS = 60_000;
+
+/** OWNERS per repository and an author's facts per repository, kept a minute (the service owns one): a burst of pushes asks GitHub once. */
+export type TrustCache = Map<string, { at: number; owners: Promise<Owners> | Promise<UserFacts> }>;
+
+function cached<T>(cache: TrustCache, key: string, make: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < OWNERS_TTL_MS) return hit.owners as Promise<T>;
+  const value = make();
+  cache.set(key, { at: Date.now(), owners: value as Promise<Owners> });
+  value.catch(() => cache.delete(key));
+  return value;
+}
+
+/** pr's gatherPullRequestTrust, except that the comments (the /ok-to-test grants) are read only for an untrusted author. */
+async function gatherTrust(trustCache: TrustCache, org: PrOrgPort, repo: PrRepoPort & { repository: string }, policy: PrPolicy, number: number, author: string): Promise<{ author: TrustDecision; grants: OkToTestGrant[]; comments?: CommentFacts[] }> {
+  const owners = () => cached(trustCache, `owners ${repo.repository}`, () => gatherOwners(repo, policy));
+  const facts = await cached(trustCache, `user ${repo.repository} ${author.toLowerCase()}`, async () => gatherUserFacts(org, repo, policy, await owners(), author));
+  const decision = decideTrust(facts, policy);
+  if (decision.trusted) return { author: decision, grants: [] };
+  const comments = await gatherComments(repo, number);
+  return { author: decision, grants: grantsFrom(comments, policy.bot), comments };
 }
 
 /** Actions whose runs decidePullRequest decides itself; for any other action the listener chose to run, only the code's trust is decided. */
@@ -47,7 +83,7 @@ export async function admitPullRequest(ctx: GateContext, d: DeliveryRow, body: u
   const policy = ctx.policyFor(repository);
   const gh = await ctx.access.forRepository(repository);
   const repo = gh.repo(repository);
-  const trust = await gatherPullRequestTrust(gh, repo, policy, ev.number, ev.author);
+  const trust = await gatherTrust(ctx.trustCache, gh, repo, policy, ev.number, ev.author);
   let decision = decidePullRequest(ev, trust.author, trust.grants, policy);
   if (!HANDLED.has(ev.action) && jobs.length > 0) {
     const code = decideCodeTrust(trust.author, ev.headSha, trust.grants, policy);
