@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GO_BUILD_ENV, GO_BUILD_FLAGS, run, runChecked } from '@plumbing/kube-testenv';
+import { executable, GO_BUILD_ENV, GO_BUILD_FLAGS, run, runChecked } from '@plumbing/kube-testenv';
 import { acquireLock } from '@plumbing/lockfile';
 import { PlumbingError } from '@plumbing/model';
 
@@ -37,14 +36,6 @@ export async function oracleSourceHash(goVersion: string, dir = ORACLE_GO_DIR): 
   return hash.digest('hex').slice(0, 16);
 }
 
-async function executable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Finds or builds the oracle binary: $PLUMBING_TEKTON_ORACLE when set, else the cache, else built

@@ -1,3 +1,4 @@
+import type { Io } from '../io.js';
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
@@ -6,17 +7,8 @@ import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.j
 import { LiveView } from './live-view.js';
 import { COMMAND_LINE_FILE, loadRunFromFlags } from './load-runs-flags.js';
 
-/** What `plumbing run` may touch of the outside world (the CLI's Io, structurally). */
-export interface CliIo {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  /** stdout is an interactive terminal (and CI is not true). */
-  isTTY: boolean;
-  /** Aborted on Ctrl-C. */
-  signal: AbortSignal;
-}
+/** What `plumbing run` may touch of the outside world: the CLI's Io. */
+export type CliIo = Io;
 
 export interface RunCliOptions {
   root: string;
