@@ -1,5 +1,3 @@
-import { walkStrings } from '@plumbing/model';
-
 /** A run as far as this module cares: its kind, name and spec. */
 interface RunDoc {
   kind: string;
@@ -8,6 +6,14 @@ interface RunDoc {
 }
 
 const FILE_URL = /\bfile:\/\/(\/[^\s"'`)]*)/g;
+
+/** Every string inside a plain value, with its path (maps and lists; a run spec is shallow). */
+function strings(v: unknown, path: (string | number)[], out: { s: string; path: (string | number)[] }[] = []) {
+  if (typeof v === 'string') out.push({ s: v, path });
+  else if (Array.isArray(v)) v.forEach((x, i) => strings(x, [...path, i], out));
+  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) strings(x, [...path, k], out);
+  return out;
+}
 
 /**
  * Notes for `file://` URLs in the runs' specs (typically a git-clone `url` param): a sandboxed
@@ -20,7 +26,7 @@ export function fileUrlNotes(runs: readonly RunDoc[], sandboxed: boolean): strin
   const seen = new Set<string>();
   const notes: string[] = [];
   for (const run of runs) {
-    walkStrings(run.resource.spec, ['spec'], (s, path) => {
+    for (const { s, path } of strings(run.resource.spec, ['spec'])) {
       for (const m of s.matchAll(FILE_URL)) {
         if (seen.has(m[0])) continue;
         seen.add(m[0]);
@@ -30,7 +36,7 @@ export function fileUrlNotes(runs: readonly RunDoc[], sandboxed: boolean): strin
             'serve the repository over HTTP (git http-backend) or git://, or run with --no-sandbox',
         );
       }
-    });
+    }
   }
   return notes;
 }
