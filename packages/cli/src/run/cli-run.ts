@@ -5,6 +5,7 @@ import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plu
 import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFromFiles, planRetryFailedRun, type RunPlan, readRunRecord, RUNS_DIR, runDirOf, type StepImages, succeededCondition } from '@plumbing/executor';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
 import { LiveView } from './live-view.js';
+import { fileUrlNotes } from './file-urls.js';
 import { COMMAND_LINE_FILE, loadRunFromFlags } from './load-runs-flags.js';
 
 /** What `plumbing run` may touch of the outside world: the CLI's Io. */
@@ -84,6 +85,7 @@ async function executePlan(plan: RunPlan, o: RunCliOptions, io: CliIo, engines: 
     if (isInProgress(rec)) throw new PlumbingError('RUN_IN_PROGRESS', `${r.kind} ${r.name} is running (plumbing process ${rec.meta?.plumbing.pid})`, { hint: 'wait for it, or use metadata.generateName' });
     io.stderr(`note: replacing the previous record of ${r.kind} ${r.name}\n`);
   }
+  for (const n of fileUrlNotes(plan.runs, o.sandbox)) io.stderr(`note: ${n}\n`);
   const theEngines = typeof engines === 'function' ? await engines() : engines;
 
   const out = o.format === 'json' ? io.stderr : io.stdout;
