@@ -5,7 +5,7 @@ import type { RepoIndex } from '../yaml/repo-index.js';
 import type { DocContext, DocRule, RepoContext, RepoRule, ReportOptions } from './rule.js';
 import { DOC_RULES, REPO_RULES } from '../rules/index.js';
 import { findingAt, type ResourceDoc } from '../yaml/source.js';
-import { isMap } from '../yaml/values.js';
+import { isKubernetesObject } from '../types/kinds.js';
 
 export interface CheckOptions {
   /** Profiles to enable everywhere, e.g. `catalog`. */
@@ -90,10 +90,7 @@ function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
   }
   for (const doc of index.docs) {
     if (opts.onlyFiles && !opts.onlyFiles.has(doc.file)) continue;
-    if (!isMap(doc.value)) {
-      r.reportAt(doc, 'UNKNOWN_KIND_VERSION', [], `a Kubernetes resource must be a map with apiVersion and kind, found ${describe(doc.value)}`);
-      continue;
-    }
+    if (!isKubernetesObject(doc.value)) continue;
     const ctx: DocContext = {
       doc,
       value: doc.value,
@@ -163,11 +160,4 @@ function internalError(file: string, rule: string, e: unknown): Finding {
     column: 1,
     hint: 'this is a bug in plumbing check; please report it with the file',
   };
-}
-
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a map';
-  return `a ${typeof v} (${JSON.stringify(v)})`;
 }

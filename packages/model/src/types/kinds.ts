@@ -26,6 +26,22 @@ export const PLUMBING_KINDS: Record<string, readonly string[]> = {
 
 const ALL: Record<string, readonly string[]> = { ...TEKTON_KINDS, ...KUBERNETES_KINDS, ...PLUMBING_KINDS };
 
+/**
+ * Whether a document is meant as a Kubernetes object at all. Repositories hold YAML that is not
+ * (Artifact Hub metadata, Helm's Chart.yaml, linters' configs, CI workflows, JSON patches, test
+ * fixtures): a document is an object when it is a map with `kind` or `apiVersion`, and either
+ * both of them or `metadata` (so `kind: Task` with metadata but no apiVersion is still a broken
+ * object, while Chart.yaml's lone `apiVersion: v2` is not one).
+ */
+export function isKubernetesObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  const hasKind = v.kind !== undefined;
+  const hasVersion = v.apiVersion !== undefined;
+  if (!hasKind && !hasVersion) return false;
+  return (hasKind && hasVersion) || v.metadata !== undefined;
+}
+
 export function isKnownKind(apiVersion: string, kind: string): boolean {
   return ALL[apiVersion]?.includes(kind) ?? false;
 }

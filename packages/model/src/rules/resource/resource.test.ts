@@ -19,6 +19,23 @@ describe('unknown-kind-version', () => {
     `);
     expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 2, column: 7 }]);
   });
+  it('reports a kind without apiVersion when the document has metadata', () => {
+    const f = checkYaml(yaml`
+      kind: Task
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 1 }]);
+  });
+  it('does not treat documents without apiVersion and kind as objects (Artifact Hub, tool configs, CI workflows)', () => {
+    const files = {
+      'artifacthub-repo.yml': 'repositoryID: 1234\nowners:\n  - name: x\n    email: x@example.com\n',
+      '.github/workflows/ci.yaml': 'on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n',
+      'codecov.yml': 'coverage:\n  status:\n    project: off\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: hello\nversion: 0.1.0\n',
+    };
+    expect(checkFiles(files)).toEqual([]);
+  });
   it('accepts a known kind', () => {
     const f = checkYaml(yaml`
       apiVersion: v1
@@ -39,8 +56,8 @@ describe('yaml-syntax', () => {
   it('reports a binary file', () => {
     expect(only(checkYaml('a\u0000b'), 'YAML_SYNTAX')).toEqual([{ code: 'YAML_SYNTAX', severity: 'error', line: 1, column: 1 }]);
   });
-  it('reports a document that is not a map', () => {
-    expect(only(checkYaml('- a\n- b\n'), 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 1 }]);
+  it('does not treat a list document (a JSON patch, a fixture) as an object', () => {
+    expect(checkYaml('- op: add\n  path: /spec/x\n  value: 1\n')).toEqual([]);
   });
   it('accepts an empty file', () => {
     expect(checkYaml('')).toEqual([]);
