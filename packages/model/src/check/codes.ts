@@ -22,6 +22,7 @@ export const CODES = {
   INTERNAL_ERROR: { severity: 'error', summary: 'an unexpected error inside a rule (a bug in plumbing, not in your file)' },
   YAML_SYNTAX: { severity: 'error', summary: 'unparsable YAML, or a map where a scalar is expected' },
   UNKNOWN_KIND_VERSION: { severity: 'error', summary: 'a missing apiVersion/kind, or a kind/version we do not know' },
+  UNKNOWN_CUSTOM_RESOURCE: { severity: 'info', summary: 'a kind of an API group we hold no schema for (a CRD): only its metadata is checked' },
   INVALID_RESOURCE_NAME: { severity: 'error', summary: 'metadata.name is not a DNS-1123 subdomain or is too long' },
   DUPLICATE_RESOURCE: { severity: 'error', summary: 'the same kind/name twice within one scope' },
   COMMITTED_RESOURCE_VERSION: { severity: 'warning', summary: 'resourceVersion, uid or status left in a file' },

@@ -36,6 +36,51 @@ describe('unknown-kind-version', () => {
     };
     expect(checkFiles(files)).toEqual([]);
   });
+  it('knows core kinds beyond the workloads (StorageClass, PersistentVolume, webhooks, PriorityClass, CSIDriver)', () => {
+    const kinds = [
+      ['storage.k8s.io/v1', 'StorageClass'], ['v1', 'PersistentVolume'], ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
+      ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'], ['scheduling.k8s.io/v1', 'PriorityClass'], ['storage.k8s.io/v1', 'CSIDriver'],
+      ['autoscaling/v2', 'HorizontalPodAutoscaler'], ['v1', 'Endpoints'],
+    ];
+    const text = kinds.map(([v, k]) => `apiVersion: ${v}\nkind: ${k}\nmetadata:\n  name: x\n`).join('---\n');
+    expect(checkYaml(text).filter((x) => x.code === 'UNKNOWN_KIND_VERSION' || x.code === 'UNKNOWN_CUSTOM_RESOURCE')).toEqual([]);
+  });
+  it('says info, never error, for a custom resource without a schema (Pipelines-as-Code, Istio)', () => {
+    const f = checkYaml(yaml`
+      apiVersion: pipelinesascode.tekton.dev/v1alpha1
+      kind: Repository
+      metadata:
+        name: x
+      ---
+      apiVersion: networking.istio.io/v1alpha3
+      kind: VirtualService
+      metadata:
+        name: y
+    `);
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(only(f, 'UNKNOWN_CUSTOM_RESOURCE')).toEqual([
+      { code: 'UNKNOWN_CUSTOM_RESOURCE', severity: 'info', line: 2, column: 7 },
+      { code: 'UNKNOWN_CUSTOM_RESOURCE', severity: 'info', line: 7, column: 7 },
+    ]);
+  });
+  it('keeps removed API versions an error, at apiVersion', () => {
+    const f = checkYaml(yaml`
+      apiVersion: rbac.authorization.k8s.io/v1beta1
+      kind: ClusterRoleBinding
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 13 }]);
+  });
+  it('reports a kind in a version that does not serve it at apiVersion', () => {
+    const f = checkYaml(yaml`
+      apiVersion: tekton.dev/v2
+      kind: Task
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 13 }]);
+  });
   it('accepts a known kind', () => {
     const f = checkYaml(yaml`
       apiVersion: v1

@@ -1,4 +1,4 @@
-import { isKnownKind, versionsOfKind } from '../../types/kinds.js';
+import { isKnownGroup, isKnownKind, removedVersion, versionsOfKind } from '../../types/kinds.js';
 import type { DocRule, RepoRule } from '../../check/rule.js';
 import { duplicateScope } from '../../yaml/repo-index.js';
 import { isMap } from '../../yaml/values.js';
@@ -18,9 +18,14 @@ export const kindVersionRule: DocRule = {
       report('UNKNOWN_KIND_VERSION', ['kind'], kind === undefined ? 'missing kind' : 'kind must be a string', { key: true });
       return;
     }
-    if (!isKnownKind(apiVersion, kind)) {
+    const removed = removedVersion(apiVersion, kind);
+    if (removed) {
+      report('UNKNOWN_KIND_VERSION', ['apiVersion'], `${apiVersion} ${kind} was removed in Kubernetes ${removed.removedIn}`, { hint: `use ${removed.use}` });
+    } else if (!isKnownGroup(apiVersion)) {
+      report('UNKNOWN_CUSTOM_RESOURCE', ['kind'], `${kind} in ${apiVersion} is a custom resource without a schema here: only its metadata is checked`);
+    } else if (!isKnownKind(apiVersion, kind)) {
       const known = versionsOfKind(kind);
-      report('UNKNOWN_KIND_VERSION', ['kind'], `unknown kind ${kind} in ${apiVersion}`, {
+      report('UNKNOWN_KIND_VERSION', known.length > 0 ? ['apiVersion'] : ['kind'], `unknown kind ${kind} in ${apiVersion}`, {
         hint: known.length > 0 ? `${kind} exists in: ${known.join(', ')}` : 'check the spelling of kind (it is case-sensitive)',
       });
     }
