@@ -15,7 +15,7 @@ export { paramTypeOf, paramValueMismatch, valueType } from './tekton/params.js';
 export { undeclaredPipelineParams } from './tekton/pipeline-refs.js';
 export type { VarRef } from './tekton/refs.js';
 export { isTektonRef, parseExpr, scanRefs, TEKTON_PREFIXES } from './tekton/refs.js';
-export { RepoIndex, catalogVersionDir, compareCatalogVersions, duplicateScope } from './yaml/repo-index.js';
+export { RepoIndex, catalogVersionDir, compareCatalogVersions } from './yaml/repo-index.js';
 export type { LoadOptions, LoadResult } from './yaml/load.js';
 export { listYamlFiles, loadRepository } from './yaml/load.js';
 export type { RepoConfig } from './config.js';

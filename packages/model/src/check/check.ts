@@ -6,6 +6,7 @@ import type { DocContext, DocRule, RepoContext, RepoRule, ReportOptions } from '
 import { DOC_RULES, REPO_RULES } from '../rules/index.js';
 import { findingAt, type ResourceDoc } from '../yaml/source.js';
 import { isKubernetesObject } from '../types/kinds.js';
+import { applyUnitsOf } from '../yaml/apply-units.js';
 
 export interface CheckOptions {
   /** Profiles to enable everywhere, e.g. `catalog`. */
@@ -88,9 +89,17 @@ function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
     if (!rule.kinds) forAll.push(rule);
     else for (const k of rule.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
   }
+  const { kustomizeInputs } = applyUnitsOf(index.files);
   for (const doc of index.docs) {
     if (opts.onlyFiles && !opts.onlyFiles.has(doc.file)) continue;
     if (!isKubernetesObject(doc.value)) continue;
+    const input = kustomizeInputs.get(doc.file);
+    if (input) {
+      if (input.role === 'patch' && doc.index === 0) {
+        r.reportAt(doc, 'KUSTOMIZE_PATCH_NOT_CHECKED', [], `a kustomize patch of ${input.by}: not an object on its own, not checked`);
+      }
+      continue;
+    }
     const ctx: DocContext = {
       doc,
       value: doc.value,

@@ -11,15 +11,6 @@ export function catalogVersionDir(file: string): string | undefined {
   return undefined;
 }
 
-/** The scope in which two resources of the same kind/name collide. */
-export function duplicateScope(doc: ResourceDoc): string {
-  const v = catalogVersionDir(doc.file);
-  if (v) return v;
-  const parts = doc.file.split('/');
-  if (parts[0] === 'clusters' && parts.length > 2) return `clusters/${parts[1]}`;
-  return '';
-}
-
 /** Orders catalog version directory names numerically: 0.9 < 0.10. */
 export function compareCatalogVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);

@@ -126,13 +126,55 @@ describe('invalid-resource-name', () => {
 
 describe('duplicate-resource', () => {
   const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n';
-  it('reports the second definition in one scope', () => {
-    const f = checkFiles({ 'a.yaml': cm, 'b.yaml': cm });
-    expect(f.filter((x) => x.code === 'DUPLICATE_RESOURCE').map((x) => [x.file, x.line, x.column])).toEqual([['b.yaml', 4, 9]]);
+  const dups = (f: ReturnType<typeof checkFiles>) => f.filter((x) => x.code === 'DUPLICATE_RESOURCE').map((x) => [x.file, x.line, x.column]);
+  it('reports the second definition in one file', () => {
+    expect(dups(checkFiles({ 'a.yaml': `${cm}---\n${cm}` }))).toEqual([['a.yaml', 9, 9]]);
+  });
+  it('does not report two files that nobody applies together (samples/ and tests/, two examples)', () => {
+    const f = checkFiles({ 'a.yaml': cm, 'b.yaml': cm, 'task/t/0.1/samples/run.yaml': cm, 'task/t/0.1/tests/run.yaml': cm });
+    expect(dups(f)).toEqual([]);
   });
   it('does not report two catalog versions of one task', () => {
     const f = checkFiles({ 'tasks/t/0.1/t.yaml': cm, 'tasks/t/0.2/t.yaml': cm });
     expect(only(f, 'DUPLICATE_RESOURCE')).toEqual([]);
+  });
+  it('reports two resources of one kustomization, through a base, with its namespace', () => {
+    const f = checkFiles({
+      'deploy/kustomization.yaml': 'resources:\n  - base\n  - extra.yaml\nnamespace: prod\n',
+      'deploy/base/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+      'deploy/base/cm.yaml': cm,
+      'deploy/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n  namespace: other\n',
+    });
+    expect(dups(f)).toEqual([['deploy/extra.yaml', 4, 9]]);
+  });
+  it('keeps two kustomizations apart, and a namespace set by one of them', () => {
+    const f = checkFiles({
+      'a/kustomization.yaml': 'namespace: a\nresources: [cm.yaml]\n',
+      'a/cm.yaml': cm,
+      'b/kustomization.yaml': 'namePrefix: b-\nresources: [cm.yaml, ../a/cm.yaml]\n',
+      'b/cm.yaml': cm,
+    });
+    expect(dups(f)).toEqual([['b/cm.yaml', 4, 9]]);
+  });
+  it('reports two files of one Cluster source', () => {
+    const cluster = 'apiVersion: plumbing.dev/v1alpha1\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  context: c\n  sources:\n    - path: clusters/c/manifests\n';
+    const f = checkFiles({ 'clusters/c/cluster.yaml': cluster, 'clusters/c/manifests/a.yaml': cm, 'clusters/c/manifests/b.yaml': cm });
+    expect(dups(f)).toEqual([['clusters/c/manifests/b.yaml', 4, 9]]);
+  });
+});
+
+describe('kustomize inputs', () => {
+  it('does not check a kustomization or its patches as objects; one info per patch file', () => {
+    const f = checkFiles({
+      'k/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [d.yaml]\npatches:\n  - path: p.yaml\npatchesStrategicMerge: [q.yaml]\n',
+      'k/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: "nginx:1.27"}]\n',
+      'k/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n',
+      'k/q.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n',
+    });
+    expect(f.map((x) => [x.code, x.severity, x.file])).toEqual([
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/p.yaml'],
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/q.yaml'],
+    ]);
   });
 });
 
