@@ -40,7 +40,7 @@ export const CODES = {
   STEP_RESULT_REF_MISPLACED: { severity: 'error', summary: 'a step result reference outside env/command/args' },
   DUPLICATE_VOLUME: { severity: 'error', summary: 'two volumes with the same name' },
   UNDEFINED_VOLUME: { severity: 'error', summary: 'a volumeMount that names no declared volume' },
-  DUPLICATE_ENV: { severity: 'error', summary: 'the same env name twice in one container' },
+  DUPLICATE_ENV: { severity: 'warning', summary: 'the same env name twice in one container (Kubernetes accepts it; the last one wins)' },
   IMAGE_UNPINNED: { severity: 'warning', summary: 'an image with :latest or no tag' },
   IMAGE_INVALID_REFERENCE: { severity: 'error', summary: 'a bad image tag or digest' },
   IMAGE_NOT_FULLY_QUALIFIED: { severity: 'info', summary: 'an image without a registry host', profile: 'catalog', profileSeverity: 'warning' },
