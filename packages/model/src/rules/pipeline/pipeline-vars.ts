@@ -34,7 +34,8 @@ function checkRef(ctx: DocContext, m: PipelineModel, r: RefSite): void {
   if (root === 'context') {
     const obj = seg[1] ?? '';
     const names = CONTEXT_NAMES[obj];
-    if (!names || seg.length !== 3 || !names.has(seg[2]!)) {
+    // Tekton validates only $(context.pipelineRun.*), $(context.pipeline.*) and $(context.pipelineTask.*).
+    if (names && (seg.length !== 3 || !names.has(seg[2]!))) {
       const known = names ? [...names].map((n) => `context.${obj}.${n}`).join(', ') : 'context.pipelineRun.{name,namespace,uid}, context.pipeline.name, context.pipelineTask.retries';
       rep(ctx, 'UNKNOWN_CONTEXT_VARIABLE', r, `non-existent variable in "${r.ref.text}"`, `known: ${known}`);
     }

@@ -187,16 +187,25 @@ describe('invalid-variable-prefix', () => {
 });
 
 describe('unknown-context-variable', () => {
-  it('reports context.taskRun.id and context.tasks.name', () => {
+  it('reports context.taskRun.id and context.task.id', () => {
     const f = checkYaml(taskYaml`
       steps:
         - image: ${IMG}
-          args: ["$(context.taskRun.name)", "$(context.taskRun.id)", "$(context.task.retry-count)", "$(context.tasks.name)"]
+          args: ["$(context.taskRun.name)", "$(context.taskRun.id)", "$(context.task.retry-count)", "$(context.task.id)"]
     `);
     expect(only(f, 'UNKNOWN_CONTEXT_VARIABLE')).toEqual([
       { code: 'UNKNOWN_CONTEXT_VARIABLE', severity: 'error', line: 8, column: 42 },
       { code: 'UNKNOWN_CONTEXT_VARIABLE', severity: 'error', line: 8, column: 98 },
     ]);
+  });
+  it('leaves other $(context.X) alone, as Tekton does (it validates only context.taskRun and context.task)', () => {
+    const f = checkYaml(taskYaml`
+      steps:
+        - image: ${IMG}
+          script: |
+            [ "$(context.task2.status)" = Succeeded ] && echo "$(context.tasks.name)"
+    `);
+    expect(only(f, 'UNKNOWN_CONTEXT_VARIABLE')).toEqual([]);
   });
   it('accepts the task-level context variables', () => {
     const f = checkYaml(taskYaml`

@@ -206,7 +206,8 @@ function checkRef(w: SpecWalker, s: string, ref: VarRef, occ: number): void {
     const group = segs[1];
     const attr = segs[2];
     const known = group === undefined ? undefined : CONTEXT[group];
-    if (!known || attr === undefined || !known.has(attr) || segs.length > 3) {
+    // Tekton validates only $(context.taskRun.*) and $(context.task.*); any other $(context.X...) stays as written.
+    if (known && (attr === undefined || !known.has(attr) || segs.length > 3)) {
       w.report('UNKNOWN_CONTEXT_VARIABLE', ref, occ, `non-existent variable "${ref.text}"`, 'task level: context.taskRun.{name,namespace,uid}, context.task.{name,retry-count}');
     }
     return;
