@@ -79,3 +79,81 @@ describe('task rules over embedded taskSpecs', () => {
     expect(only(f, 'TASK_MISSING_STEPS')).toEqual([]);
   });
 });
+
+describe('what a run and a pipeline task pass into embedded specs', () => {
+  it('propagates the workspaces of a PipelineRun into its pipelineSpec and into embedded taskSpecs', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: PipelineRun
+      metadata:
+        generateName: r-
+      spec:
+        workspaces:
+          - name: shared
+            emptyDir: {}
+        pipelineSpec:
+          tasks:
+            - name: a
+              taskSpec:
+                steps: [{name: s, image: alpine:3.20, script: "ls $(workspaces.shared.path)"}]
+            - name: b
+              workspaces: [{name: shared}]
+              taskSpec:
+                workspaces: [{name: shared}]
+                steps: [{name: s, image: alpine:3.20, script: "ls $(workspaces.shared.path)"}]
+    `);
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+  it('still reports a workspace that neither the run nor the spec has', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: PipelineRun
+      metadata:
+        generateName: r-
+      spec:
+        pipelineSpec:
+          tasks:
+            - name: a
+              taskSpec:
+                workspaces: [{name: w}]
+                steps: [{name: s, image: alpine:3.20, script: "ls $(workspaces.other.path)"}]
+    `);
+    expect(only(f, 'UNDEFINED_WORKSPACE_REFERENCE')).toEqual([{ code: 'UNDEFINED_WORKSPACE_REFERENCE', severity: 'error', line: 11, column: 61 }]);
+  });
+  it('passes matrix params into an embedded taskSpec and into the displayName', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: Pipeline
+      metadata:
+        name: p
+      spec:
+        tasks:
+          - name: a
+            displayName: "on $(params.platform) with $(params.browser)"
+            matrix:
+              params:
+                - {name: platform, value: [linux, mac]}
+              include:
+                - name: extra
+                  params: [{name: browser, value: chrome}]
+            taskSpec:
+              steps: [{name: s, image: alpine:3.20, script: "echo $(params.platform) $(params.browser)"}]
+    `);
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+  it('still reports an undeclared param in a displayName', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: Pipeline
+      metadata:
+        name: p
+      spec:
+        tasks:
+          - name: a
+            displayName: "on $(params.nope)"
+            taskSpec:
+              steps: [{name: s, image: alpine:3.20, script: "true"}]
+    `);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 8, column: 24 }]);
+  });
+});
