@@ -9,6 +9,7 @@ import type { DocContext } from '../../check/rule.js';
 import type { ParamType } from '../../types/tekton.js';
 import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
 import { paramTypeOf } from '../params/params.js';
+import { podTemplateVolumes } from '../task/task-rules.js';
 
 export type Section = 'tasks' | 'finally';
 
@@ -71,6 +72,8 @@ export interface PipelineModel {
   /** The same params as written (`{name, value}` or ParamSpec maps), for embedded taskSpecs. */
   propagatedList: unknown[];
   workspaces: Map<string, { optional: boolean }>;
+  /** Volumes the enclosing PipelineRun's pod template gives every TaskRun's pod. */
+  podVolumes: string[];
   /** References in `spec.results[].value`. */
   resultRefs: RefSite[];
 }
@@ -184,7 +187,7 @@ export function declaredParams(list: unknown): Map<string, DeclaredParam> {
  * `propagatedWorkspaces`: the workspaces a PipelineRun binds, which Tekton propagates into its
  * embedded pipelineSpec (and from there into embedded taskSpecs) when the spec does not declare them.
  */
-export function buildModel(spec: JsonMap, path: NodePath, propagatedList: unknown[], embedded: boolean, propagatedWorkspaces: readonly string[] = []): PipelineModel {
+export function buildModel(spec: JsonMap, path: NodePath, propagatedList: unknown[], embedded: boolean, propagatedWorkspaces: readonly string[] = [], podVolumes: string[] = []): PipelineModel {
   const propagated = new Set<string>();
   for (const [p] of mapsOf(propagatedList)) if (typeof p.name === 'string') propagated.add(p.name);
   const tasks: PTask[] = [];
@@ -203,7 +206,7 @@ export function buildModel(spec: JsonMap, path: NodePath, propagatedList: unknow
   for (const w of propagatedWorkspaces) if (!workspaces.has(w)) workspaces.set(w, { optional: false });
   const resultRefs: RefSite[] = [];
   for (const [r, i] of mapsOf(spec.results)) collectValueRefs(r.value, [...path, 'results', i, 'value'], 'results', resultRefs);
-  return { spec, path, embedded, tasks, dag, fin, params: declaredParams(spec.params), propagated, propagatedList, workspaces, resultRefs };
+  return { spec, path, embedded, tasks, dag, fin, params: declaredParams(spec.params), propagated, propagatedList, workspaces, podVolumes, resultRefs };
 }
 
 const cache = new WeakMap<JsonMap, PipelineModel[]>();
@@ -221,15 +224,16 @@ export function pipelineModels(ctx: DocContext): PipelineModel[] {
     if (ctx.doc.kind === 'Pipeline') addModel(spec, ['spec'], [], false, out, 0);
     else if (ctx.doc.kind === 'PipelineRun' && isMap(spec.pipelineSpec)) {
       const bound = mapsOf(spec.workspaces).flatMap(([b]) => (typeof b.name === 'string' ? [b.name] : []));
-      addModel(spec.pipelineSpec, ['spec', 'pipelineSpec'], Array.isArray(spec.params) ? spec.params : [], true, out, 0, bound);
+      const tmpl = isMap(spec.taskRunTemplate) ? spec.taskRunTemplate.podTemplate : spec.podTemplate;
+      addModel(spec.pipelineSpec, ['spec', 'pipelineSpec'], Array.isArray(spec.params) ? spec.params : [], true, out, 0, bound, podTemplateVolumes(tmpl));
     }
   }
   cache.set(ctx.value, out);
   return out;
 }
 
-function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded: boolean, out: PipelineModel[], depth: number, workspaces: readonly string[] = []): void {
-  const m = buildModel(spec, path, propagated, embedded, workspaces);
+function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded: boolean, out: PipelineModel[], depth: number, workspaces: readonly string[] = [], podVolumes: string[] = []): void {
+  const m = buildModel(spec, path, propagated, embedded, workspaces, podVolumes);
   out.push(m);
   if (depth >= 4) return;
   for (const t of m.tasks) {
