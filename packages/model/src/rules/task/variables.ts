@@ -303,6 +303,8 @@ function checkParamRef(w: SpecWalker, s: string, ref: VarRef, occ: number, o: nu
     else if (decl.keys && decl.keys.size > 0 && !decl.keys.has(key)) w.report('UNKNOWN_OBJECT_KEY', ref, occ, `"${ref.text}": object param "${name}" has no key "${key}"`, `declared keys: ${[...decl.keys].join(', ')}`);
     return;
   }
+  // a step's StepAction params take $(params.x[*]) whole, whatever x's type (Tekton passes x's value as is)
+  if (idx === '[*]' && w.role !== 'none' && w.role !== 'stepTemplate' && f === 'params' && s === ref.text) return;
   if (idx !== undefined && type !== 'array' && !(type === 'object' && idx === '[*]')) {
     w.report('UNDEFINED_PARAM_REFERENCE', ref, occ, `"${ref.text}": param "${name}" is ${type === 'object' ? 'an object' : 'a string'}, it cannot be indexed`);
     return;
