@@ -7,7 +7,8 @@ import type { Finding } from '../check/finding.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { RepoIndex } from './repo-index.js';
 import { ParseCache } from './parse-cache.js';
-import { fromLoadedFileData, type LoadedFileData, loadYaml, type SourceFile, toLoadedFileData } from './source.js';
+import { fromLoadedFileData, type LoadedFileData, type SourceFile, toLoadedFileData } from './source.js';
+import { loadYamlBytes } from './text.js';
 
 export interface LoadOptions {
   /** Globs relative to the root to skip. */
@@ -162,14 +163,14 @@ function readError(rel: string, message: string): Finding {
 function loadSerial(absRoot: string, names: readonly string[], findings: Finding[]): SourceFile[] {
   const files: SourceFile[] = [];
   for (const rel of names) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(join(absRoot, rel), 'utf8');
+      bytes = readFileSync(join(absRoot, rel));
     } catch (e) {
       findings.push(readError(rel, (e as Error).message));
       continue;
     }
-    files.push(loadYaml(rel, text));
+    files.push(loadYamlBytes(rel, bytes));
   }
   return files;
 }

@@ -4,6 +4,7 @@ import type { Finding, NodePath } from '../check/finding.js';
 import { formatPath } from '../check/finding.js';
 import type { JsonMap } from './values.js';
 import { isMap } from './values.js';
+import { relaxFlowIndentation } from './flow-indent.js';
 
 /** One YAML document of a file, with its parsed value and a way back to source positions. */
 export interface ResourceDoc {
@@ -38,6 +39,7 @@ export interface Position {
 
 /** Loads a multi-document YAML file. Never throws: problems become findings. */
 export function loadYaml(file: string, text: string): SourceFile {
+  text = relaxFlowIndentation(text);
   const lineCounter = new LineCounter();
   const src: SourceFile = { file, text, docs: [], findings: [], lineCounter };
   if (text.includes('\u0000')) {
