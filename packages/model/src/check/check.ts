@@ -7,6 +7,7 @@ import { DOC_RULES, REPO_RULES } from '../rules/index.js';
 import { findingAt, type ResourceDoc } from '../yaml/source.js';
 import { isKubernetesObject } from '../types/kinds.js';
 import { applyUnitsOf } from '../yaml/apply-units.js';
+import { templateMarkerLine } from '../yaml/template.js';
 
 export interface CheckOptions {
   /** Profiles to enable everywhere, e.g. `catalog`. */
@@ -41,7 +42,8 @@ interface Reporter {
   reportAt: RepoContext['reportAt'];
 }
 
-function reporter(opts: CheckOptions): Reporter {
+/** `skip`: files whose findings are dropped (generator templates, reported once by their own finding). */
+function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set()): Reporter {
   const profiles = new Set(opts.profiles ?? []);
   const overrides = opts.severities ?? {};
   const only = opts.onlyFiles;
@@ -69,11 +71,11 @@ function reporter(opts: CheckOptions): Reporter {
     return s;
   };
   const emit = (f: Finding) => {
-    if (only && !only.has(f.file)) return;
+    if ((only && !only.has(f.file)) || skip.has(f.file)) return;
     out.push(f);
   };
   const reportAt = (doc: ResourceDoc, code: Code, path: readonly (string | number)[], message: string, o: ReportOptions = {}) => {
-    if (only && !only.has(doc.file)) return;
+    if ((only && !only.has(doc.file)) || skip.has(doc.file)) return;
     const s = sev(code, doc.file);
     if (s === 'off') return;
     emit(findingAt(doc, path, code, s as Severity, message, o));
@@ -145,9 +147,22 @@ function runRepoRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
 
 /** Runs every rule over the index. Never throws: a rule that crashes becomes one INTERNAL_ERROR finding. */
 export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[] {
-  const r = reporter(opts);
+  const templates = new Map<string, number>();
+  for (const file of index.files) {
+    const line = templateMarkerLine(file.text);
+    if (line !== undefined) templates.set(file.file, line);
+  }
+  const r = reporter(opts, new Set(templates.keys()));
+  for (const [file, line] of templates) {
+    if (opts.onlyFiles && !opts.onlyFiles.has(file)) continue;
+    const s = r.sev('GENERATOR_TEMPLATE', file);
+    if (s !== 'off') {
+      r.out.push({ code: 'GENERATOR_TEMPLATE', severity: s as Severity, message: 'a template of a generator (Helm, Jinja, ...): checked only once rendered', file, line, column: 1 });
+    }
+  }
   for (const file of index.files) {
     if (opts.onlyFiles && !opts.onlyFiles.has(file.file)) continue;
+    if (templates.has(file.file)) continue;
     for (const f of file.findings) {
       const s = r.sev(f.code, f.file);
       if (s !== 'off') r.out.push({ ...f, severity: s as Severity });

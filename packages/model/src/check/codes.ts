@@ -21,9 +21,11 @@ export interface CodeInfo {
 export const CODES = {
   INTERNAL_ERROR: { severity: 'error', summary: 'an unexpected error inside a rule (a bug in plumbing, not in your file)' },
   YAML_SYNTAX: { severity: 'error', summary: 'unparsable YAML, or a map where a scalar is expected' },
+  YAML_WARNING: { severity: 'warning', summary: "the YAML parser's warnings (a key that is a map or list, an unresolved tag), at their position" },
   UNKNOWN_KIND_VERSION: { severity: 'error', summary: 'a missing apiVersion/kind, or a kind/version we do not know' },
   UNKNOWN_CUSTOM_RESOURCE: { severity: 'info', summary: 'a kind of an API group we hold no schema for (a CRD): only its metadata is checked' },
   KUSTOMIZE_PATCH_NOT_CHECKED: { severity: 'info', summary: 'a file kustomize applies as a patch: not an object on its own, so not checked' },
+  GENERATOR_TEMPLATE: { severity: 'info', summary: 'a template of a generator ({{ }} placeholders where YAML structure or a plain value is): checked only once rendered' },
   INVALID_RESOURCE_NAME: { severity: 'error', summary: 'metadata.name is not a DNS-1123 subdomain or is too long' },
   DUPLICATE_RESOURCE: { severity: 'error', summary: 'the same kind/name twice within one scope' },
   COMMITTED_RESOURCE_VERSION: { severity: 'warning', summary: 'resourceVersion, uid or status left in a file' },

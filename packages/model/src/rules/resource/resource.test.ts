@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkFiles, checkYaml, only, yaml } from '../../test-helpers.js';
 
 describe('unknown-kind-version', () => {
@@ -197,5 +197,43 @@ describe('deprecated-resource and deprecated-api', () => {
   it('accepts a v1 Task', () => {
     const f = checkYaml('apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: a\nspec:\n  steps: [{name: s, image: alpine:3.20, script: "#!/bin/sh\\ntrue"}]\n');
     expect(only(f, 'DEPRECATED_API')).toEqual([]);
+  });
+});
+
+describe('generator templates', () => {
+  it('gives a Helm template one info at its first placeholder, not errors on every field', () => {
+    const f = checkFiles({
+      'chart/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n{{- if .Values.labels }}\n  labels: {{ .Values.labels }}\n{{- end }}\nspec:\n  replicas: {{ .Values.replicas }}\n',
+    });
+    expect(f.map((x) => [x.code, x.severity, x.line])).toEqual([['GENERATOR_TEMPLATE', 'info', 4]]);
+  });
+  it('checks files whose placeholders are quoted values or inside scripts', () => {
+    const f = checkFiles({
+      'run.yaml': yaml`
+        apiVersion: tekton.dev/v1
+        kind: Task
+        metadata:
+          name: Bad_Name
+        spec:
+          params: [{name: rev, default: "{{ revision }}"}]
+          steps:
+            - name: s
+              image: alpine:3.20
+              script: |
+                docker inspect --format '{{.Id}}' x $(params.rev)
+      `,
+    });
+    expect(only(f, 'GENERATOR_TEMPLATE')).toEqual([]);
+    expect(only(f, 'INVALID_RESOURCE_NAME')).toEqual([{ code: 'INVALID_RESOURCE_NAME', severity: 'error', line: 4, column: 9 }]);
+  });
+});
+
+describe('yaml warnings', () => {
+  it('become findings at their position (a key that is a map), never process warnings on stderr', () => {
+    const warned = vi.spyOn(process, 'emitWarning');
+    const f = checkYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ? {a: 1}\n  : b\n');
+    expect(warned).not.toHaveBeenCalled();
+    warned.mockRestore();
+    expect(only(f, 'YAML_WARNING')).toEqual([{ code: 'YAML_WARNING', severity: 'warning', line: 6, column: 5 }]);
   });
 });
