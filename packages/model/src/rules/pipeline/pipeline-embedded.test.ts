@@ -157,3 +157,21 @@ describe('what a run and a pipeline task pass into embedded specs', () => {
     expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 8, column: 24 }]);
   });
 });
+
+describe('resolution', () => {
+  const task = (v: string, params: string) => `apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\n  labels: {app.kubernetes.io/version: "${v}"}\nspec:\n  params: ${params}\n  steps: [{name: s, image: alpine:3.20, script: "true"}]\n`;
+  const files = { 'task/t/0.1/t.yaml': task('0.1', '[{name: x}]'), 'task/t/0.2/t.yaml': task('0.2', '[]') };
+  const pipeline = (version: string) =>
+    `apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: a\n      taskRef:\n        resolver: hub\n        params:\n          - {name: name, value: t}\n          - {name: version, value: "${version}"}\n`;
+  it('checks a hub ref against the catalog version it names, when the repository holds it', () => {
+    const f = checkFiles({ ...files, 'p.yaml': pipeline('0.1') });
+    expect(only(f, 'MISSING_REQUIRED_PARAM')).toEqual([{ code: 'MISSING_REQUIRED_PARAM', severity: 'error', line: 7, column: 7 }]);
+    expect(only(checkFiles({ ...files, 'p.yaml': pipeline('0.2') }), 'MISSING_REQUIRED_PARAM')).toEqual([]);
+  });
+  it('resolves a run to the Pipeline next to it before a same-named one elsewhere', () => {
+    const p = (param: string) => `apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  params: ${param}\n  tasks:\n    - name: a\n      taskSpec:\n        steps: [{name: s, image: alpine:3.20, script: "true"}]\n`;
+    const run = 'apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: r\nspec:\n  pipelineRef:\n    name: p\n';
+    const f = checkFiles({ 'a/pipeline.yaml': p('[{name: needed}]'), 'b/pipeline.yaml': p('[]'), 'b/run.yaml': run });
+    expect(only(f, 'MISSING_REQUIRED_PARAM')).toEqual([]);
+  });
+});
