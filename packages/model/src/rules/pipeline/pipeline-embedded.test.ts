@@ -175,3 +175,46 @@ describe('resolution', () => {
     expect(only(f, 'MISSING_REQUIRED_PARAM')).toEqual([]);
   });
 });
+
+describe('references Tekton accepts in when and matrix', () => {
+  it('accepts context and result refs in when, and whole array results feeding matrix params', () => {
+    const f = check(yaml`
+      apiVersion: tekton.dev/v1
+      kind: Pipeline
+      metadata:
+        name: p
+      spec:
+        params: [{name: mode, default: x}]
+        tasks:
+          - name: a
+            taskSpec:
+              results: [{name: arr, type: array}, {name: s}]
+              steps: [{name: s, image: alpine:3.20, script: "true"}]
+          - name: b
+            when:
+              - input: "$(context.pipelineRun.name)"
+                operator: notin
+                values: ["$(tasks.a.results.s)", "$(params.mode)"]
+              - input: "$(tasks.a.results.s)"
+                operator: in
+                values: ["$(tasks.a.results.arr[*])"]
+              - cel: "'$(context.pipelineRun.namespace)' != ''"
+            matrix:
+              params:
+                - name: v
+                  value: "$(tasks.a.results.arr[*])"
+            taskSpec:
+              params: [{name: v}]
+              steps: [{name: s, image: alpine:3.20, script: "echo $(params.v)"}]
+          - name: c
+            matrix:
+              params:
+                - name: v
+                  value: $(tasks.a.results.arr)
+            taskSpec:
+              params: [{name: v}]
+              steps: [{name: s, image: alpine:3.20, args: ["$(params.v)"]}]
+    `);
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+});
