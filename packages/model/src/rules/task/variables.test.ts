@@ -312,3 +312,16 @@ describe('feature-flag-required (artifacts)', () => {
     expect(only(f, 'FEATURE_FLAG_REQUIRED')).toEqual([]);
   });
 });
+
+describe('workspace references in a step when', () => {
+  it('are not checked against declarations (Tekton evaluates an undeclared one as unbound)', () => {
+    const f = checkYaml(taskYaml`
+      workspaces: [{name: custom}]
+      steps:
+        - image: ${IMG}
+          when: [{input: "$(workspaces.custom2.bound)", operator: in, values: ["true"]}]
+          script: "ls $(workspaces.other.path)"
+    `);
+    expect(only(f, 'UNDEFINED_WORKSPACE_REFERENCE')).toEqual([{ code: 'UNDEFINED_WORKSPACE_REFERENCE', severity: 'error', line: 10, column: 19 }]);
+  });
+});

@@ -213,7 +213,8 @@ function checkRef(w: SpecWalker, s: string, ref: VarRef, occ: number): void {
     return;
   }
   if (root === 'workspaces') {
-    if (w.scope.kind !== 'task' || !w.scope.workspaces) return;
+    // a step's `when` is outside what Tekton validates (an undeclared workspace is simply not bound there)
+    if (w.scope.kind !== 'task' || !w.scope.workspaces || (w.role === 'step' && w.field() === 'when')) return;
     const ws = segs[1];
     if (ws === undefined) return;
     if (!w.scope.workspaces.has(ws)) w.report('UNDEFINED_WORKSPACE_REFERENCE', ref, occ, `"${ref.text}" refers to workspace "${ws}", which is not declared`, didYouMean(ws, w.scope.workspaces, 'declare it under spec.workspaces'));
