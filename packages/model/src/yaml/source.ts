@@ -5,6 +5,8 @@ import { selfReferentialAlias } from './aliases.js';
 import { formatPath } from '../check/finding.js';
 import type { JsonMap } from './values.js';
 import { isMap } from './values.js';
+import { relaxFlowIndentation } from './flow-indent.js';
+import { yamlWarnings } from './warnings.js';
 
 /** One YAML document of a file, with its parsed value and a way back to source positions. */
 export interface ResourceDoc {
@@ -39,6 +41,7 @@ export interface Position {
 
 /** Loads a multi-document YAML file. Never throws: problems become findings. */
 export function loadYaml(file: string, text: string): SourceFile {
+  text = relaxFlowIndentation(text);
   const lineCounter = new LineCounter();
   const src: SourceFile = { file, text, docs: [], findings: [], lineCounter };
   if (text.includes('\u0000')) {
@@ -66,7 +69,7 @@ export function loadYaml(file: string, text: string): SourceFile {
   }
   let docs: Document.Parsed[] | EmptyStream;
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false, logLevel: 'error' });
   } catch (e) {
     // The composer recurses; a stack overflow on a pathological file is this file's finding, not the run's.
     src.findings.push({ code: 'YAML_SYNTAX', severity: 'error', message: `cannot parse: ${firstLine(e instanceof Error ? e.message : String(e))}`, file, line: 1, column: 1 });
@@ -113,6 +116,7 @@ export function loadYaml(file: string, text: string): SourceFile {
       });
       continue;
     }
+    src.findings.push(...yamlWarnings(file, ast, lineCounter));
     src.docs.push({ ...docMeta(value), file, index: i, value, ast, source: src });
   }
   return src;
@@ -137,7 +141,7 @@ export function fromLoadedFileData(data: LoadedFileData): SourceFile {
   const parse = () => {
     if (!parsed) {
       const lineCounter = new LineCounter();
-      const asts = parseAllDocuments(data.text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+      const asts = parseAllDocuments(data.text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false, logLevel: 'error' });
       parsed = { lineCounter, asts: Array.isArray(asts) ? asts : [] };
     }
     return parsed;
