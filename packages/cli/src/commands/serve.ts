@@ -16,7 +16,8 @@ queued and run here by the embedded executor, and their commit statuses link to
 
 HTTP: POST /hooks/NAME; GET /api/v1/runs[?repository=&pullRequest=&job=&kind=&state=&cursor=&limit=];
 GET /api/v1/runs/NAME; GET /api/v1/runs/NAME/logs/TASK/STEP[?follow=1] (Range supported);
-POST /api/v1/runs/NAME/cancel|rerun (Authorization: Bearer <spec.serve.apiTokenSecret>);
+POST /api/v1/runs/NAME/cancel|rerun (Authorization: Bearer <spec.serve.apiTokenSecret>; rerun
+with {"failedOnly": true} reruns only the failed tasks, reusing what succeeded);
 GET /healthz; GET /metrics.
 
 Options:
@@ -34,7 +35,11 @@ Options:
   --root DIR           repository root (default: nearest .plumbing.yaml or .git)
   -h, --help           show this help
 
-Without a GitHub token (spec.serve.githubTokenSecret in --secrets) statuses are logged, not sent.
+Pull requests: an untrusted author's runs wait for /ok-to-test; comments /test /retest /cancel
+/ok-to-test /hold /unhold /build-image are answered (spec.serve holds the policy). With a GitHub
+App (spec.serve.githubApp) check runs are sent instead of commit statuses.
+Without a GitHub token (spec.serve.githubTokenSecret in --secrets) statuses are logged, not sent,
+and pull requests run without secrets (their authors cannot be trust-checked).
 On SIGTERM or SIGINT: no new deliveries are accepted (503), running runs get the grace period,
 the rest are put back in the queue for the next start. A run that was executing when the
 service died is marked failed (ServiceRestarted) at the next start.
