@@ -39,3 +39,9 @@ describe('parsePrPolicy', () => {
     expect(problems.map((p) => p.path)).toEqual(['org', 'trustedTeams', 'okToTest', 'commands.test', 'images.tagPattern']);
   });
 });
+
+describe('defaultPolicy', () => {
+  it('names images in a lower-case registry path (image references are lower-case)', () => {
+    expect(defaultPolicy('Codertocat').images.registry).toBe('ghcr.io/codertocat');
+  });
+});

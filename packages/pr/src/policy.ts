@@ -81,7 +81,7 @@ export function defaultPolicy(org: string): PrPolicy {
     defaultRoles: ['trusted', 'author'],
     ignoredCommands: OTHER_BOTS,
     statusContext: 'plumbing',
-    images: { dir: 'images', tagPattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', registry: `ghcr.io/${org}`, pipeline: 'image-build' },
+    images: { dir: 'images', tagPattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', registry: `ghcr.io/${org.toLowerCase()}`, pipeline: 'image-build' },
   };
 }
 

@@ -115,7 +115,7 @@ describe('an untrusted pull request through /ok-to-test (local GitHub protocol s
     expect(botComments('commands')[0]?.body).toMatch(/`docs` is not an image directory under `images\/` at aaaaaaa: there is no `images\/docs\/Dockerfile`/);
     const built = await onComment('/build-image images/plumbing v1', 'alice');
     expect(built).toMatchObject([
-      { kind: 'build-image', image: 'ghcr.io/Codertocat/plumbing:v1', context: 'images/plumbing', bindSecrets: true, params: { revision: HEAD, 'repo-url': 'https://github.com/Codertocat/Hello-World.git' } },
+      { kind: 'build-image', image: 'ghcr.io/codertocat/plumbing:v1', context: 'images/plumbing', bindSecrets: true, params: { revision: HEAD, 'repo-url': 'https://github.com/Codertocat/Hello-World.git' } },
     ]);
     const probes = server.requests.filter((r) => decodeURIComponent(r.path).startsWith(`/repos/${REPO}/contents/images/`));
     expect(probes.map((r) => [decodeURIComponent(r.path).split('/contents/')[1], r.query['ref'], r.status])).toEqual([

@@ -187,6 +187,20 @@ describe('pull requests through plumbing serve (local GitHub protocol server, re
     expect((await ended(made.name)).state).toBe('succeeded');
   });
 
+  it('/build-image DIR runs the image-build pipeline and replies with the image and the logs link; a bad DIR is told why', async () => {
+    await start(tokenMode);
+    const pr = gh.state.addPull(REPO, { title: 'Image', user: 'Codertocat', headSha: shas[1]! }).number;
+    gh.state.repo(REPO).files.set(shas[1]!, new Map([['images/app/Dockerfile', 'FROM scratch\n']]));
+    await send('issue_comment', comment(pr, 'alice', '/build-image nope'));
+    expect(comments(pr).find((c) => c.body.includes('plumbing-comment: commands'))?.body).toContain('`nope` is not an image directory under `images/`');
+    await send('issue_comment', comment(pr, 'alice', '/build-image images/app'));
+    const build = (await runsOf(pr)).find((r) => r.job === 'image-build')!;
+    expect(build).toMatchObject({ kind: 'comment', actor: 'alice', sha: shas[1] });
+    const image = `ghcr.io/codertocat/app:pr-${pr}-${shas[1]!.slice(0, 7)}`;
+    expect(comments(pr).find((c) => c.body.includes('plumbing-comment: image-build'))?.body).toContain(`Building \`${image}\` from \`images/app\` at ${shas[1]!.slice(0, 7)}. [Logs](https://ci.example.org/runs/${build.name})`);
+    expect(JSON.stringify(build.resource)).toContain(`"image","value":"${image}"`);
+  });
+
   it('as a GitHub App: check runs with the task table, the failing step redacted and plumbing check findings as annotations', async () => {
     await start(
       (g) => `    publicUrl: https://ci.example.org

@@ -78,9 +78,10 @@ function commandServices(host: PrHost): CommandServices {
     async buildImage(d, a, actor) {
       const l = listener();
       if (!l) throw new Error('the cluster has no EventListener to record the image build under');
-      const body = JSON.parse(d.body) as unknown;
+      // Read as a push of the head to the pull request: the run has its commit (and status); a newer /build-image supersedes it.
+      const prBody = await pullRequestBody(host.store, JSON.parse(d.body) as unknown, String(a.params.revision));
       const resource = imageBuildRun(host, a, String(a.params['repo-full-name']), String(a.params['pull-request-number']));
-      const run = await storeRun(storeCtx(host), d, l, 'build-image', resource, body, { bindSecrets: a.bindSecrets, kind: 'comment', actor });
+      const run = await storeRun(storeCtx(host), d, l, 'build-image', resource, prBody, { bindSecrets: a.bindSecrets, event: 'pull_request', kind: 'comment', actor });
       await host.submit(run);
       return run;
     },
