@@ -1,6 +1,7 @@
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, isPair, isNode } from 'yaml';
 import type { Document, EmptyStream, Node as YamlNode, Pair } from 'yaml';
 import type { Finding, NodePath } from '../check/finding.js';
+import { selfReferentialAlias } from './aliases.js';
 import { formatPath } from '../check/finding.js';
 import type { JsonMap } from './values.js';
 import { isMap } from './values.js';
@@ -93,6 +94,13 @@ export function loadYaml(file: string, text: string): SourceFile {
       continue;
     }
     if (ast.contents === null || (isScalar(ast.contents) && ast.contents.value === null)) continue; // empty document
+    const cycle = selfReferentialAlias(ast);
+    if (cycle) {
+      const pos = lineCounter.linePos(cycle.range?.[0] ?? 0);
+      const message = `alias *${cycle.source} refers to the node that contains it (its value would be infinite)`;
+      src.findings.push({ code: 'YAML_SYNTAX', severity: 'error', message, file, line: pos.line, column: pos.col });
+      continue;
+    }
     let value: unknown;
     try {
       value = ast.toJS({ maxAliasCount: 100 });
