@@ -30,5 +30,7 @@ export type { PageHandler, RunningService, ServeOptions } from './service/server
 export { pickCluster, startServe } from './service/server.js';
 export type { SampleOptions } from './service/sample.js';
 export { samplePullRequestDelivery } from './service/sample.js';
+export type { NightlyImages, Released } from './service/periodic-runs.js';
+export { imageBuildRun, imageDirs, nightlyImageJobs, postReleaseStarter, startPostReleaseTests } from './service/periodic-runs.js';
 export type { Periodic, PeriodicContext } from './service/periodic.js';
 export { cronMatches, previousTick, startPeriodic } from './service/periodic.js';

@@ -37,7 +37,9 @@ Options:
   --in-cluster         with --backend cluster: use the pod's service account (the Deployment in
                        clusters/dogfooding/serve/)
   --no-schedule        do not run the periodic jobs (by default the jobs of plumbing schedule —
-                       scheduled deploys, nightly releases — run here, each tick a periodic run)
+                       scheduled deploys, nightly releases and their postReleaseTests — and the
+                       nightly image builds of spec.serve.nightlyImages run here, each tick a
+                       periodic run)
   --format json        print the startup line as JSON ({url, cluster, listeners})
   --root DIR           repository root (default: nearest .plumbing.yaml or .git)
   -h, --help           show this help
@@ -68,7 +70,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError('--namespace, --context and --in-cluster go with --backend cluster');
   }
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
-  const { clusterBackend, startServe } = await import('@plumbing/serve');
+  const { clusterBackend, postReleaseStarter, startServe } = await import('@plumbing/serve');
   let backend: ReturnType<typeof clusterBackend> | undefined;
   if (backendKind === 'cluster') {
     const { connectPipelineRunApi } = await import('@plumbing/kube');
@@ -77,7 +79,9 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   }
   const { dashboardPages } = await import('@plumbing/dashboard');
   const log = (line: string) => io.stderr(`${new Date().toISOString()} ${line}\n`);
-  const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log);
+  // a nightly release that released starts the Release's postReleaseTests in the service (bound once it runs)
+  let onReleased: ((r: import('@plumbing/serve').Released) => void) | undefined;
+  const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log, (r) => onReleased?.(r));
   const svc = await startServe({
     jobs,
     pages: dashboardPages(),
@@ -89,7 +93,9 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     ...(values['no-sandbox'] ? { sandbox: false } : {}),
     ...(backend ? { backend } : {}),
+    ...(values['no-schedule'] ? { nightlyImages: false } : {}),
   });
+  onReleased = postReleaseStarter(svc.core, log);
   const ready = { url: `http://localhost:${svc.port}`, cluster: svc.core.opts.cluster, listeners: svc.core.listenerNames() };
   io.stdout(values.format === 'json' ? `${JSON.stringify(ready)}\n` : `serving ${ready.cluster} on ${ready.url} (POST ${ready.url}/hooks/${ready.listeners[0] ?? 'NAME'})\n`);
   await new Promise<void>((done) => {
