@@ -5,7 +5,7 @@ import { PlumbingError } from '@plumbing/model';
 import { defaultCacheRoot, goPlatform } from './binaries.js';
 import { run, runChecked } from './exec.js';
 import { GO_BUILD_ENV, GO_BUILD_FLAGS, SCRATCH_GO_DIRECTIVE } from './go-modules.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '@plumbing/lockfile';
 
 /** One command-line tool built from a Go module on the module proxy (e.g. go-containerregistry's crane). */
 export interface GoTool {
@@ -31,7 +31,8 @@ export function goToolsCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env.PLUMBING_TOOLS_CACHE || join(defaultCacheRoot(env), '..', 'tools');
 }
 
-async function executable(file: string): Promise<boolean> {
+/** Whether a file exists and this process may run it. */
+export async function executable(file: string): Promise<boolean> {
   try {
     await access(file, constants.X_OK);
     return true;
