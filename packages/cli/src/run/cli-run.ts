@@ -94,6 +94,7 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
       view.endRun(run.name, c?.status ?? 'Unknown', c?.reason ?? '');
     },
   });
+  await o.images?.close();
   view.finish();
   out('\n');
   for (const r of outcomes) out(formatStatusTree(r.run.kind, r.run.name, r.status, new Date(), (taskRun, step) => view.duration(r.run.name, taskRun, step)));

@@ -6,10 +6,13 @@
  *   pull   always pull (tags are resolved again; layers come from the cache);
  *   local  only images already in the cache (`plumbing images pull`), never the network;
  *   host   today's behaviour: the host's tools, whatever the image.
- * `offline` turns auto into local-else-host. One pull per image per process, shared by all steps.
+ * `offline` turns auto into local-else-host. One pull per image per process, shared by all steps,
+ * and one image namespace (ImageNamespace: where the steps' overlays are mounted) per process.
  */
-import { detectImageSandbox, type ImageSandbox, localImage, type PulledImage, type PullOptions, pullImage } from '@plumbing/oci';
+import { detectImageSandbox, ImageNamespace, type ImageSandbox, localImage, type PulledImage, type PullOptions, pullImage } from '@plumbing/oci';
 import { PlumbingError } from '@plumbing/model';
+
+type ImageNamespaceTools = Parameters<typeof ImageNamespace.start>[0];
 
 export type ImageMode = 'auto' | 'pull' | 'local' | 'host';
 
@@ -26,6 +29,7 @@ export interface StepImagesOptions extends Omit<PullOptions, 'log'> {
 export class StepImages {
   private readonly choices = new Map<string, Promise<ImageChoice>>();
   private readonly warned = new Set<string>();
+  private ns: Promise<ImageNamespace> | undefined;
 
   constructor(private readonly opts: StepImagesOptions) {}
 
@@ -48,6 +52,21 @@ export class StepImages {
       this.choices.set(image, c);
     }
     return c;
+  }
+
+  /** The namespace the image steps' overlays are mounted in (started on first use, again if it ended). */
+  async namespace(tools: ImageNamespaceTools): Promise<ImageNamespace> {
+    const current = this.ns ? await this.ns.catch(() => undefined) : undefined;
+    if (current?.alive) return current;
+    this.ns = ImageNamespace.start(tools);
+    return this.ns;
+  }
+
+  /** Ends the image namespace (steps still running in it keep it until they exit). */
+  async close(): Promise<void> {
+    const ns = this.ns;
+    this.ns = undefined;
+    await (await ns?.catch(() => undefined))?.close();
   }
 
   private async decide(image: string): Promise<ImageChoice> {
