@@ -1,7 +1,7 @@
 export { answerChallenge, type Challenge, parseChallenge } from './auth.js';
 export { hasBlob, fetchBlob } from './blob-store.js';
 export { blobPath, defaultCacheDir, imageDir } from './cache-layout.js';
-export { type Credential, type CredentialStore, dockerConfigPath, loadCredentials, parseDockerConfig, registryKey } from './credentials.js';
+export { type Credential, type CredentialStore, dockerConfigPath, type KubeObject, loadCredentials, parseDockerConfig, registryKey, serviceAccountCredentials } from './credentials.js';
 export { DEFAULT_PATH, imageArgv, imageEnv, type ImageUser, resolveUser } from './entrypoint.js';
 export { type ImageRecord, readImageRecord } from './image-record.js';
 export { ImageNamespace } from './image-namespace.js';

@@ -126,6 +126,33 @@ describe('plumbing run with steps in pulled images', () => {
     expect(logOf(allowed.root, 'private', 'p')).toBe('inside\n');
   });
 
+  it("pulls with the docker-config Secrets of the TaskRun's ServiceAccount from the run's files, and only for that ServiceAccount", async () => {
+    const image = `${front.host}/private/app:v1`;
+    const dockerconfigjson = Buffer.from(JSON.stringify({ auths: { [front.host]: { auth: Buffer.from('alice:s3cret').toString('base64') } } })).toString('base64');
+    const { root, io } = repo(`apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: builder
+imagePullSecrets:
+  - name: registry-login
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: registry-login
+type: kubernetes.io/dockerconfigjson
+data:
+  .dockerconfigjson: ${dockerconfigjson}
+---
+${taskRun('with-account', `      - name: p\n        image: ${image}\n        script: echo inside\n`).replace('spec:\n', 'spec:\n  serviceAccountName: builder\n')}
+---
+${taskRun('without-account', `      - name: p\n        image: ${image}\n        script: echo inside\n`)}`);
+    expect(await main(['run', '-f', 'run.yaml'], io)).toBe(1);
+    expect(logOf(root, 'with-account', 'p')).toBe('inside\n');
+    expect(statusOf(root, 'with-account').steps[0]?.imageID).toMatch(/\/private\/app@sha256:/);
+    expect(logOf(root, 'without-account', 'p')).toMatch(/^plumbing: registry .* refused manifest v1 of .* \(HTTP 401\)/);
+  });
+
   it('keeps off the network with --offline: a cached image is used, an unknown one runs with host tools and a warning', async () => {
     const { root, io } = repo(
       taskRun('offline', `      - name: cached\n        image: ${registry.host}/team/app:v1\n        script: cat /app/kept\n      - name: unknown\n        image: ${registry.host}/team/never-pushed:v1\n        script: echo on-host\n`),

@@ -57,7 +57,7 @@ export async function imageStep(i: ImageStepInput): Promise<ImageLaunch | ImageR
   const { ctx, step } = i;
   const image = step.image;
   if (!ctx.images || !image || !ctx.sandbox || i.hasImageTool) return undefined;
-  const choice = await ctx.images.choose(image);
+  const choice = await ctx.images.choose(image, ctx.req.serviceAccountName);
   if (choice.kind === 'error') return { refused: { exitCode: 1, message: `${choice.error.message}${choice.error.hint ? ` (${choice.error.hint})` : ''}` } };
   if (choice.kind === 'host') {
     if (choice.warn && ctx.images.firstWarning(image)) ctx.emit({ type: 'warning', message: `image ${image}: ${choice.reason}; its steps run with the host's tools` });

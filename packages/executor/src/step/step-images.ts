@@ -8,8 +8,10 @@
  *   host   today's behaviour: the host's tools, whatever the image.
  * `offline` turns auto into local-else-host. One pull per image per process, shared by all steps,
  * and one image namespace (ImageNamespace: where the steps' overlays are mounted) per process.
+ * A TaskRun's ServiceAccount may carry registry credentials (its docker-config Secrets, from the
+ * run's files): they come before the user's, and its pulls are its own.
  */
-import { detectImageSandbox, ImageNamespace, type ImageSandbox, localImage, type PulledImage, type PullOptions, pullImage } from '@plumbing/oci';
+import { type CredentialStore, detectImageSandbox, ImageNamespace, type ImageSandbox, loadCredentials, localImage, type PulledImage, type PullOptions, pullImage } from '@plumbing/oci';
 import { PlumbingError } from '@plumbing/model';
 
 type ImageNamespaceTools = Parameters<typeof ImageNamespace.start>[0];
@@ -30,6 +32,7 @@ export class StepImages {
   private readonly choices = new Map<string, Promise<ImageChoice>>();
   private readonly warned = new Set<string>();
   private ns: Promise<ImageNamespace> | undefined;
+  private accounts: ReadonlyMap<string, CredentialStore> = new Map();
 
   constructor(private readonly opts: StepImagesOptions) {}
 
@@ -44,12 +47,19 @@ export class StepImages {
     return true;
   }
 
-  /** The choice for an image reference (memoized: concurrent steps share one pull). */
-  choose(image: string): Promise<ImageChoice> {
-    let c = this.choices.get(image);
+  /** Registry credentials of the ServiceAccounts in the run's files (name → credentials). */
+  useServiceAccounts(accounts: ReadonlyMap<string, CredentialStore>): void {
+    this.accounts = accounts;
+  }
+
+  /** The choice for an image reference (memoized per image and ServiceAccount credentials: concurrent steps share one pull). */
+  choose(image: string, serviceAccount = 'default'): Promise<ImageChoice> {
+    const own = this.accounts.get(serviceAccount);
+    const key = own?.size ? `${serviceAccount}\n${image}` : image;
+    let c = this.choices.get(key);
     if (!c) {
-      c = this.decide(image);
-      this.choices.set(image, c);
+      c = this.decide(image, own?.size ? new Map([...(this.opts.credentials ?? loadCredentials()), ...own]) : this.opts.credentials);
+      this.choices.set(key, c);
     }
     return c;
   }
@@ -69,7 +79,7 @@ export class StepImages {
     await (await ns?.catch(() => undefined))?.close();
   }
 
-  private async decide(image: string): Promise<ImageChoice> {
+  private async decide(image: string, credentials: CredentialStore | undefined): Promise<ImageChoice> {
     const { mode, offline } = this.opts;
     if (mode === 'host') return { kind: 'host', reason: '--images host', warn: false };
     const sandbox = await detectImageSandbox();
@@ -84,7 +94,7 @@ export class StepImages {
         if (mode === 'auto') return { kind: 'host', reason: `${image} is not in the image cache and --offline keeps off the network`, warn: true };
         return { kind: 'error', error: new PlumbingError('OCI_IMAGE_NOT_CACHED', `image ${image} is not in the image cache (--images local)`, { hint: `plumbing images pull ${image}, or run with --images host` }) };
       }
-      const pulled = await pullImage(image, this.opts);
+      const pulled = await pullImage(image, credentials ? { ...this.opts, credentials } : this.opts);
       return { kind: 'image', image: pulled, sandbox, source: pulled.cached ? 'cached' : 'pulled' };
     } catch (err) {
       const e = err instanceof PlumbingError ? err : new PlumbingError('OCI_PULL_FAILED', `pulling ${image} failed: ${(err as Error).message}`, { cause: err });
