@@ -112,6 +112,8 @@ export class ImageNamespace {
   /** Ends the holder (its namespaces go when the last step in them exits). */
   async close(): Promise<void> {
     if (this.ended) return;
+    // held while closing: an unref'd child would let this process exit before the holder's exit event
+    this.hold(true);
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.stdin.end();
     await exited;
