@@ -2,14 +2,15 @@
 // that serves as the docker.io mirror of a repository root made for the test (its .plumbing.yaml
 // says `images: mirrors: docker.io: [<registry>]`), with images built from what this machine
 // has — `library/alpine:3.20` is Debian's busybox-static with every applet linked, as Alpine is
-// busybox. A task whose images are pinned by a digest, or need tools this machine cannot put in
+// busybox; `library/node:20.19-alpine` (with { node: true }) adds this machine's node and the
+// shared libraries it links (ldd). A task whose images are pinned by a digest, or need tools this machine cannot put in
 // an image (kubectl from bitnami, gcloud, aws, kaniko), cannot run this way: see docs/images.md.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compressLayer, type LayerEntry, pushImage, startRegistry, staticBusybox, tarLayer, type TestRegistry } from '@plumbing/test-utils';
-import { readFileSync } from 'node:fs';
 
 export interface CatalogMirror {
   registry: TestRegistry;
@@ -34,12 +35,33 @@ async function alpineLike(): Promise<Buffer> {
   return tarLayer(entries);
 }
 
+/** This machine's node as /usr/local/bin/node, with the libraries ldd names at their paths. */
+async function nodeLayer(): Promise<Buffer> {
+  const node = realpathSync(process.execPath);
+  const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
+    .filter((p): p is string => p !== undefined);
+  const dirs = new Set<string>(['usr/', 'usr/local/', 'usr/local/bin/']);
+  for (const l of libs) {
+    const parts = l.slice(1).split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
+  }
+  const entries: LayerEntry[] = [...dirs].sort().map((p) => ({ path: p }));
+  for (const l of libs) entries.push({ path: l.slice(1), content: readFileSync(realpathSync(l)), mode: 0o755 });
+  entries.push({ path: 'usr/local/bin/node', content: readFileSync(node), mode: 0o755 });
+  return tarLayer(entries);
+}
+
 /** Starts the registry, pushes the images, writes the root's .plumbing.yaml. */
-export async function startCatalogMirror(): Promise<CatalogMirror> {
+export async function startCatalogMirror(opts: { node?: boolean } = {}): Promise<CatalogMirror> {
   const registry = await startRegistry();
   try {
     const alpine = compressLayer(await alpineLike());
     await pushImage({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
+    if (opts.node) {
+      await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers: [alpine, compressLayer(await nodeLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
+    }
     const root = await mkdtemp(join(tmpdir(), 'catalog-images-'));
     await mkdir(join(root, '.git'));
     await writeFile(join(root, '.plumbing.yaml'), `images:\n  mirrors:\n    docker.io: ["${registry.host}"]\n`);
