@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
-import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFromFiles, type RunPlan, readRunRecord, RUNS_DIR, runDirOf, type StepImages, succeededCondition } from '@plumbing/executor';
+import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFromFiles, planRetryFailedRun, type RunPlan, readRunRecord, RUNS_DIR, runDirOf, type StepImages, succeededCondition } from '@plumbing/executor';
 import { type CredentialStore, type KubeObject, serviceAccountCredentials } from '@plumbing/oci';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
 import { LiveView } from './live-view.js';
@@ -36,6 +36,8 @@ export interface RunCliOptions {
   /** Terminal size for the live view. */
   columns?: number;
   rows?: number;
+  /** `--retry-failed RUN`: a new run of RUN's failed tasks, reusing the rest (then files, target, params and workspaces are empty). */
+  retryFailed?: string;
 }
 
 /** Exit code after Ctrl-C: 128 + SIGINT, as shells report it. */
@@ -45,13 +47,27 @@ export const EXIT_CANCELLED = 130;
 export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (() => Promise<Engines>)): Promise<number> {
   const taken = (name: string) => existsSync(runDirOf(o.root, name));
   let plan: RunPlan;
-  if (o.target) {
+  if (o.retryFailed !== undefined) {
+    const retry = await planRetryFailedRun(o.root, o.retryFailed, { taken });
+    if (retry.kind === 'nothing') {
+      io.stderr(`plumbing run: ${retry.message}\n`);
+      if (o.format === 'json') io.stdout('[]\n');
+      return 0;
+    }
+    io.stderr(`retrying PipelineRun ${retry.from} as ${retry.name}: running again ${retry.rerun.join(', ') || '(no task)'}; reused from ${retry.from}: ${retry.reuse.join(', ') || '(none)'}\n`);
+    plan = retry.plan;
+  } else if (o.target) {
     plan = await loadRunFromFlags({ root: o.root, cwd: io.cwd, what: o.target.what, target: o.target.name, params: o.params, workspaces: o.workspaces, files: o.files, taken });
   } else {
     if (o.files.length === 0) throw new UsageError('nothing to run: give -f FILE, or run task NAME, or run pipeline NAME', 'see plumbing run --help');
     if (o.params.length > 0 || o.workspaces.length > 0) throw new UsageError('-p and -w go with "run task" and "run pipeline"; a run in a file sets its own params and workspaces');
     plan = await loadRunsFromFiles({ root: o.root, cwd: io.cwd, files: o.files, taken });
   }
+  return executePlan(plan, o, io, engines);
+}
+
+/** Checks, runs and reports a loaded plan (runs from files, from flags, or a retry). */
+async function executePlan(plan: RunPlan, o: RunCliOptions, io: CliIo, engines: Engines | (() => Promise<Engines>)): Promise<number> {
   for (const n of plan.notes) io.stderr(`note: ${n}\n`);
   if (o.images) o.images.useServiceAccounts(accountCredentials(plan, io));
   const errors = blockingFindings(plan.findings).map((f) => shown(f, o.root, io.cwd));

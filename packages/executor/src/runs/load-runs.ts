@@ -14,7 +14,7 @@ import {
   type SeverityOrOff,
   UsageError,
 } from '@plumbing/model';
-import type { Resolver } from '../contracts.js';
+import type { Resolver, ReusedTask } from '../contracts.js';
 import type { RunKind } from './record.js';
 
 export type { RunKind };
@@ -30,6 +30,8 @@ export interface LoadedRun {
   doc: ResourceDoc;
   /** Workspaces bound to host directories on the command line (`-w name=DIR`): name → absolute path. */
   hostDirs: Record<string, string>;
+  /** A retry (runs/retry.ts): the run it retries, that run's record directory, the tasks it reuses. */
+  retryOf?: { run: string; dir: string; reused: ReusedTask[] };
 }
 
 /** Everything `plumbing run` needs before it runs anything. */
