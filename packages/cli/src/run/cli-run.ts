@@ -1,3 +1,4 @@
+import type { Io } from '../io.js';
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
@@ -5,19 +6,11 @@ import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFrom
 import { type CredentialStore, type KubeObject, serviceAccountCredentials } from '@plumbing/oci';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
 import { LiveView } from './live-view.js';
+import { fileUrlNotes } from './file-urls.js';
 import { COMMAND_LINE_FILE, loadRunFromFlags } from './load-runs-flags.js';
 
-/** What `plumbing run` may touch of the outside world (the CLI's Io, structurally). */
-export interface CliIo {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  /** stdout is an interactive terminal (and CI is not true). */
-  isTTY: boolean;
-  /** Aborted on Ctrl-C. */
-  signal: AbortSignal;
-}
+/** What `plumbing run` may touch of the outside world: the CLI's Io. */
+export type CliIo = Io;
 
 export interface RunCliOptions {
   root: string;
@@ -94,6 +87,7 @@ async function executePlan(plan: RunPlan, o: RunCliOptions, io: CliIo, engines: 
     if (isInProgress(rec)) throw new PlumbingError('RUN_IN_PROGRESS', `${r.kind} ${r.name} is running (plumbing process ${rec.meta?.plumbing.pid})`, { hint: 'wait for it, or use metadata.generateName' });
     io.stderr(`note: replacing the previous record of ${r.kind} ${r.name}\n`);
   }
+  for (const n of fileUrlNotes(plan.runs, o.sandbox)) io.stderr(`note: ${n}\n`);
   const theEngines = typeof engines === 'function' ? await engines() : engines;
 
   const out = o.format === 'json' ? io.stderr : io.stdout;
