@@ -4,6 +4,7 @@
  * agreement.
  */
 import type { Condition, ParamValue, TaskSpec } from '@plumbing/model';
+import type { SidecarState } from './step/sidecars.js';
 import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
@@ -83,6 +84,8 @@ export interface TaskRunStatus {
   startTime?: string;
   completionTime?: string;
   steps: StepState[];
+  /** Tekton's status.sidecars (SidecarState), when the Task has sidecars. */
+  sidecars?: SidecarState[];
   results: TaskRunResultValue[];
   retriesStatus?: TaskRunStatus[];
   taskSpec?: TaskSpec;

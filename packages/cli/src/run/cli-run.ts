@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
 import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFromFiles, planRetryFailedRun, type RunPlan, readRunRecord, RUNS_DIR, runDirOf, type StepImages, succeededCondition } from '@plumbing/executor';
+import { type CredentialStore, type KubeObject, serviceAccountCredentials } from '@plumbing/oci';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
 import { LiveView } from './live-view.js';
 import { fileUrlNotes } from './file-urls.js';
@@ -61,6 +62,7 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
 /** Checks, runs and reports a loaded plan (runs from files, from flags, or a retry). */
 async function executePlan(plan: RunPlan, o: RunCliOptions, io: CliIo, engines: Engines | (() => Promise<Engines>)): Promise<number> {
   for (const n of plan.notes) io.stderr(`note: ${n}\n`);
+  if (o.images) o.images.useServiceAccounts(accountCredentials(plan, io));
   const errors = blockingFindings(plan.findings).map((f) => shown(f, o.root, io.cwd));
   if (errors.length > 0) {
     for (const f of errors) (o.format === 'json' ? io.stderr : io.stdout)(`${formatFindingText(f)}\n`);
@@ -104,6 +106,7 @@ async function executePlan(plan: RunPlan, o: RunCliOptions, io: CliIo, engines: 
       view.endRun(run.name, c?.status ?? 'Unknown', c?.reason ?? '');
     },
   });
+  await o.images?.close();
   view.finish();
   out('\n');
   for (const r of outcomes) out(formatStatusTree(r.run.kind, r.run.name, r.status, new Date(), (taskRun, step) => view.duration(r.run.name, taskRun, step)));
@@ -115,6 +118,20 @@ async function executePlan(plan: RunPlan, o: RunCliOptions, io: CliIo, engines: 
     return EXIT_CANCELLED;
   }
   return summaries.every((s) => s.succeeded === 'True') ? 0 : 1;
+}
+
+/** Registry credentials of each ServiceAccount in the run's files (its docker-config Secrets, from the same files). */
+function accountCredentials(plan: RunPlan, io: CliIo): Map<string, CredentialStore> {
+  const objects = plan.fileDocs.map((d) => d.value as KubeObject).filter((v) => v && typeof v === 'object');
+  const out = new Map<string, CredentialStore>();
+  for (const sa of objects.filter((v) => v.kind === 'ServiceAccount')) {
+    const name = sa.metadata?.name;
+    if (!name) continue;
+    const { credentials, missing } = serviceAccountCredentials(objects, name);
+    for (const m of missing) io.stderr(`note: ServiceAccount ${name} names Secret ${m}, which is not in the run's files: its images are pulled without it\n`);
+    out.set(name, credentials);
+  }
+  return out;
 }
 
 /** A finding with its file relative to the current directory (clickable), like `plumbing check`. */

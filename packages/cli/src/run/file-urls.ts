@@ -10,7 +10,9 @@ const FILE_URL = /\bfile:\/\/(\/[^\s"'`)]*)/g;
 /** Every string inside a plain value, with its path (maps and lists; a run spec is shallow). */
 function strings(v: unknown, path: (string | number)[], out: { s: string; path: (string | number)[] }[] = []) {
   if (typeof v === 'string') out.push({ s: v, path });
-  else if (Array.isArray(v)) v.forEach((x, i) => strings(x, [...path, i], out));
+  else if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) strings(x, [...path, i], out);
+  }
   else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) strings(x, [...path, k], out);
   return out;
 }

@@ -116,7 +116,8 @@ export async function loadRunsFromFiles(opts: LoadRunsOptions): Promise<RunPlan>
       // used by references
     } else {
       const what = `${doc.kind ?? '(no kind)'}${doc.name ? `/${doc.name}` : ''}`;
-      const extra = doc.kind === 'ConfigMap' || doc.kind === 'Secret' ? ' (available to configMap/secret workspace bindings)' : '';
+      const extra =
+        doc.kind === 'ConfigMap' || doc.kind === 'Secret' ? ' (available to configMap/secret workspace bindings and ServiceAccounts)' : doc.kind === 'ServiceAccount' ? " (its docker-config Secrets are used for the runs' image pulls)" : '';
       notes.push(`${where}: skipping ${what}: not a TaskRun or PipelineRun${extra}`);
     }
   }

@@ -1,6 +1,6 @@
 /** go-yaml's lenient flow indentation, made acceptable to the `yaml` library before parsing. */
 
-const FLOW_START = /^(\s*)((?:-\s+)*)([^\s#'"[{-][^#]*?:\s+|)([[{])/;
+const FLOW_START = /^(\s*)((?:-\s+)*)([^\s#'"[{-][^#'"]*?:\s+|)([[{])/;
 const BLOCK_SCALAR = /:\s*[|>][-+0-9]*\s*(#.*)?$/;
 
 /** The bracket depth change of a line from `from`, skipping quoted strings and a trailing comment. */

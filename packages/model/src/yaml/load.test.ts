@@ -35,6 +35,12 @@ describe('YAML that go-yaml reads, and bytes it refuses', () => {
     expect(src.findings).toEqual([]);
     expect(src.docs[0]!.value).toEqual({ spec: { containers: [{ args: ['-v', 'INFO', '-x'], image: 'registry.example.com/c:1', script: 'if [ -z "$x" ]; then\n', name: 'c' }] } });
   });
+  it('leaves brackets inside quoted values alone', () => {
+    const text = `a:\n  - value: '{ \\"f\\": [\\"x\\"], \\"d\\": { \\"l\\": 1 } }'\n  - b: 1\nc: 2\n`;
+    const src = loadYaml('k.yaml', text);
+    expect(src.findings).toEqual([]);
+    expect(src.docs[0]!.value).toEqual({ a: [{ value: '{ \\"f\\": [\\"x\\"], \\"d\\": { \\"l\\": 1 } }' }, { b: 1 }], c: 2 });
+  });
   it('leaves block scalars with brackets alone', () => {
     const text = 'a:\n  script: |\n    arr=( [\nb: [1,\n  2]\n';
     expect(loadYaml('k.yaml', text).docs[0]!.value).toEqual({ a: { script: 'arr=( [\n' }, b: [1, 2] });

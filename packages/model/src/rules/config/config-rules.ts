@@ -1,6 +1,7 @@
 import type { DocRule } from '../../check/rule.js';
 import { isMap, mapsOf } from '../../yaml/values.js';
 import { checkFields } from './config-fields.js';
+import { checkNightlyImages } from './periodic-config.js';
 import { releaseConfigRule } from './release-config-rules.js';
 
 const TEST_TYPES = new Set(['dryRunTriggerTemplates', 'dryRunFile', 'pipelineRun']);
@@ -53,7 +54,7 @@ function checkServe(ctx: Parameters<DocRule['check']>[0], serve: Record<string, 
   const at = ['spec', 'serve'];
   checkFields(ctx, serve, at, {
     publicUrl: 'string', org: 'string', trustedTeams: 'list', privateRepositories: 'list', concurrency: 'map', queueTimeoutMinutes: 'number',
-    statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string', githubApp: 'map',
+    statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string', nightlyImages: 'map', githubApp: 'map',
     // The pull-request policy (packages/pr parsePrPolicy).
     trustedOrg: 'string', onlyOrgMembers: 'boolean', trustedApps: 'list', owners: 'boolean', okToTest: 'string', drafts: 'string', bot: 'string',
     commands: 'map', defaultRoles: 'list', ignoredCommands: 'list', images: 'map',
@@ -64,6 +65,7 @@ function checkServe(ctx: Parameters<DocRule['check']>[0], serve: Record<string, 
     const ref = serve[k];
     if (isMap(ref)) checkSecretRef(ctx, ref, [...at, k]);
   }
+  checkNightlyImages(ctx, serve.nightlyImages, at);
   if (typeof serve.publicUrl === 'string' && !/^https?:\/\//.test(serve.publicUrl)) ctx.report('CONFIG_INVALID', [...at, 'publicUrl'], 'publicUrl must be an http(s) URL');
   for (const [k, allowed] of [['okToTest', ['per-push', 'once']], ['drafts', ['skip', 'run']]] as const) {
     const v = serve[k];
