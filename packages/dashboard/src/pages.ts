@@ -5,11 +5,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { type Core, listRunsByAuthor, type PageHandler, type RunRow } from '@plumbing/serve';
+import { type Core, latestDefaultBranchRuns, latestPullRequestRuns, listRunsByAuthor, type PageHandler, type RunRow } from '@plumbing/serve';
 import { CLIENT_JS } from './client.js';
 import { streamEvents } from './events.js';
 import { CSS, esc, page } from './html.js';
+import { type JobFacts, type JobInfo, jobsPage } from './jobs-page.js';
 import { linesHtml, logPage, readWindow } from './log-page.js';
+import { PR_WINDOW_DAYS, reposPage } from './repos-page.js';
 import { runPage } from './run-page.js';
 import { runsPage } from './runs-page.js';
 
@@ -49,7 +51,29 @@ async function logRoute(core: Core, res: ServerResponse, url: URL, parts: string
   return send(res, 200, 'text/html; charset=utf-8', await logPage({ run: name, task, step, file, href, raw: `/api/v1${href}` }, url.searchParams));
 }
 
-async function route(core: Core, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export interface DashboardOptions {
+  /** The periodic jobs serve runs (the same list passed to startServe's `jobs`). */
+  jobs?: readonly JobInfo[];
+  now?: () => Date;
+}
+
+async function jobsRoute(core: Core, o: DashboardOptions, res: ServerResponse): Promise<true> {
+  const successes = new Map((await core.store.lastPeriodicSuccess()).map((s) => [s.job, s.finished]));
+  const jobs: JobInfo[] = [...(o.jobs ?? [])];
+  for (const name of successes.keys()) if (!jobs.some((j) => j.name === name)) jobs.push({ name, schedule: '(no longer scheduled)' });
+  const facts: JobFacts[] = await Promise.all(jobs.map(async (job) => ({ job, lastSuccess: successes.get(job.name), lastRun: await core.store.lastRunOfJob(job.name) })));
+  return send(res, 200, 'text/html; charset=utf-8', jobsPage(facts, (o.now ?? (() => new Date()))()));
+}
+
+async function reposRoute(core: Core, o: DashboardOptions, res: ServerResponse): Promise<true> {
+  const since = new Date((o.now ?? (() => new Date()))().getTime() - PR_WINDOW_DAYS * 86_400_000).toISOString();
+  const visible = (r: RunRow) => !r.private;
+  const heads = (await latestDefaultBranchRuns(core.store)).filter(visible);
+  const pulls = (await latestPullRequestRuns(core.store, since)).filter(visible);
+  return send(res, 200, 'text/html; charset=utf-8', reposPage(heads, pulls));
+}
+
+async function route(core: Core, o: DashboardOptions, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -60,6 +84,8 @@ async function route(core: Core, req: IncomingMessage, res: ServerResponse): Pro
     streamEvents(core.events, res, (r) => !r.private, only);
     return true;
   }
+  if (url.pathname === '/jobs') return jobsRoute(core, o, res);
+  if (url.pathname === '/repositories') return reposRoute(core, o, res);
   if (url.pathname === '/') {
     const list = (f: Parameters<typeof core.store.listRuns>[0], author: string | undefined, cursor: string | undefined) =>
       author ? listRunsByAuthor(core.store, f, author, PAGE_SIZE, cursor) : core.store.listRuns(f, PAGE_SIZE, cursor);
@@ -77,6 +103,6 @@ async function route(core: Core, req: IncomingMessage, res: ServerResponse): Pro
 }
 
 /** The dashboard as serve's page handler: `startServe({ pages: dashboardPages() })`. */
-export function dashboardPages(): PageHandler {
-  return route;
+export function dashboardPages(o: DashboardOptions = {}): PageHandler {
+  return (core, req, res) => route(core, o, req, res);
 }

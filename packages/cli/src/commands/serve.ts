@@ -61,7 +61,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log);
   const svc = await startServe({
     jobs,
-    pages: dashboardPages(),
+    pages: dashboardPages({ jobs }),
     root, port, log,
     ...(positionals[0] ? { cluster: positionals[0] } : {}),
     ...(values.host ? { host: values.host } : {}),
