@@ -30,7 +30,7 @@ export function page(title: string, body: string, opts: { live?: string } = {}):
 <title>${esc(title)} · plumbing</title><link rel="stylesheet" href="/dashboard/app.css">
 <script src="/dashboard/app.js" defer></script></head>
 <body${opts.live ? ` data-live="${esc(opts.live)}"` : ''}><a class="skip" href="#main">Skip to content</a>
-<header><nav><a href="/" class="brand">plumbing</a> <a href="/">Runs</a> <a href="/repositories">Repositories</a> <a href="/jobs">Jobs</a></nav></header>
+<header><nav><a href="/" class="brand">plumbing</a> <a href="/">Runs</a> <a href="/repositories">Repositories</a> <a href="/jobs">Jobs</a> <span class="who"><!--viewer--></span></nav></header>
 <main id="main">${body}</main></body></html>`;
 }
 
@@ -59,6 +59,8 @@ pre.log mark{background:#bb8009;color:#000}
 .f8{color:#8b949e}.f9{color:#ffa198}.f10{color:#56d364}.f11{color:#e3b341}.f12{color:#79c0ff}.f13{color:#d2a8ff}.f14{color:#56d4dd}.f15{color:#fff}
 .b0{background:#484f58}.b1{background:#8e1519}.b2{background:#196c2e}.b3{background:#845306}.b4{background:#143d79}.b5{background:#6e40c9}.b6{background:#0a5861}.b7{background:#b1bac4;color:#000}
 .pager{display:flex;gap:1rem;margin:1rem 0}
+header nav{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem}.who{margin-left:auto;color:#fff;display:flex;gap:.5rem;align-items:center}.who form{margin:0}.who button{padding:0 .4rem}
+section.actions{display:flex;gap:.5rem;margin:.5rem 0}section.actions form{margin:0}
 tr.stale th,tr.stale td{background:#ffebe9}section.repo{border-bottom:1px solid var(--line);padding:.25rem 0}section.repo h2{font-size:1.1rem;margin:.5rem 0}ul.prs{margin:.25rem 0;padding-left:1.25rem}
 @media (max-width:700px){main{padding:.5rem}table.runs thead{display:none}table.runs tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
 table.runs td{display:inline-block;border:0;padding:.1rem .4rem}dl.kv{grid-template-columns:1fr}}

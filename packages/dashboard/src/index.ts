@@ -5,3 +5,8 @@ export { graphTasks, pipelineSvg } from './graph.js';
 export { duration, esc } from './html.js';
 export { linesHtml, readWindow } from './log-page.js';
 export { dashboardPages } from './pages.js';
+export type { DashboardOptions } from './ctx.js';
+export type { DashboardConfig, OAuthSettings } from './dashboard-config.js';
+export { readDashboardConfig } from './dashboard-config.js';
+export type { JobInfo } from './jobs-page.js';
+export { nextTick, periodMs } from './jobs-page.js';

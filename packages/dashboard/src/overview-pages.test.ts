@@ -3,7 +3,7 @@ import type { RunningService } from '@plumbing/serve';
 import { removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStale, nextTick, periodMs } from './jobs-page.js';
-import { runRow, serveDashboard } from './test-serve.js';
+import { runRow, serveDashboard } from '../test/serve-dashboard.js';
 
 const NOW = new Date('2026-12-07T12:30:30.000Z');
 

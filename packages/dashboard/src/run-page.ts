@@ -74,11 +74,11 @@ function graph(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
 }
 
 /** The inner part that live updates replace. */
-export function runBody(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
+export function runBody(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[], extra = ''): string {
   const status = isRecord(r.status) ? r.status : {};
   const spec = isRecord(r.resource.spec) ? r.resource.spec : {};
   return `<div id="run-body" data-state="${esc(r.state)}"><h1>${esc(r.name)} ${stateBadge(r.state)}</h1>
-<section aria-labelledby="h-status"><h2 id="h-status" class="sr">Status</h2>${kv([['reason', esc(r.reason ?? '')], ['message', esc(r.message ?? '')], ['created', esc(r.created)], ['duration', esc(duration(r.started, r.finished))]])}</section>
+${extra}<section aria-labelledby="h-status"><h2 id="h-status" class="sr">Status</h2>${kv([['reason', esc(r.reason ?? '')], ['message', esc(r.message ?? '')], ['created', esc(r.created)], ['duration', esc(duration(r.started, r.finished))]])}</section>
 ${graph(r, taskRuns, steps)}
 <section aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2>${timeline(r, taskRuns, steps)}</section>
 <section aria-labelledby="h-trigger"><h2 id="h-trigger">Trigger</h2>${trigger(r)}</section>
@@ -86,6 +86,7 @@ ${graph(r, taskRuns, steps)}
 <section aria-labelledby="h-results"><h2 id="h-results">Results</h2>${kv(namedValues(status.results))}</section></div>`;
 }
 
-export function runPage(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
-  return page(r.name, `${runBody(r, taskRuns, steps)}<p><a href="/api/v1/runs/${encodeURIComponent(r.name)}">JSON</a></p>`, { live: `run:${r.name}` });
+/** `extra`: HTML under the title (the actions of a writer, the public log link). */
+export function runPage(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[], extra = ''): string {
+  return page(r.name, `${runBody(r, taskRuns, steps, extra)}<p><a href="/api/v1/runs/${encodeURIComponent(r.name)}">JSON</a></p>`, { live: `run:${r.name}` });
 }

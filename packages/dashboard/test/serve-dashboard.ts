@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningService, type RunRow, startServe } from '@plumbing/serve';
 import { makeTempDir } from '@plumbing/test-utils';
-import { type DashboardOptions, dashboardPages } from './pages.js';
+import type { DashboardOptions } from '../src/ctx.js';
+import { dashboardPages } from '../src/pages.js';
 
 export async function serveDashboard(o: DashboardOptions = {}, clusterSpec = 'spec:\n  context: test\n'): Promise<{ root: string; svc: RunningService }> {
   const root = await makeTempDir('plumbing-dashboard-');
