@@ -2,11 +2,8 @@
  * The page shell and small HTML helpers: every interpolated value goes through `esc`.
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function esc(v: unknown): string {
-  return String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+export { esc } from './ansi.js';
+import { esc } from './ansi.js';
 
 /** `1.2 s`, `3 m 4 s`; an empty string when a bound is missing. */
 export function duration(start: string | null | undefined, end: string | null | undefined, now = Date.now()): string {
@@ -54,6 +51,8 @@ pre.log{background:#0d1117;color:#e6edf3;padding:.5rem 0;margin:0;overflow-x:aut
 pre.log .l{display:block;padding:0 .75rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}pre.log .l:target{background:#3a3000}
 pre.log .n{display:inline-block;width:6ch;margin-right:1ch;text-align:right;color:#8b949e;text-decoration:none;user-select:none}
 pre.log mark{background:#bb8009;color:#000}
+pre.log.virtual .spacer{position:relative}pre.log.virtual .win{position:absolute;left:0;min-width:100%}pre.log.virtual .l{height:20px;line-height:20px;white-space:pre;overflow-wrap:normal}
+pre.log .l.hl{background:#3a3000}pre.log .l.match{background:#272115}pre.log .l.match.cur{background:#5a4a00}.search-nav{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}
 .a-b{font-weight:700}.a-i{font-style:italic}.a-u{text-decoration:underline}
 .f0{color:#6e7681}.f1{color:#ff7b72}.f2{color:#3fb950}.f3{color:#d29922}.f4{color:#58a6ff}.f5{color:#bc8cff}.f6{color:#39c5cf}.f7{color:#e6edf3}
 .f8{color:#8b949e}.f9{color:#ffa198}.f10{color:#56d364}.f11{color:#e3b341}.f12{color:#79c0ff}.f13{color:#d2a8ff}.f14{color:#56d4dd}.f15{color:#fff}

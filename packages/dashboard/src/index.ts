@@ -4,6 +4,8 @@ export type { GraphTask, NodeState } from './graph.js';
 export { graphTasks, pipelineSvg } from './graph.js';
 export { duration, esc } from './html.js';
 export { linesHtml, readWindow } from './log-page.js';
+export type { LineIndex } from './log-index.js';
+export { LineIndexes } from './log-index.js';
 export { dashboardPages } from './pages.js';
 export type { DashboardOptions } from './ctx.js';
 export type { DashboardConfig, OAuthSettings } from './dashboard-config.js';

@@ -15,6 +15,7 @@ import { type Ctx, type DashboardOptions, notFound, send, sendPage, visibleRun }
 import { streamEvents } from './events.js';
 import { CSS, esc, page } from './html.js';
 import { type JobFacts, type JobInfo, jobsPage } from './jobs-page.js';
+import { LineIndexes } from './log-index.js';
 import { logRoute } from './log-route.js';
 import { PR_WINDOW_DAYS, reposPage } from './repos-page.js';
 import { runPage } from './run-page.js';
@@ -89,7 +90,7 @@ async function signIn(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: 
   return error ? sendPage(ctx, res, 400, page('Sign-in failed', `<h1>Sign-in failed</h1><p role="alert">${esc(error)}</p><p><a href="/login">Sign in again</a></p>`)) : true;
 }
 
-async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse, indexes: LineIndexes): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (req.method === 'POST') return post(ctx, req, res, url, parts);
@@ -107,15 +108,16 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
   if (url.pathname === '/') return runsRoute(ctx, res, url);
   if (parts[0] !== 'runs' || (req.headers.accept ?? '').startsWith('application/json')) return false;
   if (parts.length === 2) return runRoute(ctx, res, parts[1]!);
-  if (parts.length === 5 && parts[2] === 'logs') return logRoute(ctx, res, url, parts);
+  if (parts.length === 5 && parts[2] === 'logs') return logRoute(ctx, req, res, url, parts, indexes);
   return false;
 }
 
 /** The dashboard as serve's page handler: `startServe({ pages: dashboardPages({ jobs }) })`. */
 export function dashboardPages(o: DashboardOptions = {}): PageHandler {
   let access: Access | undefined;
+  const indexes = new LineIndexes();
   return (core, req, res) => {
     access ??= new Access(core, readDashboardConfig(core, o.config), () => (o.now ?? (() => new Date()))().getTime());
-    return route({ core, o, access, viewer: access.viewer(req) }, req, res);
+    return route({ core, o, access, viewer: access.viewer(req) }, req, res, indexes);
   };
 }
