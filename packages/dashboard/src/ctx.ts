@@ -15,6 +15,8 @@ export interface DashboardOptions {
   jobs?: readonly JobInfo[];
   /** Settings that win over spec.serve.dashboard (tests). */
   config?: Partial<DashboardConfig>;
+  /** Show the checkout's `plumbing run` records (`.plumbing/runs/`) as runs of kind local (default true). */
+  localRuns?: boolean;
   now?: () => Date;
 }
 

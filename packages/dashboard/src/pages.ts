@@ -16,6 +16,7 @@ import { streamEvents } from './events.js';
 import { CSS, esc, page } from './html.js';
 import { type JobFacts, type JobInfo, jobsPage } from './jobs-page.js';
 import { LineIndexes } from './log-index.js';
+import { localRunsSync } from './local-runs.js';
 import { logRoute } from './log-route.js';
 import { PR_WINDOW_DAYS, reposPage } from './repos-page.js';
 import { runPage } from './run-page.js';
@@ -42,7 +43,8 @@ async function reposRoute(ctx: Ctx, res: ServerResponse): Promise<true> {
   return sendPage(ctx, res, 200, reposPage(heads, pulls), '/repositories');
 }
 
-async function runsRoute(ctx: Ctx, res: ServerResponse, url: URL): Promise<true> {
+async function runsRoute(ctx: Ctx, res: ServerResponse, url: URL, syncLocal: (core: Core) => Promise<void>): Promise<true> {
+  if (ctx.o.localRuns !== false) await syncLocal(ctx.core);
   const privateRepositories = await ctx.access.readablePrivate(ctx.viewer);
   const list = (f: Parameters<Core['store']['listRuns']>[0], author: string | undefined, cursor: string | undefined) =>
     author || privateRepositories.length > 0 ? listVisibleRuns(ctx.core.store, f, { privateRepositories, ...(author ? { author } : {}) }, PAGE_SIZE, cursor) : ctx.core.store.listRuns(f, PAGE_SIZE, cursor);
@@ -90,7 +92,13 @@ async function signIn(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: 
   return error ? sendPage(ctx, res, 400, page('Sign-in failed', `<h1>Sign-in failed</h1><p role="alert">${esc(error)}</p><p><a href="/login">Sign in again</a></p>`)) : true;
 }
 
-async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse, indexes: LineIndexes): Promise<boolean> {
+/** What one dashboard instance keeps between requests. */
+interface Kept {
+  indexes: LineIndexes;
+  syncLocal: (core: Core) => Promise<void>;
+}
+
+async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse, kept: Kept): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (req.method === 'POST') return post(ctx, req, res, url, parts);
@@ -105,19 +113,19 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse, indexe
   if (url.pathname === '/login' || url.pathname === '/login/callback') return signIn(ctx, req, res, url);
   if (url.pathname === '/jobs') return jobsRoute(ctx, res);
   if (url.pathname === '/repositories') return reposRoute(ctx, res);
-  if (url.pathname === '/') return runsRoute(ctx, res, url);
+  if (url.pathname === '/') return runsRoute(ctx, res, url, kept.syncLocal);
   if (parts[0] !== 'runs' || (req.headers.accept ?? '').startsWith('application/json')) return false;
   if (parts.length === 2) return runRoute(ctx, res, parts[1]!);
-  if (parts.length === 5 && parts[2] === 'logs') return logRoute(ctx, req, res, url, parts, indexes);
+  if (parts.length === 5 && parts[2] === 'logs') return logRoute(ctx, req, res, url, parts, kept.indexes);
   return false;
 }
 
 /** The dashboard as serve's page handler: `startServe({ pages: dashboardPages({ jobs }) })`. */
 export function dashboardPages(o: DashboardOptions = {}): PageHandler {
   let access: Access | undefined;
-  const indexes = new LineIndexes();
+  const kept: Kept = { indexes: new LineIndexes(), syncLocal: localRunsSync() };
   return (core, req, res) => {
     access ??= new Access(core, readDashboardConfig(core, o.config), () => (o.now ?? (() => new Date()))().getTime());
-    return route({ core, o, access, viewer: access.viewer(req) }, req, res, indexes);
+    return route({ core, o, access, viewer: access.viewer(req) }, req, res, kept);
   };
 }

@@ -5,7 +5,7 @@ import type { RunFilter, RunRow } from '@plumbing/serve';
 import { duration, esc, page, stateBadge } from './html.js';
 
 export const FILTERS = ['repository', 'pullRequest', 'job', 'kind', 'state', 'author'] as const;
-const KINDS = ['', 'pull-request', 'comment', 'periodic', 'release', 'deploy'];
+const KINDS = ['', 'pull-request', 'comment', 'periodic', 'release', 'deploy', 'local'];
 const STATES = ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 export function runRow(r: RunRow): string {
