@@ -12,3 +12,5 @@ export type { DashboardConfig, OAuthSettings } from './dashboard-config.js';
 export { readDashboardConfig } from './dashboard-config.js';
 export type { JobInfo } from './jobs-page.js';
 export { nextTick, periodMs } from './jobs-page.js';
+export type { ExportOptions, ExportSummary } from './export.js';
+export { exportStatic, STATIC_LOG_BYTES, staticHtml, staticPath } from './export.js';

@@ -26,7 +26,7 @@ describe('jobs and repositories pages (real serve, real SQLite)', () => {
   let root: string;
   let svc: RunningService;
   beforeAll(async () => {
-    ({ root, svc } = await serveDashboard({ now: () => NOW, jobs: [{ name: 'hourly-deploy', schedule: '0 * * * *' }, { name: 'nightly-release', schedule: '0 2 * * *' }] }));
+    ({ root, svc } = await serveDashboard({ now: () => NOW, config: { exportBaseUrl: 'https://logs.example.org/plumbing/' }, jobs: [{ name: 'hourly-deploy', schedule: '0 * * * *' }, { name: 'nightly-release', schedule: '0 2 * * *' }] }));
     const s = svc.core.store;
     const periodic = { kind: 'periodic' as const, resourceKind: 'Job' as const, repository: null, pullRequest: null };
     await s.insertRun(runRow('deploy-1', { ...periodic, job: 'hourly-deploy', created: '2026-12-07T09:00:00.000Z', finished: '2026-12-07T09:01:00.000Z' }));
@@ -39,6 +39,7 @@ describe('jobs and repositories pages (real serve, real SQLite)', () => {
     await s.insertRun(runRow('w-pr3-old', { pullRequest: 3, created: '2026-10-01T09:00:00.000Z' }));
     await s.insertRun(runRow('g-main', { repository: 'acme/gadgets', pullRequest: null, state: 'running', finished: null }));
     await s.insertRun(runRow('p-main', { repository: 'acme/private', private: true, pullRequest: null }));
+    await s.insertRun(runRow('rel-9', { kind: 'release', job: 'release', repository: 'acme/tools', pullRequest: null, created: '2026-12-01T10:00:00.000Z' }));
   });
   afterAll(async () => {
     await svc?.close(0);
@@ -57,9 +58,24 @@ describe('jobs and repositories pages (real serve, real SQLite)', () => {
   it('repositories: newest default-branch run per repository, newest run per recent pull request, private ones hidden', async () => {
     const html = await (await fetch(`${svc.url}/repositories`)).text();
     const repos = [...html.matchAll(/data-repo="([^"]+)" data-state="([^"]+)"/g)].map((m) => [m[1], m[2]]);
-    expect(repos).toEqual([['acme/gadgets', 'running'], ['acme/widgets', 'succeeded']]);
+    expect(repos).toEqual([['acme/gadgets', 'running'], ['acme/tools', 'succeeded'], ['acme/widgets', 'succeeded']]);
     expect([...html.matchAll(/<li data-pr="(\d+)"><a[^>]*>[^<]*<\/a> <a href="\/runs\/([^"]+)"/g)].map((m) => [m[1], m[2]])).toEqual([['7', 'w-pr7-2']]);
-    expect(html).toContain('1 of 2 repositories are green');
+    expect(html).toContain('2 of 3 repositories are green');
     expect(html).not.toContain('acme/private');
+  });
+});
+
+describe('public log links (spec.serve.dashboard.exportBaseUrl)', () => {
+  it('a release run links to its exported pages; a pull-request run does not', async () => {
+    const { root, svc } = await serveDashboard({ config: { exportBaseUrl: 'https://logs.example.org/plumbing/' } });
+    try {
+      await svc.core.store.insertRun(runRow('rel-9', { kind: 'release', job: 'release', pullRequest: null }));
+      await svc.core.store.insertRun(runRow('pr-9'));
+      expect(await (await fetch(`${svc.url}/runs/rel-9`)).text()).toContain('<a href="https://logs.example.org/plumbing/runs/rel-9/">');
+      expect(await (await fetch(`${svc.url}/runs/pr-9`)).text()).not.toContain('logs.example.org');
+    } finally {
+      await svc.close(0);
+      await removeTempDir(root);
+    }
   });
 });
