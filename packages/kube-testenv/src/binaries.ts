@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { PlumbingError } from '@plumbing/model';
 import { run, runChecked } from './exec.js';
 import { buildModules, cacheKey, GO_BUILD_ENV, GO_BUILD_FLAGS } from './go-modules.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '@plumbing/lockfile';
 import { KUBE_VERSIONS, type KubeVersions } from './versions.js';
 
 /** Where the three binaries are and where they came from. */

@@ -5,7 +5,7 @@ import { PlumbingError } from '@plumbing/model';
 import { defaultCacheRoot, goPlatform } from './binaries.js';
 import { run, runChecked } from './exec.js';
 import { GO_BUILD_ENV, GO_BUILD_FLAGS, SCRATCH_GO_DIRECTIVE } from './go-modules.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '@plumbing/lockfile';
 
 /** One command-line tool built from a Go module on the module proxy (e.g. go-containerregistry's crane). */
 export interface GoTool {

@@ -12,7 +12,7 @@ import { blobPath, defaultCacheDir, imageDir, refPath } from './cache-layout.js'
 import { type CredentialStore, loadCredentials } from './credentials.js';
 import { type ImageRecord, readImageRecord, touchImage } from './image-record.js';
 import { removeTree } from './images.js';
-import { lockFile } from './lock.js';
+import { acquireLock } from '@plumbing/lockfile';
 import { type ImageConfig, type ImageManifest, layerCompression, parseManifest, selectPlatform } from './manifest.js';
 import { formatPlatform, hostPlatform, type Platform } from './platform.js';
 import { formatReference, type ImageReference, parseReference } from './reference.js';
@@ -80,7 +80,7 @@ export async function pullImage(reference: string, opts: PullOptions = {}): Prom
 
   const dir = imageDir(cache, digest);
   await mkdir(dirname(dir), { recursive: true });
-  const release = await lockFile(`${dir}.lock`, (pid) => opts.log?.(`waiting for another pull of ${name} (pid ${pid ?? '?'})`));
+  const release = await acquireLock(`${dir}.lock`, { pollMs: 100, onWait: (o) => opts.log?.(`waiting for another pull of ${name} (pid ${o?.pid ?? '?'})`) });
   try {
     const again = await readImageRecord(cache, digest);
     if (again) return pulled(cache, await touchImage(cache, again, name), true);

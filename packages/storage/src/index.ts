@@ -1,3 +1,3 @@
-export type { Bucket, BucketObject } from './types.js';
+export type { Bucket } from './types.js';
 export { sha256 } from './types.js';
 export { fileBucketDir, openBucket } from './bucket.js';

@@ -4,7 +4,8 @@ import { access, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireLock, GO_BUILD_ENV, GO_BUILD_FLAGS, run, runChecked } from '@plumbing/kube-testenv';
+import { GO_BUILD_ENV, GO_BUILD_FLAGS, run, runChecked } from '@plumbing/kube-testenv';
+import { acquireLock } from '@plumbing/lockfile';
 import { PlumbingError } from '@plumbing/model';
 
 /** The Go module of the oracle, shipped with the package (go.mod, go.sum, *.go). */

@@ -42,19 +42,6 @@ export function applyReplacements(s: string, strings: ReadonlyMap<string, string
   return last === 0 ? s : out + s.slice(last);
 }
 
-/** The expression inside every `$(...)` of a string (up to the first `)`), in order. */
-export function scanAll(s: string): string[] {
-  const out: string[] = [];
-  let i = s.indexOf('$(');
-  while (i >= 0) {
-    const close = s.indexOf(')', i + 2);
-    if (close < 0) break;
-    out.push(s.slice(i + 2, close));
-    i = s.indexOf('$(', i + 1);
-  }
-  return out;
-}
-
 /** The whole-array / whole-object key a string consists of exactly (`$(k)` or `$(k[*])`), if any. */
 function wholeRef(s: string): string | undefined {
   if (!s.startsWith('$(') || !s.endsWith(')')) return undefined;

@@ -3,8 +3,8 @@
  * (taskrun/resources/apply.go getTaskParameters, validate_taskrun.go validateParams,
  * ValidateEnumParam, validate_params.go ValidateOutOfBoundArrayParams).
  */
-import { type ParamSpec, type ParamType, type ParamValue, paramTypeOf, paramValueMismatch, type TaskSpec } from '@plumbing/model';
-import { addParam, newReplacements, type Replacements, scanAll, valueType } from '../substitution/substitute.js';
+import { type ParamSpec, type ParamType, type ParamValue, paramTypeOf, paramValueMismatch, type TaskSpec, taskParamValues } from '@plumbing/model';
+import { addParam, newReplacements, type Replacements, valueType } from '../substitution/substitute.js';
 
 export interface TaskFailure {
   reason: string;
@@ -82,30 +82,7 @@ export function resolveTaskParams(
     if (!s.enum.includes(v)) return { reason: 'InvalidParamValue', message: `param \`${s.name}\` value: ${v} is not in the enum list` };
   }
 
-  // replacementsFromDefaultParams: first pass, defaults without `$(params.`
-  const values = new Map<string, ParamValue>();
-  for (const s of specs) {
-    if (s.default === undefined) continue;
-    if (typeof s.default === 'string' && s.default.includes('$(params.')) continue;
-    values.set(s.name, s.default);
-  }
-  // second pass: a default referencing other params (only the last reference wins, as in the code)
-  for (const s of specs) {
-    if (typeof s.default !== 'string' || !s.default.includes('$(params.')) continue;
-    for (const ref of scanAll(s.default)) {
-      if (!ref.startsWith('params.')) continue;
-      const v = values.get(ref.slice('params.'.length));
-      if (typeof v === 'string') values.set(s.name, s.default.split(`$(${ref})`).join(v));
-    }
-    if (!values.has(s.name)) values.set(s.name, s.default);
-  }
-  // run values overwrite; objects merge key-wise
-  for (const [name, v] of run) {
-    const prev = values.get(name);
-    if (prev && typeof prev === 'object' && !Array.isArray(prev) && typeof v === 'object' && !Array.isArray(v)) values.set(name, { ...prev, ...v });
-    else values.set(name, v);
-  }
-
+  const values = taskParamValues(specs, run);
   const replacements = newReplacements();
   for (const [name, v] of values) addParam(replacements, name, v);
   return { replacements, values };

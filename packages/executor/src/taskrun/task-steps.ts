@@ -2,15 +2,11 @@
  * Step preparation: StepAction inlining (taskrun/resources/taskspec.go resolveStepRef and
  * apply.go applyStepActionParameters) and the stepTemplate merge (merge.go).
  */
-import type { EnvVar, ParamSpec, ParamValue, Step, StepActionSpec, StepTemplate, VolumeMount } from '@plumbing/model';
-import { addParam, applyToParamValue, applyToStep, newReplacements, type Replacements, scanAll, valueType } from '../substitution/substitute.js';
+import { type EnvVar, type ParamSpec, type ParamValue, type Step, type StepActionSpec, type StepTemplate, stepActionParamValues, type VolumeMount } from '@plumbing/model';
+import { addParam, applyToParamValue, applyToStep, newReplacements, type Replacements, valueType } from '../substitution/substitute.js';
 import { paramSpecType, type TaskFailure } from './task-params.js';
 
 export type StepActionLookup = (name: string) => { name: string; spec: StepActionSpec } | undefined;
-
-function isObj(v: ParamValue | undefined): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Registers a StepAction param whose value is one whole step-result reference, so its forms keep pointing at it. */
 function addRefParam(r: Replacements, name: string, ref: string, type: 'string' | 'array' | 'object'): void {
@@ -29,43 +25,9 @@ function addRefParam(r: Replacements, name: string, ref: string, type: 'string' 
  * key-wise), then defaults that reference other params (recursively, cycle ⇒ error).
  */
 export function stepActionReplacements(specs: readonly ParamSpec[], given: readonly { name: string; value: ParamValue }[]): Replacements | TaskFailure {
-  const values = new Map<string, ParamValue>();
-  const refDefaults = new Map<string, string>();
-  for (const s of specs) {
-    if (s.default === undefined) continue;
-    if (typeof s.default === 'string' && s.default.includes('$(params.')) refDefaults.set(s.name, s.default);
-    else values.set(s.name, s.default);
-  }
-  const provided = new Set<string>();
-  for (const g of given) {
-    provided.add(g.name);
-    const prev = values.get(g.name);
-    values.set(g.name, isObj(prev) && isObj(g.value) ? { ...prev, ...g.value } : g.value);
-    refDefaults.delete(g.name);
-  }
-  const resolving = new Set<string>();
-  const resolve = (name: string): string | TaskFailure => {
-    const v = values.get(name);
-    if (typeof v === 'string') return v;
-    const d = refDefaults.get(name);
-    if (d === undefined) return `$(params.${name})`;
-    if (resolving.has(name)) return { reason: 'TaskValidationFailed', message: `circular dependency detected in parameter references: ${name}` };
-    resolving.add(name);
-    let out = d;
-    for (const ref of scanAll(d)) {
-      if (!ref.startsWith('params.')) continue;
-      const sub = resolve(ref.slice('params.'.length));
-      if (typeof sub !== 'string') return sub;
-      out = out.split(`$(${ref})`).join(sub);
-    }
-    resolving.delete(name);
-    values.set(name, out);
-    return out;
-  };
-  for (const name of [...refDefaults.keys()]) {
-    const res = resolve(name);
-    if (typeof res !== 'string') return res;
-  }
+  const res = stepActionParamValues(specs, given);
+  if (!res.ok) return { reason: 'TaskValidationFailed', message: `circular dependency detected in parameter references: ${res.cycle}` };
+  const { values, provided } = res;
   const r = newReplacements();
   const declared = new Map(specs.map((s) => [s.name, paramSpecType(s)]));
   for (const [name, v] of values) {

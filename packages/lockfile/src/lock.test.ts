@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock } from './lock.js';
+import { acquireLock, tryLock } from './lock.js';
 
 describe('acquireLock', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kube-testenv-lock-'));
+    dir = await mkdtemp(join(tmpdir(), 'plumbing-lock-'));
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -53,8 +53,37 @@ describe('acquireLock', () => {
     await writeFile(path, JSON.stringify({ pid: process.ppid, host: hostname(), since: '' }));
     const waits: number[] = [];
     await expect(acquireLock(path, { pollMs: 10, timeoutMs: 100, waitLogEveryMs: 0, onWait: (o) => waits.push(o?.pid ?? -1) })).rejects.toMatchObject({
-      code: 'KUBE_LOCK_TIMEOUT',
+      code: 'LOCK_TIMEOUT',
     });
     expect(waits[0]).toBe(process.ppid);
+  });
+});
+
+describe('tryLock', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'plumbing-trylock-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers at once with the live holder instead of waiting', async () => {
+    const path = join(dir, 'nested', 'release.lock');
+    const first = await tryLock(path);
+    expect(first.acquired).toBe(true);
+    const second = await tryLock(path);
+    expect(second).toMatchObject({ acquired: false, owner: { pid: process.pid, host: hostname() } });
+    if (first.acquired) await first.release();
+    expect((await tryLock(path)).acquired).toBe(true);
+  });
+
+  it('reads the plain-pid lock files of earlier versions and takes over a dead one', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const path = join(dir, 'old.lock');
+    await writeFile(path, `${dead.stdout}\n`);
+    expect((await tryLock(path)).acquired).toBe(true);
+    await writeFile(join(dir, 'live.lock'), String(process.ppid));
+    expect(await tryLock(join(dir, 'live.lock'))).toMatchObject({ acquired: false, owner: { pid: process.ppid } });
   });
 });

@@ -1,0 +1,1 @@
+export { acquireLock, type LockAttempt, type LockOptions, type LockOwner, tryLock } from './lock.js';
