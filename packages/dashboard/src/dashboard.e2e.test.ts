@@ -2,7 +2,6 @@
 // plumbing serve (real HTTP server, real SQLite store) whose runs are written into its store.
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type RunningService, type RunRow, startServe } from '@plumbing/serve';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -10,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardPages } from './pages.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 if (!existsSync(CHROMIUM)) console.warn(`skipping the dashboard browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
 
 let root: string;
@@ -69,7 +67,6 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright
     svc = await startServe({ root, port: 0, host: '127.0.0.1', sandbox: false, log: () => {}, pages: dashboardPages() });
     await seedFailedRun();
     browser = await chromium.launch({ executablePath: CHROMIUM });
-    mkdirSync(SHOTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -82,14 +79,12 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await page.goto(`${svc.url}/`);
     expect(await page.locator('tbody#runs tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')))).toEqual(['widgets-ci-bad', 'widgets-ok-1']);
-    await page.screenshot({ path: join(SHOTS, 'runs.png'), fullPage: true });
     await page.click('a[href="/runs/widgets-ci-bad"]');
     const node = page.locator('rect.task-node[data-task="unit-tests"]');
     await node.waitFor();
     expect([await node.getAttribute('class'), await node.getAttribute('fill')]).toEqual(['task-node state-failed', '#cf222e']);
     expect(await page.locator('rect.task-node[data-task="build"]').getAttribute('fill')).toBe('#1a7f37');
     expect(await page.locator('path.edge-result').evaluateAll((es) => es.map((e) => `${e.getAttribute('data-from')}->${e.getAttribute('data-to')}`))).toEqual(['fetch->lint']);
-    await page.screenshot({ path: join(SHOTS, 'run.png'), fullPage: true });
     await node.click();
     await page.waitForURL(/\/logs\/unit-tests\/run$/);
     await page.waitForSelector('#log[data-ready]');
@@ -99,7 +94,6 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright
     expect(await page.locator('#L250').innerText()).toContain('FAIL widgets_test.go:42: expected 2, got 3');
     expect(await page.locator('#L250 span.f1.a-b').innerText()).toBe('FAIL');
     expect(await page.locator('#L250').getAttribute('class')).toBe('l hl');
-    await page.screenshot({ path: join(SHOTS, 'log.png') });
     await page.close();
   });
 

@@ -18,21 +18,35 @@ export interface JobFacts {
   lastRun: RunRow | undefined;
 }
 
-const MINUTES_AHEAD = 366 * 24 * 60;
+const HOURS_AHEAD = 366 * 24;
 
-function minutes(expr: string): string {
+/** The 5-field form (a 6-field expression's seconds dropped), or undefined when it is not cron. */
+function minutes(expr: string): string | undefined {
   const f = expr.trim().split(/\s+/);
-  return f.length === 6 ? f.slice(1).join(' ') : expr;
+  if (f.length === 6) return f.slice(1).join(' ');
+  return f.length === 5 ? f.join(' ') : undefined;
 }
 
-/** The first minute strictly after `after` that the expression matches (UTC), within a year. */
+/**
+ * The first minute strictly after `after` that the expression matches (UTC), within a year:
+ * hours that cannot match are skipped whole, so a rare schedule costs thousands of checks, not
+ * half a million.
+ */
 export function nextTick(expr: string, after: Date): Date | undefined {
   const cron = minutes(expr);
+  if (!cron) return undefined;
+  const anyMinute = `* ${cron.split(' ').slice(1).join(' ')}`;
   const t = new Date(after);
   t.setUTCSeconds(0, 0);
-  for (let i = 0; i < MINUTES_AHEAD; i++) {
-    t.setUTCMinutes(t.getUTCMinutes() + 1);
-    if (cronMatches(cron, t)) return new Date(t);
+  t.setUTCMinutes(t.getUTCMinutes() + 1);
+  for (let h = 0; h <= HOURS_AHEAD; h++) {
+    if (cronMatches(anyMinute, t)) {
+      for (let m = t.getUTCMinutes(); m < 60; m++) {
+        t.setUTCMinutes(m);
+        if (cronMatches(cron, t)) return new Date(t);
+      }
+    }
+    t.setUTCHours(t.getUTCHours() + 1, 0);
   }
   return undefined;
 }

@@ -11,6 +11,8 @@ describe('nextTick and periodMs', () => {
   it('finds the next matching minute in UTC and the period between ticks', () => {
     expect(nextTick('0 * * * *', NOW)?.toISOString()).toBe('2026-12-07T13:00:00.000Z');
     expect(nextTick('0 0 3 * * *', NOW)?.toISOString()).toBe('2026-12-08T03:00:00.000Z');
+    expect(nextTick('0 0 1 1 *', NOW)?.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(nextTick('(no longer scheduled)', NOW)).toBeUndefined();
     expect(periodMs('*/15 * * * *', NOW)).toBe(15 * 60_000);
     expect(periodMs('0 2 * * *', NOW)).toBe(86_400_000);
   });
