@@ -56,6 +56,15 @@ function timeline(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
   return `<table class="timeline"><thead><tr><th>Task / step</th><th>State</th><th>Duration</th><th style="width:40%">Timeline</th></tr></thead><tbody>${rows.join('\n') || '<tr><td colspan="4" class="muted">Nothing has run yet.</td></tr>'}</tbody></table>`;
 }
 
+/** Pipeline tasks a rerun of the failed tasks did not run again, and the run each came from (the executor's status: `reused`, `taskRuns[].reusedFrom`). */
+export function reusedTasks(r: RunRow): Map<string, string> {
+  const out = new Map<string, string>();
+  const status = isRecord(r.status) ? r.status : {};
+  for (const t of Array.isArray(status.reused) ? status.reused.filter(isRecord) : []) if (typeof t.pipelineTaskName === 'string' && typeof t.from === 'string') out.set(t.pipelineTaskName, t.from);
+  for (const t of Array.isArray(status.taskRuns) ? status.taskRuns.filter(isRecord) : []) if (typeof t.pipelineTaskName === 'string' && typeof t.reusedFrom === 'string') out.set(t.pipelineTaskName, t.reusedFrom);
+  return out;
+}
+
 function graph(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
   const spec = (isRecord(r.status) && r.status.pipelineSpec) || (isRecord(r.resource.spec) && r.resource.spec.pipelineSpec);
   const tasks = graphTasks(spec);
@@ -69,6 +78,10 @@ function graph(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
     if (!had || (rank[t.state] ?? 2) > (rank[had.state] ?? 2)) states.set(key, { state: t.state, started: t.started, finished: t.finished });
     const failedStep = steps.find((s) => s.taskRun === t.name && s.state === 'failed') ?? steps.find((s) => s.taskRun === t.name);
     if (failedStep && !links.has(key)) links.set(key, logHref(r.name, key, failedStep.name));
+  }
+  for (const [task, from] of reusedTasks(r)) {
+    const had = states.get(task);
+    states.set(task, { state: had?.state ?? 'succeeded', started: had?.started ?? null, finished: had?.finished ?? null, reusedFrom: from });
   }
   return `<section aria-labelledby="h-graph"><h2 id="h-graph">Pipeline</h2><div class="graph">${pipelineSvg(tasks, states, links)}</div></section>`;
 }
