@@ -48,6 +48,7 @@ const far = Math.floor(lines.length * 0.9);
 await s.upsertStep({ runName: 'big', taskRun: 'big-t', name: 's', state: 'succeeded', logPath: 'logs/s.log', exitCode: 0, started: null, finished: null });
 const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
 const first = [];
+const fcp = [];
 const ready = [];
 const jump = [];
 for (let i = 0; i < 7; i++) {
@@ -57,6 +58,8 @@ for (let i = 0; i < 7; i++) {
   await p.goto(`${svc.url}/runs/big/logs/t/s`, { waitUntil: 'commit' });
   await p.locator('#L1').waitFor();
   first.push(performance.now() - t0);
+  // The browser's own figure: navigation start to the first contentful paint (the log's lines: one HTML response, inline style).
+  fcp.push(await p.evaluate(() => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? Number.NaN));
   // The viewer on byte ranges: the line index read (cold on the first round: a 50 MB scan) and the first chunk fetched and drawn.
   await p.locator('#log[data-ready]').waitFor({ state: 'attached' });
   ready.push(performance.now() - t0);
@@ -67,7 +70,7 @@ for (let i = 0; i < 7; i++) {
   await p.close();
 }
 const stat = (xs) => `median ${[...xs].sort((a, c) => a - c)[3].toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
-console.log(`50 MB log (${lines.length} lines): navigation to first screen ${stat(first)} (target ≤ 1000 ms); viewer ready on byte ranges ${stat(ready)}; jump to #L${far} ${stat(jump)}`);
+console.log(`50 MB log (${lines.length} lines): first contentful paint ${stat(fcp)}, navigation to #L1 visible as playwright sees it ${stat(first)} (target ≤ 1000 ms); viewer ready on byte ranges ${stat(ready)}; jump to #L${far} ${stat(jump)}`);
 await b.close();
 await svc.close(0);
 rmSync(root, { recursive: true, force: true });

@@ -16,7 +16,7 @@ const ACTIVE = ['queued', 'running'];
 /** Which actions a run offers now. */
 export function actionsFor(run: RunRow): ActionName[] {
   if (ACTIVE.includes(run.state)) return ['cancel'];
-  return run.state === 'failed' || run.state === 'cancelled' ? ['rerun', 'rerun-failed'] : ['rerun'];
+  return (run.state === 'failed' || run.state === 'cancelled') && run.resourceKind === 'PipelineRun' ? ['rerun', 'rerun-failed'] : ['rerun'];
 }
 
 const LABELS: Record<ActionName, string> = { rerun: 'Rerun', 'rerun-failed': 'Rerun failed only', cancel: 'Cancel' };

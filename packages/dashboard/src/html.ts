@@ -24,7 +24,7 @@ export function stateBadge(state: string): string {
 export function page(title: string, body: string, opts: { live?: string } = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · plumbing</title><link rel="stylesheet" href="/dashboard/app.css">
+<title>${esc(title)} · plumbing</title><style>${CSS}</style>
 <script src="/dashboard/app.js" defer></script></head>
 <body${opts.live ? ` data-live="${esc(opts.live)}"` : ''}><a class="skip" href="#main">Skip to content</a>
 <header><nav><a href="/" class="brand">plumbing</a> <a href="/">Runs</a> <a href="/repositories">Repositories</a> <a href="/jobs">Jobs</a> <span class="who"><!--viewer--></span></nav></header>

@@ -41,7 +41,8 @@ describe('plumbing dashboard export', () => {
     expect(existsSync(join(root, 'site/runs/secret-1'))).toBe(false);
     const page = readFileSync(join(root, 'site/runs/rel-1/index.html'), 'utf8');
     expect(page).toContain('href="../../runs/rel-1/logs/publish/push.html"');
-    expect(page).toContain('href="../../dashboard/app.css"');
+    expect(page).toContain('<style>');
+    expect(page).not.toMatch(/(href|src)="\//);
     const log = readFileSync(join(root, 'site/runs/rel-1/logs/publish/push.html'), 'utf8');
     expect(log).toContain('<span class="l" id="L2"><a class="n" href="#L2" aria-label="line 2">2</a><span class="f1">error</span>: 401 from the registry</span>');
     expect(readFileSync(join(root, 'site/runs/rel-1/logs/publish/push.log'), 'utf8')).toContain('401 from the registry');
