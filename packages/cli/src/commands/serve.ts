@@ -18,6 +18,9 @@ HTTP: POST /hooks/NAME; GET /api/v1/runs[?repository=&pullRequest=&job=&kind=&st
 GET /api/v1/runs/NAME; GET /api/v1/runs/NAME/logs/TASK/STEP[?follow=1] (Range supported);
 POST /api/v1/runs/NAME/cancel|rerun (Authorization: Bearer <spec.serve.apiTokenSecret>);
 GET /healthz; GET /metrics.
+Dashboard (HTML): GET / (runs), /repositories, /jobs, /runs/NAME, /runs/NAME/logs/TASK/STEP; sign-in
+with GitHub and private repositories: spec.serve.dashboard (docs/dashboard.md); static pages:
+plumbing dashboard export DIR.
 
 Options:
   --port N             listen on port N (default 8080; 0 picks a free port)
