@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { ansiToHtml } from './ansi.js';
 import { esc, page } from './html.js';
 
-export const WINDOW = 32 * 1024;
+export const WINDOW = 16 * 1024;
 
 /** Lines of `file` from byte `from` (a line start), at most about WINDOW bytes, cut at a newline. */
 export function readWindow(file: string, from: number, size = WINDOW): { lines: string[]; end: number; total: number } {
