@@ -4,6 +4,7 @@
  * the user's write permission on the run's repository, then calls serve's own functions.
  */
 import type { IncomingMessage } from 'node:http';
+import { PlumbingError } from '@plumbing/model';
 import type { Core, RunRow } from '@plumbing/serve';
 import { esc } from './html.js';
 import type { Session } from './session.js';
@@ -28,13 +29,26 @@ export function actionForms(run: RunRow, v: Session): string {
   return `<section class="actions" aria-label="actions">${forms.join('')}</section>`;
 }
 
+/** serve's one rerun function (core.rerunRun, from the serve branch): whole, or only what failed reusing what succeeded. */
+type RerunRun = (name: string, opts: { failedOnly?: boolean; actor?: string }) => Promise<RunRow>;
+
 /**
- * A new run of `run`. With `failedOnly`, the tasks that succeeded are reused (serve's
- * rerunRun(name, {failedOnly}) once it is on main); until then failedOnly is refused.
+ * A new run of `run`, started by `actor`. With `failedOnly`, the tasks that succeeded are reused
+ * (serve's rerunRun(name, {failedOnly})); a serve without rerunRun gets the whole-run rerun and
+ * refuses failedOnly. serve's refusals (a TaskRun, a run still going) come back as a message.
  */
-export async function rerun(core: Core, run: RunRow, o: { failedOnly: boolean }): Promise<RunRow | string> {
-  if (o.failedOnly) return 'rerun failed only is not available in this build of serve (it needs serve.rerunRun with failedOnly)';
-  return core.rerun(run);
+export async function rerun(core: Core, run: RunRow, o: { failedOnly: boolean; actor: string }): Promise<RunRow | string> {
+  const rerunRun = (core as unknown as { rerunRun?: RerunRun }).rerunRun;
+  if (typeof rerunRun !== 'function') {
+    if (o.failedOnly) return 'rerun failed only is not available in this build of serve (it needs serve.rerunRun with failedOnly)';
+    return core.rerun(run);
+  }
+  try {
+    return await rerunRun.call(core, run.name, { failedOnly: o.failedOnly, actor: o.actor });
+  } catch (e) {
+    if (e instanceof PlumbingError) return e.message;
+    throw e;
+  }
 }
 
 export function readForm(req: IncomingMessage, max = 16 * 1024): Promise<URLSearchParams | undefined> {
@@ -60,8 +74,8 @@ export async function runAction(core: Core, run: RunRow, what: ActionName, v: Se
     const ok = await core.runner.cancel(run.name, 'Cancelled', `cancelled by ${v.login} from the dashboard`);
     return ok ? { status: 303, location: `/runs/${encodeURIComponent(run.name)}` } : { status: 409, message: `run "${run.name}" had already finished` };
   }
-  const again = await rerun(core, run, { failedOnly: what === 'rerun-failed' });
-  if (typeof again === 'string') return { status: 501, message: again };
+  const again = await rerun(core, run, { failedOnly: what === 'rerun-failed', actor: v.login });
+  if (typeof again === 'string') return { status: 409, message: again };
   core.opts.log(`dashboard: ${v.login} started ${again.name} (${what} of ${run.name})`);
   return { status: 303, location: `/runs/${encodeURIComponent(again.name)}` };
 }

@@ -117,6 +117,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the issue 11 scenario in Debian chromium
     const rerun = await again;
     expect(rerun.state).toBe('succeeded');
     await page.waitForSelector('#run-body[data-state="succeeded"]');
+    const reused = await page.locator('rect.task-node[data-reused-from]').evaluateAll((ns) => ns.map((n) => `${n.getAttribute('data-task')}<${n.getAttribute('data-reused-from')}`).sort());
+    expect(reused).toEqual([`build<${failed.name}`, `fetch<${failed.name}`, `lint<${failed.name}`]);
+    expect(await page.locator('rect.task-node[data-task="unit-tests"]').getAttribute('data-state')).toBe('succeeded');
     await page.screenshot({ path: join(SHOTS, 'rerun.png'), fullPage: true });
     await ctx.close();
   });
