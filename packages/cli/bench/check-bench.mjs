@@ -1,12 +1,14 @@
 // npm run bench:check — wall time, peak RSS and files/s of `plumbing check` over a synthetic
 // repository (1,000 Tasks, 200 Pipelines, 200 PipelineRuns, Triggers), against the floor: a
 // process that only reads and parses the same files with the yaml library. Then twice the size.
-// The same trees are linted by @ibm/tekton-lint in the same run, and the ratio printed.
+// The same trees are linted by @ibm/tekton-lint in the same run, and the ratio printed. Then single
+// pathological files (2 MB, an alias bomb): time per size and the number of findings.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBigFiles } from './big-files.mjs';
 import { generateRepo } from './gen-repo.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,8 +64,17 @@ if (process.env.BENCH_TREE) {
   const tl = measure('tekton-lint-once.mjs', process.env.BENCH_TREE);
   console.log(`${process.env.BENCH_TREE}: check cold ${check.ms.toFixed(0)} ms, tekton-lint ${tl.ms.toFixed(0)} ms, ratio ${(check.ms / tl.ms).toFixed(2)}`);
 }
+// One file at a time: time roughly linear in its size (target: a 2 MB file in under 5 s), bounded alias expansion.
+const bigRoot = mkdtempSync(join(tmpdir(), 'plumbing-bench-big-'));
+console.log('\nsingle pathological files (cold, --no-cache; target: 2 MB in under 5 s, an alias bomb gives one finding)');
+for (const c of writeBigFiles(bigRoot, join(here, '../../..'))) {
+  const r = measure('check-once.mjs', c.dir, '--no-cache');
+  console.log(`${c.name.padEnd(32)} ${(c.bytes / 1024 / 1024).toFixed(2)} MB  ${r.ms.toFixed(0).padStart(6)} ms wall  ${String(r.cpuMs).padStart(6)} ms CPU  ${(r.maxRssKb / 1024).toFixed(0).padStart(4)} MB RSS  ${r.findings} findings`);
+}
+rmSync(bigRoot, { recursive: true, force: true });
 const [a, b] = rows;
 const growth = b.check.ms / a.check.ms;
 console.log(`\ntime growth at 2x size: ${growth.toFixed(2)}x (target: at most 2x)`);
 console.log(`base size, cold: ${a.check.ms.toFixed(0)} ms (target ≤1000), ${(a.check.maxRssKb / 1024).toFixed(0)} MB (target ≤200), ratio to parse-only floor ${(a.check.ms / a.floor.ms).toFixed(2)} (target ≤1.5)`);
+console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores (wall times above include waiting for a core)`);
 console.log(`base size, warm: ${a.warm.ms.toFixed(0)} ms, ${(a.warm.maxRssKb / 1024).toFixed(0)} MB, ratio to the floor ${(a.warm.ms / a.floor.ms).toFixed(2)}`);

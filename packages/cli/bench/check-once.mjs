@@ -11,4 +11,5 @@ const code = await main(['check', '--root', process.argv[2], '--format', 'json',
   isTTY: false,
   signal: new AbortController().signal,
 });
-process.stderr.write(`${JSON.stringify({ code, findings: globalThis.__findings ?? 0, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+const usage = process.resourceUsage();
+process.stderr.write(`${JSON.stringify({ code, findings: globalThis.__findings ?? 0, maxRssKb: usage.maxRSS, cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000) })}\n`);

@@ -4,6 +4,7 @@
  * agreement.
  */
 import type { Condition, ParamValue, TaskSpec } from '@plumbing/model';
+import type { SidecarState } from './step/sidecars.js';
 import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
@@ -83,6 +84,8 @@ export interface TaskRunStatus {
   startTime?: string;
   completionTime?: string;
   steps: StepState[];
+  /** Tekton's status.sidecars (SidecarState), when the Task has sidecars. */
+  sidecars?: SidecarState[];
   results: TaskRunResultValue[];
   retriesStatus?: TaskRunStatus[];
   taskSpec?: TaskSpec;
@@ -99,6 +102,8 @@ export type RunEvent =
   | { type: 'step-end'; taskRun: string; step: string; exitCode: number; reason: string; at: string }
   | { type: 'taskrun-end'; taskRun: string; pipelineTask?: string; succeeded: Condition['status']; reason: string; at: string }
   | { type: 'pipelinetask-skipped'; pipelineRun: string; pipelineTask: string; reason: string; at: string }
+  /** A pipeline task not run again on a retry (additive): its succeeded TaskRuns of run `from` stand for it. */
+  | { type: 'pipelinetask-reused'; pipelineRun: string; pipelineTask: string; from: string; taskRuns: string[]; at: string }
   /**
    * The PipelineRun's `Succeeded` condition changed (additive): `Unknown` with Running,
    * PipelineRunStopping, CancelledRunningFinally or StoppedRunningFinally while it runs, then the
@@ -187,12 +192,28 @@ export interface PipelineRunRequest {
   parallel?: number;
   resolver: Resolver;
   executeTaskRun: ExecuteTaskRun;
+  /**
+   * A retry (additive): pipeline tasks that succeeded in an earlier run and are not run again.
+   * They start done and succeeded, with those TaskRuns and their results (`$(tasks.X.results.Y)`).
+   */
+  reused?: ReusedTask[];
+}
+
+/** A pipeline task of an earlier run that a retry keeps (runs/retry.ts decides which). */
+export interface ReusedTask {
+  pipelineTaskName: string;
+  /** The run they ran in. */
+  from: string;
+  /** Its TaskRuns as recorded in that run (one per matrix combination), all succeeded. */
+  taskRuns: ChildTaskRun[];
 }
 
 export interface ChildTaskRun {
   name: string;
   pipelineTaskName: string;
   status: TaskRunStatus;
+  /** Not run in this PipelineRun: reused from the run of that name (a retry). Not in Tekton's status. */
+  reusedFrom?: string;
 }
 
 /** In the shape of Tekton's PipelineRun status. */

@@ -9,6 +9,7 @@ export type {
   PipelineRunRequest,
   PipelineRunStatus,
   Resolver,
+  ReusedTask,
   RunEvent,
   StepState,
   TaskRunRequest,
@@ -17,6 +18,7 @@ export type {
 } from './contracts.js';
 // TaskRun engine (taskrun/, step/)
 export { executeTaskRun } from './taskrun/task-run.js';
+export type { SidecarState } from './step/sidecars.js';
 // Steps in their pulled images (--images; step/step-images.ts)
 export type { ImageChoice, ImageMode, StepImagesOptions } from './step/step-images.js';
 export { StepImages } from './step/step-images.js';
@@ -31,3 +33,6 @@ export type { LoadedRun, LoadRunsOptions, RunPlan } from './runs/load-runs.js';
 export { blockingFindings, collectInvolved, findDoc, generateName, loadIndexWith, loadRunsFromFiles, resolverFor } from './runs/load-runs.js';
 export type { LogOptions, RunKind, RunListing, RunRecord, RunRecordMeta, RunStatus, StepLogFile } from './runs/record.js';
 export { isInProgress, listRunRecords, printRunLogs, readRunRecord, RUNS_DIR, runDirOf, succeededCondition, taskLabel } from './runs/record.js';
+// Retrying the failed tasks of a recorded PipelineRun (runs/retry.ts): plumbing run --retry-failed, /retest in serve
+export type { NothingToRetry, RetryOptions, RetryPlanned } from './runs/retry.js';
+export { planRetryFailedRun, RETRY_OF_ANNOTATION, retryFacts, retryFailedRun } from './runs/retry.js';

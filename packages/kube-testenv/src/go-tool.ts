@@ -31,7 +31,8 @@ export function goToolsCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env.PLUMBING_TOOLS_CACHE || join(defaultCacheRoot(env), '..', 'tools');
 }
 
-async function executable(file: string): Promise<boolean> {
+/** Whether a file exists and this process may run it. */
+export async function executable(file: string): Promise<boolean> {
   try {
     await access(file, constants.X_OK);
     return true;

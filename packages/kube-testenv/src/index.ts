@@ -1,4 +1,4 @@
-export { type GoTool, ensureGoTool } from './go-tool.js';
+export { type GoTool, ensureGoTool, executable } from './go-tool.js';
 export { directorySize, ensureKubeBinaries } from './binaries.js';
 export { startTestCluster } from './cluster.js';
 export { type KubeTestenvInfo, KUBE_TESTENV_ENV, kubeTestenvGlobalSetup, kubeTestenvFromEnv } from './global-setup.js';

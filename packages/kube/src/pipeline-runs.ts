@@ -13,6 +13,8 @@ export interface PipelineRunApi {
   /** Creates the run (`metadata.generateName` allowed); resolves to its name. */
   create(namespace: string, body: Record<string, unknown>): Promise<string>;
   get(namespace: string, name: string): Promise<Record<string, unknown>>;
+  /** A TaskRun of a run (`status.childReferences`), or undefined when it is gone. */
+  taskRun(namespace: string, name: string): Promise<Record<string, unknown> | undefined>;
   /** spec.status: Cancelled (Tekton stops the run and its finally tasks run). */
   cancel(namespace: string, name: string): Promise<void>;
   /** The pods of a run (label tekton.dev/pipelineRun). */
@@ -46,6 +48,9 @@ export function pipelineRunApi(port: KubePort): PipelineRunApi {
       if (!r) throw new PlumbingError('KUBE_NOT_FOUND', `PipelineRun ${namespace}/${name} is gone`, { hint: 'was it deleted while the release followed it?' });
       return r;
     },
+    async taskRun(namespace, name) {
+      return (await port.get({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', namespace, name }).catch(explain(`get TaskRun ${name}`))) ?? undefined;
+    },
     async cancel(namespace, name) {
       await port.patch({ ...RUN, namespace, name }, { spec: { status: 'Cancelled' } }).catch(explain(`cancel PipelineRun ${name}`));
     },
@@ -76,6 +81,7 @@ export function connectPipelineRunApi(opts: ConnectOptions): PipelineRunApi {
   return {
     create: async (ns, body) => (await ready()).create(ns, body),
     get: async (ns, name) => (await ready()).get(ns, name),
+    taskRun: async (ns, name) => (await ready()).taskRun(ns, name),
     cancel: async (ns, name) => (await ready()).cancel(ns, name),
     pods: async (ns, run) => (await ready()).pods(ns, run),
     logs: async (ns, pod, c) => (await ready()).logs(ns, pod, c),

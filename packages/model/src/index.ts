@@ -12,6 +12,8 @@ export { fanOut, hasEmptyMatrixParam, hasMatrix, MAX_MATRIX_COMBINATIONS, static
 export type { Dag, DagResult } from './tekton/dag.js';
 export { buildDag, topologicalOrder } from './tekton/dag.js';
 export { stepActionParamValues, taskParamValues } from './tekton/param-defaults.js';
+export type { RetryDecision, RetryTaskFacts } from './tekton/retry.js';
+export { decideRetry, WHEN_SKIPPED } from './tekton/retry.js';
 export { paramTypeOf, paramValueMismatch, valueType } from './tekton/params.js';
 export { undeclaredPipelineParams } from './tekton/pipeline-refs.js';
 export { parseExpr, scanRefs } from './tekton/refs.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseChallenge } from './auth.js';
-import { loadCredentials, parseDockerConfig } from './credentials.js';
+import { loadCredentials, parseDockerConfig, serviceAccountCredentials } from './credentials.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -33,5 +33,31 @@ describe('parseChallenge', () => {
       scheme: 'bearer',
       params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/busybox:pull' },
     });
+  });
+});
+
+describe('serviceAccountCredentials', () => {
+  const objects = [
+    { kind: 'ServiceAccount', metadata: { name: 'builder' }, imagePullSecrets: [{ name: 'pull' }, { name: 'gone' }], secrets: [{ name: 'old' }, { name: 'basic' }, { name: 'opaque' }] },
+    { kind: 'ServiceAccount', metadata: { name: 'default' } },
+    { kind: 'Secret', metadata: { name: 'pull' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': b64(JSON.stringify({ auths: { 'reg.lan:5000': { auth: b64('alice:pw') } } })) } },
+    { kind: 'Secret', metadata: { name: 'old' }, type: 'kubernetes.io/dockercfg', stringData: { '.dockercfg': JSON.stringify({ 'https://old.lan/v1/': { auth: b64('bob:pw2') } }) } },
+    { kind: 'Secret', metadata: { name: 'basic', annotations: { 'tekton.dev/docker-0': 'https://ghcr.io' } }, type: 'kubernetes.io/basic-auth', stringData: { username: 'carol', password: 'pw3' } },
+    { kind: 'Secret', metadata: { name: 'opaque' }, type: 'Opaque', stringData: { token: 'x' } },
+  ];
+
+  it("collects the docker-config Secrets of the ServiceAccount's imagePullSecrets and secrets, and names the missing ones", () => {
+    const got = serviceAccountCredentials(objects, 'builder');
+    expect(Object.fromEntries(got.credentials)).toEqual({
+      'reg.lan:5000': { username: 'alice', password: 'pw' },
+      'old.lan': { username: 'bob', password: 'pw2' },
+      'ghcr.io': { username: 'carol', password: 'pw3' },
+    });
+    expect(got.missing).toEqual(['gone']);
+  });
+
+  it('gives nothing for a ServiceAccount without Secrets or not in the objects', () => {
+    expect(serviceAccountCredentials(objects, 'default').credentials.size).toBe(0);
+    expect(serviceAccountCredentials(objects, 'nobody')).toEqual({ credentials: new Map(), missing: [] });
   });
 });

@@ -94,3 +94,57 @@ export function loadCredentials(secretFiles: readonly string[] = [], env: NodeJS
   if (text !== undefined) add(parseDockerConfig(text, user));
   return store;
 }
+
+/** A Kubernetes object as read from a run's files (ServiceAccounts and Secrets matter here). */
+export interface KubeObject {
+  kind?: string;
+  metadata?: { name?: string; annotations?: Record<string, string> };
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  imagePullSecrets?: { name?: string }[];
+  secrets?: { name?: string }[];
+}
+
+/**
+ * The registry credentials a pod of ServiceAccount `name` pulls with: its `imagePullSecrets` and
+ * `secrets` that are docker-config Secrets (kubernetes.io/dockerconfigjson, kubernetes.io/dockercfg)
+ * or, as Tekton's creds-init reads them, basic-auth Secrets annotated `tekton.dev/docker-*: <registry>`.
+ * `missing` lists Secret names the ServiceAccount names but the objects lack (a pod pulls without them).
+ */
+export function serviceAccountCredentials(objects: readonly KubeObject[], name: string): { credentials: Map<string, Credential>; missing: string[] } {
+  const credentials = new Map<string, Credential>();
+  const missing: string[] = [];
+  const sa = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata?.name === name);
+  if (!sa) return { credentials, missing };
+  const names = [...(sa.imagePullSecrets ?? []), ...(sa.secrets ?? [])].map((r) => r.name).filter((n): n is string => typeof n === 'string');
+  for (const secretName of new Set(names)) {
+    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata?.name === secretName);
+    if (!secret) {
+      missing.push(secretName);
+      continue;
+    }
+    for (const [k, v] of secretCredentials(secret, `Secret ${secretName}`)) if (!credentials.has(k)) credentials.set(k, v);
+  }
+  return { credentials, missing };
+}
+
+function secretValue(s: KubeObject, key: string): string | undefined {
+  if (s.stringData?.[key] !== undefined) return s.stringData[key];
+  const b64 = s.data?.[key];
+  return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
+}
+
+function secretCredentials(s: KubeObject, what: string): Map<string, Credential> {
+  if (s.type === 'kubernetes.io/dockerconfigjson') return parseDockerConfig(secretValue(s, '.dockerconfigjson') ?? '{}', `${what} (.dockerconfigjson)`);
+  if (s.type === 'kubernetes.io/dockercfg') return parseDockerConfig(secretValue(s, '.dockercfg') ?? '{}', `${what} (.dockercfg)`);
+  const out = new Map<string, Credential>();
+  if (s.type !== 'kubernetes.io/basic-auth') return out;
+  const username = secretValue(s, 'username');
+  const password = secretValue(s, 'password');
+  if (!username || password === undefined) return out;
+  for (const [k, v] of Object.entries(s.metadata?.annotations ?? {})) {
+    if (/^tekton\.dev\/docker-/.test(k)) out.set(registryKey(v), { username, password });
+  }
+  return out;
+}

@@ -1,11 +1,12 @@
-/** Whether this host can run steps in images: unshare, mount, sh and bwrap, and unprivileged overlayfs. */
+/** Whether this host can run steps in images: unshare, nsenter, mount, sh and bwrap, and unprivileged overlayfs. */
 import { execFile } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ImageSandboxTools } from './run-args.js';
-import { imageStepCommand, overlayDirs } from './run-args.js';
+import type { BindMount, ImageSandboxTools } from './run-args.js';
+import { ImageNamespace } from './image-namespace.js';
+import { overlayDirs } from './run-args.js';
 
 export type ImageSandbox = { available: true; tools: ImageSandboxTools } | { available: false; reason: string };
 
@@ -27,10 +28,10 @@ let detected: Promise<ImageSandbox> | undefined;
 /** Detected once per process (a property of the host): finds the tools and runs `true` in an overlay. */
 export function detectImageSandbox(): Promise<ImageSandbox> {
   detected ??= (async (): Promise<ImageSandbox> => {
-    const [unshare, mount, sh, bwrap] = await Promise.all(['unshare', 'mount', 'sh', 'bwrap'].map(find));
-    if (!unshare || !mount || !sh) return { available: false, reason: 'unshare, mount and sh (util-linux, dash) are needed to run steps in images' };
+    const [unshare, nsenter, mount, sh, bwrap] = await Promise.all(['unshare', 'nsenter', 'mount', 'sh', 'bwrap'].map(find));
+    if (!unshare || !nsenter || !mount || !sh) return { available: false, reason: 'unshare, nsenter, mount and sh (util-linux, dash) are needed to run steps in images' };
     if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed (Debian package "bubblewrap")' };
-    const tools = { unshare, mount, sh, bwrap };
+    const tools = { unshare, nsenter, mount, sh, bwrap };
     const dir = await mkdtemp(join(tmpdir(), 'plumbing-overlay-probe-'));
     try {
       const rootfs = join(dir, 'lower');
@@ -38,14 +39,28 @@ export function detectImageSandbox(): Promise<ImageSandbox> {
       for (const d of Object.values(overlayDirs(join(dir, 'step')))) await mkdir(d, { recursive: true });
       // the host's own `true` with its libraries bound in
       const mounts = ['/usr', '/lib', '/lib64'].filter((d) => existsSync(d)).map((d) => ({ target: d, source: d, readOnly: true }));
-      const cmd = imageStepCommand(tools, { rootfs, scratch: join(dir, 'step'), uid: 0, gid: 0, mounts, cwd: '/', argv: ['/usr/bin/true'] });
-      const err = await new Promise<string | undefined>((resolve) => {
-        execFile(cmd.file, cmd.args, { timeout: 30_000 }, (e, _out, stderr) => resolve(e ? String(stderr).trim() || e.message : undefined));
-      });
+      const err = await probe(tools, rootfs, join(dir, 'step'), mounts);
       return err === undefined ? { available: true, tools } : { available: false, reason: `cannot make an overlay root filesystem in a user namespace here: ${err}` };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   })();
   return detected;
+}
+
+/** Runs the host's `true` in an overlay of `rootfs` as a step would; the error, or undefined. */
+async function probe(tools: ImageSandboxTools, rootfs: string, scratch: string, mounts: BindMount[]): Promise<string | undefined> {
+  let ns: ImageNamespace | undefined;
+  try {
+    ns = await ImageNamespace.start(tools);
+    await ns.mountOverlay(rootfs, scratch);
+    const cmd = ns.stepCommand({ scratch, rootfs, uid: 0, gid: 0, mounts, cwd: '/', argv: ['/usr/bin/true'] });
+    return await new Promise<string | undefined>((resolve) => {
+      execFile(cmd.file, cmd.args, { timeout: 30_000 }, (e, _out, stderr) => resolve(e ? String(stderr).trim() || e.message : undefined));
+    });
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    await ns?.close();
+  }
 }

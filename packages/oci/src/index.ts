@@ -1,9 +1,10 @@
 export { answerChallenge, type Challenge, parseChallenge } from './auth.js';
 export { hasBlob, fetchBlob } from './blob-store.js';
 export { blobPath, defaultCacheDir, imageDir } from './cache-layout.js';
-export { type Credential, type CredentialStore, dockerConfigPath, loadCredentials, parseDockerConfig, registryKey } from './credentials.js';
+export { type Credential, type CredentialStore, dockerConfigPath, type KubeObject, loadCredentials, parseDockerConfig, registryKey, serviceAccountCredentials } from './credentials.js';
 export { DEFAULT_PATH, imageArgv, imageEnv, type ImageUser, resolveUser } from './entrypoint.js';
 export { type ImageRecord, readImageRecord } from './image-record.js';
+export { ImageNamespace } from './image-namespace.js';
 export { detectImageSandbox, type ImageSandbox } from './image-sandbox.js';
 export { applyPrune, type CachedImage, listImages, planPrune, type PrunePlan, removeTree } from './images.js';
 export { type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, layerCompression, MANIFEST_ACCEPT, MEDIA, parseManifest, selectPlatform } from './manifest.js';
@@ -11,6 +12,6 @@ export { formatPlatform, hostPlatform, parsePlatform, type Platform, platformMat
 export { localImage, type PulledImage, type PullOptions, pullImage } from './pull.js';
 export { apiHost, DOCKER_HUB, formatReference, type ImageReference, isLoopback, parseReference } from './reference.js';
 export { type FetchedManifest, NO_REGISTRY_SETTINGS, RegistryClient, type RegistrySettings } from './registry-client.js';
-export { type BindMount, type ImageSandboxTools, type ImageStepCommand, imageStepCommand, overlayDirs } from './run-args.js';
+export { type BindMount, type ImageSandboxTools, type ImageStepCommand, imageBwrapArgs, overlayDirs } from './run-args.js';
 export { loadRegistrySettings, registrySettingsFrom } from './settings.js';
 export { applyLayer, entryPath, finishUnpack, newUnpackState, type UnpackState } from './unpack.js';

@@ -1,20 +1,23 @@
 // Steps run in pulled images: the image's rootfs as `/` under bubblewrap, over a per-step
-// writable overlay layer (real registry, real unshare + overlayfs + bwrap).
+// writable overlay layer mounted in the run's image namespace (real registry, real unshare +
+// overlayfs + nsenter + bwrap).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushAppImage, startRegistry, type TestRegistry } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImageNamespace } from './image-namespace.js';
 
 import { imageArgv, imageEnv, resolveUser } from './entrypoint.js';
 import { detectImageSandbox } from './image-sandbox.js';
 import { type PulledImage, pullImage } from './pull.js';
-import { imageStepCommand, overlayDirs } from './run-args.js';
+import { overlayDirs } from './run-args.js';
 
 let registry: TestRegistry;
 let image: PulledImage;
 let asUser: PulledImage;
+let ns: ImageNamespace;
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -23,20 +26,23 @@ beforeAll(async () => {
   await pushAppImage(registry.url, 'team/app', 'user', { Entrypoint: ['/bin/sh', '-c'], Cmd: ['id -u; id -g; touch /home/app/mine && echo home-writable'], User: 'app' });
   image = await pullImage(`${registry.host}/team/app:v1`, { cache, credentials: new Map() });
   asUser = await pullImage(`${registry.host}/team/app:user`, { cache, credentials: new Map() });
+  const sandbox = await detectImageSandbox();
+  if (!sandbox.available) throw new Error(sandbox.reason);
+  ns = await ImageNamespace.start(sandbox.tools);
 });
 afterAll(async () => {
+  await ns?.close();
   await registry?.stop();
 });
 
 async function runStep(img: PulledImage, step: { command?: string[]; args?: string[]; env?: Record<string, string>; workingDir?: string }) {
-  const sandbox = await detectImageSandbox();
-  if (!sandbox.available) throw new Error(sandbox.reason);
   const scratch = mkdtempSync(join(tmpdir(), 'oci-step-'));
   for (const d of Object.values(overlayDirs(scratch))) mkdirSync(d, { recursive: true });
   const workspace = mkdtempSync(join(tmpdir(), 'oci-ws-'));
   const user = resolveUser(img.rootfs, img.config.User, 'test');
   const cwd = step.workingDir ?? img.config.WorkingDir ?? '/';
-  const cmd = imageStepCommand(sandbox.tools, {
+  await ns.mountOverlay(img.rootfs, scratch);
+  const cmd = ns.stepCommand({
     rootfs: img.rootfs,
     scratch,
     uid: user.uid,
@@ -54,7 +60,7 @@ async function runStep(img: PulledImage, step: { command?: string[]; args?: stri
   });
 }
 
-describe('imageStepCommand', () => {
+describe('ImageNamespace.stepCommand', () => {
   it("runs the image's Entrypoint and Cmd with its Env and WorkingDir when the step has no command", async () => {
     const r = await runStep(image, {});
     expect([r.code, r.stderr]).toEqual([0, '']);

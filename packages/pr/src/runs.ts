@@ -1,3 +1,5 @@
+import { decideRetry, WHEN_SKIPPED } from '@plumbing/model';
+
 // The facts of stored runs this package decides from (the service's store gathers them): a run
 // per job and commit, its tasks with their outcome, and the tail of the failing step's log.
 
@@ -52,8 +54,8 @@ export function latestPerJob(runs: readonly RunFacts[], sha: string): RunFacts[]
   return [...out.values()];
 }
 
-/** Tekton's reason for a task skipped by its own `when`: its outcome would not change on a rerun. */
-export const WHEN_SKIPPED = 'When Expressions evaluated to false';
+/** Tekton's reason for a task skipped by its own `when`: its outcome would not change on a rerun (model's tekton/retry.ts). */
+export { WHEN_SKIPPED };
 
 export interface RetryPlan {
   run: string;
@@ -66,11 +68,6 @@ export interface RetryPlan {
 
 /** Which tasks of a failed run run again and which are reused (`/retest`, `plumbing run --retry-failed`). */
 export function planRetry(run: RunFacts): RetryPlan {
-  const reuse = (t: TaskFacts) => !t.finally && (t.state === 'succeeded' || (t.state === 'skipped' && t.skipReason === WHEN_SKIPPED));
-  return {
-    run: run.name,
-    job: run.job,
-    rerunTasks: run.tasks.filter((t) => !reuse(t)).map((t) => t.name),
-    reuseTasks: run.tasks.filter(reuse).map((t) => t.name),
-  };
+  const d = decideRetry(run.tasks.map((t) => ({ name: t.name, state: t.state, ...(t.skipReason !== undefined ? { skipReason: t.skipReason } : {}), ...(t.finally ? { finally: true } : {}) })));
+  return { run: run.name, job: run.job, rerunTasks: d.rerun, reuseTasks: d.reuse };
 }

@@ -24,6 +24,7 @@ function fakeApi(conditions: (string | undefined)[]): PipelineRunApi & { calls: 
       const s = conditions[Math.min(i++, conditions.length - 1)];
       return s === undefined ? {} : { status: { conditions: [{ type: 'Succeeded', status: s, reason: s === 'False' ? 'Failed' : 'Running', message: s === 'False' ? 'Tasks Completed: 1 (Failed: 1)' : '' }] } };
     },
+    taskRun: async () => undefined,
     cancel: async (ns, name) => {
       calls.push(`cancel ${ns}/${name}`);
     },

@@ -54,7 +54,18 @@ export function makeReleaseContext(o: ContextOptions): { ctx: ReleaseContext; co
  * ({ name, schedule, timezone, run(signal) }) so that `plumbing schedule` registers them in its
  * JobRegistry without this package depending on deploy. Each tick runs `plumbing release nightly`.
  */
-export function nightlyReleaseJobs(root: string, o: { env: Record<string, string | undefined>; log: (line: string) => void; backend?: 'local' | 'cluster'; inCluster?: boolean; context?: string }) {
+export function nightlyReleaseJobs(
+  root: string,
+  o: {
+    env: Record<string, string | undefined>;
+    log: (line: string) => void;
+    backend?: 'local' | 'cluster';
+    inCluster?: boolean;
+    context?: string;
+    /** After a tick that released (not a no-change tick): `plumbing serve` starts the config's postReleaseTests. */
+    onReleased?: (r: { project: string; version: string; commit: string; bucketPrefix: string }) => void;
+  },
+) {
   return listReleaseProjects(root).flatMap((project) => {
     const schedule = loadReleaseConfig(root, project).nightly.schedule;
     if (!schedule) return [];
@@ -67,6 +78,7 @@ export function nightlyReleaseJobs(root: string, o: { env: Record<string, string
           const { ctx } = makeReleaseContext({ root, env: o.env, project, out: (l) => o.log(`nightly-release-${project}: ${l}`), signal, inCluster: o.inCluster, context: o.context });
           const prepared = await prepareRelease(ctx, { kind: 'nightly', project, backend: o.backend, inCluster: o.inCluster, context: o.context });
           const outcome = await applyRelease(ctx, prepared);
+          if (outcome.status === 'released') o.onReleased?.({ project, version: outcome.version, commit: prepared.plan.commit, bucketPrefix: prepared.plan.bucketPrefix });
           return `${outcome.status} ${outcome.version}`;
         },
       },

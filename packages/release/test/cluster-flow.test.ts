@@ -53,6 +53,7 @@ function succeedingApi(pipeline: (body: Record<string, unknown>) => void = () =>
       return `demo-release-${created.length}`;
     },
     get: async () => ({ status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded' }] } }),
+    taskRun: async () => undefined,
     cancel: async () => {},
     pods: async () => [],
     logs: async () => '',

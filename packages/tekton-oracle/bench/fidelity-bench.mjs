@@ -41,7 +41,7 @@ try {
       splitMismatches: r.splitMismatches.length,
       seconds: Math.round((performance.now() - t0) / 100) / 10,
       falseErrors: tally(r.documents.filter((d) => d.agreement === 'false-error').flatMap((d) => d.codes.map((c) => [c, `${d.file} (${d.kind})`]))),
-      missed: tally(r.documents.filter((d) => d.agreement === 'missed').map((d) => [`${d.kind} ${d.oracle?.stage}`, `${d.file}: ${d.oracle?.message.slice(0, 160)}`])),
+      missedClasses: tally(r.documents.filter((d) => d.agreement === 'missed').map((d) => [`${d.kind} ${d.oracle?.stage}`, `${d.file}: ${d.oracle?.message.slice(0, 160)}`])),
     });
   }
 } finally {
@@ -55,7 +55,7 @@ if (values.format === 'json') {
     const pct = (r.agreement * 100).toFixed(1);
     process.stdout.write(`\n${r.dir}: ${r.files} YAML files, ${r.documents} Tekton documents, agreement ${pct}% (${r.seconds}s)\n`);
     process.stdout.write(`  agree: ${r['agree-accept']} accepted, ${r['agree-refuse']} refused by both; false errors: ${r['false-error']}; missed refusals: ${r.missed}; files split differently: ${r.splitMismatches}\n`);
-    for (const [what, label] of [[r.falseErrors, 'false error'], [r.missed, 'missed']]) {
+    for (const [what, label] of [[r.falseErrors, 'false error'], [r.missedClasses, 'missed']]) {
       for (const [key, e] of Object.entries(what)) {
         process.stdout.write(`  ${label} ${key} ×${e.count}\n${e.examples.map((x) => `      ${x}\n`).join('')}`);
       }

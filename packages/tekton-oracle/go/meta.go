@@ -23,13 +23,14 @@ func validateMeta(obj metav1.Object) []finding {
 	if !namespaced {
 		obj.SetNamespace("")
 	}
+	if obj.GetName() == "" && obj.GetGenerateName() != "" {
+		// The API server generates the name (rest.BeforeCreate) before it validates the object
+		// and before the webhooks see it.
+		obj.SetName(obj.GetGenerateName() + "oracle")
+	}
 	var out []finding
 	for _, e := range apivalidation.ValidateObjectMetaAccessor(obj, namespaced, apivalidation.NameIsDNSSubdomain, field.NewPath("metadata")) {
 		out = append(out, finding{Message: e.Error(), Paths: []string{e.Field}})
-	}
-	if obj.GetName() == "" && obj.GetGenerateName() != "" {
-		// The API server generates the name before the webhooks see the object.
-		obj.SetName(obj.GetGenerateName() + "oracle")
 	}
 	return out
 }

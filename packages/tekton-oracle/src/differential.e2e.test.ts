@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from './compare.js';
@@ -20,10 +22,11 @@ describe('plumbing check against Tekton itself (the oracle)', () => {
     await oracle.close();
   });
 
-  // Skipped: never run yet (the oracle's first build did not finish before the deadline), so
-  // test/known-differences.json is still empty. Run once with PLUMBING_ORACLE_WRITE_KNOWN=1,
-  // give every listed class its reason, then un-skip.
-  it.skip('reports a Tekton-family error exactly where Tekton refuses, on every repository document and 2,000 seeded variants, but for the known differences', async () => {
+  // test/known-differences.json lists every class of disagreement with its reason. After a change
+  // to check or to the variants, run once with PLUMBING_ORACLE_WRITE_KNOWN=1: it rewrites the list
+  // (a new class gets a TODO with an example; $TMPDIR/plumbing-oracle-differences.json holds one
+  // full example per class), then give each new class its reason or fix check.
+  it('reports a Tekton-family error exactly where Tekton refuses, on every repository document and 2,000 seeded variants, but for the known differences', async () => {
     const files = repositoryTektonFiles(REPO_ROOT);
     const originals: Sample[] = files.map((f) => ({ id: f.file, mutation: 'original', yaml: f.text }));
     const variants = generateVariants(
@@ -34,16 +37,20 @@ describe('plumbing check against Tekton itself (the oracle)', () => {
     const results = await compareSamples([...originals, ...variants.map((v) => ({ id: v.id, mutation: v.mutation, yaml: v.yaml }))], oracle);
 
     const observed = new Map<string, string>();
+    const examples = new Map<string, { sample: Sample; doc: unknown }>();
     for (const { sample, doc } of results) {
       if (doc.agreement === 'agree-accept' || doc.agreement === 'agree-refuse') continue;
       const key = disagreementClass(sample, doc);
       if (!observed.has(key)) observed.set(key, `${sample.id}: ${doc.oracle?.message ?? 'Tekton accepts'}`);
+      if (!examples.has(key)) examples.set(key, { sample, doc });
     }
     const summary = summarize(results.map((r) => r.doc));
     process.stderr.write(`oracle agreement: ${JSON.stringify(summary)}\n`);
     if (process.env.PLUMBING_ORACLE_WRITE_KNOWN) {
       const next = Object.fromEntries([...observed.keys()].sort().map((k) => [k, KNOWN[k] ?? `TODO (example ${observed.get(k)})`]));
       writeFileSync(KNOWN_FILE, `${JSON.stringify(next, null, 2)}\n`);
+      // One full example per class (the YAML, Tekton's answer, check's codes), to give each its reason.
+      writeFileSync(join(tmpdir(), 'plumbing-oracle-differences.json'), `${JSON.stringify(Object.fromEntries(examples), null, 2)}\n`);
     }
     // Exact: a new disagreement fails, and so does a listed one that no longer happens.
     expect([...observed.keys()].sort()).toEqual(Object.keys(KNOWN).sort());

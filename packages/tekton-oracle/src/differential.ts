@@ -45,7 +45,7 @@ export async function compareSamples(samples: readonly Sample[], oracle: TektonO
       const dir = join(root, String(i));
       mkdirSync(dir);
       writeFileSync(join(dir, 'doc.yaml'), sample.yaml);
-      const { findings } = await checkRepository(dir, { paths: ['.'] });
+      const { findings } = await checkRepository(dir, { paths: [dir] });
       const result = compareFile('doc.yaml', sample.yaml, await (answers[i] as Promise<never>), findings);
       if (!Array.isArray(result)) {
         out.push({ sample, doc: { file: 'doc.yaml', ordinal: -1, kind: '', agreement: 'missed', codes: [], oracle: { stage: 'split', message: `check sees ${result.ours} documents, kubectl ${result.tekton}` } } });

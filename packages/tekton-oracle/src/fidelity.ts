@@ -39,7 +39,7 @@ export function yamlFilesUnder(root: string): string[] {
  * resolve as they do for a user) and asks Tekton about every document of every YAML file.
  */
 export async function measureFidelity(root: string, oracle: TektonOracle, files = yamlFilesUnder(root)): Promise<FidelityResult> {
-  const { findings } = await checkRepository(root, { paths: ['.'] });
+  const { findings } = await checkRepository(root, { paths: [root] });
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   const documents: DocumentComparison[] = [];

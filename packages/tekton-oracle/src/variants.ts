@@ -184,7 +184,7 @@ export function generateVariants(bases: readonly BaseDocument[], count: number, 
         if (rng() > 0.35) continue;
         const doc = structuredClone(base.value) as Json;
         if (!(MUTATIONS[name] as Mutation)(doc, rng)) continue;
-        out.push({ id: `${base.id}~${name}#${round}`, base: base.id, mutation: name, yaml: stringify(doc, { lineWidth: 0 }) });
+        out.push({ id: `${base.id}~${name}#${round}`, base: base.id, mutation: name, yaml: stringify(doc, { lineWidth: 0, version: '1.1' }) });
       }
     }
     if (out.length === before) break;

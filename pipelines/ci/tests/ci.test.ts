@@ -63,6 +63,7 @@ describe('ci pipeline end to end (local git server, local GitHub API server)', (
     const byTask = Object.fromEntries(run.taskRuns.map((t) => [t.pipelineTaskName, t.reason]));
     expect(byTask).toMatchObject({ clone: 'Succeeded', detect: 'Succeeded', check: 'Succeeded', 'npm-test': 'Succeeded', report: 'Succeeded' });
     expect(byTask['go-build']).toBeUndefined();
+    expect(byTask.untested).toBeUndefined();
     expect(statuses(heads.node!)).toEqual(['pending', 'success']);
     const final = gh.state.repo('org/node-app').statuses.at(-1)!;
     expect(final.context).toBe('tekton/ci');
@@ -86,11 +87,15 @@ describe('ci pipeline end to end (local git server, local GitHub API server)', (
     expect(statuses(heads.nodeFail!)).toEqual(['pending', 'failure']);
   });
 
-  it('a repository of another type only gets cloned, detected and checked', async () => {
-    const { run } = await ci('docs', heads.other!);
-    expect(run.succeeded).toBe('True');
+  it('a repository of an unknown type: nothing is tested, so the run fails and the commit gets failure, not success', async () => {
+    const { run, code } = await ci('docs', heads.other!);
+    expect(code).toBe(1);
+    expect(run.succeeded).toBe('False');
     expect(result(run, 'build-type')).toBe('unknown');
-    expect(statuses(heads.other!)).toEqual(['pending', 'success']);
+    const byTask = Object.fromEntries(run.taskRuns.map((t) => [t.pipelineTaskName, t.succeeded]));
+    expect(byTask).toMatchObject({ clone: 'True', detect: 'True', check: 'True', untested: 'False', report: 'True' });
+    expect(byTask['npm-test']).toBeUndefined();
+    expect(statuses(heads.other!)).toEqual(['pending', 'failure']);
   });
 
   it('a clone failure (unknown commit) still reports failure on the commit', async () => {

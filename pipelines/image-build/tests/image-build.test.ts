@@ -67,4 +67,13 @@ describe('image-build pipeline end to end (local git server, local GitHub API se
     expect(comments()[0]).toContain('build: Failed');
     expect(gh.state.repo('org/app').statuses.map((s) => s.state)).toEqual(['success', 'failure']);
   });
+
+  it('a scheduled build (no pull request) builds and sets the status without commenting anywhere', async () => {
+    const { run, code } = await build({ 'pull-request-number': '', image: 'ghcr.io/org/svc:nightly' });
+    expect(code).toBe(0);
+    expect(run.succeeded).toBe('True');
+    expect(result(run, 'IMAGE_URL')).toBe('ghcr.io/org/svc:nightly');
+    expect(comments()).toEqual([]);
+    expect(gh.state.repo('org/app').statuses.map((s) => [s.context, s.state])).toEqual([['tekton/image-build', 'success']]);
+  });
 });

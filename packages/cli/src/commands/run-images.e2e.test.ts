@@ -4,7 +4,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pushAppImage, startRegistry, startTokenAuthFront, type TestRegistry, type TokenAuthFront } from '@plumbing/test-utils';
+import { createServer } from 'node:net';
+import { busyboxLayer, compressLayer, pushAppImage, pushImage, startRegistry, tarLayer, startTokenAuthFront, type TestRegistry, type TokenAuthFront } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../io.js';
 import { main } from '../main.js';
@@ -18,6 +19,8 @@ beforeAll(async () => {
   await pushAppImage(registry.url, 'team/app', 'v1', { Env: ['GREETING=from-image', 'PATH=/bin'], WorkingDir: '/app', Entrypoint: ['/app/run.sh'], Cmd: ['default-arg'] });
   await pushAppImage(registry.url, 'team/app', 'user', { User: 'app', Env: ['PATH=/bin'] });
   await pushAppImage(registry.url, 'private/app', 'v1', { Env: ['PATH=/bin'] });
+  const www = compressLayer(await tarLayer([{ path: 'www/' }, { path: 'www/index.html', content: 'served by the sidecar\n' }]));
+  await pushImage({ registry: registry.url, repository: 'team/web', tag: 'v1', layers: [await busyboxLayer(), www], config: { Env: ['PATH=/bin'], Entrypoint: ['/bin/httpd', '-f', '-h', '/www'] } });
   front = await startTokenAuthFront({ upstream: registry.url, auth: { users: { alice: 's3cret' }, privateRepositories: ['private/app'] } });
 });
 afterAll(async () => {
@@ -57,6 +60,7 @@ spec:
 ${steps}`;
 
 interface Status {
+  sidecars?: { name: string; container: string; imageID?: string; terminated?: { exitCode: number; reason: string } }[];
   steps: { name: string; imageID?: string; terminated?: { exitCode: number; message?: string } }[];
   results?: { name: string; value: string }[];
 }
@@ -122,6 +126,33 @@ describe('plumbing run with steps in pulled images', () => {
     expect(logOf(allowed.root, 'private', 'p')).toBe('inside\n');
   });
 
+  it("pulls with the docker-config Secrets of the TaskRun's ServiceAccount from the run's files, and only for that ServiceAccount", async () => {
+    const image = `${front.host}/private/app:v1`;
+    const dockerconfigjson = Buffer.from(JSON.stringify({ auths: { [front.host]: { auth: Buffer.from('alice:s3cret').toString('base64') } } })).toString('base64');
+    const { root, io } = repo(`apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: builder
+imagePullSecrets:
+  - name: registry-login
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: registry-login
+type: kubernetes.io/dockerconfigjson
+data:
+  .dockerconfigjson: ${dockerconfigjson}
+---
+${taskRun('with-account', `      - name: p\n        image: ${image}\n        script: echo inside\n`).replace('spec:\n', 'spec:\n  serviceAccountName: builder\n')}
+---
+${taskRun('without-account', `      - name: p\n        image: ${image}\n        script: echo inside\n`)}`);
+    expect(await main(['run', '-f', 'run.yaml'], io)).toBe(1);
+    expect(logOf(root, 'with-account', 'p')).toBe('inside\n');
+    expect(statusOf(root, 'with-account').steps[0]?.imageID).toMatch(/\/private\/app@sha256:/);
+    expect(logOf(root, 'without-account', 'p')).toMatch(/^plumbing: registry .* refused manifest v1 of .* \(HTTP 401\)/);
+  });
+
   it('keeps off the network with --offline: a cached image is used, an unknown one runs with host tools and a warning', async () => {
     const { root, io } = repo(
       taskRun('offline', `      - name: cached\n        image: ${registry.host}/team/app:v1\n        script: cat /app/kept\n      - name: unknown\n        image: ${registry.host}/team/never-pushed:v1\n        script: echo on-host\n`),
@@ -130,4 +161,59 @@ describe('plumbing run with steps in pulled images', () => {
     expect([logOf(root, 'offline', 'cached'), logOf(root, 'offline', 'unknown')]).toEqual(['kept', 'on-host\n']);
     expect(io.out).toContain(`warning: image ${registry.host}/team/never-pushed:v1: ${registry.host}/team/never-pushed:v1 is not in the image cache and --offline keeps off the network; its steps run with the host's tools`);
   });
+
+  it('starts a sidecar from its image before the steps (a step reaches its HTTP server) and stops it after, with Tekton sidecar states', async () => {
+    const port = await freePort();
+    const yaml = `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: with-sidecar
+spec:
+  taskSpec:
+    sidecars:
+      - name: web
+        image: ${registry.host}/team/web:v1
+        args: ['-p', '127.0.0.1:${port}']
+        readinessProbe:
+          httpGet:
+            port: ${port}
+    steps:
+      - name: fetch
+        image: ${registry.host}/team/app:v1
+        script: wget -q -O - http://127.0.0.1:${port}/index.html
+`;
+    const { root, io } = repo(yaml);
+    expect(await main(['run', '-f', 'run.yaml'], io)).toBe(0);
+    expect(logOf(root, 'with-sidecar', 'fetch')).toBe('served by the sidecar\n');
+    const sidecars = statusOf(root, 'with-sidecar').sidecars;
+    expect(sidecars).toEqual([
+      {
+        name: 'web',
+        container: 'sidecar-web',
+        imageID: expect.stringMatching(new RegExp(`^${registry.host}/team/web@sha256:[a-f0-9]{64}$`)),
+        terminated: { exitCode: 0, reason: 'Completed', startedAt: expect.any(String), finishedAt: expect.any(String) },
+      },
+    ]);
+    // stopped: nothing listens any more
+    expect(await listening(port)).toBe(false);
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(true));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(false)));
+  });
+}

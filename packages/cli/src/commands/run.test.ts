@@ -172,6 +172,65 @@ spec:
       expect((await plumbing(dir, 'logs', 'two-run', '--task', 'first')).stdout).toBe('[first/say] hello world\n');
     });
 
+    it('retries only the failed tasks of a recorded PipelineRun with --retry-failed, reusing what succeeded', async () => {
+      const dir = repo({});
+      const pipelineRun = `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: flaky
+spec:
+  pipelineSpec:
+    tasks:
+      - name: first
+        taskRef: { name: greet }
+      - name: second
+        params:
+          - name: got
+            value: $(tasks.first.results.greeting)
+        taskSpec:
+          params:
+            - name: got
+          steps:
+            - name: check
+              image: docker.io/library/alpine:3.20
+              env:
+                - name: GOT
+                  value: $(params.got)
+              script: |
+                #!/bin/sh
+                test -f ${join(dir, 'fixed')} || exit 4
+                echo "second got $GOT"
+    finally:
+      - name: tidy
+        taskSpec:
+          steps:
+            - name: say
+              image: docker.io/library/alpine:3.20
+              script: echo tidy
+`;
+      writeFileSync(join(dir, 'p.yaml'), `${task}---\n${pipelineRun}`);
+      expect((await plumbing(dir, 'run', '-f', 'p.yaml', '--no-sandbox')).code).toBe(1);
+      writeFileSync(join(dir, 'fixed'), '');
+      const r = await plumbing(dir, 'run', '--retry-failed', 'flaky', '--no-sandbox', '--format', 'json');
+      expect(r.stderr).toContain('retrying PipelineRun flaky as flaky-retry-');
+      expect(r.stderr).toContain('running again second, tidy; reused from flaky: first');
+      expect(r.code).toBe(0);
+      const [retry] = JSON.parse(r.stdout) as { name: string; taskRuns: unknown[] }[];
+      expect(retry).toMatchObject({ kind: 'PipelineRun', name: expect.stringMatching(/^flaky-retry-[a-z]{5}$/), succeeded: 'True' });
+      expect(retry?.taskRuns).toEqual([
+        { pipelineTaskName: 'first', name: 'flaky-first', succeeded: 'True', reason: 'Succeeded', results: [{ name: 'greeting', value: 'hello world' }], reusedFrom: 'flaky' },
+        { pipelineTaskName: 'second', name: `${retry?.name}-second`, succeeded: 'True', reason: 'Succeeded', results: [] },
+        { pipelineTaskName: 'tidy', name: `${retry?.name}-tidy`, succeeded: 'True', reason: 'Succeeded', results: [] },
+      ]);
+      expect((await plumbing(dir, 'logs', retry?.name ?? '')).stdout).toBe('[first/say] hello world\n[second/check] second got hello world\n[tidy/say] tidy\n');
+      const again = await plumbing(dir, 'run', '--retry-failed', retry?.name ?? '', '--format', 'json');
+      expect(again).toMatchObject({ code: 0, stdout: '[]\n', stderr: `plumbing run: PipelineRun ${retry?.name} succeeded: nothing to retry\n` });
+      const unknown = await plumbing(dir, 'run', '--retry-failed', 'nope');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('no run named "nope" under .plumbing/runs');
+      expect((await plumbing(dir, 'run', '--retry-failed', 'flaky', '-f', 'p.yaml')).code).toBe(2);
+    });
+
     it('cancels on SIGINT: stops the steps, records every run as cancelled, exits 130', async () => {
       const pr = 'apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: sleepy-pipe\nspec:\n  pipelineSpec:\n    tasks:\n      - name: doze\n        taskSpec:\n          steps:\n            - name: nap\n              image: docker.io/library/alpine:3.20\n              script: |\n                echo dozing\n                sleep 60\n';
       const tr = 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: sleepy\nspec:\n  taskSpec:\n    steps:\n      - name: nap\n        image: docker.io/library/alpine:3.20\n        script: |\n          echo napping\n          sleep 60\n';

@@ -12,6 +12,7 @@ import { findRoot } from '../root.js';
 export const RUN_HELP = `Usage: plumbing run -f FILE [-f FILE ...] [options]
        plumbing run task NAME|PATH [-p name=value ...] [-w name=DIR|emptyDir ...] [options]
        plumbing run pipeline NAME|PATH [-p name=value ...] [-w name=DIR|emptyDir ...] [options]
+       plumbing run --retry-failed RUN [options]
 
 Runs Tekton TaskRuns and PipelineRuns on this machine, as host processes (sandboxed with
 bubblewrap when it is installed), with Tekton's semantics.
@@ -26,6 +27,17 @@ bubblewrap when it is installed), with Tekton's semantics.
                      {"k":"v"} or k=v,k2=v2 (the declared type decides)
   -w name=DIR        bind a workspace to a host directory (created by you; used in place)
   -w name=emptyDir   bind a workspace to a fresh empty directory
+  --retry-failed RUN a new PipelineRun (RUN-retry-xxxxx) that runs again only what failed in the
+                     recorded PipelineRun RUN: the tasks that failed, were cancelled or timed out,
+                     were skipped or never started because of a failure, every task that depends
+                     on one of those, and the finally tasks. The tasks that succeeded (and those
+                     their own when skipped) are not run: their TaskRuns, results and logs stand in
+                     the new run, marked "reused from RUN", and $(tasks.X.results.Y) reads them.
+                     The new run starts with a copy of RUN's workspace directories (so it sees
+                     what the reused tasks wrote); persistentVolumeClaim and -w directories are
+                     the same directories. Tasks and Pipelines are read again from the repository
+                     and RUN's files, so a fix to a failing task is picked up. A RUN that succeeded
+                     has nothing to retry (exit 0, with --format json: []).
 
 Options:
   --parallel N       at most N TaskRuns at once over all runs (default: cores, here ${availableParallelism()})
@@ -98,6 +110,7 @@ function parse(argv: string[]) {
       platform: { type: 'string' },
       credentials: { type: 'string', multiple: true },
       timeout: { type: 'string' },
+      'retry-failed': { type: 'string' },
       format: { type: 'string' },
       root: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -138,6 +151,13 @@ export function parseRunArgs(argv: string[], io: Io): RunCliOptions | 'help' {
     format,
   };
   if (target) o.target = target;
+  if (values['retry-failed'] !== undefined) {
+    if (target || o.files.length > 0 || o.params.length > 0 || o.workspaces.length > 0) {
+      throw new UsageError('--retry-failed RUN takes no -f, -p, -w, task or pipeline: the retry runs what RUN ran', 'plumbing runs lists the recorded runs');
+    }
+    if (values['retry-failed'] === '') throw new UsageError('--retry-failed needs the name of a recorded PipelineRun', 'plumbing runs lists the recorded runs');
+    o.retryFailed = values['retry-failed'];
+  }
   const images = stepImages(values, o.root, io);
   if (images) o.images = images;
   if (parallel !== undefined) o.parallel = parallel;

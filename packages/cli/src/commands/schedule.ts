@@ -77,7 +77,13 @@ export interface ScheduleJobOptions {
 }
 
 /** The one job list: the deploy of every scheduled cluster and (without a cluster filter) every nightly release. `plumbing serve` runs the same list. */
-export async function scheduledJobs(root: string, values: ScheduleJobOptions, io: Io, log: (line: string) => void): Promise<import('@plumbing/deploy').ScheduledJob[]> {
+export async function scheduledJobs(
+  root: string,
+  values: ScheduleJobOptions,
+  io: Io,
+  log: (line: string) => void,
+  onReleased?: (r: { project: string; version: string; commit: string; bucketPrefix: string }) => void,
+): Promise<import('@plumbing/deploy').ScheduledJob[]> {
   const { runClusterDeploy, scheduledClusters } = await import('@plumbing/deploy');
   const only = values.cluster;
   const jobs: import('@plumbing/deploy').ScheduledJob[] = [];
@@ -104,7 +110,7 @@ export async function scheduledJobs(root: string, values: ScheduleJobOptions, io
   }
   if (!only) {
     const { nightlyReleaseJobs } = await import('@plumbing/release');
-    jobs.push(...nightlyReleaseJobs(root, { env: io.env, log }));
+    jobs.push(...nightlyReleaseJobs(root, { env: io.env, log, ...(onReleased ? { onReleased } : {}) }));
   }
   return jobs;
 }

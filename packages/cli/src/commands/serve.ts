@@ -31,8 +31,18 @@ Options:
   --grace SECONDS      on SIGTERM, how long running runs may finish before they are put back in
                        the queue (default 30)
   --no-sandbox         run steps without bubblewrap
+  --backend B          embedded (default): runs execute here with the embedded executor;
+                       cluster: each run's PipelineRun is created on the cluster through the kube
+                       API and followed (status, TaskRuns, steps, pod logs) — Tekton runs it
+  --namespace NS       with --backend cluster: the namespace of the PipelineRuns (default: the
+                       one the TriggerTemplate gives the run)
+  --context CTX        with --backend cluster: the kubeconfig context (default: the current one)
+  --in-cluster         with --backend cluster: use the pod's service account (the Deployment in
+                       clusters/dogfooding/serve/)
   --no-schedule        do not run the periodic jobs (by default the jobs of plumbing schedule —
-                       scheduled deploys, nightly releases — run here, each tick a periodic run)
+                       scheduled deploys, nightly releases and their postReleaseTests — and the
+                       nightly image builds of spec.serve.nightlyImages run here, each tick a
+                       periodic run)
   --format json        print the startup line as JSON ({url, cluster, listeners})
   --root DIR           repository root (default: nearest .plumbing.yaml or .git)
   -h, --help           show this help
@@ -57,11 +67,24 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${values.port}`);
   const grace = values.grace === undefined ? 30 : Number(values.grace);
   if (!Number.isFinite(grace) || grace < 0) throw new UsageError(`--grace must be seconds >= 0, got ${values.grace}`);
+  const backendKind = values.backend ?? 'embedded';
+  if (backendKind !== 'embedded' && backendKind !== 'cluster') throw new UsageError(`--backend is embedded or cluster, got ${backendKind}`);
+  if (backendKind === 'embedded' && (values.namespace !== undefined || values.context !== undefined || values['in-cluster'])) {
+    throw new UsageError('--namespace, --context and --in-cluster go with --backend cluster');
+  }
   const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
-  const { startServe } = await import('@plumbing/serve');
+  const { clusterBackend, postReleaseStarter, startServe } = await import('@plumbing/serve');
+  let backend: ReturnType<typeof clusterBackend> | undefined;
+  if (backendKind === 'cluster') {
+    const { connectPipelineRunApi } = await import('@plumbing/kube');
+    const api = connectPipelineRunApi({ context: values.context, inCluster: values['in-cluster'] ?? false });
+    backend = clusterBackend({ api, root, ...(values.namespace ? { namespace: values.namespace } : {}) });
+  }
   const { dashboardPages } = await import('@plumbing/dashboard');
   const log = (line: string) => io.stderr(`${new Date().toISOString()} ${line}\n`);
-  const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log);
+  // a nightly release that released starts the Release's postReleaseTests in the service (bound once it runs)
+  let onReleased: ((r: import('@plumbing/serve').Released) => void) | undefined;
+  const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log, (r) => onReleased?.(r));
   const svc = await startServe({
     jobs,
     pages: dashboardPages({ jobs }),
@@ -72,7 +95,10 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     ...(values.db ? { db: /^postgres(ql)?:\/\//.test(values.db) ? values.db : resolve(io.cwd, values.db) } : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     ...(values['no-sandbox'] ? { sandbox: false } : {}),
+    ...(backend ? { backend } : {}),
+    ...(values['no-schedule'] ? { nightlyImages: false } : {}),
   });
+  onReleased = postReleaseStarter(svc.core, log);
   const ready = { url: `http://localhost:${svc.port}`, cluster: svc.core.opts.cluster, listeners: svc.core.listenerNames() };
   io.stdout(values.format === 'json' ? `${JSON.stringify(ready)}\n` : `serving ${ready.cluster} on ${ready.url} (POST ${ready.url}/hooks/${ready.listeners[0] ?? 'NAME'})\n`);
   await new Promise<void>((done) => {
@@ -106,6 +132,10 @@ function parse(argv: string[]) {
       grace: { type: 'string' },
       'no-sandbox': { type: 'boolean' },
       'no-schedule': { type: 'boolean' },
+      backend: { type: 'string' },
+      namespace: { type: 'string' },
+      context: { type: 'string' },
+      'in-cluster': { type: 'boolean' },
       format: { type: 'string' },
       root: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

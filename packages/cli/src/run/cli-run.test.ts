@@ -209,6 +209,18 @@ spec:
     expect(listRunRecords(root)[0]).toMatchObject({ name: 'watched', reason: 'Succeeded', inProgress: false });
   });
 
+  it('explains, before running, a file:// git URL that a sandboxed step cannot see', async () => {
+    const url = 'file:///home/someone/project';
+    const root = repo({ 'run.yaml': `${task}---\n${taskRun.replace('value: bonjour', `value: ${url}`)}` });
+    const sandboxed = io(root);
+    await runCli(opts(root, { files: ['run.yaml'], sandbox: true }), sandboxed.io, engines);
+    const notes = sandboxed.out.stderr.split('\n').filter((l) => l.startsWith('note: TaskRun say-once spec.params.0.value is file://'));
+    expect(notes).toHaveLength(1);
+    const plain = io(root);
+    await runCli(opts(root, { files: ['run.yaml'] }), plain.io, engines);
+    expect(plain.out.stderr.split('\n').filter((l) => l.includes('file://'))).toEqual([]);
+  });
+
   it('exits 1 when a step fails and records the reason', async () => {
     const root = repo({ 'r.yaml': taskRun.replace('taskRef:\n    name: say', 'taskSpec:\n    steps:\n      - name: boom\n        image: alpine\n        script: exit 3').replace(/ {2}params:\n.*\n.*\n/, '') });
     const { io: theIo, out } = io(root);

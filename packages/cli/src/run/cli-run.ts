@@ -1,22 +1,16 @@
+import type { Io } from '../io.js';
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type Finding, formatFindingText, PlumbingError, UsageError } from '@plumbing/model';
-import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFromFiles, type RunPlan, readRunRecord, RUNS_DIR, runDirOf, type StepImages, succeededCondition } from '@plumbing/executor';
+import { blockingFindings, type Engines, executeRuns, isInProgress, loadRunsFromFiles, planRetryFailedRun, type RunPlan, readRunRecord, RUNS_DIR, runDirOf, type StepImages, succeededCondition } from '@plumbing/executor';
+import { type CredentialStore, type KubeObject, serviceAccountCredentials } from '@plumbing/oci';
 import { formatStatusTree, type RunSummary, summarizeRun } from './cli-summary.js';
 import { LiveView } from './live-view.js';
+import { fileUrlNotes } from './file-urls.js';
 import { COMMAND_LINE_FILE, loadRunFromFlags } from './load-runs-flags.js';
 
-/** What `plumbing run` may touch of the outside world (the CLI's Io, structurally). */
-export interface CliIo {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  /** stdout is an interactive terminal (and CI is not true). */
-  isTTY: boolean;
-  /** Aborted on Ctrl-C. */
-  signal: AbortSignal;
-}
+/** What `plumbing run` may touch of the outside world: the CLI's Io. */
+export type CliIo = Io;
 
 export interface RunCliOptions {
   root: string;
@@ -35,6 +29,8 @@ export interface RunCliOptions {
   /** Terminal size for the live view. */
   columns?: number;
   rows?: number;
+  /** `--retry-failed RUN`: a new run of RUN's failed tasks, reusing the rest (then files, target, params and workspaces are empty). */
+  retryFailed?: string;
 }
 
 /** Exit code after Ctrl-C: 128 + SIGINT, as shells report it. */
@@ -44,14 +40,29 @@ export const EXIT_CANCELLED = 130;
 export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (() => Promise<Engines>)): Promise<number> {
   const taken = (name: string) => existsSync(runDirOf(o.root, name));
   let plan: RunPlan;
-  if (o.target) {
+  if (o.retryFailed !== undefined) {
+    const retry = await planRetryFailedRun(o.root, o.retryFailed, { taken });
+    if (retry.kind === 'nothing') {
+      io.stderr(`plumbing run: ${retry.message}\n`);
+      if (o.format === 'json') io.stdout('[]\n');
+      return 0;
+    }
+    io.stderr(`retrying PipelineRun ${retry.from} as ${retry.name}: running again ${retry.rerun.join(', ') || '(no task)'}; reused from ${retry.from}: ${retry.reuse.join(', ') || '(none)'}\n`);
+    plan = retry.plan;
+  } else if (o.target) {
     plan = await loadRunFromFlags({ root: o.root, cwd: io.cwd, what: o.target.what, target: o.target.name, params: o.params, workspaces: o.workspaces, files: o.files, taken });
   } else {
     if (o.files.length === 0) throw new UsageError('nothing to run: give -f FILE, or run task NAME, or run pipeline NAME', 'see plumbing run --help');
     if (o.params.length > 0 || o.workspaces.length > 0) throw new UsageError('-p and -w go with "run task" and "run pipeline"; a run in a file sets its own params and workspaces');
     plan = await loadRunsFromFiles({ root: o.root, cwd: io.cwd, files: o.files, taken });
   }
+  return executePlan(plan, o, io, engines);
+}
+
+/** Checks, runs and reports a loaded plan (runs from files, from flags, or a retry). */
+async function executePlan(plan: RunPlan, o: RunCliOptions, io: CliIo, engines: Engines | (() => Promise<Engines>)): Promise<number> {
   for (const n of plan.notes) io.stderr(`note: ${n}\n`);
+  if (o.images) o.images.useServiceAccounts(accountCredentials(plan, io));
   const errors = blockingFindings(plan.findings).map((f) => shown(f, o.root, io.cwd));
   if (errors.length > 0) {
     for (const f of errors) (o.format === 'json' ? io.stderr : io.stdout)(`${formatFindingText(f)}\n`);
@@ -76,6 +87,7 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
     if (isInProgress(rec)) throw new PlumbingError('RUN_IN_PROGRESS', `${r.kind} ${r.name} is running (plumbing process ${rec.meta?.plumbing.pid})`, { hint: 'wait for it, or use metadata.generateName' });
     io.stderr(`note: replacing the previous record of ${r.kind} ${r.name}\n`);
   }
+  for (const n of fileUrlNotes(plan.runs, o.sandbox)) io.stderr(`note: ${n}\n`);
   const theEngines = typeof engines === 'function' ? await engines() : engines;
 
   const out = o.format === 'json' ? io.stderr : io.stdout;
@@ -94,6 +106,7 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
       view.endRun(run.name, c?.status ?? 'Unknown', c?.reason ?? '');
     },
   });
+  await o.images?.close();
   view.finish();
   out('\n');
   for (const r of outcomes) out(formatStatusTree(r.run.kind, r.run.name, r.status, new Date(), (taskRun, step) => view.duration(r.run.name, taskRun, step)));
@@ -105,6 +118,20 @@ export async function runCli(o: RunCliOptions, io: CliIo, engines: Engines | (()
     return EXIT_CANCELLED;
   }
   return summaries.every((s) => s.succeeded === 'True') ? 0 : 1;
+}
+
+/** Registry credentials of each ServiceAccount in the run's files (its docker-config Secrets, from the same files). */
+function accountCredentials(plan: RunPlan, io: CliIo): Map<string, CredentialStore> {
+  const objects = plan.fileDocs.map((d) => d.value as KubeObject).filter((v) => v && typeof v === 'object');
+  const out = new Map<string, CredentialStore>();
+  for (const sa of objects.filter((v) => v.kind === 'ServiceAccount')) {
+    const name = sa.metadata?.name;
+    if (!name) continue;
+    const { credentials, missing } = serviceAccountCredentials(objects, name);
+    for (const m of missing) io.stderr(`note: ServiceAccount ${name} names Secret ${m}, which is not in the run's files: its images are pulled without it\n`);
+    out.set(name, credentials);
+  }
+  return out;
 }
 
 /** A finding with its file relative to the current directory (clickable), like `plumbing check`. */

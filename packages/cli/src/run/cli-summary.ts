@@ -9,7 +9,8 @@ export interface RunSummary {
   reason: string;
   message: string;
   results: { name: string; value: ParamValue }[];
-  taskRuns: { pipelineTaskName: string; name: string; succeeded: Condition['status']; reason: string; results: { name: string; value: ParamValue }[] }[];
+  /** `reusedFrom`: not run here, reused from that run (plumbing run --retry-failed). */
+  taskRuns: { pipelineTaskName: string; name: string; succeeded: Condition['status']; reason: string; results: { name: string; value: ParamValue }[]; reusedFrom?: string }[];
 }
 
 export function isPipelineRunStatus(s: RunStatus): s is PipelineRunStatus {
@@ -31,6 +32,7 @@ export function summarizeRun(kind: RunKind, name: string, status: RunStatus): Ru
           succeeded: tc?.status ?? 'Unknown',
           reason: tc?.reason ?? '',
           results: (t.status.results ?? []).map((r) => ({ name: r.name, value: r.value })),
+          ...(t.reusedFrom !== undefined ? { reusedFrom: t.reusedFrom } : {}),
         };
       }),
     };
@@ -82,7 +84,7 @@ export function formatStatusTree(kind: RunKind, name: string, status: RunStatus,
   const out = [`${mark(c?.status, c?.reason)} PipelineRun ${name}  ${c?.reason ?? 'Unknown'}  ${formatDuration(durationOf() ?? elapsed(status.startTime, status.completionTime, now) ?? 0)}`];
   if (c?.message) out.push(`    ${c.message}`);
   for (const t of status.taskRuns ?? []) {
-    const label = t.name === `${name}-${t.pipelineTaskName}` ? t.pipelineTaskName : `${t.pipelineTaskName} (${t.name})`;
+    const label = t.reusedFrom !== undefined ? `${t.pipelineTaskName} (reused from ${t.reusedFrom})` : t.name === `${name}-${t.pipelineTaskName}` ? t.pipelineTaskName : `${t.pipelineTaskName} (${t.name})`;
     out.push(...taskRunLines('  ', label, t.name, t.status, now, durationOf));
   }
   for (const s of status.skippedTasks ?? []) out.push(`  - ${s.name}  skipped: ${s.reason}`);

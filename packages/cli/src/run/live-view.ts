@@ -115,6 +115,11 @@ export class LiveView {
         if (!this.opts.tty) this.line(`  ${this.icon('skipped')} ${e.pipelineTask} skipped: ${e.reason}`);
         break;
       }
+      case 'pipelinetask-reused': {
+        for (const taskRun of e.taskRuns) run.tasks.push({ taskRun, label: e.pipelineTask, state: 'succeeded', reason: `reused from ${e.from}`, steps: [] });
+        if (!this.opts.tty) this.line(`  ${this.icon('succeeded')} ${e.pipelineTask} reused from ${e.from}`);
+        break;
+      }
       case 'step-start': {
         const t = this.task(run, e.taskRun);
         let s = t.steps.find((x) => x.name === e.step);

@@ -14,6 +14,7 @@ import { runningCondition } from './pipeline-status.js';
 import { type RunContext, Slots } from './pipeline-taskruns.js';
 import { checkResultIndexes, decideDag, decideFinally } from './reconcile-decide.js';
 import { finishStatus } from './reconcile-finish.js';
+import { applyReused } from './reconcile-reuse.js';
 import { armTimers, conditionEmitter, isHalted, listenForCancel, newRunState, type RunState, summaryOf } from './reconcile-state.js';
 
 export type { PipelineRunCancelReason } from './pipeline-child.js';
@@ -35,6 +36,7 @@ async function runPipeline(req: PipelineRunRequest, opts: ExecOptions, slots: Sl
   }
   const ctx: RunContext = { req, opts, slots, pipelineName: req.pipelineName ?? req.name, tempDirs: [] };
   const s = newRunState({ req, opts, ctx, prepared, iso, emitCondition, runChild: (child) => runPipeline(child, opts, slots) });
+  applyReused(s);
   armTimers(s);
   const unlisten = listenForCancel(s);
   try {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { ExecOptions, ExecutePipelineRun, ExecuteTaskRun, ImageTool, PipelineRunStatus, RunEvent, TaskRunStatus } from '../contracts.js';
 import { runningCliTool } from '../step/image-tools.js';
@@ -100,7 +101,21 @@ function startRecord(plan: RunPlan, run: LoadedRun, uid: string, startTime: stri
     plumbing: { pid: process.pid, files: [run.doc.file], hostDirs: run.hostDirs },
   };
   writeRunMeta(dir, record);
+  if (run.retryOf) carryOver(run.retryOf, dir);
   return dir;
+}
+
+/**
+ * A retry starts from what the retried run left: its workspace directories (volumeClaimTemplate
+ * and the like, under `workspaces/`) and the log directories of the TaskRuns it reuses.
+ */
+function carryOver(from: NonNullable<LoadedRun['retryOf']>, dir: string): void {
+  const ws = join(from.dir, 'workspaces');
+  if (existsSync(ws)) cpSync(ws, join(dir, 'workspaces'), { recursive: true, verbatimSymlinks: true });
+  for (const t of from.reused.flatMap((r) => r.taskRuns)) {
+    const logs = join(from.dir, t.name);
+    if (existsSync(logs)) cpSync(logs, join(dir, t.name), { recursive: true, verbatimSymlinks: true });
+  }
 }
 
 /** One signal per run, following Ctrl-C: the engines add a listener per TaskRun, so no listener cap. Returns it and the unsubscribe. */
@@ -227,6 +242,7 @@ class Progress {
         if (e.pipelineRun === this.run.name && !this.stopped) recordRunCondition(this.dir, s, e.condition);
         return;
       }
+      if (e.type === 'pipelinetask-reused') for (const name of e.taskRuns) s.childReferences.push({ kind: 'TaskRun', name, pipelineTaskName: e.pipelineTask });
       if (e.type === 'taskrun-start' && !s.childReferences.some((c) => c.name === e.taskRun)) s.childReferences.push({ kind: 'TaskRun', name: e.taskRun, pipelineTaskName: e.pipelineTask ?? e.taskRun });
       if (e.type === 'pipelinetask-skipped') s.skippedTasks.push({ name: e.pipelineTask, reason: e.reason });
     } else if (e.type === 'step-start' && e.taskRun === this.run.name) {

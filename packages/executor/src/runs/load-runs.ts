@@ -14,7 +14,7 @@ import {
   type SeverityOrOff,
   UsageError,
 } from '@plumbing/model';
-import type { Resolver } from '../contracts.js';
+import type { Resolver, ReusedTask } from '../contracts.js';
 import type { RunKind } from './record.js';
 
 export type { RunKind };
@@ -30,6 +30,8 @@ export interface LoadedRun {
   doc: ResourceDoc;
   /** Workspaces bound to host directories on the command line (`-w name=DIR`): name → absolute path. */
   hostDirs: Record<string, string>;
+  /** A retry (runs/retry.ts): the run it retries, that run's record directory, the tasks it reuses. */
+  retryOf?: { run: string; dir: string; reused: ReusedTask[] };
 }
 
 /** Everything `plumbing run` needs before it runs anything. */
@@ -114,7 +116,8 @@ export async function loadRunsFromFiles(opts: LoadRunsOptions): Promise<RunPlan>
       // used by references
     } else {
       const what = `${doc.kind ?? '(no kind)'}${doc.name ? `/${doc.name}` : ''}`;
-      const extra = doc.kind === 'ConfigMap' || doc.kind === 'Secret' ? ' (available to configMap/secret workspace bindings)' : '';
+      const extra =
+        doc.kind === 'ConfigMap' || doc.kind === 'Secret' ? ' (available to configMap/secret workspace bindings and ServiceAccounts)' : doc.kind === 'ServiceAccount' ? " (its docker-config Secrets are used for the runs' image pulls)" : '';
       notes.push(`${where}: skipping ${what}: not a TaskRun or PipelineRun${extra}`);
     }
   }

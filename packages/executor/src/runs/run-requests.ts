@@ -150,6 +150,7 @@ export function pipelineRunRequest(c: RequestContext, engine: { parallel: number
     parallel: engine.parallel,
     resolver,
     executeTaskRun: engine.executeTaskRun,
+    ...(run.retryOf ? { reused: run.retryOf.reused } : {}),
     ...(pipelineName !== undefined ? { pipelineName } : {}),
     ...(Array.isArray(spec.taskRunSpecs) ? { taskRunSpecs: spec.taskRunSpecs as never } : {}),
     ...(sa !== undefined ? { serviceAccountName: sa } : {}),

@@ -8,12 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Step } from '@plumbing/model';
-import { imageArgv, imageEnv, imageStepCommand, overlayDirs, resolveUser } from '@plumbing/oci';
+import { imageArgv, imageEnv, overlayDirs, resolveUser } from '@plumbing/oci';
 import type { PreparedStep } from '../taskrun/task-prepare.js';
 import { type Mount, toHostPath } from './sandbox.js';
 import type { StepContext } from './step-context.js';
 import { expandK8s } from './step-env.js';
-import type { ImageChoice } from './step-images.js';
+import type { ImageChoice, StepImages } from './step-images.js';
 import { DEFAULT_SCRIPT_PREAMBLE, parseShebang } from './step-shell.js';
 
 export interface ImageLaunch {
@@ -29,6 +29,8 @@ export interface ImageLaunch {
     runsIn: string;
     /** The per-step overlay directories, removed after the step. */
     scratch: string;
+    /** Lets the step's overlay be unmounted (after the step). */
+    release: () => void;
   };
 }
 
@@ -55,21 +57,21 @@ export async function imageStep(i: ImageStepInput): Promise<ImageLaunch | ImageR
   const { ctx, step } = i;
   const image = step.image;
   if (!ctx.images || !image || !ctx.sandbox || i.hasImageTool) return undefined;
-  const choice = await ctx.images.choose(image);
+  const choice = await ctx.images.choose(image, ctx.req.serviceAccountName);
   if (choice.kind === 'error') return { refused: { exitCode: 1, message: `${choice.error.message}${choice.error.hint ? ` (${choice.error.hint})` : ''}` } };
   if (choice.kind === 'host') {
     if (choice.warn && ctx.images.firstWarning(image)) ctx.emit({ type: 'warning', message: `image ${image}: ${choice.reason}; its steps run with the host's tools` });
     return undefined;
   }
   try {
-    return await imageLaunch(i, choice);
+    return await imageLaunch(i, ctx.images, choice);
   } catch (err) {
     return { refused: { exitCode: 1, message: err instanceof Error ? err.message : String(err) } };
   }
 }
 
 /** Builds the step's launch (writes its script file, creates its overlay dirs). */
-async function imageLaunch(i: ImageStepInput, choice: Extract<ImageChoice, { kind: 'image' }>): Promise<ImageLaunch> {
+async function imageLaunch(i: ImageStepInput, images: StepImages, choice: Extract<ImageChoice, { kind: 'image' }>): Promise<ImageLaunch> {
   const { ctx, ps, step } = i;
   const { image, sandbox } = choice;
   const name = image.references.at(-1) ?? image.manifestDigest;
@@ -95,9 +97,11 @@ async function imageLaunch(i: ImageStepInput, choice: Extract<ImageChoice, { kin
   for (const d of Object.values(overlayDirs(scratch))) mkdirSync(d, { recursive: true });
   const env: Record<string, string> = { ...Object.fromEntries(imageEnv(image.config)), HOSTNAME: ctx.podName, HOME: user.home };
   for (const [k, v] of i.defined) env[k] = v;
-  const cmd = imageStepCommand(sandbox.tools, { rootfs: image.rootfs, scratch, uid: user.uid, gid: user.gid, mounts: i.mounts, dirs, cwd, argv });
+  const ns = await images.namespace(sandbox.tools);
+  const merged = await ns.mountOverlay(image.rootfs, scratch);
+  const cmd = ns.stepCommand({ rootfs: image.rootfs, scratch, uid: user.uid, gid: user.gid, mounts: i.mounts, dirs, cwd, argv });
   const ref = image.references.at(-1)?.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '') ?? '';
   const id = `${ref}@${image.manifestDigest}`;
   const runsIn = `${id.slice(0, id.indexOf('@') + 20)} (${choice.source})`;
-  return { ...cmd, env, cwd: ctx.root, image: { id, runsIn, scratch } };
+  return { ...cmd, env, cwd: ctx.root, image: { id, runsIn, scratch, release: () => ns.release(merged) } };
 }

@@ -84,7 +84,10 @@ async function runLaunched(ctx: StepContext, rec: StepRecord, step: Step, launch
     signal: ctx.signal,
     onOutput: (stream, text) => ctx.emit({ type: 'step-output', taskRun: ctx.req.name, step: logName, stream, text }),
   });
-  if (launch.image) await removeTree(launch.image.scratch);
+  if (launch.image) {
+    launch.image.release();
+    await removeTree(launch.image.scratch);
+  }
   return { outcome, startedAt };
 }
 

@@ -67,8 +67,8 @@ export interface PreparedStep {
 
 export interface PreparedTask {
   taskName: string;
-  /** Sidecar names (not started locally). */
-  sidecars: string[];
+  /** The sidecars, substituted like steps (index after the steps'; container `sidecar-<name>`), started by step/sidecars.ts. */
+  sidecars: PreparedStep[];
   /** The spec with StepActions inlined, before substitution (status.taskSpec). */
   resolvedSpec: TaskSpec;
   steps: PreparedStep[];
@@ -174,6 +174,15 @@ function buildSteps(cur: TaskSpec, decls: readonly Decl[], isolated: ReadonlySet
   });
 }
 
+/** Sidecars as steps (no stepTemplate, as Tekton), numbered after the steps. */
+function prepareSidecars(cur: TaskSpec, decls: readonly Decl[], isolated: ReadonlySet<string>, req: TaskRunRequest, first: number): PreparedStep[] {
+  const list = cur.sidecars ?? [];
+  const names = list.map((sc, i) => sc.name || `unnamed-${i}`);
+  const { stepTemplate: _template, ...spec } = cur;
+  const built = buildSteps({ ...spec, steps: list }, decls, isolated, req, names, names.map((n) => `sidecar-${n}`));
+  return built.map((b) => ({ ...b, index: first + b.index }));
+}
+
 function invalidStep(steps: readonly PreparedStep[]): TaskFailure | undefined {
   for (const s of steps) {
     if (!s.step.image) return { reason: 'TaskRunValidationFailed', message: `missing field(s): steps[${s.index}].image` };
@@ -228,5 +237,6 @@ export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: bo
   const creds = newReplacements();
   creds.strings.set('credentials.path', credentialsPath(paths));
   for (const s of steps) s.step = applyToStep(s.step, creds);
-  return { taskName, sidecars: (spec.sidecars ?? []).map((sc, i) => sc.name ?? `unnamed-${i}`), resolvedSpec, steps, results };
+  const sidecars = prepareSidecars(ws.spec, ws.decls, isolated, req, steps.length);
+  return { taskName, sidecars, resolvedSpec, steps, results };
 }

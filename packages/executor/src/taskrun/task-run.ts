@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Condition, formatGoDuration } from '@plumbing/model';
 import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunStatus } from '../contracts.js';
 import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
+import { startSidecars } from '../step/sidecars.js';
 import { HostTools } from '../step/step-shell.js';
 import { literalPathSteps, type StepContext } from '../step/task-step-exec.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
@@ -101,11 +102,8 @@ async function runDirs(): Promise<{ root: string; diskRoot: string; hostPaths: T
   return { root, diskRoot, hostPaths };
 }
 
-/** Warnings for what runs differently here: sidecars, volume sources, and (unsandboxed) read-only workspaces, mounts, literal paths. */
+/** Warnings for what runs differently here: volume sources, and (unsandboxed) read-only workspaces, mounts, literal paths. */
 function warnLocalDifferences(req: TaskRunRequest, prepared: PreparedTask, sandboxed: boolean, dirs: { root: string; hostPaths: TaskPaths }, emit: (e: RunEvent) => void): void {
-  if (prepared.sidecars.length) {
-    emit({ type: 'warning', message: `TaskRun "${req.name}": sidecars are not started locally: ${prepared.sidecars.join(', ')}` });
-  }
   const otherVolumes = [...new Set(prepared.steps.flatMap((s) => s.volumes.filter((v) => v.source === 'other').map((v) => v.volume)))];
   if (otherVolumes.length) {
     emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (Secret/ConfigMap/PVC sources) are mounted as empty directories locally` });
@@ -253,11 +251,14 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       podName: status.podName,
     };
     let outcome: StepsOutcome;
+    const sidecars = prepared.sidecars.length ? await startSidecars(ctx, prepared.sidecars) : undefined;
     try {
       outcome = await runSteps(ctx, prepared, opts);
     } finally {
+      await sidecars?.stop();
       deadline.dispose();
     }
+    if (sidecars) status.sidecars = sidecars.states;
     status.steps = outcome.records.map((r) => r.state);
     status.results = taskResults(prepared, outcome);
     try {

@@ -5,7 +5,9 @@ import type { RepoIndex } from '../yaml/repo-index.js';
 import type { DocContext, DocRule, RepoContext, RepoRule, ReportOptions } from './rule.js';
 import { DOC_RULES, REPO_RULES } from '../rules/index.js';
 import { findingAt, type ResourceDoc } from '../yaml/source.js';
-import { isMap } from '../yaml/values.js';
+import { isKubernetesObject } from '../types/kinds.js';
+import { applyUnitsOf } from '../yaml/apply-units.js';
+import { templateMarkerLine } from '../yaml/template.js';
 
 export interface CheckOptions {
   /** Profiles to enable everywhere, e.g. `catalog`. */
@@ -40,7 +42,8 @@ interface Reporter {
   reportAt: RepoContext['reportAt'];
 }
 
-function reporter(opts: CheckOptions): Reporter {
+/** `skip`: files whose findings are dropped (generator templates, reported once by their own finding). */
+function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set()): Reporter {
   const profiles = new Set(opts.profiles ?? []);
   const overrides = opts.severities ?? {};
   const only = opts.onlyFiles;
@@ -68,11 +71,11 @@ function reporter(opts: CheckOptions): Reporter {
     return s;
   };
   const emit = (f: Finding) => {
-    if (only && !only.has(f.file)) return;
+    if ((only && !only.has(f.file)) || skip.has(f.file)) return;
     out.push(f);
   };
   const reportAt = (doc: ResourceDoc, code: Code, path: readonly (string | number)[], message: string, o: ReportOptions = {}) => {
-    if (only && !only.has(doc.file)) return;
+    if ((only && !only.has(doc.file)) || skip.has(doc.file)) return;
     const s = sev(code, doc.file);
     if (s === 'off') return;
     emit(findingAt(doc, path, code, s as Severity, message, o));
@@ -88,10 +91,15 @@ function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
     if (!rule.kinds) forAll.push(rule);
     else for (const k of rule.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
   }
+  const { kustomizeInputs } = applyUnitsOf(index.files);
   for (const doc of index.docs) {
     if (opts.onlyFiles && !opts.onlyFiles.has(doc.file)) continue;
-    if (!isMap(doc.value)) {
-      r.reportAt(doc, 'UNKNOWN_KIND_VERSION', [], `a Kubernetes resource must be a map with apiVersion and kind, found ${describe(doc.value)}`);
+    if (!isKubernetesObject(doc.value)) continue;
+    const input = kustomizeInputs.get(doc.file);
+    if (input) {
+      if (input.role === 'patch' && doc.index === 0) {
+        r.reportAt(doc, 'KUSTOMIZE_PATCH_NOT_CHECKED', [], `a kustomize patch of ${input.by}: not an object on its own, not checked`);
+      }
       continue;
     }
     const ctx: DocContext = {
@@ -139,9 +147,22 @@ function runRepoRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
 
 /** Runs every rule over the index. Never throws: a rule that crashes becomes one INTERNAL_ERROR finding. */
 export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[] {
-  const r = reporter(opts);
+  const templates = new Map<string, number>();
+  for (const file of index.files) {
+    const line = templateMarkerLine(file.text);
+    if (line !== undefined) templates.set(file.file, line);
+  }
+  const r = reporter(opts, new Set(templates.keys()));
+  for (const [file, line] of templates) {
+    if (opts.onlyFiles && !opts.onlyFiles.has(file)) continue;
+    const s = r.sev('GENERATOR_TEMPLATE', file);
+    if (s !== 'off') {
+      r.out.push({ code: 'GENERATOR_TEMPLATE', severity: s as Severity, message: 'a template of a generator (Helm, Jinja, ...): checked only once rendered', file, line, column: 1 });
+    }
+  }
   for (const file of index.files) {
     if (opts.onlyFiles && !opts.onlyFiles.has(file.file)) continue;
+    if (templates.has(file.file)) continue;
     for (const f of file.findings) {
       const s = r.sev(f.code, f.file);
       if (s !== 'off') r.out.push({ ...f, severity: s as Severity });
@@ -163,11 +184,4 @@ function internalError(file: string, rule: string, e: unknown): Finding {
     column: 1,
     hint: 'this is a bug in plumbing check; please report it with the file',
   };
-}
-
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a map';
-  return `a ${typeof v} (${JSON.stringify(v)})`;
 }

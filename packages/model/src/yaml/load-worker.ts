@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadYaml, type LoadedFileData, toLoadedFileData } from './source.js';
+import { type LoadedFileData, toLoadedFileData } from './source.js';
+import { loadYamlBytes } from './text.js';
 
 interface Job {
   root: string;
@@ -13,7 +14,7 @@ const { root, files } = workerData as Job;
 const out: (LoadedFileData | { file: string; error: string })[] = [];
 for (const rel of files) {
   try {
-    out.push(toLoadedFileData(loadYaml(rel, readFileSync(join(root, rel), 'utf8'))));
+    out.push(toLoadedFileData(loadYamlBytes(rel, readFileSync(join(root, rel)))));
   } catch (e) {
     out.push({ file: rel, error: (e as Error).message });
   }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,8 @@ import type { Finding } from '../check/finding.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { RepoIndex } from './repo-index.js';
 import { ParseCache } from './parse-cache.js';
-import { fromLoadedFileData, type LoadedFileData, loadYaml, type SourceFile, toLoadedFileData } from './source.js';
+import { fromLoadedFileData, type LoadedFileData, type SourceFile, toLoadedFileData } from './source.js';
+import { loadYamlBytes } from './text.js';
 
 export interface LoadOptions {
   /** Globs relative to the root to skip. */
@@ -40,28 +41,49 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-/** Every YAML file below `dir` (relative to root), skipping dot-entries and build output. */
+/**
+ * Every YAML file below `dir` (relative to root), skipping .git, dependencies and build output.
+ * Dot-directories are walked (a repository's `.tekton/` holds its pipelines). Symbolic links are
+ * followed, to files and to directories, each real directory once (so a link loop ends).
+ */
 export function listYamlFiles(root: string, dir: string, exclude: readonly RegExp[], others?: Set<string>): string[] {
   const out: string[] = [];
   const stack = [dir];
+  const seenDirs = new Set<string>();
   while (stack.length > 0) {
     const d = stack.pop()!;
     let entries: import('node:fs').Dirent[];
     try {
+      const real = realpathSync(join(root, d));
+      if (seenDirs.has(real)) continue;
+      seenDirs.add(real);
       entries = readdirSync(join(root, d), { withFileTypes: true });
     } catch {
       continue;
     }
     for (const e of entries) {
-      if (e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
+      if (SKIP_DIRS.has(e.name)) continue;
       const rel = d === '' || d === '.' ? e.name : `${d}/${e.name}`;
       if (matchesAny(rel, exclude)) continue;
-      if (e.isDirectory()) stack.push(rel);
-      else if (e.isFile() && isYamlName(e.name)) out.push(rel);
-      else if (others && e.isFile()) others.add(rel);
+      const kind = entryKind(e, join(root, rel));
+      if (kind === 'dir') stack.push(rel);
+      else if (kind === 'file' && isYamlName(e.name)) out.push(rel);
+      else if (others && kind === 'file') others.add(rel);
     }
   }
   return out.sort();
+}
+
+function entryKind(e: import('node:fs').Dirent, abs: string): 'dir' | 'file' | undefined {
+  if (e.isDirectory()) return 'dir';
+  if (e.isFile()) return 'file';
+  if (!e.isSymbolicLink()) return undefined;
+  try {
+    const st = statSync(abs);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -141,14 +163,14 @@ function readError(rel: string, message: string): Finding {
 function loadSerial(absRoot: string, names: readonly string[], findings: Finding[]): SourceFile[] {
   const files: SourceFile[] = [];
   for (const rel of names) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(join(absRoot, rel), 'utf8');
+      bytes = readFileSync(join(absRoot, rel));
     } catch (e) {
       findings.push(readError(rel, (e as Error).message));
       continue;
     }
-    files.push(loadYaml(rel, text));
+    files.push(loadYamlBytes(rel, bytes));
   }
   return files;
 }

@@ -38,6 +38,17 @@ describe('RepoIndex.resolve', () => {
     const i2 = index({ 'a.yaml': `${task('t', 'same')}---\n${pipeline}`, 'b.yaml': task('t', 'other') });
     expect(tagOf(i2.resolve('Task', 't', i2.all('Pipeline', 'p')[0]))).toBe('same');
   });
+
+  it('prefers a resource in the same directory as the run to a same-named one elsewhere', () => {
+    const i2 = index({ 'a/other.yaml': task('t', 'elsewhere'), 'b/run.yaml': pipeline, 'b/task.yaml': task('t', 'next-to-it'), 'c/task.yaml': task('t', 'c') });
+    expect(tagOf(i2.resolve('Task', 't', i2.all('Pipeline', 'p')[0]))).toBe('next-to-it');
+  });
+
+  it('honours a requested catalog version', () => {
+    const from = idx.all('Pipeline', 'p').find((d) => d.file.startsWith('pipelines/'))!;
+    expect(tagOf(idx.resolve('Task', 'git-clone', from, '0.1'))).toBe('v0.1');
+    expect(tagOf(idx.resolve('Task', 'git-clone', from, '7.0'))).toBe('v0.10');
+  });
 });
 
 describe('catalogVersionDir', () => {

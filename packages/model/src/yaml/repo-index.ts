@@ -11,15 +11,6 @@ export function catalogVersionDir(file: string): string | undefined {
   return undefined;
 }
 
-/** The scope in which two resources of the same kind/name collide. */
-export function duplicateScope(doc: ResourceDoc): string {
-  const v = catalogVersionDir(doc.file);
-  if (v) return v;
-  const parts = doc.file.split('/');
-  if (parts[0] === 'clusters' && parts.length > 2) return `clusters/${parts[1]}`;
-  return '';
-}
-
 /** Orders catalog version directory names numerically: 0.9 < 0.10. */
 export function compareCatalogVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
@@ -57,16 +48,25 @@ export class RepoIndex {
   }
 
   /**
-   * Finds `kind/name` as seen from `from`: the same file first, then the same catalog version
-   * directory, then resources outside any version directory, then the newest catalog version.
+   * Finds `kind/name` as seen from `from`: the same file first, then the same directory (a run
+   * next to its Pipeline), then the catalog version `version` when asked for (`taskRef.version`),
+   * then the same catalog version directory, then resources outside any version directory, then
+   * the newest catalog version.
    */
-  resolve(kind: string, name: string, from?: ResourceDoc): ResourceDoc | undefined {
+  resolve(kind: string, name: string, from?: ResourceDoc, version?: string): ResourceDoc | undefined {
     const cands = this.all(kind, name);
     if (cands.length === 0) return undefined;
+    if (version !== undefined) {
+      const wanted = cands.find((c) => versionOf(c) === version);
+      if (wanted) return wanted;
+    }
     if (cands.length === 1) return cands[0];
     if (from) {
       const same = cands.find((c) => c.file === from.file);
       if (same) return same;
+      const dir = dirOf(from.file);
+      const sameDir = cands.find((c) => dirOf(c.file) === dir);
+      if (sameDir) return sameDir;
       const scope = catalogVersionDir(from.file);
       if (scope) {
         const inScope = cands.find((c) => c.file.startsWith(`${scope}/`));
@@ -83,6 +83,11 @@ export class RepoIndex {
     }
     return best;
   }
+}
+
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? '' : file.slice(0, i);
 }
 
 function versionOf(doc: ResourceDoc): string {

@@ -54,6 +54,20 @@ describe('loadYaml', () => {
     expect(bad.findings.map((f) => [f.code, f.line, f.column])).toEqual([['YAML_SYNTAX', 2, 1]]);
   });
 
+  it('reports an alias inside the node it names as one YAML_SYNTAX at the alias, and keeps the other documents', () => {
+    const cyclic = loadYaml('c.yaml', 'kind: Task\nspec: &s\n  steps:\n  - *s\n---\nkind: A\nx: &a [1]\ny: [*a, *a]\n');
+    expect(cyclic.findings.map((f) => [f.code, f.line, f.column])).toEqual([['YAML_SYNTAX', 4, 5]]);
+    expect(cyclic.docs.map((d) => d.value)).toEqual([{ kind: 'A', x: [1], y: [[1], [1]] }]);
+  });
+
+  it('reports an alias bomb as one finding', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    const bomb = loadYaml('b.yaml', `${lines.join('\n')}\n`);
+    expect(bomb.findings.map((f) => f.code)).toEqual(['YAML_SYNTAX']);
+    expect(bomb.docs).toEqual([]);
+  });
+
   it('rebuilds the same positions from worker data', () => {
     const again = fromLoadedFileData(structuredClone(toLoadedFileData(src)));
     expect(again.docs.map((d) => d.name)).toEqual(['a', 'b']);

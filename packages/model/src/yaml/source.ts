@@ -1,9 +1,12 @@
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, isPair, isNode } from 'yaml';
 import type { Document, EmptyStream, Node as YamlNode, Pair } from 'yaml';
 import type { Finding, NodePath } from '../check/finding.js';
+import { selfReferentialAlias } from './aliases.js';
 import { formatPath } from '../check/finding.js';
 import type { JsonMap } from './values.js';
 import { isMap } from './values.js';
+import { relaxFlowIndentation } from './flow-indent.js';
+import { yamlWarnings } from './warnings.js';
 
 /** One YAML document of a file, with its parsed value and a way back to source positions. */
 export interface ResourceDoc {
@@ -38,6 +41,7 @@ export interface Position {
 
 /** Loads a multi-document YAML file. Never throws: problems become findings. */
 export function loadYaml(file: string, text: string): SourceFile {
+  text = relaxFlowIndentation(text);
   const lineCounter = new LineCounter();
   const src: SourceFile = { file, text, docs: [], findings: [], lineCounter };
   if (text.includes('\u0000')) {
@@ -65,7 +69,7 @@ export function loadYaml(file: string, text: string): SourceFile {
   }
   let docs: Document.Parsed[] | EmptyStream;
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false, logLevel: 'error' });
   } catch (e) {
     // The composer recurses; a stack overflow on a pathological file is this file's finding, not the run's.
     src.findings.push({ code: 'YAML_SYNTAX', severity: 'error', message: `cannot parse: ${firstLine(e instanceof Error ? e.message : String(e))}`, file, line: 1, column: 1 });
@@ -90,6 +94,13 @@ export function loadYaml(file: string, text: string): SourceFile {
       continue;
     }
     if (ast.contents === null || (isScalar(ast.contents) && ast.contents.value === null)) continue; // empty document
+    const cycle = selfReferentialAlias(ast);
+    if (cycle) {
+      const pos = lineCounter.linePos(cycle.range?.[0] ?? 0);
+      const message = `alias *${cycle.source} refers to the node that contains it (its value would be infinite)`;
+      src.findings.push({ code: 'YAML_SYNTAX', severity: 'error', message, file, line: pos.line, column: pos.col });
+      continue;
+    }
     let value: unknown;
     try {
       value = ast.toJS({ maxAliasCount: 100 });
@@ -105,6 +116,7 @@ export function loadYaml(file: string, text: string): SourceFile {
       });
       continue;
     }
+    src.findings.push(...yamlWarnings(file, ast, lineCounter));
     src.docs.push({ ...docMeta(value), file, index: i, value, ast, source: src });
   }
   return src;
@@ -129,7 +141,7 @@ export function fromLoadedFileData(data: LoadedFileData): SourceFile {
   const parse = () => {
     if (!parsed) {
       const lineCounter = new LineCounter();
-      const asts = parseAllDocuments(data.text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
+      const asts = parseAllDocuments(data.text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false, logLevel: 'error' });
       parsed = { lineCounter, asts: Array.isArray(asts) ? asts : [] };
     }
     return parsed;

@@ -3,6 +3,7 @@
 // findings become annotations at their file and line (the GitHub port sends them 50 per request,
 // GitHub's limit, appending the rest with updates of the same check run).
 
+import type { Finding } from '@plumbing/model';
 import type { CheckAnnotation, CheckOutput, CheckRunCreate } from '@plumbing/github';
 import type { PrPolicy } from '../policy.js';
 import type { RunFacts, TaskFacts } from '../runs.js';
@@ -17,16 +18,8 @@ export type Annotation = CheckAnnotation;
 export type CheckRunPayload = CheckRunCreate & { externalId: string; detailsUrl: string; output: CheckOutput & { annotations: CheckAnnotation[] } };
 
 /** A finding as `plumbing check --format json` prints it. */
-export interface CheckFinding {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  file: string;
-  line: number;
-  column: number;
-  path?: string;
-  hint?: string;
-}
+/** A finding of `plumbing check --format json`: the model's own shape. */
+export type CheckFinding = Finding;
 
 export const LOG_LINES = 20;
 const MAX_SUMMARY = 65_535;

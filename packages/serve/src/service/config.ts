@@ -3,7 +3,9 @@
  * `spec.serve`), then command-line flags. Everything has a default, so a fresh clone serves
  * with no configuration at all.
  */
-import { isMap, type JsonMap, UsageError } from '@plumbing/model';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, type JsonMap, loadYaml, UsageError } from '@plumbing/model';
 
 export interface SecretKeyRef {
   name: string;
@@ -59,4 +61,12 @@ export function serveSettings(clusterSpec: JsonMap | undefined, port: number): S
   if (typeof s.org === 'string') out.org = s.org;
   if (typeof s.githubApiUrl === 'string') out.githubApiUrl = s.githubApiUrl;
   return out;
+}
+
+/** `spec` of `clusters/<cluster>/cluster.yaml`, when it has one. */
+export function clusterSpec(root: string, cluster: string): JsonMap | undefined {
+  const file = join(root, 'clusters', cluster, 'cluster.yaml');
+  if (!existsSync(file)) return undefined;
+  const doc = loadYaml(`clusters/${cluster}/cluster.yaml`, readFileSync(file, 'utf8')).docs.find((d) => d.kind === 'Cluster');
+  return doc && isMap(doc.value) && isMap(doc.value.spec) ? doc.value.spec : undefined;
 }

@@ -33,6 +33,14 @@ interface Active {
   abort?: { kind: 'cancel' | 'stop'; reason: string; message: string };
 }
 
+/** The abort reason a backend sees when the service stops (not a cancel): the cluster backend leaves the run to Tekton. */
+export class ServiceStopping extends Error {
+  constructor() {
+    super('service stopping');
+    this.name = 'ServiceStopping';
+  }
+}
+
 /** `host:pid`: who executes a run. A run whose owner is this host and a dead pid was orphaned. */
 export function ownerId(pid = process.pid): string {
   return `${hostname()}:${pid}`;
@@ -231,7 +239,7 @@ export class Runner {
     clearTimeout(timer);
     for (const a of this.active.values()) {
       a.abort = { kind: 'stop', reason: 'ServiceStopped', message: 'plumbing serve stopped while this run was executing; it was put back in the queue' };
-      a.ac.abort(new Error('service stopping'));
+      a.ac.abort(new ServiceStopping());
     }
     await Promise.all([...this.active.values()].map((a) => a.done));
   }

@@ -5,15 +5,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isMap, loadYaml, type JsonMap, PlumbingError } from '@plumbing/model';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { PlumbingError } from '@plumbing/model';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb } from '../store/db.js';
-import { serveSettings } from './config.js';
+import { clusterSpec, serveSettings } from './config.js';
 import { Core, defaultDbFile } from './core.js';
 import type { ScheduledJob } from '@plumbing/deploy';
 import type { Backend } from './embedded.js';
 import { startPeriodic } from './periodic.js';
+import { nightlyImageJobs } from './periodic-runs.js';
 import { route } from './http.js';
 
 export interface ServeOptions {
@@ -30,6 +31,8 @@ export interface ServeOptions {
   sandbox?: boolean;
   /** The periodic jobs (the list `plumbing schedule` runs), each tick recorded as a periodic run. */
   jobs?: readonly ScheduledJob[];
+  /** Run the nightly image builds of spec.serve.nightlyImages (default true; `--no-schedule` turns them off). */
+  nightlyImages?: boolean;
   /** HTML pages (the dashboard) tried before the API routes; resolves true when it answered. */
   pages?: PageHandler;
 }
@@ -56,13 +59,6 @@ export function pickCluster(root: string, name: string | undefined): string {
   return all[0]!;
 }
 
-function clusterSpec(root: string, cluster: string): JsonMap | undefined {
-  const file = join(root, 'clusters', cluster, 'cluster.yaml');
-  if (!existsSync(file)) return undefined;
-  const doc = loadYaml(`clusters/${cluster}/cluster.yaml`, readFileSync(file, 'utf8')).docs.find((d) => d.kind === 'Cluster');
-  return doc && isMap(doc.value) && isMap(doc.value.spec) ? doc.value.spec : undefined;
-}
-
 export async function startServe(o: ServeOptions): Promise<RunningService> {
   const cluster = pickCluster(o.root, o.cluster);
   const port = o.port ?? 8080;
@@ -72,7 +68,9 @@ export async function startServe(o: ServeOptions): Promise<RunningService> {
   const db = await openDb(o.db ?? defaultDbFile(o.root));
   const core = new Core({ root: o.root, cluster, db, settings, log, ...(o.secretsDir ? { secretsDir: o.secretsDir } : {}), ...(o.backend ? { backend: o.backend } : {}), ...(o.sandbox === undefined ? {} : { sandbox: o.sandbox }) });
   await core.start();
-  const periodic = await startPeriodic({ store: core.store, log, onRun: (r) => core.events.emit('run', r) }, o.jobs ?? []);
+  // the scheduler's jobs (plumbing schedule's list) and the nightly image builds (periodic-runs.ts)
+  const jobs = [...(o.jobs ?? []), ...(o.nightlyImages === false ? [] : nightlyImageJobs(core, o.root, clusterSpec(o.root, cluster)))];
+  const periodic = await startPeriodic({ store: core.store, log, onRun: (r) => core.events.emit('run', r) }, jobs);
   const server = createServer((req, res) => {
     (o.pages ? o.pages(core, req, res) : Promise.resolve(false)).then((done) => (done ? undefined : route(core, req, res))).catch((e: unknown) => {
       log(`error on ${req.method} ${req.url}: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,6 +1,7 @@
 import type { DocRule } from '../../check/rule.js';
 import { isMap, mapsOf } from '../../yaml/values.js';
 import { checkFields } from './config-fields.js';
+import { checkNightlyImages } from './periodic-config.js';
 import { releaseConfigRule } from './release-config-rules.js';
 
 const TEST_TYPES = new Set(['dryRunTriggerTemplates', 'dryRunFile', 'pipelineRun']);
@@ -53,13 +54,14 @@ function checkServe(ctx: Parameters<DocRule['check']>[0], serve: Record<string, 
   const at = ['spec', 'serve'];
   checkFields(ctx, serve, at, {
     publicUrl: 'string', org: 'string', trustedTeams: 'list', privateRepositories: 'list', concurrency: 'map', queueTimeoutMinutes: 'number',
-    statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string',
+    statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string', nightlyImages: 'map',
   });
   if (isMap(serve.concurrency)) checkFields(ctx, serve.concurrency, [...at, 'concurrency'], { global: 'number', perRepository: 'number' });
   for (const k of ['githubTokenSecret', 'apiTokenSecret']) {
     const ref = serve[k];
     if (isMap(ref)) checkFields(ctx, ref, [...at, k], { secretName: 'string', secretKey: 'string' }, ['secretName', 'secretKey']);
   }
+  checkNightlyImages(ctx, serve.nightlyImages, at);
   if (typeof serve.publicUrl === 'string' && !/^https?:\/\//.test(serve.publicUrl)) ctx.report('CONFIG_INVALID', [...at, 'publicUrl'], 'publicUrl must be an http(s) URL');
 }
 

@@ -2,6 +2,7 @@ import type { DocContext, DocRule } from '../../check/rule.js';
 import type { ResourceDoc } from '../../yaml/source.js';
 import { isMap, mapsOf } from '../../yaml/values.js';
 import { checkFields, type Field } from './config-fields.js';
+import { checkPostReleaseTests } from './periodic-config.js';
 
 
 const SPEC_FIELDS: Record<string, Field> = {
@@ -19,6 +20,7 @@ const SPEC_FIELDS: Record<string, Field> = {
   artifacts: 'list',
   failureLabels: 'list',
   requiredChecks: 'list',
+  postReleaseTests: 'list',
 };
 const REQUIRED = ['project', 'pipeline', 'bucket', 'imageRegistry', 'repository', 'releaseBranches'];
 
@@ -80,6 +82,7 @@ export const releaseConfigRule: DocRule = {
         if (typeof p !== 'string' || !inside(p)) ctx.report('CONFIG_INVALID', ['spec', 'artifacts', i, 'paths', j], 'each path must be a string inside the repository');
       });
     }
+    checkPostReleaseTests(ctx, spec.postReleaseTests);
     checkSchedules(ctx, spec);
   },
 };

@@ -9,6 +9,7 @@ import type { DocContext } from '../../check/rule.js';
 import type { ParamType } from '../../types/tekton.js';
 import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
 import { paramTypeOf } from '../params/params.js';
+import { podTemplateVolumes } from '../task/task-rules.js';
 
 export type Section = 'tasks' | 'finally';
 
@@ -71,6 +72,8 @@ export interface PipelineModel {
   /** The same params as written (`{name, value}` or ParamSpec maps), for embedded taskSpecs. */
   propagatedList: unknown[];
   workspaces: Map<string, { optional: boolean }>;
+  /** Volumes the enclosing PipelineRun's pod template gives every TaskRun's pod. */
+  podVolumes: string[];
   /** References in `spec.results[].value`. */
   resultRefs: RefSite[];
 }
@@ -180,7 +183,11 @@ export function declaredParams(list: unknown): Map<string, DeclaredParam> {
   return out;
 }
 
-export function buildModel(spec: JsonMap, path: NodePath, propagatedList: unknown[], embedded: boolean): PipelineModel {
+/**
+ * `propagatedWorkspaces`: the workspaces a PipelineRun binds, which Tekton propagates into its
+ * embedded pipelineSpec (and from there into embedded taskSpecs) when the spec does not declare them.
+ */
+export function buildModel(spec: JsonMap, path: NodePath, propagatedList: unknown[], embedded: boolean, propagatedWorkspaces: readonly string[] = [], podVolumes: string[] = []): PipelineModel {
   const propagated = new Set<string>();
   for (const [p] of mapsOf(propagatedList)) if (typeof p.name === 'string') propagated.add(p.name);
   const tasks: PTask[] = [];
@@ -196,9 +203,10 @@ export function buildModel(spec: JsonMap, path: NodePath, propagatedList: unknow
   }
   const workspaces = new Map<string, { optional: boolean }>();
   for (const [w] of mapsOf(spec.workspaces)) if (typeof w.name === 'string' && !workspaces.has(w.name)) workspaces.set(w.name, { optional: w.optional === true });
+  for (const w of propagatedWorkspaces) if (!workspaces.has(w)) workspaces.set(w, { optional: false });
   const resultRefs: RefSite[] = [];
   for (const [r, i] of mapsOf(spec.results)) collectValueRefs(r.value, [...path, 'results', i, 'value'], 'results', resultRefs);
-  return { spec, path, embedded, tasks, dag, fin, params: declaredParams(spec.params), propagated, propagatedList, workspaces, resultRefs };
+  return { spec, path, embedded, tasks, dag, fin, params: declaredParams(spec.params), propagated, propagatedList, workspaces, podVolumes, resultRefs };
 }
 
 const cache = new WeakMap<JsonMap, PipelineModel[]>();
@@ -215,15 +223,17 @@ export function pipelineModels(ctx: DocContext): PipelineModel[] {
   if (isMap(spec)) {
     if (ctx.doc.kind === 'Pipeline') addModel(spec, ['spec'], [], false, out, 0);
     else if (ctx.doc.kind === 'PipelineRun' && isMap(spec.pipelineSpec)) {
-      addModel(spec.pipelineSpec, ['spec', 'pipelineSpec'], Array.isArray(spec.params) ? spec.params : [], true, out, 0);
+      const bound = mapsOf(spec.workspaces).flatMap(([b]) => (typeof b.name === 'string' ? [b.name] : []));
+      const tmpl = isMap(spec.taskRunTemplate) ? spec.taskRunTemplate.podTemplate : spec.podTemplate;
+      addModel(spec.pipelineSpec, ['spec', 'pipelineSpec'], Array.isArray(spec.params) ? spec.params : [], true, out, 0, bound, podTemplateVolumes(tmpl));
     }
   }
   cache.set(ctx.value, out);
   return out;
 }
 
-function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded: boolean, out: PipelineModel[], depth: number): void {
-  const m = buildModel(spec, path, propagated, embedded);
+function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded: boolean, out: PipelineModel[], depth: number, workspaces: readonly string[] = [], podVolumes: string[] = []): void {
+  const m = buildModel(spec, path, propagated, embedded, workspaces, podVolumes);
   out.push(m);
   if (depth >= 4) return;
   for (const t of m.tasks) {
@@ -238,7 +248,14 @@ function addModel(spec: JsonMap, path: NodePath, propagated: unknown[], embedded
  * params, then the pipeline's, then those propagated from above (docs/tekton-semantics.md §2.1).
  */
 export function visibleParams(m: PipelineModel, t: PTask): unknown[] {
-  return [...(Array.isArray(t.value.params) ? t.value.params : []), ...(Array.isArray(m.spec.params) ? m.spec.params : []), ...m.propagatedList];
+  return [...(Array.isArray(t.value.params) ? t.value.params : []), ...matrixParamSpecs(t.value.matrix), ...(Array.isArray(m.spec.params) ? m.spec.params : []), ...m.propagatedList];
+}
+
+/** A matrix's params as the task sees them: one string value of each combination (include params too). */
+function matrixParamSpecs(matrix: unknown): JsonMap[] {
+  if (!isMap(matrix)) return [];
+  const lists = [matrix.params, ...mapsOf(matrix.include).map(([inc]) => inc.params)];
+  return lists.flatMap((l) => mapsOf(l).flatMap(([p]) => (typeof p.name === 'string' ? [{ name: p.name, type: 'string' }] : [])));
 }
 
 /** A parsed `$(tasks.*)` / `$(finally.*)` reference. */

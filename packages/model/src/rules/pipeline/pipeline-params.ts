@@ -11,6 +11,8 @@ import type { PipelineModel, PTask } from './pipeline-model.js';
 import { taskVar } from './pipeline-model.js';
 import { type Target, targetOf } from './pipeline-target.js';
 import { parseExpr } from '../../tekton/refs.js';
+import { type ConfigDefaults, isConfigDefaults, parseConfigDefaults } from '../../tekton/config-defaults.js';
+import type { RepoIndex } from '../../yaml/repo-index.js';
 
 export interface BindingOptions {
   /** The `params` list as written, and its path. */
@@ -115,6 +117,19 @@ function checkValue(ctx: DocContext, d: JsonMap, v: unknown, path: NodePath, nam
   }
 }
 
+const defaultsCache = new WeakMap<RepoIndex, ConfigDefaults>();
+
+/** The config-defaults ConfigMap of the repository (a cluster's Tekton configuration), if it holds one. */
+function configDefaultsIn(index: RepoIndex): ConfigDefaults {
+  let d = defaultsCache.get(index);
+  if (!d) {
+    const doc = index.ofKind('ConfigMap').find((c) => isConfigDefaults(c.value));
+    d = parseConfigDefaults(isMap(doc?.value) ? doc.value.data : undefined);
+    defaultsCache.set(index, d);
+  }
+  return d;
+}
+
 /** Workspaces a target requires that the bindings do not provide. */
 export function checkWorkspaceBindings(
   ctx: DocContext,
@@ -125,6 +140,8 @@ export function checkWorkspaceBindings(
   implicit?: ReadonlySet<string> | undefined,
 ): void {
   if ((target.status !== 'embedded' && target.status !== 'resolved') || !target.spec) return;
+  // the TaskRun reconciler binds what a TaskRun leaves unbound to the cluster's default (config-defaults)
+  if (target.kind === 'Task' && configDefaultsIn(ctx.index).defaultTaskRunWorkspaceBinding) return;
   const bound = new Set<string>();
   for (const [b] of mapsOf(bindings)) if (typeof b.name === 'string') bound.add(b.name);
   const what = target.name ? `${target.kind} "${target.name}"` : `the embedded ${target.kind === 'Task' ? 'taskSpec' : 'pipelineSpec'}`;

@@ -6,6 +6,7 @@ import { checkTaskBindings } from './pipeline-params.js';
 import { checkPipelineResults, checkTaskRefs } from './pipeline-results.js';
 import { checkEmbeddedTaskSpecs, checkPipelineShape } from './pipeline-structure.js';
 import { checkPipelineVars } from './pipeline-vars.js';
+import { emptyDirSharingRule } from '../run/emptydir-sharing.js';
 import { pipelineRunRule, taskRunEmbeddedSpecRule, taskRunRule } from '../run/run-rules.js';
 import { checkWhen } from '../when/when.js';
 
@@ -36,6 +37,7 @@ export const PIPELINE_RULES: readonly DocRule[] = [
   perPipeline('pipeline-task-bindings', checkTaskBindings),
   perPipeline('pipeline-embedded-task-specs', checkEmbeddedTaskSpecs),
   pipelineRunRule,
+  emptyDirSharingRule,
   taskRunRule,
   taskRunEmbeddedSpecRule,
 ];

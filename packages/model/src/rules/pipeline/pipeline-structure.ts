@@ -99,7 +99,7 @@ export function checkEmbeddedTaskSpecs(ctx: DocContext, m: PipelineModel): void 
     const spec = t.value.taskSpec;
     if (!isMap(spec) || t.value.taskRef !== undefined || t.value.pipelineRef !== undefined || t.value.pipelineSpec !== undefined) continue;
     if (typeof spec.apiVersion === 'string' || typeof spec.kind === 'string') continue; // a custom task spec
-    checkTaskSpec(ctx, spec, [...t.path, 'taskSpec'], { embedded: true, pipelineParams: visibleParams(m, t), extraWorkspaces: visibleWorkspaces(m, t) });
+    checkTaskSpec(ctx, spec, [...t.path, 'taskSpec'], { embedded: true, pipelineParams: visibleParams(m, t), extraWorkspaces: visibleWorkspaces(m, t), extraVolumes: m.podVolumes });
   }
 }
 

@@ -2,6 +2,7 @@
 import type { NodePath } from '../../check/finding.js';
 import type { DocContext } from '../../check/rule.js';
 import type { ParamType } from '../../types/tekton.js';
+import { catalogVersionDir } from '../../yaml/repo-index.js';
 import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
 
 export type TargetStatus = 'embedded' | 'resolved' | 'unresolved' | 'remote' | 'custom' | 'dynamic' | 'none';
@@ -53,6 +54,8 @@ export function targetOf(ctx: DocContext, owner: JsonMap, path: NodePath, inPipe
     if (!isMap(ref)) continue;
     const p = [...path, refKey];
     if (kind === 'Task' && isCustomTaskRef(ref, inPipeline)) return { kind, status: 'custom', spec: undefined, path: p };
+    const hub = hubTarget(ctx, ref, kind);
+    if (hub) return { kind, status: 'resolved', spec: isMap(hub.value) && isMap(hub.value.spec) ? hub.value.spec : {}, path: p, name: String(hub.name) };
     const st = refStatus(ref);
     if (st) return { kind, status: st, spec: undefined, path: p };
     const name = ref.name as string;
@@ -64,6 +67,21 @@ export function targetOf(ctx: DocContext, owner: JsonMap, path: NodePath, inPipe
     return { kind, status: 'resolved', spec: s, path: p, name };
   }
   return { kind: 'Task', status: 'none', spec: undefined, path };
+}
+
+/**
+ * A hub resolver ref (`resolver: hub`, params name and version) to a catalog version that the
+ * repository itself holds (`task/<name>/<version>/`): that version, not the newest, is what runs.
+ */
+function hubTarget(ctx: DocContext, ref: JsonMap, kind: 'Task' | 'Pipeline') {
+  if (ref.resolver !== 'hub') return undefined;
+  const params = new Map(mapsOf(ref.params).map(([p]) => [p.name, p.value]));
+  const name = params.get('name');
+  const version = params.get('version');
+  if (typeof name !== 'string' || typeof version !== 'string' || name.includes('$(') || version.includes('$(')) return undefined;
+  const want = typeof params.get('kind') === 'string' ? (params.get('kind') === 'pipeline' ? 'Pipeline' : 'Task') : kind;
+  const doc = ctx.index.resolve(want, name, ctx.doc, version);
+  return doc && catalogVersionDir(doc.file)?.endsWith(`/${version}`) ? doc : undefined;
 }
 
 /** Declared results of a task spec, by name, with their type. */

@@ -121,7 +121,7 @@ describe('invalid-variable-prefix and unknown-context-variable (pipeline level)'
           - name: a
             params:
               - {name: x, value: "$(context.pipelineRun.name) $(context.pipeline.name) $(context.pipelineTask.retries)"}
-              - {name: y, value: "$(context.taskRun.name) $(date +%s) $(workspaces.w.bound)"}
+              - {name: y, value: "$(context.taskRun.name) $(date +%s) $(workspaces.w.bound) $(context.task2.status)"}
             taskSpec: ${spec}
     `);
     expect(only(f, 'UNKNOWN_CONTEXT_VARIABLE')).toEqual([]);

@@ -3,6 +3,7 @@ import type { Code } from '../../check/codes.js';
 import type { DocContext } from '../../check/rule.js';
 import type { PipelineModel, RefSite } from './pipeline-model.js';
 import { didYouMean } from '../../check/suggest.js';
+import { isMap, mapsOf } from '../../yaml/values.js';
 
 const PIPELINE_PREFIXES = new Set(['params', 'tasks', 'finally', 'context', 'workspaces', 'results']);
 
@@ -20,8 +21,24 @@ function rep(ctx: DocContext, code: Code, r: RefSite, message: string, hint?: st
 }
 
 export function checkPipelineVars(ctx: DocContext, m: PipelineModel): void {
-  for (const t of m.tasks) for (const r of t.refs) checkRef(ctx, m, r);
+  for (const t of m.tasks) {
+    const matrixParams = matrixParamNames(t.value.matrix);
+    for (const r of t.refs) {
+      // a matrix param names one combination's value in the task's displayName (Tekton substitutes it there)
+      if (r.path[r.path.length - 1] === 'displayName' && r.ref.segments[0] === 'params' && matrixParams.has(String(r.ref.segments[1]))) continue;
+      checkRef(ctx, m, r);
+    }
+  }
   for (const r of m.resultRefs) checkRef(ctx, m, r);
+}
+
+/** The names of a pipeline task's matrix params and of its matrix include params. */
+export function matrixParamNames(matrix: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!isMap(matrix)) return out;
+  for (const [p] of mapsOf(matrix.params)) if (typeof p.name === 'string') out.add(p.name);
+  for (const [inc] of mapsOf(matrix.include)) for (const [p] of mapsOf(inc.params)) if (typeof p.name === 'string') out.add(p.name);
+  return out;
 }
 
 function checkRef(ctx: DocContext, m: PipelineModel, r: RefSite): void {
@@ -34,7 +51,8 @@ function checkRef(ctx: DocContext, m: PipelineModel, r: RefSite): void {
   if (root === 'context') {
     const obj = seg[1] ?? '';
     const names = CONTEXT_NAMES[obj];
-    if (!names || seg.length !== 3 || !names.has(seg[2]!)) {
+    // Tekton validates only $(context.pipelineRun.*), $(context.pipeline.*) and $(context.pipelineTask.*).
+    if (names && (seg.length !== 3 || !names.has(seg[2]!))) {
       const known = names ? [...names].map((n) => `context.${obj}.${n}`).join(', ') : 'context.pipelineRun.{name,namespace,uid}, context.pipeline.name, context.pipelineTask.retries';
       rep(ctx, 'UNKNOWN_CONTEXT_VARIABLE', r, `non-existent variable in "${r.ref.text}"`, `known: ${known}`);
     }

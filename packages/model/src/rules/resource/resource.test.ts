@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkFiles, checkYaml, only, yaml } from '../../test-helpers.js';
 
 describe('unknown-kind-version', () => {
@@ -18,6 +18,68 @@ describe('unknown-kind-version', () => {
         name: x
     `);
     expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 2, column: 7 }]);
+  });
+  it('reports a kind without apiVersion when the document has metadata', () => {
+    const f = checkYaml(yaml`
+      kind: Task
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 1 }]);
+  });
+  it('does not treat documents without apiVersion and kind as objects (Artifact Hub, tool configs, CI workflows)', () => {
+    const files = {
+      'artifacthub-repo.yml': 'repositoryID: 1234\nowners:\n  - name: x\n    email: x@example.com\n',
+      '.github/workflows/ci.yaml': 'on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n',
+      'codecov.yml': 'coverage:\n  status:\n    project: off\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: hello\nversion: 0.1.0\n',
+    };
+    expect(checkFiles(files)).toEqual([]);
+  });
+  it('knows core kinds beyond the workloads (StorageClass, PersistentVolume, webhooks, PriorityClass, CSIDriver)', () => {
+    const kinds = [
+      ['storage.k8s.io/v1', 'StorageClass'], ['v1', 'PersistentVolume'], ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
+      ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'], ['scheduling.k8s.io/v1', 'PriorityClass'], ['storage.k8s.io/v1', 'CSIDriver'],
+      ['autoscaling/v2', 'HorizontalPodAutoscaler'], ['v1', 'Endpoints'],
+    ];
+    const text = kinds.map(([v, k]) => `apiVersion: ${v}\nkind: ${k}\nmetadata:\n  name: x\n`).join('---\n');
+    expect(checkYaml(text).filter((x) => x.code === 'UNKNOWN_KIND_VERSION' || x.code === 'UNKNOWN_CUSTOM_RESOURCE')).toEqual([]);
+  });
+  it('says info, never error, for a custom resource without a schema (Pipelines-as-Code, Istio)', () => {
+    const f = checkYaml(yaml`
+      apiVersion: pipelinesascode.tekton.dev/v1alpha1
+      kind: Repository
+      metadata:
+        name: x
+      ---
+      apiVersion: networking.istio.io/v1alpha3
+      kind: VirtualService
+      metadata:
+        name: y
+    `);
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(only(f, 'UNKNOWN_CUSTOM_RESOURCE')).toEqual([
+      { code: 'UNKNOWN_CUSTOM_RESOURCE', severity: 'info', line: 2, column: 7 },
+      { code: 'UNKNOWN_CUSTOM_RESOURCE', severity: 'info', line: 7, column: 7 },
+    ]);
+  });
+  it('keeps removed API versions an error, at apiVersion', () => {
+    const f = checkYaml(yaml`
+      apiVersion: rbac.authorization.k8s.io/v1beta1
+      kind: ClusterRoleBinding
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 13 }]);
+  });
+  it('reports a kind in a version that does not serve it at apiVersion', () => {
+    const f = checkYaml(yaml`
+      apiVersion: tekton.dev/v2
+      kind: Task
+      metadata:
+        name: x
+    `);
+    expect(only(f, 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 13 }]);
   });
   it('accepts a known kind', () => {
     const f = checkYaml(yaml`
@@ -39,8 +101,8 @@ describe('yaml-syntax', () => {
   it('reports a binary file', () => {
     expect(only(checkYaml('a\u0000b'), 'YAML_SYNTAX')).toEqual([{ code: 'YAML_SYNTAX', severity: 'error', line: 1, column: 1 }]);
   });
-  it('reports a document that is not a map', () => {
-    expect(only(checkYaml('- a\n- b\n'), 'UNKNOWN_KIND_VERSION')).toEqual([{ code: 'UNKNOWN_KIND_VERSION', severity: 'error', line: 1, column: 1 }]);
+  it('does not treat a list document (a JSON patch, a fixture) as an object', () => {
+    expect(checkYaml('- op: add\n  path: /spec/x\n  value: 1\n')).toEqual([]);
   });
   it('accepts an empty file', () => {
     expect(checkYaml('')).toEqual([]);
@@ -64,13 +126,55 @@ describe('invalid-resource-name', () => {
 
 describe('duplicate-resource', () => {
   const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n';
-  it('reports the second definition in one scope', () => {
-    const f = checkFiles({ 'a.yaml': cm, 'b.yaml': cm });
-    expect(f.filter((x) => x.code === 'DUPLICATE_RESOURCE').map((x) => [x.file, x.line, x.column])).toEqual([['b.yaml', 4, 9]]);
+  const dups = (f: ReturnType<typeof checkFiles>) => f.filter((x) => x.code === 'DUPLICATE_RESOURCE').map((x) => [x.file, x.line, x.column]);
+  it('reports the second definition in one file', () => {
+    expect(dups(checkFiles({ 'a.yaml': `${cm}---\n${cm}` }))).toEqual([['a.yaml', 9, 9]]);
+  });
+  it('does not report two files that nobody applies together (samples/ and tests/, two examples)', () => {
+    const f = checkFiles({ 'a.yaml': cm, 'b.yaml': cm, 'task/t/0.1/samples/run.yaml': cm, 'task/t/0.1/tests/run.yaml': cm });
+    expect(dups(f)).toEqual([]);
   });
   it('does not report two catalog versions of one task', () => {
     const f = checkFiles({ 'tasks/t/0.1/t.yaml': cm, 'tasks/t/0.2/t.yaml': cm });
     expect(only(f, 'DUPLICATE_RESOURCE')).toEqual([]);
+  });
+  it('reports two resources of one kustomization, through a base, with its namespace', () => {
+    const f = checkFiles({
+      'deploy/kustomization.yaml': 'resources:\n  - base\n  - extra.yaml\nnamespace: prod\n',
+      'deploy/base/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+      'deploy/base/cm.yaml': cm,
+      'deploy/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n  namespace: other\n',
+    });
+    expect(dups(f)).toEqual([['deploy/extra.yaml', 4, 9]]);
+  });
+  it('keeps two kustomizations apart, and a namespace set by one of them', () => {
+    const f = checkFiles({
+      'a/kustomization.yaml': 'namespace: a\nresources: [cm.yaml]\n',
+      'a/cm.yaml': cm,
+      'b/kustomization.yaml': 'namePrefix: b-\nresources: [cm.yaml, ../a/cm.yaml]\n',
+      'b/cm.yaml': cm,
+    });
+    expect(dups(f)).toEqual([['b/cm.yaml', 4, 9]]);
+  });
+  it('reports two files of one Cluster source', () => {
+    const cluster = 'apiVersion: plumbing.dev/v1alpha1\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  context: c\n  sources:\n    - path: clusters/c/manifests\n';
+    const f = checkFiles({ 'clusters/c/cluster.yaml': cluster, 'clusters/c/manifests/a.yaml': cm, 'clusters/c/manifests/b.yaml': cm });
+    expect(dups(f)).toEqual([['clusters/c/manifests/b.yaml', 4, 9]]);
+  });
+});
+
+describe('kustomize inputs', () => {
+  it('does not check a kustomization or its patches as objects; one info per patch file', () => {
+    const f = checkFiles({
+      'k/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [d.yaml]\npatches:\n  - path: p.yaml\npatchesStrategicMerge: [q.yaml]\n',
+      'k/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: "nginx:1.27"}]\n',
+      'k/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n',
+      'k/q.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n',
+    });
+    expect(f.map((x) => [x.code, x.severity, x.file])).toEqual([
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/p.yaml'],
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/q.yaml'],
+    ]);
   });
 });
 
@@ -93,5 +197,43 @@ describe('deprecated-resource and deprecated-api', () => {
   it('accepts a v1 Task', () => {
     const f = checkYaml('apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: a\nspec:\n  steps: [{name: s, image: alpine:3.20, script: "#!/bin/sh\\ntrue"}]\n');
     expect(only(f, 'DEPRECATED_API')).toEqual([]);
+  });
+});
+
+describe('generator templates', () => {
+  it('gives a Helm template one info at its first placeholder, not errors on every field', () => {
+    const f = checkFiles({
+      'chart/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n{{- if .Values.labels }}\n  labels: {{ .Values.labels }}\n{{- end }}\nspec:\n  replicas: {{ .Values.replicas }}\n',
+    });
+    expect(f.map((x) => [x.code, x.severity, x.line])).toEqual([['GENERATOR_TEMPLATE', 'info', 4]]);
+  });
+  it('checks files whose placeholders are quoted values or inside scripts', () => {
+    const f = checkFiles({
+      'run.yaml': yaml`
+        apiVersion: tekton.dev/v1
+        kind: Task
+        metadata:
+          name: Bad_Name
+        spec:
+          params: [{name: rev, default: "{{ revision }}"}]
+          steps:
+            - name: s
+              image: alpine:3.20
+              script: |
+                docker inspect --format '{{.Id}}' x $(params.rev)
+      `,
+    });
+    expect(only(f, 'GENERATOR_TEMPLATE')).toEqual([]);
+    expect(only(f, 'INVALID_RESOURCE_NAME')).toEqual([{ code: 'INVALID_RESOURCE_NAME', severity: 'error', line: 4, column: 9 }]);
+  });
+});
+
+describe('yaml warnings', () => {
+  it('become findings at their position (a key that is a map), never process warnings on stderr', () => {
+    const warned = vi.spyOn(process, 'emitWarning');
+    const f = checkYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ? {a: 1}\n  : b\n');
+    expect(warned).not.toHaveBeenCalled();
+    warned.mockRestore();
+    expect(only(f, 'YAML_WARNING')).toEqual([{ code: 'YAML_WARNING', severity: 'warning', line: 6, column: 5 }]);
   });
 });

@@ -1,6 +1,6 @@
-import { isKnownKind, versionsOfKind } from '../../types/kinds.js';
+import { isKnownGroup, isKnownKind, removedVersion, versionsOfKind } from '../../types/kinds.js';
 import type { DocRule, RepoRule } from '../../check/rule.js';
-import { duplicateScope } from '../../yaml/repo-index.js';
+import { applyUnitsOf, collisionKeys } from '../../yaml/apply-units.js';
 import { isMap } from '../../yaml/values.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -18,9 +18,14 @@ export const kindVersionRule: DocRule = {
       report('UNKNOWN_KIND_VERSION', ['kind'], kind === undefined ? 'missing kind' : 'kind must be a string', { key: true });
       return;
     }
-    if (!isKnownKind(apiVersion, kind)) {
+    const removed = removedVersion(apiVersion, kind);
+    if (removed) {
+      report('UNKNOWN_KIND_VERSION', ['apiVersion'], `${apiVersion} ${kind} was removed in Kubernetes ${removed.removedIn}`, { hint: `use ${removed.use}` });
+    } else if (!isKnownGroup(apiVersion)) {
+      report('UNKNOWN_CUSTOM_RESOURCE', ['kind'], `${kind} in ${apiVersion} is a custom resource without a schema here: only its metadata is checked`);
+    } else if (!isKnownKind(apiVersion, kind)) {
       const known = versionsOfKind(kind);
-      report('UNKNOWN_KIND_VERSION', ['kind'], `unknown kind ${kind} in ${apiVersion}`, {
+      report('UNKNOWN_KIND_VERSION', known.length > 0 ? ['apiVersion'] : ['kind'], `unknown kind ${kind} in ${apiVersion}`, {
         hint: known.length > 0 ? `${kind} exists in: ${known.join(', ')}` : 'check the spelling of kind (it is case-sensitive)',
       });
     }
@@ -108,18 +113,28 @@ export const deprecatedApiRule: DocRule = {
   },
 };
 
-/** The same kind/name twice within one scope (a catalog version directory is its own scope). */
+/**
+ * The same kind/namespace/name twice within one apply unit (one file, one kustomization's
+ * output, one Cluster source): what `kubectl apply` or kustomize would refuse or silently merge.
+ */
 export const duplicateResourceRule: RepoRule = {
   id: 'duplicate-resource',
   check({ index, reportAt }) {
+    const units = applyUnitsOf(index.files);
     const seen = new Map<string, (typeof index.docs)[number]>();
     for (const doc of index.docs) {
-      if (!doc.kind || !doc.name) continue;
-      const key = `${duplicateScope(doc)}\u0000${doc.kind}\u0000${doc.namespace ?? ''}\u0000${doc.name}`;
-      const first = seen.get(key);
-      if (first) {
-        reportAt(doc, 'DUPLICATE_RESOURCE', ['metadata', 'name'], `${doc.kind} "${doc.name}" is already defined at ${first.file}:${first.ast.contents?.range ? first.source.lineCounter.linePos(first.ast.contents.range[0]).line : 1}`);
-      } else seen.set(key, doc);
+      if (!doc.kind || !doc.name || units.kustomizeInputs.has(doc.file)) continue;
+      for (const key of collisionKeys(doc, units)) {
+        const first = seen.get(key);
+        if (!first) {
+          seen.set(key, doc);
+          continue;
+        }
+        if (first === doc) continue;
+        const line = first.ast.contents?.range ? first.source.lineCounter.linePos(first.ast.contents.range[0]).line : 1;
+        reportAt(doc, 'DUPLICATE_RESOURCE', ['metadata', 'name'], `${doc.kind} "${doc.name}" is already defined at ${first.file}:${line}`);
+        break;
+      }
     }
   },
 };

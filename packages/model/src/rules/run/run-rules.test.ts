@@ -161,3 +161,35 @@ describe('feature-flag-required (runs)', () => {
     expect(only(check(tr('  taskRef: {name: "hub://t:0.1"}\n')), 'FEATURE_FLAG_REQUIRED')).toEqual([{ code: 'FEATURE_FLAG_REQUIRED', severity: 'warning', line: 6, column: 19 }]);
   });
 });
+
+describe('config-defaults and podTemplate volumes', () => {
+  const task = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  workspaces: [{name: source}]\n  steps: [{name: s, image: alpine:3.20, script: "ls"}]\n';
+  const run = 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: r\nspec:\n  taskRef:\n    name: t\n';
+  it('reports a TaskRun that leaves a required workspace unbound', () => {
+    expect(only(checkFiles({ 'task.yaml': task, 'run.yaml': run }), 'MISSING_REQUIRED_WORKSPACE')).toEqual([{ code: 'MISSING_REQUIRED_WORKSPACE', severity: 'error', line: 6, column: 3 }]);
+  });
+  it('accepts it when the repository holds a config-defaults with default-task-run-workspace-binding', () => {
+    const defaults = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-defaults\n  namespace: tekton-pipelines\ndata:\n  default-task-run-workspace-binding: |\n    emptyDir: {}\n';
+    expect(only(checkFiles({ 'task.yaml': task, 'run.yaml': run, 'config/config-defaults.yaml': defaults }), 'MISSING_REQUIRED_WORKSPACE')).toEqual([]);
+  });
+  it('sees the volumes of the run podTemplate from an embedded taskSpec', () => {
+    const f = checkFiles({
+      'run.yaml': yaml`
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          generateName: r-
+        spec:
+          taskSpec:
+            steps:
+              - name: s
+                image: alpine:3.20
+                script: ls /m
+                volumeMounts: [{name: custom, mountPath: /m}, {name: other, mountPath: /o}]
+          podTemplate:
+            volumes: [{name: custom, emptyDir: {}}]
+      `,
+    });
+    expect(only(f, 'UNDEFINED_VOLUME')).toEqual([{ code: 'UNDEFINED_VOLUME', severity: 'error', line: 11, column: 62 }]);
+  });
+});

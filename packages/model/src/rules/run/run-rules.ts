@@ -6,7 +6,7 @@ import { isMap, type JsonMap, mapsOf, walkStrings } from '../../yaml/values.js';
 import { checkParamBindings, checkWorkspaceBindings } from '../pipeline/pipeline-params.js';
 import { type Target, targetOf } from '../pipeline/pipeline-target.js';
 import { checkDuration, checkPipelineRunTimeouts } from './run-timeouts.js';
-import { checkTaskSpec } from '../task/task-rules.js';
+import { checkTaskSpec, podTemplateVolumes } from '../task/task-rules.js';
 
 const SOURCES = ['emptyDir', 'persistentVolumeClaim', 'volumeClaimTemplate', 'configMap', 'secret', 'projected', 'csi'] as const;
 const REQUIRED_SOURCE_FIELD: Partial<Record<(typeof SOURCES)[number], string>> = { persistentVolumeClaim: 'claimName', configMap: 'name', secret: 'secretName', csi: 'driver' };
@@ -201,6 +201,7 @@ export const taskRunEmbeddedSpecRule: DocRule = {
       embedded: true,
       pipelineParams: Array.isArray(spec.params) ? spec.params : [],
       extraWorkspaces: mapsOf(spec.workspaces).flatMap(([b]) => (typeof b.name === 'string' ? [b.name] : [])),
+      extraVolumes: podTemplateVolumes(spec.podTemplate),
     });
   },
 };

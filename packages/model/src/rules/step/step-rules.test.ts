@@ -215,7 +215,7 @@ describe('step-ref-conflict', () => {
 });
 
 describe('duplicate-env and secret-in-env', () => {
-  it('reports the same env name twice', () => {
+  it('warns (Kubernetes accepts it, the last wins) about the same env name twice', () => {
     const f = checkYaml(taskYaml`
       stepTemplate:
         env: [{name: A, value: "1"}, {name: A, value: "2"}]
@@ -225,7 +225,7 @@ describe('duplicate-env and secret-in-env', () => {
             - name: A
               value: x
     `);
-    expect(only(f, 'DUPLICATE_ENV')).toEqual([{ code: 'DUPLICATE_ENV', severity: 'error', line: 7, column: 41 }]);
+    expect(only(f, 'DUPLICATE_ENV')).toEqual([{ code: 'DUPLICATE_ENV', severity: 'warning', line: 7, column: 41 }]);
   });
   it('accepts a step overriding a stepTemplate env', () => {
     const f = checkYaml(taskYaml`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkYaml, only } from '../../test-helpers.js';
-import { stepActionYaml } from '../task/task-test-helpers.js';
+import { stepActionYaml, taskYaml } from '../task/task-test-helpers.js';
 
 const IMG = 'registry.example.com/tool:1.0';
 
@@ -81,5 +81,36 @@ describe('shared rules on StepActions', () => {
     `);
     expect(only(f, 'IMAGE_UNPINNED')).toEqual([{ code: 'IMAGE_UNPINNED', severity: 'warning', line: 6, column: 10 }]);
     expect(only(f, 'SECRET_IN_ENV')).toEqual([{ code: 'SECRET_IN_ENV', severity: 'warning', line: 7, column: 31 }]);
+  });
+});
+
+describe('params passed to a StepAction', () => {
+  it('accepts $(params.x[*]) of any type as a whole step ref param value, as Tekton does', () => {
+    const f = checkYaml(taskYaml`
+      params:
+        - {name: s, type: string, default: a}
+        - {name: a, type: array, default: [a]}
+        - name: o
+          properties: {k: {type: string}}
+          default: {k: v}
+      steps:
+        - name: run
+          ref: {name: action}
+          params:
+            - {name: s, value: "$(params.s[*])"}
+            - {name: a, value: "$(params.a[*])"}
+            - {name: o, value: "$(params.o[*])"}
+    `);
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+  it('still reports an index on a string param', () => {
+    const f = checkYaml(taskYaml`
+      params: [{name: s, type: string, default: a}]
+      steps:
+        - name: run
+          ref: {name: action}
+          params: [{name: s, value: "$(params.s[0])"}]
+    `);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 10, column: 34 }]);
   });
 });

@@ -1,7 +1,7 @@
 import type { NodePath } from '../../check/finding.js';
 import type { DocContext, DocRule } from '../../check/rule.js';
 import type { ParamType } from '../../types/tekton.js';
-import { isMap, type JsonMap } from '../../yaml/values.js';
+import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
 import { checkParamSpecs, paramTypeOf, reportUnusedParams } from '../params/params.js';
 import { stepActionRule } from '../step/stepaction-rules.js';
 import { checkContainer, checkContainerList, type ContainerScope } from '../step/step-rules.js';
@@ -23,6 +23,13 @@ export interface TaskSpecOptions {
    * bindings). When omitted for an embedded spec, workspace references and step workspaces are not checked.
    */
   extraWorkspaces?: readonly string[];
+  /** For embedded specs: volumes the run's podTemplate adds to the pod (Tekton mounts them like the spec's own). */
+  extraVolumes?: readonly string[];
+}
+
+/** The volume names of a podTemplate (a run's, or a taskRunTemplate's). */
+export function podTemplateVolumes(podTemplate: unknown): string[] {
+  return isMap(podTemplate) ? mapsOf(podTemplate.volumes).flatMap(([v]) => (typeof v.name === 'string' ? [v.name] : [])) : [];
 }
 
 function typeOfVisible(p: JsonMap): ParamType | undefined {
@@ -50,6 +57,7 @@ export function checkTaskSpec(ctx: DocContext, spec: Record<string, unknown>, pa
   }
   const params = checkParamSpecs(ctx, spec.params, [...path, 'params'], { kind: 'Task' });
   const volumes = checkVolumes(ctx, spec.volumes, [...path, 'volumes']);
+  for (const v of opts.extraVolumes ?? []) volumes.add(v);
   const template = spec.stepTemplate;
   const containers: unknown[] = Array.isArray(steps) ? [...steps, template] : [template];
   const declaredWs = checkWorkspaceDecls(ctx, spec.workspaces, [...path, 'workspaces'], containers);

@@ -187,16 +187,25 @@ describe('invalid-variable-prefix', () => {
 });
 
 describe('unknown-context-variable', () => {
-  it('reports context.taskRun.id and context.tasks.name', () => {
+  it('reports context.taskRun.id and context.task.id', () => {
     const f = checkYaml(taskYaml`
       steps:
         - image: ${IMG}
-          args: ["$(context.taskRun.name)", "$(context.taskRun.id)", "$(context.task.retry-count)", "$(context.tasks.name)"]
+          args: ["$(context.taskRun.name)", "$(context.taskRun.id)", "$(context.task.retry-count)", "$(context.task.id)"]
     `);
     expect(only(f, 'UNKNOWN_CONTEXT_VARIABLE')).toEqual([
       { code: 'UNKNOWN_CONTEXT_VARIABLE', severity: 'error', line: 8, column: 42 },
       { code: 'UNKNOWN_CONTEXT_VARIABLE', severity: 'error', line: 8, column: 98 },
     ]);
+  });
+  it('leaves other $(context.X) alone, as Tekton does (it validates only context.taskRun and context.task)', () => {
+    const f = checkYaml(taskYaml`
+      steps:
+        - image: ${IMG}
+          script: |
+            [ "$(context.task2.status)" = Succeeded ] && echo "$(context.tasks.name)"
+    `);
+    expect(only(f, 'UNKNOWN_CONTEXT_VARIABLE')).toEqual([]);
   });
   it('accepts the task-level context variables', () => {
     const f = checkYaml(taskYaml`
@@ -301,5 +310,18 @@ describe('feature-flag-required (artifacts)', () => {
       steps: [{image: ${IMG}, args: ["$(results.r.path)"]}]
     `);
     expect(only(f, 'FEATURE_FLAG_REQUIRED')).toEqual([]);
+  });
+});
+
+describe('workspace references in a step when', () => {
+  it('are not checked against declarations (Tekton evaluates an undeclared one as unbound)', () => {
+    const f = checkYaml(taskYaml`
+      workspaces: [{name: custom}]
+      steps:
+        - image: ${IMG}
+          when: [{input: "$(workspaces.custom2.bound)", operator: in, values: ["true"]}]
+          script: "ls $(workspaces.other.path)"
+    `);
+    expect(only(f, 'UNDEFINED_WORKSPACE_REFERENCE')).toEqual([{ code: 'UNDEFINED_WORKSPACE_REFERENCE', severity: 'error', line: 10, column: 19 }]);
   });
 });

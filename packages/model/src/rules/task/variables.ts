@@ -206,13 +206,15 @@ function checkRef(w: SpecWalker, s: string, ref: VarRef, occ: number): void {
     const group = segs[1];
     const attr = segs[2];
     const known = group === undefined ? undefined : CONTEXT[group];
-    if (!known || attr === undefined || !known.has(attr) || segs.length > 3) {
+    // Tekton validates only $(context.taskRun.*) and $(context.task.*); any other $(context.X...) stays as written.
+    if (known && (attr === undefined || !known.has(attr) || segs.length > 3)) {
       w.report('UNKNOWN_CONTEXT_VARIABLE', ref, occ, `non-existent variable "${ref.text}"`, 'task level: context.taskRun.{name,namespace,uid}, context.task.{name,retry-count}');
     }
     return;
   }
   if (root === 'workspaces') {
-    if (w.scope.kind !== 'task' || !w.scope.workspaces) return;
+    // a step's `when` is outside what Tekton validates (an undeclared workspace is simply not bound there)
+    if (w.scope.kind !== 'task' || !w.scope.workspaces || (w.role === 'step' && w.field() === 'when')) return;
     const ws = segs[1];
     if (ws === undefined) return;
     if (!w.scope.workspaces.has(ws)) w.report('UNDEFINED_WORKSPACE_REFERENCE', ref, occ, `"${ref.text}" refers to workspace "${ws}", which is not declared`, didYouMean(ws, w.scope.workspaces, 'declare it under spec.workspaces'));
@@ -302,6 +304,8 @@ function checkParamRef(w: SpecWalker, s: string, ref: VarRef, occ: number, o: nu
     else if (decl.keys && decl.keys.size > 0 && !decl.keys.has(key)) w.report('UNKNOWN_OBJECT_KEY', ref, occ, `"${ref.text}": object param "${name}" has no key "${key}"`, `declared keys: ${[...decl.keys].join(', ')}`);
     return;
   }
+  // a step's StepAction params take $(params.x[*]) whole, whatever x's type (Tekton passes x's value as is)
+  if (idx === '[*]' && w.role !== 'none' && w.role !== 'stepTemplate' && f === 'params' && s === ref.text) return;
   if (idx !== undefined && type !== 'array' && !(type === 'object' && idx === '[*]')) {
     w.report('UNDEFINED_PARAM_REFERENCE', ref, occ, `"${ref.text}": param "${name}" is ${type === 'object' ? 'an object' : 'a string'}, it cannot be indexed`);
     return;

@@ -1,0 +1,44 @@
+/** Files that are templates of a generator (Helm, Jinja, ERB, Pipelines-as-Code with bare placeholders), not YAML objects yet. */
+
+const BLOCK_SCALAR = /:\s*[|>][-+0-9]*\s*(#.*)?$/;
+const MARKERS = ['{{', '{%', '<%'];
+
+/** A line with its quoted strings and trailing comment removed. */
+function unquoted(line: string): string {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break;
+    else out += c;
+  }
+  return out;
+}
+
+/**
+ * The 1-based line of the first generator placeholder that stands where YAML structure or a plain
+ * value is (`name: {{ .Values.name }}`, `{{- if .x }}`, `{% for %}`, `<%= x %>`), or undefined.
+ * Placeholders inside quoted strings and block scalars (`script: |` with `docker inspect
+ * --format '{{.Id}}'`) are values Tekton passes on, not templates, and do not count.
+ */
+export function templateMarkerLine(text: string): number | undefined {
+  if (!MARKERS.some((m) => text.includes(m))) return undefined;
+  const lines = text.split('\n');
+  let blockIndent = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const indent = line.length - line.trimStart().length;
+    if (blockIndent >= 0) {
+      if (line.trim() === '' || indent > blockIndent) continue;
+      blockIndent = -1;
+    }
+    const bare = line.length < 4000 ? unquoted(line) : line;
+    if (MARKERS.some((m) => bare.includes(m))) return i + 1;
+    if (BLOCK_SCALAR.test(line)) blockIndent = indent + (line.trimStart().match(/^(-\s+)*/)?.[0].length ?? 0);
+  }
+  return undefined;
+}

@@ -1,0 +1,3 @@
+import { kubeTestenvGlobalSetup } from '@plumbing/kube-testenv';
+
+export const setup = kubeTestenvGlobalSetup;
