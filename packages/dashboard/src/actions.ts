@@ -38,10 +38,12 @@ type RerunRun = (name: string, opts: { failedOnly?: boolean; actor?: string }) =
  * refuses failedOnly. serve's refusals (a TaskRun, a run still going) come back as a message.
  */
 export async function rerun(core: Core, run: RunRow, o: { failedOnly: boolean; actor: string }): Promise<RunRow | string> {
-  const rerunRun = (core as unknown as { rerunRun?: RerunRun }).rerunRun;
+  // Looked up at run time: serve's Core has rerun(run) on main and rerunRun(name, opts) on the serve branch; this file compiles against both.
+  const api = core as unknown as { rerunRun?: RerunRun; rerun?: (r: RunRow) => Promise<RunRow> };
+  const rerunRun = api.rerunRun;
   if (typeof rerunRun !== 'function') {
-    if (o.failedOnly) return 'rerun failed only is not available in this build of serve (it needs serve.rerunRun with failedOnly)';
-    return core.rerun(run);
+    if (o.failedOnly || typeof api.rerun !== 'function') return 'rerun failed only is not available in this build of serve (it needs serve.rerunRun with failedOnly)';
+    return api.rerun.call(core, run);
   }
   try {
     return await rerunRun.call(core, run.name, { failedOnly: o.failedOnly, actor: o.actor });
