@@ -20,6 +20,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   gc: { load: async () => (await import('./commands/gc.js')).gcCommand, summary: 'delete old PipelineRuns/TaskRuns on a cluster, keeping the newest N (dry unless --apply)' },
   images: { load: async () => (await import('./commands/images.js')).imagesCommand, summary: 'container images for `run`: list the cache, pull REF, prune what no recent run used' },
   serve: { load: async () => (await import('./commands/serve.js')).serveCommand, summary: 'pull-request CI as an HTTP service from the cluster\'s Triggers YAML (webhooks, queue, runs API)' },
+  dashboard: { load: async () => (await import('./commands/dashboard.js')).dashboardCommand, summary: 'export the public pages of the stored runs as static files (dashboard export DIR)' },
   release: { load: async () => (await import('./commands/release.js')).releaseCommand, summary: 'release a project: nightly or full --version vX.Y.Z (plan, checks, converge; --dry-run)' },
 };
 

@@ -1,7 +1,13 @@
 /**
  * ANSI SGR colours to HTML spans. Text is escaped first; every other escape sequence is dropped.
+ * These functions reference nothing outside this module: ansiClientSource sends them to the page.
  */
-import { esc } from './html.js';
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** HTML-escapes any value (here, with the ANSI functions, so that the page's copy of them is self-contained). */
+export function esc(v: unknown): string {
+  return String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
 
 interface Style {
   fg?: number;
@@ -68,6 +74,11 @@ export function ansiToHtml(line: string, style: Style = {}): { html: string; sty
   }
   emit(line.slice(at));
   return { html, style: cur };
+}
+
+/** The same functions as browser JavaScript (the log viewer renders fetched ranges with them): one source for both. */
+export function ansiClientSource(): string {
+  return `var ESCAPES = ${JSON.stringify(ESCAPES)};\nvar ESCAPE = ${ESCAPE.toString()};\n${[esc, apply, classes, ansiToHtml].map((f) => f.toString()).join('\n')}\n`;
 }
 
 export type { Style as AnsiStyle };

@@ -1,7 +1,9 @@
 /**
  * The one script of the pages (plain JavaScript, no build step): live updates over server-sent
- * events, and the log viewer that loads further windows as you scroll or follow an `#L` link.
+ * events, and the log viewer (log-viewer.ts).
  */
+import { logViewerSource } from './log-viewer.js';
+
 export const CLIENT_JS = `'use strict';
 (function () {
   var live = document.body.getAttribute('data-live');
@@ -22,34 +24,5 @@ export const CLIENT_JS = `'use strict';
     es.addEventListener('run', function () { refresh(run ? '#run-body' : '#runs'); });
     es.addEventListener('step', function () { refresh('#run-body'); });
   }
-  var log = document.getElementById('log');
-  if (!log) return;
-  var loading = false;
-  function more() {
-    var next = Number(log.dataset.next), total = Number(log.dataset.total);
-    if (loading || next >= total) return Promise.resolve(false);
-    loading = true;
-    var url = log.dataset.fragment + '?fragment=1&from=' + next + '&line=' + log.dataset.line;
-    return fetch(url).then(function (r) { return r.json(); }).then(function (w) {
-      log.insertAdjacentHTML('beforeend', w.html);
-      log.dataset.next = String(w.next); log.dataset.line = String(w.line);
-      var m = document.getElementById('more');
-      if (m && w.next >= total) m.remove();
-      loading = false;
-      return true;
-    }, function () { loading = false; return false; });
-  }
-  function toHash() {
-    var m = /^#L(\\d+)$/.exec(location.hash);
-    if (!m) return;
-    var el = document.getElementById('L' + m[1]);
-    if (el) { el.scrollIntoView({ block: 'center' }); return; }
-    more().then(function (ok) { if (ok) toHash(); });
-  }
-  window.addEventListener('hashchange', toHash);
-  window.addEventListener('scroll', function () {
-    if (window.innerHeight + window.scrollY > document.body.scrollHeight - 2000) more();
-  }, { passive: true });
-  toHash();
 })();
-`;
+${logViewerSource()}`;

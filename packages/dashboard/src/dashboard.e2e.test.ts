@@ -1,8 +1,7 @@
 // The dashboard in a real browser: Debian's chromium driven by playwright-core, against a real
 // plumbing serve (real HTTP server, real SQLite store) whose runs are written into its store.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type RunningService, type RunRow, startServe } from '@plumbing/serve';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -10,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardPages } from './pages.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 if (!existsSync(CHROMIUM)) console.warn(`skipping the dashboard browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
 
 let root: string;
@@ -69,7 +67,6 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright
     svc = await startServe({ root, port: 0, host: '127.0.0.1', sandbox: false, log: () => {}, pages: dashboardPages() });
     await seedFailedRun();
     browser = await chromium.launch({ executablePath: CHROMIUM });
-    mkdirSync(SHOTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -82,41 +79,82 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await page.goto(`${svc.url}/`);
     expect(await page.locator('tbody#runs tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')))).toEqual(['widgets-ci-bad', 'widgets-ok-1']);
-    await page.screenshot({ path: join(SHOTS, 'runs.png'), fullPage: true });
     await page.click('a[href="/runs/widgets-ci-bad"]');
     const node = page.locator('rect.task-node[data-task="unit-tests"]');
     await node.waitFor();
     expect([await node.getAttribute('class'), await node.getAttribute('fill')]).toEqual(['task-node state-failed', '#cf222e']);
     expect(await page.locator('rect.task-node[data-task="build"]').getAttribute('fill')).toBe('#1a7f37');
     expect(await page.locator('path.edge-result').evaluateAll((es) => es.map((e) => `${e.getAttribute('data-from')}->${e.getAttribute('data-to')}`))).toEqual(['fetch->lint']);
-    await page.screenshot({ path: join(SHOTS, 'run.png'), fullPage: true });
     await node.click();
     await page.waitForURL(/\/logs\/unit-tests\/run$/);
-    expect(await page.locator('#L250').innerText()).toContain('FAIL widgets_test.go:42: expected 2, got 3');
-    expect(await page.locator('#L250 span.f1.a-b').innerText()).toBe('FAIL');
+    await page.waitForSelector('#log[data-ready]');
     expect(await page.locator('#L1').innerText()).toContain('<b>not bold</b>');
     await page.goto(`${page.url()}#L250`);
     await inViewport(page, 'L250');
-    await page.screenshot({ path: join(SHOTS, 'log.png') });
+    expect(await page.locator('#L250').innerText()).toContain('FAIL widgets_test.go:42: expected 2, got 3');
+    expect(await page.locator('#L250 span.f1.a-b').innerText()).toBe('FAIL');
+    expect(await page.locator('#L250').getAttribute('class')).toBe('l hl');
     await page.close();
   });
 
-  it('a line past the first window: the viewer fetches windows until #L5900 exists, then scrolls to it', async () => {
+  it('a line far down: the viewer fetches only its chunk by byte range and scrolls to it', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run`);
     expect(await page.locator('#L5900').count()).toBe(0);
+    await page.waitForSelector('#log[data-ready]');
     await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run#L5900`);
     await inViewport(page, 'L5900');
     expect(await page.locator('#L5900').innerText()).toContain('unit-tests line 5900');
     await page.close();
   });
 
-  it('search lists the matching lines with links to their anchors', async () => {
-    const page = await browser.newPage();
+  it('search: at once in the fetched ranges, then the server\'s list for far matches; next/previous move between them', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run`);
-    await page.fill('#q', 'expected 2');
-    await Promise.all([page.waitForURL(/q=expected/), page.click('button[type=submit]')]);
-    expect(await page.locator('#hits a.n').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/runs/widgets-ci-bad/logs/unit-tests/run#L250']);
+    await page.waitForSelector('#log[data-ready]');
+    await page.fill('#q', 'line 5990');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#log[data-searched="line 5990"]');
+    await inViewport(page, 'L5990');
+    expect(await page.locator('#search-status').innerText()).toBe('match 1 of 1 (line 5990)');
+    expect(await page.locator('#L5990').getAttribute('class')).toBe('l hl match cur');
+    await page.close();
+  });
+
+  it('without JavaScript: the first lines, next pages, search hits that open at their line', async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run`);
+    expect(await page.locator('#L1').innerText()).toContain('unit-tests line 1');
+    await page.click('a[rel=next]');
+    const second = Number((await page.locator('#log .l').first().getAttribute('id'))?.slice(1));
+    expect(second).toBeGreaterThan(1);
+    await page.goto(`${svc.url}/runs/widgets-ci-bad/logs/unit-tests/run?at=250#L250`);
+    expect(await page.locator('#L250').innerText()).toContain('FAIL widgets_test.go:42');
+    await page.fill('#q', 'line 5900 ');
+    await Promise.all([page.waitForURL(/q=line/), page.click('button[type=submit]')]);
+    expect(await page.locator('#hits a.n').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/runs/widgets-ci-bad/logs/unit-tests/run?at=5900#L5900']);
+    await page.click('#hits a.n');
+    expect(await page.locator('#L5900').innerText()).toContain('unit-tests line 5900');
+    await ctx.close();
+  });
+
+  it('a running step streams live: lines written after the page opened appear (follow from the indexed end)', async () => {
+    const s = svc.core.store;
+    await s.insertRun(run('widgets-live', { state: 'running', finished: null, created: '2026-12-07T08:00:00.000Z' }));
+    const logPath = '.plumbing/runs/widgets-live/build/step-run.log';
+    mkdirSync(join(root, dirname(logPath)), { recursive: true });
+    writeFileSync(join(root, logPath), 'compiling 1\ncompiling 2\n');
+    await s.upsertTaskRun({ runName: 'widgets-live', name: 'widgets-live-build', pipelineTask: 'build', state: 'running', started: '2026-12-07T08:00:01.000Z', finished: null });
+    await s.upsertStep({ runName: 'widgets-live', taskRun: 'widgets-live-build', name: 'run', state: 'running', logPath, exitCode: null, started: '2026-12-07T08:00:01.000Z', finished: null });
+    const page = await browser.newPage();
+    await page.goto(`${svc.url}/runs/widgets-live/logs/build/run`);
+    await page.waitForSelector('#log[data-followed="streaming"]');
+    appendFileSync(join(root, logPath), 'linking\n\x1b[32mdone\x1b[0m\n');
+    await page.waitForSelector('#L4 span.f2');
+    expect(await page.locator('#log .l').evaluateAll((ls) => ls.map((l) => (l as HTMLElement).innerText.replace(/^\d+/, '')))).toEqual(['compiling 1', 'compiling 2', 'linking', 'done']);
+    await s.upsertStep({ runName: 'widgets-live', taskRun: 'widgets-live-build', name: 'run', state: 'succeeded', logPath, exitCode: 0, started: '2026-12-07T08:00:01.000Z', finished: '2026-12-07T08:00:09.000Z' });
+    await page.waitForSelector('#log[data-followed="done"]');
     await page.close();
   });
 

@@ -18,6 +18,8 @@ export interface NodeState {
   state: string;
   started: string | null;
   finished: string | null;
+  /** Not run here: reused from this earlier run (a rerun of the failed tasks only). */
+  reusedFrom?: string;
 }
 
 const FILL: Record<string, string> = { succeeded: '#1a7f37', failed: '#cf222e', running: '#0969da', cancelled: '#57606a', skipped: '#8c959f', pending: '#6e7781' };
@@ -47,11 +49,12 @@ function nodeSvg(name: string, x: number, y: number, st: NodeState | undefined, 
   const state = st?.state ?? 'pending';
   const fill = FILL[state] ?? FILL.pending!;
   const label = name.length > 22 ? `${name.slice(0, 21)}…` : name;
-  const dur = st ? duration(st.started, st.finished) : '';
-  const body = `<rect class="task-node state-${esc(state)}" data-task="${esc(name)}" data-state="${esc(state)}" x="${x - W / 2}" y="${y - H / 2}" width="${W}" height="${H}" rx="6" fill="${fill}"/>
+  const dur = st?.reusedFrom ? 'reused' : st ? duration(st.started, st.finished) : '';
+  const body = `<rect class="task-node state-${esc(state)}" data-task="${esc(name)}" data-state="${esc(state)}"${st?.reusedFrom ? ` data-reused-from="${esc(st.reusedFrom)}"` : ''} x="${x - W / 2}" y="${y - H / 2}" width="${W}" height="${H}" rx="6" fill="${fill}"/>
 <text x="${x}" y="${y - 3}" text-anchor="middle" fill="#fff" font-size="13" font-weight="600">${esc(label)}</text>
 <text x="${x}" y="${y + 14}" text-anchor="middle" fill="#fff" font-size="11">${esc(state)}${dur ? ` · ${esc(dur)}` : ''}</text>`;
-  return `<g class="node"><title>${esc(name)}: ${esc(state)}${dur ? ` (${esc(dur)})` : ''}</title>${href ? `<a href="${esc(href)}">${body}</a>` : body}</g>`;
+  const title = st?.reusedFrom ? `reused from ${st.reusedFrom}` : dur;
+  return `<g class="node"><title>${esc(name)}: ${esc(state)}${title ? ` (${esc(title)})` : ''}</title>${href ? `<a href="${esc(href)}">${body}</a>` : body}</g>`;
 }
 
 /** The SVG of the graph; `states` by pipeline task name, `links` to each task's first log. */

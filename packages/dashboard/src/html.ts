@@ -2,11 +2,8 @@
  * The page shell and small HTML helpers: every interpolated value goes through `esc`.
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function esc(v: unknown): string {
-  return String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+export { esc } from './ansi.js';
+import { esc } from './ansi.js';
 
 /** `1.2 s`, `3 m 4 s`; an empty string when a bound is missing. */
 export function duration(start: string | null | undefined, end: string | null | undefined, now = Date.now()): string {
@@ -27,10 +24,10 @@ export function stateBadge(state: string): string {
 export function page(title: string, body: string, opts: { live?: string } = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · plumbing</title><link rel="stylesheet" href="/dashboard/app.css">
+<title>${esc(title)} · plumbing</title><style>${CSS}</style>
 <script src="/dashboard/app.js" defer></script></head>
 <body${opts.live ? ` data-live="${esc(opts.live)}"` : ''}><a class="skip" href="#main">Skip to content</a>
-<header><nav><a href="/" class="brand">plumbing</a> <a href="/">Runs</a></nav></header>
+<header><nav><a href="/" class="brand">plumbing</a> <a href="/">Runs</a> <a href="/repositories">Repositories</a> <a href="/jobs">Jobs</a> <span class="who"><!--viewer--></span></nav></header>
 <main id="main">${body}</main></body></html>`;
 }
 
@@ -54,11 +51,16 @@ pre.log{background:#0d1117;color:#e6edf3;padding:.5rem 0;margin:0;overflow-x:aut
 pre.log .l{display:block;padding:0 .75rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}pre.log .l:target{background:#3a3000}
 pre.log .n{display:inline-block;width:6ch;margin-right:1ch;text-align:right;color:#8b949e;text-decoration:none;user-select:none}
 pre.log mark{background:#bb8009;color:#000}
+pre.log.virtual .spacer{position:relative}pre.log.virtual .win{position:absolute;left:0;min-width:100%}pre.log.virtual .l{height:20px;line-height:20px;white-space:pre;overflow-wrap:normal}
+pre.log .l.hl{background:#3a3000}pre.log .l.match{background:#272115}pre.log .l.match.cur{background:#5a4a00}.search-nav{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}
 .a-b{font-weight:700}.a-i{font-style:italic}.a-u{text-decoration:underline}
 .f0{color:#6e7681}.f1{color:#ff7b72}.f2{color:#3fb950}.f3{color:#d29922}.f4{color:#58a6ff}.f5{color:#bc8cff}.f6{color:#39c5cf}.f7{color:#e6edf3}
 .f8{color:#8b949e}.f9{color:#ffa198}.f10{color:#56d364}.f11{color:#e3b341}.f12{color:#79c0ff}.f13{color:#d2a8ff}.f14{color:#56d4dd}.f15{color:#fff}
 .b0{background:#484f58}.b1{background:#8e1519}.b2{background:#196c2e}.b3{background:#845306}.b4{background:#143d79}.b5{background:#6e40c9}.b6{background:#0a5861}.b7{background:#b1bac4;color:#000}
 .pager{display:flex;gap:1rem;margin:1rem 0}
+header nav{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem}.who{margin-left:auto;color:#fff;display:flex;gap:.5rem;align-items:center}.who form{margin:0}.who button{padding:0 .4rem}
+section.actions{display:flex;gap:.5rem;margin:.5rem 0}section.actions form{margin:0}
+tr.stale th,tr.stale td{background:#ffebe9}section.repo{border-bottom:1px solid var(--line);padding:.25rem 0}section.repo h2{font-size:1.1rem;margin:.5rem 0}ul.prs{margin:.25rem 0;padding-left:1.25rem}
 @media (max-width:700px){main{padding:.5rem}table.runs thead{display:none}table.runs tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
 table.runs td{display:inline-block;border:0;padding:.1rem .4rem}dl.kv{grid-template-columns:1fr}}
 `;

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { ansiToHtml } from './ansi.js';
 import { esc, page } from './html.js';
 
-export const WINDOW = 64 * 1024;
+export const WINDOW = 16 * 1024;
 
 /** Lines of `file` from byte `from` (a line start), at most about WINDOW bytes, cut at a newline. */
 export function readWindow(file: string, from: number, size = WINDOW): { lines: string[]; end: number; total: number } {
@@ -68,21 +68,41 @@ export interface LogRef {
   step: string;
   file: string;
   href: string;
+  /** Byte ranges of the log (the API's URL for a public run). */
   raw: string;
+  /** Streams a running step from a byte offset, or undefined (finished, or not offered). */
+  follow?: string;
+  running: boolean;
 }
 
-export async function logPage(ref: LogRef, q: URLSearchParams): Promise<string> {
+/** Where the no-JavaScript page starts: byte `from` at line `line` (both from the index, or `?from=&line=`). */
+export interface Start {
+  from: number;
+  line: number;
+  /** Bytes to read at least (to reach an `?at=` line). */
+  size?: number;
+}
+
+export async function searchJson(file: string, q: string): Promise<{ lines: number[]; capped: boolean }> {
+  const hits = await search(file, q);
+  return { lines: hits.map((h) => h.n), capped: hits.length >= 1000 };
+}
+
+export async function logPage(ref: LogRef, q: URLSearchParams, start: Start): Promise<string> {
   const title = `${ref.run} · ${ref.task} · ${ref.step}`;
-  const head = `<h1><a href="/runs/${encodeURIComponent(ref.run)}">${esc(ref.run)}</a> › ${esc(ref.task)} › ${esc(ref.step)}</h1>
+  const head = `<h1><a href="/runs/${encodeURIComponent(ref.run)}">${esc(ref.run)}</a> › ${esc(ref.task)} › ${esc(ref.step)}${ref.running ? ' <span class="badge state-running">running</span>' : ''}</h1>
 <form class="filters" method="get" action="${esc(ref.href)}" role="search"><label for="q">search in the log<input id="q" name="q" value="${esc(q.get('q') ?? '')}"></label><label>&nbsp;<button type="submit">Search</button></label>
-<label>&nbsp;<a href="${esc(ref.raw)}" download>Raw log</a></label></form>`;
+<label>&nbsp;<a href="${esc(ref.raw)}" download>Raw log</a></label></form><p id="search-status" class="muted" aria-live="polite"></p>`;
   const query = q.get('q');
   if (query) {
     const hits = await search(ref.file, query);
-    const list = hits.map((h) => `<span class="l"><a class="n" href="${esc(ref.href)}#L${h.n}">${h.n}</a>${h.html}</span>`).join('');
+    const list = hits.map((h) => `<span class="l"><a class="n" href="${esc(ref.href)}?at=${h.n}#L${h.n}">${h.n}</a>${h.html}</span>`).join('');
     return page(title, `${head}<p>${hits.length} matching line${hits.length === 1 ? '' : 's'}${hits.length >= 1000 ? ' (first 1000)' : ''}.</p><pre class="log" id="hits">${list}</pre>`);
   }
-  const w = readWindow(ref.file, 0);
-  return page(title, `${head}<pre class="log" id="log" data-next="${w.end}" data-total="${w.total}" data-line="${w.lines.length + 1}" data-fragment="${esc(ref.href)}">${linesHtml(w.lines, 1)}</pre>
-${w.end < w.total ? `<p id="more" class="muted">Showing ${w.end} of ${w.total} bytes; scroll for more, or <a href="${esc(ref.raw)}">download the raw log</a>.</p>` : ''}`);
+  const w = readWindow(ref.file, start.from, Math.max(WINDOW, start.size ?? 0));
+  const data = `data-raw="${esc(ref.raw)}" data-index="${esc(ref.href)}?index=1" data-search="${esc(ref.href)}?format=json&amp;q="${ref.follow ? ` data-follow="${esc(ref.follow)}"` : ''}`;
+  const next = w.end < w.total ? `<p id="more" class="muted">Lines ${start.line}–${start.line + w.lines.length - 1} (bytes ${start.from}–${w.end} of ${w.total}). <a rel="next" href="${esc(ref.href)}?from=${w.end}&amp;line=${start.line + w.lines.length}">Next lines →</a> · <a href="${esc(ref.raw)}">raw log</a></p>` : '';
+  const refresh = ref.running ? '<noscript><meta http-equiv="refresh" content="5"></noscript>' : '';
+  return page(title, `${head}${refresh}<pre class="log" id="log" ${data}>${linesHtml(w.lines, start.line)}</pre>
+${next}`);
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ansiToHtml } from './ansi.js';
 import { graphTasks, pipelineSvg } from './graph.js';
 import { linesHtml } from './log-page.js';
+import { reusedTasks } from './run-page.js';
+import type { RunRow } from '@plumbing/serve';
 
 describe('ansiToHtml', () => {
   it('escapes the text, renders SGR colours as spans and carries the style to the next line', () => {
@@ -42,5 +44,18 @@ describe('pipelineSvg', () => {
     expect(svg.match(/data-task="b" data-state="failed"[^>]*fill="#cf222e"/)).not.toBeNull();
     expect([...svg.matchAll(/class="edge edge-(\w+)" data-from="(\w)" data-to="(\w)"/g)].map((m) => m.slice(1).join(':'))).toEqual(['runAfter:a:b', 'result:a:c']);
     expect(svg).toContain('>finally</text>');
+  });
+
+  it('marks a task a rerun reused, with the run it came from', () => {
+    const svg = pipelineSvg(graphTasks(spec), new Map([['a', { state: 'succeeded', started: null, finished: null, reusedFrom: 'ci-abcde' }]]), new Map());
+    expect(svg).toMatch(/data-task="a" data-state="succeeded" data-reused-from="ci-abcde"/);
+    expect(svg).toContain('<title>a: succeeded (reused from ci-abcde)</title>');
+  });
+});
+
+describe('reusedTasks', () => {
+  it('reads the executor\'s status of a rerun: reused[] and taskRuns[].reusedFrom', () => {
+    const status = { reused: [{ pipelineTaskName: 'fetch', from: 'ci-1', taskRuns: [] }], taskRuns: [{ name: 'x', pipelineTaskName: 'build', reusedFrom: 'ci-1', status: {} }, { name: 'y', pipelineTaskName: 'test', status: {} }] };
+    expect([...reusedTasks({ status } as unknown as RunRow)]).toEqual([['fetch', 'ci-1'], ['build', 'ci-1']]);
   });
 });

@@ -56,6 +56,15 @@ function timeline(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
   return `<table class="timeline"><thead><tr><th>Task / step</th><th>State</th><th>Duration</th><th style="width:40%">Timeline</th></tr></thead><tbody>${rows.join('\n') || '<tr><td colspan="4" class="muted">Nothing has run yet.</td></tr>'}</tbody></table>`;
 }
 
+/** Pipeline tasks a rerun of the failed tasks did not run again, and the run each came from (the executor's status: `reused`, `taskRuns[].reusedFrom`). */
+export function reusedTasks(r: RunRow): Map<string, string> {
+  const out = new Map<string, string>();
+  const status = isRecord(r.status) ? r.status : {};
+  for (const t of Array.isArray(status.reused) ? status.reused.filter(isRecord) : []) if (typeof t.pipelineTaskName === 'string' && typeof t.from === 'string') out.set(t.pipelineTaskName, t.from);
+  for (const t of Array.isArray(status.taskRuns) ? status.taskRuns.filter(isRecord) : []) if (typeof t.pipelineTaskName === 'string' && typeof t.reusedFrom === 'string') out.set(t.pipelineTaskName, t.reusedFrom);
+  return out;
+}
+
 function graph(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
   const spec = (isRecord(r.status) && r.status.pipelineSpec) || (isRecord(r.resource.spec) && r.resource.spec.pipelineSpec);
   const tasks = graphTasks(spec);
@@ -70,15 +79,19 @@ function graph(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
     const failedStep = steps.find((s) => s.taskRun === t.name && s.state === 'failed') ?? steps.find((s) => s.taskRun === t.name);
     if (failedStep && !links.has(key)) links.set(key, logHref(r.name, key, failedStep.name));
   }
+  for (const [task, from] of reusedTasks(r)) {
+    const had = states.get(task);
+    states.set(task, { state: had?.state ?? 'succeeded', started: had?.started ?? null, finished: had?.finished ?? null, reusedFrom: from });
+  }
   return `<section aria-labelledby="h-graph"><h2 id="h-graph">Pipeline</h2><div class="graph">${pipelineSvg(tasks, states, links)}</div></section>`;
 }
 
 /** The inner part that live updates replace. */
-export function runBody(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
+export function runBody(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[], extra = ''): string {
   const status = isRecord(r.status) ? r.status : {};
   const spec = isRecord(r.resource.spec) ? r.resource.spec : {};
   return `<div id="run-body" data-state="${esc(r.state)}"><h1>${esc(r.name)} ${stateBadge(r.state)}</h1>
-<section aria-labelledby="h-status"><h2 id="h-status" class="sr">Status</h2>${kv([['reason', esc(r.reason ?? '')], ['message', esc(r.message ?? '')], ['created', esc(r.created)], ['duration', esc(duration(r.started, r.finished))]])}</section>
+${extra}<section aria-labelledby="h-status"><h2 id="h-status" class="sr">Status</h2>${kv([['reason', esc(r.reason ?? '')], ['message', esc(r.message ?? '')], ['created', esc(r.created)], ['duration', esc(duration(r.started, r.finished))]])}</section>
 ${graph(r, taskRuns, steps)}
 <section aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2>${timeline(r, taskRuns, steps)}</section>
 <section aria-labelledby="h-trigger"><h2 id="h-trigger">Trigger</h2>${trigger(r)}</section>
@@ -86,6 +99,7 @@ ${graph(r, taskRuns, steps)}
 <section aria-labelledby="h-results"><h2 id="h-results">Results</h2>${kv(namedValues(status.results))}</section></div>`;
 }
 
-export function runPage(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[]): string {
-  return page(r.name, `${runBody(r, taskRuns, steps)}<p><a href="/api/v1/runs/${encodeURIComponent(r.name)}">JSON</a></p>`, { live: `run:${r.name}` });
+/** `extra`: HTML under the title (the actions of a writer, the public log link). */
+export function runPage(r: RunRow, taskRuns: TaskRunRow[], steps: StepRow[], extra = ''): string {
+  return page(r.name, `${runBody(r, taskRuns, steps, extra)}<p><a href="/api/v1/runs/${encodeURIComponent(r.name)}">JSON</a></p>`, { live: `run:${r.name}` });
 }

@@ -1,11 +1,11 @@
 /**
  * The runs page: every run, newest first, filtered by GET parameters, keyset-paginated by the store.
  */
-import type { RunFilter, RunRow, Store } from '@plumbing/serve';
+import type { RunFilter, RunRow } from '@plumbing/serve';
 import { duration, esc, page, stateBadge } from './html.js';
 
 export const FILTERS = ['repository', 'pullRequest', 'job', 'kind', 'state', 'author'] as const;
-const KINDS = ['', 'pull-request', 'comment', 'periodic', 'release', 'deploy'];
+const KINDS = ['', 'pull-request', 'comment', 'periodic', 'release', 'deploy', 'local'];
 const STATES = ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 export function runRow(r: RunRow): string {
@@ -35,10 +35,9 @@ export function filterFrom(q: URLSearchParams): { filter: RunFilter; author?: st
   return author ? { filter, author } : { filter };
 }
 
-export async function runsPage(store: Store, q: URLSearchParams, list: (f: RunFilter, author: string | undefined, cursor: string | undefined) => Promise<{ items: RunRow[]; next?: string }>): Promise<{ status: number; html: string }> {
+export async function runsPage(q: URLSearchParams, list: (f: RunFilter, author: string | undefined, cursor: string | undefined) => Promise<{ items: RunRow[]; next?: string }>): Promise<{ status: number; html: string }> {
   const f = filterFrom(q);
   if (typeof f === 'string') return { status: 400, html: page('Runs', `<h1>Runs</h1><p role="alert">${esc(f)}</p>`) };
-  void store;
   const cursor = q.get('cursor') ?? undefined;
   const result = await list(f.filter, f.author, cursor);
   const text = (k: string, label: string) => `<label for="f-${k}">${label}<input id="f-${k}" name="${k}" value="${esc(q.get(k) ?? '')}"${k === 'pullRequest' ? ' inputmode="numeric"' : ''}></label>`;

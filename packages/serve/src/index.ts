@@ -3,7 +3,9 @@ export { openDb, openPostgres, openSqlite, toPgPlaceholders } from './store/db.j
 export { MIGRATIONS, migrate } from './store/migrations.js';
 export type { DeliveryRow, Page, RunFilter, RunKind, RunRow, RunState, StepRow, TaskRunRow } from './store/store.js';
 export { decodeCursor, encodeCursor, FINAL_STATES, Store } from './store/store.js';
-export { listRunsByAuthor } from './store/runs-by-author.js';
+export { latestDefaultBranchRuns, latestPullRequestRuns } from './store/repository-heads.js';
+export type { Visibility } from './store/runs-visible.js';
+export { listVisibleRuns } from './store/runs-visible.js';
 export type { CelContext, SecretReader } from './triggers/cel-env.js';
 export { canonicalHeaderKey, constantTimeEqual, evaluateTriggersCel, triggersCelEnv } from './triggers/cel-env.js';
 export type { InterceptorRequest, InterceptorResponse } from './triggers/interceptors.js';

@@ -19,6 +19,9 @@ GET /api/v1/runs/NAME; GET /api/v1/runs/NAME/logs/TASK/STEP[?follow=1] (Range su
 POST /api/v1/runs/NAME/cancel|rerun (Authorization: Bearer <spec.serve.apiTokenSecret>; rerun
 with {"failedOnly": true} reruns only the failed tasks, reusing what succeeded);
 GET /healthz; GET /metrics.
+Dashboard (HTML): GET / (runs), /repositories, /jobs, /runs/NAME, /runs/NAME/logs/TASK/STEP; sign-in
+with GitHub and private repositories: spec.serve.dashboard (docs/dashboard.md); static pages:
+plumbing dashboard export DIR.
 
 Options:
   --port N             listen on port N (default 8080; 0 picks a free port)
@@ -89,7 +92,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const jobs = values['no-schedule'] ? [] : await (await import('./schedule.js')).scheduledJobs(root, {}, io, log, (r) => onReleased?.(r));
   const svc = await startServe({
     jobs,
-    pages: dashboardPages(),
+    pages: dashboardPages({ jobs }),
     root, port, log,
     ...(positionals[0] ? { cluster: positionals[0] } : {}),
     ...(values.host ? { host: values.host } : {}),

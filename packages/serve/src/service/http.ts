@@ -111,7 +111,9 @@ async function getLog(core: Core, req: IncomingMessage, res: ServerResponse, url
       const r = await core.store.getRun(name);
       return now?.state === 'running' && r?.state === 'running';
     };
-    return followLogFile(res, file, running);
+    // `Range: bytes=N-` with follow: stream from byte N (the dashboard's viewer already has the rest).
+    const from = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1];
+    return followLogFile(res, file, running, from === undefined ? 0 : Number(from));
   }
   serveLogFile(req, res, file);
 }

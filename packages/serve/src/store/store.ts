@@ -5,7 +5,8 @@
 import type { Db, Row, SqlValue } from './db.js';
 import { migrate } from './migrations.js';
 
-export type RunKind = 'pull-request' | 'comment' | 'periodic' | 'release' | 'deploy';
+/** `local`: a `plumbing run` record of the checkout serve runs from, shown by the dashboard. */
+export type RunKind = 'pull-request' | 'comment' | 'periodic' | 'release' | 'deploy' | 'local';
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINAL_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled'];
 
