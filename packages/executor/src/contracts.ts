@@ -4,7 +4,6 @@
  * agreement.
  */
 import type { Condition, ParamValue, TaskSpec } from '@plumbing/model';
-import type { SidecarState } from './step/sidecars.js';
 import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
@@ -232,3 +231,12 @@ export interface PipelineRunStatus {
 }
 
 export type ExecutePipelineRun = (req: PipelineRunRequest, opts: ExecOptions) => Promise<PipelineRunStatus>;
+
+/** One sidecar in a TaskRun's status.sidecars (Tekton's SidecarState). */
+export interface SidecarState {
+  name: string;
+  container: string;
+  imageID?: string;
+  running?: { startedAt: string };
+  terminated?: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string };
+}

@@ -18,7 +18,7 @@ export type {
 } from './contracts.js';
 // TaskRun engine (taskrun/, step/)
 export { executeTaskRun } from './taskrun/task-run.js';
-export type { SidecarState } from './step/sidecars.js';
+export type { SidecarState } from './contracts.js';
 // Steps in their pulled images (--images; step/step-images.ts)
 export type { ImageChoice, ImageMode, StepImagesOptions } from './step/step-images.js';
 export { StepImages } from './step/step-images.js';

@@ -12,18 +12,12 @@ import { connect } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { removeTree } from '@plumbing/oci';
+import type { SidecarState } from '../contracts.js';
 import type { PreparedStep } from '../taskrun/task-prepare.js';
 import type { StepContext } from './step-context.js';
 import { stepLaunch } from './step-launch.js';
 import { runStepProcess, type StepOutcome } from './step-runtime.js';
 
-export interface SidecarState {
-  name: string;
-  container: string;
-  imageID?: string;
-  running?: { startedAt: string };
-  terminated?: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string };
-}
 
 /** The readinessProbe handlers run here (exec probes are not: they count as ready). */
 interface Probe {
