@@ -1,20 +1,14 @@
 /** go-yaml's lenient flow indentation, made acceptable to the `yaml` library before parsing. */
 
+import { BLOCK_SCALAR, blockScalarIndent, unquoted } from './line-scan.js';
+
 const FLOW_START = /^(\s*)((?:-\s+)*)([^\s#'"[{-][^#'"]*?:\s+|)([[{])/;
-const BLOCK_SCALAR = /:\s*[|>][-+0-9]*\s*(#.*)?$/;
 
 /** The bracket depth change of a line from `from`, skipping quoted strings and a trailing comment. */
 function depthChange(line: string, from: number): number {
   let d = 0;
-  let quote = '';
-  for (let i = from; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break;
-    else if (c === '[' || c === '{') d++;
+  for (const c of unquoted(line.slice(from))) {
+    if (c === '[' || c === '{') d++;
     else if (c === ']' || c === '}') d--;
   }
   return d;
@@ -38,7 +32,7 @@ export function relaxFlowIndentation(text: string): string {
       blockIndent = -1;
     }
     if (BLOCK_SCALAR.test(line)) {
-      blockIndent = indent + (line.trimStart().match(/^(-\s+)*/)?.[0].length ?? 0);
+      blockIndent = blockScalarIndent(line, indent);
       continue;
     }
     const m = line.length < 2000 ? FLOW_START.exec(line) : null;

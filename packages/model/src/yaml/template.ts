@@ -1,23 +1,8 @@
 /** Files that are templates of a generator (Helm, Jinja, ERB, Pipelines-as-Code with bare placeholders), not YAML objects yet. */
 
-const BLOCK_SCALAR = /:\s*[|>][-+0-9]*\s*(#.*)?$/;
-const MARKERS = ['{{', '{%', '<%'];
+import { BLOCK_SCALAR, blockScalarIndent, unquoted } from './line-scan.js';
 
-/** A line with its quoted strings and trailing comment removed. */
-function unquoted(line: string): string {
-  let out = '';
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break;
-    else out += c;
-  }
-  return out;
-}
+const MARKERS = ['{{', '{%', '<%'];
 
 /**
  * The 1-based line of the first generator placeholder that stands where YAML structure or a plain
@@ -38,7 +23,7 @@ export function templateMarkerLine(text: string): number | undefined {
     }
     const bare = line.length < 4000 ? unquoted(line) : line;
     if (MARKERS.some((m) => bare.includes(m))) return i + 1;
-    if (BLOCK_SCALAR.test(line)) blockIndent = indent + (line.trimStart().match(/^(-\s+)*/)?.[0].length ?? 0);
+    if (BLOCK_SCALAR.test(line)) blockIndent = blockScalarIndent(line, indent);
   }
   return undefined;
 }
