@@ -1,16 +1,4 @@
-export type { AnsiStyle } from './ansi.js';
-export { ansiToHtml } from './ansi.js';
-export type { GraphTask, NodeState } from './graph.js';
-export { graphTasks, pipelineSvg } from './graph.js';
-export { duration, esc } from './html.js';
-export { linesHtml, readWindow } from './log-page.js';
-export type { LineIndex } from './log-index.js';
-export { LineIndexes } from './log-index.js';
+export { duration } from './html.js';
 export { dashboardPages } from './pages.js';
 export type { DashboardOptions } from './ctx.js';
-export type { DashboardConfig, OAuthSettings } from './dashboard-config.js';
-export { readDashboardConfig } from './dashboard-config.js';
-export type { JobInfo } from './jobs-page.js';
-export { nextTick, periodMs } from './jobs-page.js';
-export type { ExportOptions, ExportSummary } from './export.js';
-export { exportStatic, STATIC_LOG_BYTES, staticHtml, staticPath } from './export.js';
+export { exportStatic } from './export.js';

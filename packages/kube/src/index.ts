@@ -1,11 +1,8 @@
-export type { ApplyOptions, ApplyResult, CallCounts, KubeMeta, KubeObject, KubePort, ListOptions, ObjectRef, ResourceInfo } from './types.js';
-export { groupKind, objectKey, refOf, splitApiVersion } from './types.js';
-export type { ConnectOptions } from './client.js';
-export { FIELD_MANAGER, KubeClient, loadAuth, loadKubeConfig } from './client.js';
-export type { KubeAuth, KubeconfigSource } from './kubeconfig.js';
-export { currentContext, loadNativeAuth } from './kubeconfig.js';
-export { kubeError, statusOf } from './errors.js';
-export type { FaultRule, PortMethod } from './faults.js';
+export type { CallCounts, KubeObject, KubePort, ObjectRef } from './types.js';
+export { groupKind, objectKey, refOf } from './types.js';
+export { KubeClient, loadKubeConfig } from './client.js';
+export { currentContext } from './kubeconfig.js';
+export { statusOf } from './errors.js';
 export { FaultInjectingPort, injectedFault } from './faults.js';
-export type { PipelineRunApi, PodInfo } from './pipeline-runs.js';
-export { connectPipelineRunApi, pipelineRunApi } from './pipeline-runs.js';
+export type { PipelineRunApi } from './pipeline-runs.js';
+export { connectPipelineRunApi } from './pipeline-runs.js';

@@ -1,1 +1,1 @@
-export { acquireLock, type LockAttempt, type LockOptions, type LockOwner, tryLock } from './lock.js';
+export { acquireLock, tryLock } from './lock.js';
