@@ -28,7 +28,8 @@ describe('a newer revision cancels the waits of a deploy from git (real git repo
     let pushed = '';
     const run = runClusterDeploy({ root: dir, cluster: 'e2e-newer', fromGit: { url: dir, revision: 'main' }, mode: 'deploy', port, log: (l) => lines.push(l), env: {}, supersedeCheckMs: 300 });
     // once the first deploy is waiting, a fix lands on main
-    for (let i = 0; i < 200 && !(await port.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'e2e-newer-a' })); i++) await new Promise((r) => setTimeout(r, 50));
+    // No count limit: on a busy machine this may take long; the test timeout is the ceiling.
+    while (!(await port.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'e2e-newer-a' }))) await new Promise((r) => setTimeout(r, 50));
     await makeGitRepo(dir, [{ message: 'drop the deployment', files: { 'clusters/e2e-newer/manifests/all.yaml': yaml([ns('e2e-newer-a'), configMap('fixed', { ok: 'yes' })]) } }]);
     pushed = await git(dir, ['rev-parse', 'HEAD']);
     const r = await run;

@@ -138,8 +138,9 @@ spec:
         generateName: ci-
         namespace: tekton-ci
         labels:
-          plumbing.dev/repository: $(tt.params.repo-full-name)
           plumbing.dev/pull-request: $(tt.params.pull-request-number)
+        annotations:
+          plumbing.dev/repository: $(tt.params.repo-full-name)
       spec:
         pipelineRef:
           name: ci

@@ -47,17 +47,26 @@ export async function scheduleCommand(argv: string[], io: Io): Promise<number> {
     io.stderr('no cluster has a spec.schedule: nothing to run\n');
     return 0;
   }
-  const scheduler = await startScheduler(registry, { log });
+  // The handlers go in before the scheduler starts: it logs each job as it registers it, and a
+  // SIGTERM in between would otherwise kill the process with no exit code.
+  let scheduler: Awaited<ReturnType<typeof startScheduler>> | undefined;
+  let stopAsked = false;
+  const stop = () => {
+    stopAsked = true;
+    void scheduler?.stop();
+  };
   const onSignal = (sig: string) => {
     log(`${sig}: stopping`);
-    void scheduler.stop();
+    stop();
   };
   const onInt = () => onSignal('SIGINT');
   const onTerm = () => onSignal('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  io.signal.addEventListener('abort', () => void scheduler.stop(), { once: true });
+  io.signal.addEventListener('abort', stop, { once: true });
   try {
+    scheduler = await startScheduler(registry, { log });
+    if (stopAsked) void scheduler.stop();
     await scheduler.stopped;
   } finally {
     process.off('SIGINT', onInt);

@@ -43,10 +43,12 @@ export function runFacts(event: string, body: unknown, resource: JsonMap): RunFa
   const labels = at(resource, 'metadata', 'labels');
   const annotations = at(resource, 'metadata', 'annotations');
   const label = (k: string) => strOrNull(isMap(labels) ? labels[k] : undefined);
-  const declared = strOrNull(isMap(annotations) ? annotations['plumbing.dev/kind'] : undefined) ?? label('plumbing.dev/kind');
+  // owner/name is not a valid label value on a real API server: annotations first, then labels.
+  const meta = (k: string) => strOrNull(isMap(annotations) ? annotations[k] : undefined) ?? label(k);
+  const declared = meta('plumbing.dev/kind');
   const kind: RunKind = declared && KINDS.has(declared as RunKind) ? (declared as RunKind) : event === 'issue_comment' ? 'comment' : 'pull-request';
-  const repository = label('plumbing.dev/repository') ?? strOrNull(at(body, 'repository', 'full_name'));
-  const prText = label('plumbing.dev/pull-request') ?? strOrNull(at(body, 'pull_request', 'number')) ?? strOrNull(at(body, 'issue', 'number'));
+  const repository = meta('plumbing.dev/repository') ?? strOrNull(at(body, 'repository', 'full_name'));
+  const prText = meta('plumbing.dev/pull-request') ?? strOrNull(at(body, 'pull_request', 'number')) ?? strOrNull(at(body, 'issue', 'number'));
   const pullRequest = prText !== null && /^\d+$/.test(prText) ? Number(prText) : null;
   const sha = strOrNull(at(body, 'pull_request', 'head', 'sha')) ?? strOrNull(at(body, 'after')) ?? strOrNull(at(body, 'head_commit', 'id'));
   const actor = strOrNull(at(body, 'sender', 'login'));

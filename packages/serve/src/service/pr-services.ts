@@ -44,7 +44,7 @@ function imageBuildRun(host: PrHost, a: { pipeline: string; params: Record<strin
   const params = { ...a.params, ...(host.opts.settings.githubApiUrl ? { 'github-api-url': host.opts.settings.githubApiUrl } : {}) };
   return {
     apiVersion: 'tekton.dev/v1', kind: 'PipelineRun',
-    metadata: { generateName: `${a.pipeline}-`, labels: { 'plumbing.dev/repository': repository, 'plumbing.dev/pull-request': pr } },
+    metadata: { generateName: `${a.pipeline}-`, labels: { 'plumbing.dev/pull-request': pr }, annotations: { 'plumbing.dev/repository': repository } },
     spec: {
       pipelineRef: { name: a.pipeline },
       params: Object.entries(params).map(([name, value]) => ({ name, value })),
