@@ -165,7 +165,9 @@ spec:
 /** POSTs a pull_request delivery signed with the webhook secret. */
 export async function deliverPullRequest(url: string, repo: string, number: number, sender: string, delivery: string): Promise<number> {
   const body = JSON.stringify({
-    action: 'opened', number, sender: { login: sender }, repository: { full_name: repo, private: false },
+    action: 'opened', number, sender: { login: sender },
+    // as GitHub sends it: owner and name as well as full_name (serve's trust check asks GitHub about owner/name)
+    repository: { full_name: repo, name: repo.split('/')[1], owner: { login: repo.split('/')[0] }, private: false },
     pull_request: { number, title: 'Add numbers', head: { sha: 'c'.repeat(40), ref: 'feature' }, base: { ref: 'main' }, user: { login: sender } },
   });
   const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
