@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 // The issue's browser scenario, end to end in Debian's chromium (playwright-core): a failing
 // pipeline run created by a signed pull_request delivery to a real plumbing serve (real
 // EventListener, real embedded executor) → the runs list → the failed run → its graph shows the
@@ -16,7 +17,12 @@ import { deliverPullRequest, makeCiCheckout } from '../test/ci-cluster.js';
 import { dashboardPages } from './pages.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+// The README's screenshots are written over docs/screenshots only when asked
+// (PLUMBING_UPDATE_SCREENSHOTS=1): a test run must not leave the checkout dirty, or the release's
+// clean-tree check refuses the next `plumbing release` from it.
+const SHOTS = process.env.PLUMBING_UPDATE_SCREENSHOTS
+  ? join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots')
+  : join(tmpdir(), `plumbing-screenshots-${process.pid}`);
 const FINAL = ['succeeded', 'failed', 'cancelled'];
 
 let root: string;
