@@ -21,6 +21,7 @@ function depthChange(line: string, from: number): number {
  * which changes nothing a valid document means. Block scalars (`script: |`) are left alone.
  */
 export function relaxFlowIndentation(text: string): string {
+  if (!text.includes('[') && !text.includes('{')) return text; // no flow collection: nothing to relax
   const lines = text.split('\n');
   let changed = false;
   let blockIndent = -1;

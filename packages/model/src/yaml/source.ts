@@ -42,6 +42,7 @@ export interface Position {
 /** Loads a multi-document YAML file. Never throws: problems become findings. */
 export function loadYaml(file: string, text: string): SourceFile {
   text = relaxFlowIndentation(text);
+  const mayAlias = text.includes('*');
   const lineCounter = new LineCounter();
   const src: SourceFile = { file, text, docs: [], findings: [], lineCounter };
   if (text.includes('\u0000')) {
@@ -94,7 +95,8 @@ export function loadYaml(file: string, text: string): SourceFile {
       continue;
     }
     if (ast.contents === null || (isScalar(ast.contents) && ast.contents.value === null)) continue; // empty document
-    const cycle = selfReferentialAlias(ast);
+    // Only a file with an alias (`*name`) can have one that refers to its own container: the AST walk is skipped otherwise.
+    const cycle = mayAlias ? selfReferentialAlias(ast) : undefined;
     if (cycle) {
       const pos = lineCounter.linePos(cycle.range?.[0] ?? 0);
       const message = `alias *${cycle.source} refers to the node that contains it (its value would be infinite)`;
