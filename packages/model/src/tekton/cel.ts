@@ -3,8 +3,19 @@
  * string in an environment without variables (`pipelinerunresolution.go` EvaluateCEL), and
  * anything but a boolean is an error (docs/tekton-semantics.md, "When expressions").
  */
-import { evaluate, parse } from '@marcbachmann/cel-js';
+import { createRequire } from 'node:module';
 import { scanRefs } from './refs.js';
+
+type CelJs = typeof import('@marcbachmann/cel-js');
+let celJs: CelJs | undefined;
+/**
+ * cel-js, loaded on the first expression: most repositories have no CEL, and its modules cost
+ * every `plumbing check` start-up time. (Node 20.19+ requires an ES module synchronously.)
+ */
+function cel(): CelJs {
+  celJs ??= createRequire(import.meta.url)('@marcbachmann/cel-js') as CelJs;
+  return celJs;
+}
 
 export type CelOutcome = { ok: true; value: boolean } | { ok: false; message: string };
 
@@ -14,7 +25,7 @@ const firstLine = (e: unknown): string => (e instanceof Error ? (e.message.split
 export function evaluateCel(expression: string): CelOutcome {
   let out: unknown;
   try {
-    out = evaluate(expression, {});
+    out = cel().evaluate(expression, {});
   } catch (e) {
     return { ok: false, message: firstLine(e) };
   }
@@ -37,7 +48,7 @@ export function celCompileError(expression: string): string | undefined {
   text += expression.slice(from);
   if (text.trim() === '') return 'empty expression';
   try {
-    parse(text);
+    cel().parse(text);
     return undefined;
   } catch (e) {
     return firstLine(e);

@@ -22,6 +22,7 @@ function depthChange(line: string, from: number): number {
  */
 export function relaxFlowIndentation(text: string): string {
   if (!text.includes('[') && !text.includes('{')) return text; // no flow collection: nothing to relax
+  if (!hasOpenFlowLine(text)) return text; // every flow collection closes on its own line
   const lines = text.split('\n');
   let changed = false;
   let blockIndent = -1;
@@ -32,11 +33,12 @@ export function relaxFlowIndentation(text: string): string {
       if (line.trim() === '' || indent > blockIndent) continue;
       blockIndent = -1;
     }
-    if (BLOCK_SCALAR.test(line)) {
+    // The cheap character tests first: most lines open neither a block scalar nor a flow collection.
+    if ((line.includes('|') || line.includes('>')) && BLOCK_SCALAR.test(line)) {
       blockIndent = blockScalarIndent(line, indent);
       continue;
     }
-    const m = line.length < 2000 ? FLOW_START.exec(line) : null;
+    const m = line.length < 2000 && (line.includes('[') || line.includes('{')) ? FLOW_START.exec(line) : null;
     if (!m) continue;
     const keyCol = m[1]!.length + m[2]!.length;
     let depth = depthChange(line, m[0].length - 1);
@@ -53,4 +55,53 @@ export function relaxFlowIndentation(text: string): string {
     }
   }
   return changed ? lines.join('\n') : text;
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+
+/**
+ * Whether a line outside block scalars leaves a flow bracket open (quotes and comments skipped),
+ * without splitting the text: only such a line can start what relaxFlowIndentation moves, so
+ * most files are returned as they are after one allocation-free pass.
+ */
+function hasOpenFlowLine(text: string): boolean {
+  let blockIndent = -1;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let p = start;
+    while (p < end && isSpace(text.charCodeAt(p))) p++;
+    const indent = p - start;
+    if (blockIndent >= 0 && (p === end || indent > blockIndent)) {
+      start = end + 1;
+      continue;
+    }
+    blockIndent = -1;
+    const has = (c: string) => {
+      const i = text.indexOf(c, p);
+      return i >= 0 && i < end;
+    };
+    if ((has('|') || has('>')) && BLOCK_SCALAR.test(text.slice(start, end))) {
+      blockIndent = blockScalarIndent(text.slice(start, end), indent);
+    } else if ((has('[') || has('{')) && openBrackets(text, p, end) > 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** Brackets left open from `from` to `end`, outside quotes and a trailing comment (a stray closer counts as none). */
+function openBrackets(text: string, from: number, end: number): number {
+  let depth = 0;
+  let quote = 0;
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === 92 && quote === 34) i++;
+      else if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 35 && (i === from || isSpace(text.charCodeAt(i - 1)))) break;
+    else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return depth;
 }

@@ -45,6 +45,19 @@ describe('YAML that go-yaml reads, and bytes it refuses', () => {
     const text = 'a:\n  script: |\n    arr=( [\nb: [1,\n  2]\n';
     expect(loadYaml('k.yaml', text).docs[0]!.value).toEqual({ a: { script: 'arr=( [\n' }, b: [1, 2] });
   });
+  it('relaxes a flow sequence opened after a stray closer in a key, and returns a file whose flow collections all close on their line unchanged', () => {
+    const text = ['a]b: [', '"x",', ']', ''].join('\n');
+    expect(loadYaml('k.yaml', text).docs[0]!.value).toEqual({ 'a]b': ['x'] });
+    const closed = 'a: [1, {b: "]"}]\nc: \'[\'\n';
+    expect(loadYaml('k.yaml', closed).text).toBe(closed);
+  });
+  it('still finds what the cheap text tests guard: a self-referential alias, a collection key, a deep file', () => {
+    expect(loadYaml('k.yaml', 'a: &s\n  b: [*s]\n').findings.map((f) => f.code)).toEqual(['YAML_SYNTAX']);
+    expect(loadYaml('k.yaml', '? [a, b]\n: c\n').findings.map((f) => f.code)).toEqual(['YAML_WARNING']);
+    expect(loadYaml('k.yaml', 'x: {{ .Values.y }}: z\n').findings.map((f) => f.code)).toContain('YAML_WARNING');
+    expect(loadYaml('k.yaml', `a: ${'['.repeat(600)}${']'.repeat(600)}\n`).findings.map((f) => f.message)).toEqual([expect.stringMatching(/nesting deeper than 500/)]);
+    expect(loadYaml('k.yaml', 'run: ls *.yaml && echo ok 2>&1\n').findings).toEqual([]);
+  });
   it('reports invalid UTF-8 as one YAML_SYNTAX finding at its line', () => {
     const bytes = Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\ndata:\n  a: "'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]);
     expect(loadYamlBytes('bad.yaml', bytes).findings.map((f) => [f.code, f.line, f.column])).toEqual([['YAML_SYNTAX', 4, 7]]);

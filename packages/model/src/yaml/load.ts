@@ -48,15 +48,22 @@ function toPosix(p: string): string {
  */
 export function listYamlFiles(root: string, dir: string, exclude: readonly RegExp[], others?: Set<string>): string[] {
   const out: string[] = [];
-  const stack = [dir];
+  let rootReal: string;
+  try {
+    rootReal = realpathSync(join(root, dir));
+  } catch {
+    return out;
+  }
+  // Each directory with its real path: a plain subdirectory's is its parent's plus its name, so
+  // only a symbolic link costs a realpath call.
+  const stack: { rel: string; real: string }[] = [{ rel: dir, real: rootReal }];
   const seenDirs = new Set<string>();
   while (stack.length > 0) {
-    const d = stack.pop()!;
+    const { rel: d, real } = stack.pop()!;
+    if (seenDirs.has(real)) continue;
+    seenDirs.add(real);
     let entries: import('node:fs').Dirent[];
     try {
-      const real = realpathSync(join(root, d));
-      if (seenDirs.has(real)) continue;
-      seenDirs.add(real);
       entries = readdirSync(join(root, d), { withFileTypes: true });
     } catch {
       continue;
@@ -64,20 +71,24 @@ export function listYamlFiles(root: string, dir: string, exclude: readonly RegEx
     for (const e of entries) {
       if (SKIP_DIRS.has(e.name)) continue;
       const rel = d === '' || d === '.' ? e.name : `${d}/${e.name}`;
-      if (matchesAny(rel, exclude)) continue;
-      const kind = entryKind(e, join(root, rel));
-      if (kind === 'dir') stack.push(rel);
-      else if (kind === 'file' && isYamlName(e.name)) out.push(rel);
-      else if (others && kind === 'file') others.add(rel);
+      if (exclude.length > 0 && matchesAny(rel, exclude)) continue;
+      if (e.isDirectory()) stack.push({ rel, real: `${real}/${e.name}` });
+      else if (e.isFile()) {
+        if (isYamlName(e.name)) out.push(rel);
+        else others?.add(rel);
+      } else if (e.isSymbolicLink()) {
+        const abs = join(root, rel);
+        const kind = linkKind(abs);
+        if (kind === 'dir') stack.push({ rel, real: realpathSync(abs) });
+        else if (kind === 'file' && isYamlName(e.name)) out.push(rel);
+        else if (kind === 'file') others?.add(rel);
+      }
     }
   }
   return out.sort();
 }
 
-function entryKind(e: import('node:fs').Dirent, abs: string): 'dir' | 'file' | undefined {
-  if (e.isDirectory()) return 'dir';
-  if (e.isFile()) return 'file';
-  if (!e.isSymbolicLink()) return undefined;
+function linkKind(abs: string): 'dir' | 'file' | undefined {
   try {
     const st = statSync(abs);
     return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
@@ -111,7 +122,8 @@ export async function loadRepository(root: string, paths: readonly string[] = []
     if (st.isDirectory()) {
       const outside = rel.startsWith('..');
       const base = outside ? abs : absRoot;
-      const files = listYamlFiles(base, outside ? '' : rel === '.' ? '' : rel, outside ? [] : exclude);
+      // The whole repository was just listed: `check .` does not walk it a second time.
+      const files = !outside && rel === '.' ? [...all] : listYamlFiles(base, outside ? '' : rel, outside ? [] : exclude);
       for (const f of files) {
         const key = outside ? toPosix(relative(absRoot, join(abs, f))) : f;
         selected.add(key);

@@ -1,12 +1,12 @@
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, isPair, isNode } from 'yaml';
 import type { Document, EmptyStream, Node as YamlNode, Pair } from 'yaml';
 import type { Finding, NodePath } from '../check/finding.js';
-import { selfReferentialAlias } from './aliases.js';
+import { mayHaveAliases, selfReferentialAlias } from './aliases.js';
 import { formatPath } from '../check/finding.js';
 import type { JsonMap } from './values.js';
 import { isMap } from './values.js';
 import { relaxFlowIndentation } from './flow-indent.js';
-import { yamlWarnings } from './warnings.js';
+import { mayHaveCollectionKeys, yamlWarnings } from './warnings.js';
 
 /** One YAML document of a file, with its parsed value and a way back to source positions. */
 export interface ResourceDoc {
@@ -42,7 +42,8 @@ export interface Position {
 /** Loads a multi-document YAML file. Never throws: problems become findings. */
 export function loadYaml(file: string, text: string): SourceFile {
   text = relaxFlowIndentation(text);
-  const mayAlias = text.includes('*');
+  const mayAlias = mayHaveAliases(text);
+  const mayCollectionKey = mayHaveCollectionKeys(text, mayAlias);
   const lineCounter = new LineCounter();
   const src: SourceFile = { file, text, docs: [], findings: [], lineCounter };
   if (text.includes('\u0000')) {
@@ -56,8 +57,8 @@ export function loadYaml(file: string, text: string): SourceFile {
     });
     return src;
   }
-  const nesting = nestingDepth(text);
-  if (nesting.depth > MAX_NESTING) {
+  const nesting = shallow(text) ? undefined : nestingDepth(text);
+  if (nesting && nesting.depth > MAX_NESTING) {
     src.findings.push({
       code: 'YAML_SYNTAX',
       severity: 'error',
@@ -95,7 +96,7 @@ export function loadYaml(file: string, text: string): SourceFile {
       continue;
     }
     if (ast.contents === null || (isScalar(ast.contents) && ast.contents.value === null)) continue; // empty document
-    // Only a file with an alias (`*name`) can have one that refers to its own container: the AST walk is skipped otherwise.
+    // Only a file with an anchor and an alias (`&name`, `*name`) can have one that refers to its own container: the AST walk is skipped otherwise.
     const cycle = mayAlias ? selfReferentialAlias(ast) : undefined;
     if (cycle) {
       const pos = lineCounter.linePos(cycle.range?.[0] ?? 0);
@@ -118,7 +119,7 @@ export function loadYaml(file: string, text: string): SourceFile {
       });
       continue;
     }
-    src.findings.push(...yamlWarnings(file, ast, lineCounter));
+    src.findings.push(...yamlWarnings(file, ast, lineCounter, mayCollectionKey));
     src.docs.push({ ...docMeta(value), file, index: i, value, ast, source: src });
   }
   return src;
@@ -187,6 +188,20 @@ function docMeta(value: unknown): Pick<ResourceDoc, 'apiVersion' | 'kind' | 'nam
  * documents (never written by hand) get one YAML_SYNTAX finding instead of a stack overflow.
  */
 export const MAX_NESTING = 500;
+
+const DEEP_PREFIX = new RegExp(`^[ \\t-]{${MAX_NESTING / 2},}`, 'm');
+
+/**
+ * A quick test that a text cannot nest MAX_NESTING levels: fewer than half that many flow
+ * brackets in all, and no line whose indentation and `- ` prefix are half that long (each
+ * level of block nesting takes at least one column). Most files pass it and skip nestingDepth's scan.
+ */
+function shallow(text: string): boolean {
+  const brackets = /[[{]/g;
+  let n = 0;
+  while (brackets.exec(text) !== null) if (++n >= MAX_NESTING / 2) return false;
+  return !DEEP_PREFIX.test(text);
+}
 
 /**
  * An upper bound of a YAML text's nesting depth, without parsing: flow brackets outside quotes

@@ -23,7 +23,7 @@ export function templateMarkerLine(text: string): number | undefined {
     }
     const bare = line.length < 4000 ? unquoted(line) : line;
     if (MARKERS.some((m) => bare.includes(m))) return i + 1;
-    if (BLOCK_SCALAR.test(line)) blockIndent = blockScalarIndent(line, indent);
+    if ((line.includes('|') || line.includes('>')) && BLOCK_SCALAR.test(line)) blockIndent = blockScalarIndent(line, indent);
   }
   return undefined;
 }
