@@ -2,6 +2,8 @@
 // test-utils (GitHub's OAuth web flow and permission API cannot run here; the local server speaks them).
 import { type GitHubServer, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import type { RunningService } from '@plumbing/serve';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeNext } from './access.js';
 import { Sealer } from './session.js';
@@ -92,5 +94,28 @@ describe('sign-in with GitHub, private repositories, actions with CSRF (local Gi
     const forged = `plumbing_session=${new Sealer('another-secret').seal({ login: 'wendy', token: 'x', csrf: 'c', exp: Date.now() + 60_000 })}`;
     expect(await (await get('/runs/w-failed', forged)).text()).not.toContain('data-login');
     expect([safeNext('//evil.example/x'), safeNext('https://evil.example'), safeNext('/runs/a?b=1')]).toEqual(['/', '/', '/runs/a?b=1']);
+  });
+
+  it('a private running step is followed live through the dashboard (the reader\'s session), and not at all signed out', async () => {
+    const s = svc.core.store;
+    await s.insertRun(runRow('p-live', { repository: 'acme/private', private: true, state: 'running', finished: null }));
+    const logPath = '.plumbing/runs/p-live/build/step-run.log';
+    mkdirSync(join(root, dirname(logPath)), { recursive: true });
+    writeFileSync(join(root, logPath), 'one\n');
+    await s.upsertTaskRun({ runName: 'p-live', name: 'p-live-build', pipelineTask: 'build', state: 'running', started: '2026-12-07T10:00:01.000Z', finished: null });
+    await s.upsertStep({ runName: 'p-live', taskRun: 'p-live-build', name: 'run', state: 'running', logPath, exitCode: null, started: '2026-12-07T10:00:01.000Z', finished: null });
+    const href = '/runs/p-live/logs/build/run';
+    expect((await get(`${href}?follow=1`)).status).toBe(404);
+    const cookie = await signIn('wendy');
+    expect(await (await get(href, cookie)).text()).toContain(`data-follow="${href}?follow=1"`);
+    const res = await fetch(`${svc.url}${href}?follow=1`, { headers: { cookie, range: 'bytes=4-' } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    appendFileSync(join(root, logPath), 'two\n');
+    let text = '';
+    while (!text.includes('two\n')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toBe('two\n');
+    await s.upsertStep({ runName: 'p-live', taskRun: 'p-live-build', name: 'run', state: 'succeeded', logPath, exitCode: 0, started: '2026-12-07T10:00:01.000Z', finished: '2026-12-07T10:00:05.000Z' });
+    while (!(await reader.read()).done);
   });
 });

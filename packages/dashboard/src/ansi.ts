@@ -76,9 +76,17 @@ export function ansiToHtml(line: string, style: Style = {}): { html: string; sty
   return { html, style: cur };
 }
 
+/** The style in force after `line` (colours carry over lines), without the HTML. */
+export function ansiStyle(line: string, style: Style = {}): Style {
+  if (line.indexOf('\x1b') < 0) return style;
+  let cur = style;
+  for (const m of line.matchAll(ESCAPE)) if (m[2] === 'm') cur = apply(cur, (m[1] ?? '').split(';').filter((x) => x !== '').map(Number));
+  return cur;
+}
+
 /** The same functions as browser JavaScript (the log viewer renders fetched ranges with them): one source for both. */
 export function ansiClientSource(): string {
-  return `var ESCAPES = ${JSON.stringify(ESCAPES)};\nvar ESCAPE = ${ESCAPE.toString()};\n${[esc, apply, classes, ansiToHtml].map((f) => f.toString()).join('\n')}\n`;
+  return `var ESCAPES = ${JSON.stringify(ESCAPES)};\nvar ESCAPE = ${ESCAPE.toString()};\n${[esc, apply, classes, ansiToHtml, ansiStyle].map((f) => f.toString()).join('\n')}\n`;
 }
 
 export type { Style as AnsiStyle };

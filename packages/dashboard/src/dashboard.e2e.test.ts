@@ -139,6 +139,27 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Debian chromium (playwright
     await ctx.close();
   });
 
+  it('a link to a far line opens there, and a colour set before its chunk carries into it: in the viewer and in the server-rendered page (?at=)', async () => {
+    const s = svc.core.store;
+    await s.insertRun(run('widgets-colours', { created: '2026-12-07T07:00:00.000Z' }));
+    const logPath = '.plumbing/runs/widgets-colours/build/step-run.log';
+    mkdirSync(join(root, dirname(logPath)), { recursive: true });
+    writeFileSync(join(root, logPath), `\x1b[36mcyan from here\n${Array.from({ length: 2500 }, (_, i) => `plain ${i + 2}`).join('\n')}\n`);
+    await s.upsertTaskRun({ runName: 'widgets-colours', name: 'widgets-colours-build', pipelineTask: 'build', state: 'succeeded', started: '2026-12-07T07:00:01.000Z', finished: '2026-12-07T07:00:02.000Z' });
+    await s.upsertStep({ runName: 'widgets-colours', taskRun: 'widgets-colours-build', name: 'run', state: 'succeeded', logPath, exitCode: 0, started: '2026-12-07T07:00:01.000Z', finished: '2026-12-07T07:00:02.000Z' });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    await page.goto(`${svc.url}/runs/widgets-colours/logs/build/run#L2300`);
+    await page.waitForSelector('#log[data-ready]');
+    await inViewport(page, 'L2300');
+    expect(await page.locator('#L2300 span.f6').innerText()).toBe('plain 2300');
+    await page.close();
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await ctx.newPage();
+    await plain.goto(`${svc.url}/runs/widgets-colours/logs/build/run?at=2300#L2300`);
+    expect(await plain.locator('#L2300 span.f6').innerText()).toBe('plain 2300');
+    await ctx.close();
+  });
+
   it('a running step streams live: lines written after the page opened appear (follow from the indexed end)', async () => {
     const s = svc.core.store;
     await s.insertRun(run('widgets-live', { state: 'running', finished: null, created: '2026-12-07T08:00:00.000Z' }));

@@ -5,7 +5,7 @@
  */
 import { createReadStream, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ansiToHtml } from './ansi.js';
+import { type AnsiStyle, ansiToHtml } from './ansi.js';
 import { esc, page } from './html.js';
 
 export const WINDOW = 16 * 1024;
@@ -32,8 +32,8 @@ export function readWindow(file: string, from: number, size = WINDOW): { lines: 
   return { lines, end: from + cut, total };
 }
 
-export function linesHtml(lines: string[], firstLine: number): string {
-  let style = {};
+export function linesHtml(lines: string[], firstLine: number, from: AnsiStyle = {}): string {
+  let style = from;
   return lines
     .map((l, i) => {
       const n = firstLine + i;
@@ -81,6 +81,8 @@ export interface Start {
   line: number;
   /** Bytes to read at least (to reach an `?at=` line). */
   size?: number;
+  /** The ANSI colours in force at `from` (set by an earlier line). */
+  style?: AnsiStyle;
 }
 
 export async function searchJson(file: string, q: string): Promise<{ lines: number[]; capped: boolean }> {
@@ -103,6 +105,6 @@ export async function logPage(ref: LogRef, q: URLSearchParams, start: Start): Pr
   const data = `data-raw="${esc(ref.raw)}" data-index="${esc(ref.href)}?index=1" data-search="${esc(ref.href)}?format=json&amp;q="${ref.follow ? ` data-follow="${esc(ref.follow)}"` : ''}`;
   const next = w.end < w.total ? `<p id="more" class="muted">Lines ${start.line}–${start.line + w.lines.length - 1} (bytes ${start.from}–${w.end} of ${w.total}). <a rel="next" href="${esc(ref.href)}?from=${w.end}&amp;line=${start.line + w.lines.length}">Next lines →</a> · <a href="${esc(ref.raw)}">raw log</a></p>` : '';
   const refresh = ref.running ? '<noscript><meta http-equiv="refresh" content="5"></noscript>' : '';
-  return page(title, `${head}${refresh}<pre class="log" id="log" ${data}>${linesHtml(w.lines, start.line)}</pre>
+  return page(title, `${head}${refresh}<pre class="log" id="log" ${data}>${linesHtml(w.lines, start.line, start.style)}</pre>
 ${next}`);
 }

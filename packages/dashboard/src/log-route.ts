@@ -7,10 +7,10 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { parseRange } from '@plumbing/serve';
+import { followLogFile, parseRange } from '@plumbing/serve';
 import { type Ctx, notFound, send, sendPage, visibleRun } from './ctx.js';
 import { esc, page } from './html.js';
-import type { LineIndexes } from './log-index.js';
+import { type LineIndexes, styleAt } from './log-index.js';
 import { logPage, type Start, searchJson } from './log-page.js';
 
 function rawRange(req: IncomingMessage, res: ServerResponse, file: string): true {
@@ -38,12 +38,12 @@ function startOf(q: URLSearchParams, indexes: LineIndexes, file: string): Start 
     const idx = indexes.get(file);
     const k = Math.floor((Number(at) - 1) / idx.every);
     const from = idx.offsets[k] ?? 0;
-    return { from, line: k * idx.every + 1, size: (idx.offsets[k + 1] ?? idx.size) - from };
+    return { from, line: k * idx.every + 1, size: (idx.offsets[k + 1] ?? idx.size) - from, style: idx.styles[k] ?? {} };
   }
   const from = Number(q.get('from') ?? 0);
   const line = Number(q.get('line') ?? 1);
   if (!Number.isInteger(from) || from < 0 || !Number.isInteger(line) || line < 1) return 'from and line must be whole numbers';
-  return { from, line };
+  return { from, line, ...(from > 0 ? { style: styleAt(file, indexes.get(file), from) } : {}) };
 }
 
 export async function logRoute(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL, parts: string[], indexes: LineIndexes): Promise<true> {
@@ -64,12 +64,23 @@ export async function logRoute(ctx: Ctx, req: IncomingMessage, res: ServerRespon
     const idx = indexes.get(file);
     // A finished log's last line may lack its newline: it still counts.
     const tail = !running && idx.size > idx.end;
-    return send(res, 200, 'application/json', JSON.stringify({ every: idx.every, offsets: idx.offsets, lines: idx.lines + (tail ? 1 : 0), end: tail ? idx.size : idx.end, size: idx.size }));
+    const body = { every: idx.every, offsets: idx.offsets, styles: idx.styles, style: idx.style, lines: idx.lines + (tail ? 1 : 0), end: tail ? idx.size : idx.end, size: idx.size };
+    return send(res, 200, 'application/json', JSON.stringify(body));
+  }
+  if (q.get('follow') === '1') {
+    // The live tail of a running step, behind the same access check as the page (a private run's too).
+    const running = async () => {
+      const now = (await store.stepsOf(name)).find((x) => x.taskRun === s.taskRun && x.name === step);
+      return now?.state === 'running' && (await store.getRun(name))?.state === 'running';
+    };
+    const from = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1];
+    followLogFile(res, file, running, from === undefined ? 0 : Number(from));
+    return true;
   }
   if (q.get('format') === 'json') return send(res, 200, 'application/json', JSON.stringify(await searchJson(file, q.get('q') ?? '')));
   const start = startOf(q, indexes, file);
   if (typeof start === 'string') return sendPage(ctx, res, 400, page('Bad request', `<p role="alert">${esc(start)}</p>`));
   const api = `/api/v1${href}`;
-  const ref = { run: name, task, step, file, href, raw: run.private ? `${href}?raw=1` : api, running, ...(running && !run.private ? { follow: `${api}?follow=1` } : {}) };
+  const ref = { run: name, task, step, file, href, raw: run.private ? `${href}?raw=1` : api, running, ...(running ? { follow: run.private ? `${href}?follow=1` : `${api}?follow=1` } : {}) };
   return sendPage(ctx, res, 200, await logPage(ref, q, start), href);
 }

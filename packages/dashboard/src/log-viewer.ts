@@ -11,8 +11,8 @@ import { ansiClientSource } from './ansi.js';
 const VIEWER = `
 function logViewer(log) {
   var LH = 20, OVER = 40, KEEP = 64;
-  var E = 1000, offsets = [0], idxLines = 0, idxEnd = 0;
-  var chunks = {}, pending = {}, order = [], extra = [], partial = '';
+  var E = 1000, offsets = [0], styles = [{}], idxLines = 0, idxEnd = 0, endStyle = {};
+  var chunks = {}, starts = {}, pending = {}, order = [], extra = [], extraStarts = [], partial = '';
   var hl = 0, query = '', hits = [], cur = -1, queued = false, spacer, win;
   var raw = log.dataset.raw;
   var status = document.getElementById('search-status');
@@ -29,11 +29,23 @@ function logViewer(log) {
     }).then(function (buf) {
       var lines = new TextDecoder().decode(buf).split('\\n');
       if (lines[lines.length - 1] === '') lines.pop();
-      chunks[k] = lines; order.push(k); delete pending[k];
-      while (order.length > KEEP) delete chunks[order.shift()];
+      // The colours in force at each line's start: the index's at the chunk's start, carried line by line.
+      var st = [], s = styles[k] || {};
+      for (var i = 0; i < lines.length; i++) { st.push(s); s = ansiStyle(lines[i], s); }
+      chunks[k] = lines; starts[k] = st; order.push(k); delete pending[k];
+      while (order.length > KEEP) { var old = order.shift(); delete chunks[old]; delete starts[old]; }
       schedule();
     }, function (e) { delete pending[k]; log.dataset.error = String(e.message || e); });
     return pending[k];
+  }
+  function styleOf(n) {
+    if (n > idxLines) return extraStarts[n - idxLines - 1] || {};
+    var s = starts[Math.floor((n - 1) / E)];
+    return (s && s[(n - 1) % E]) || {};
+  }
+  function pushExtra(t) {
+    var s = extra.length ? ansiStyle(extra[extra.length - 1], extraStarts[extraStarts.length - 1]) : endStyle;
+    extra.push(t); extraStarts.push(s);
   }
   function line(n) {
     if (n > idxLines) return extra[n - idxLines - 1];
@@ -47,7 +59,7 @@ function logViewer(log) {
     var top = log.getBoundingClientRect().top;
     var first = Math.max(1, Math.floor(-top / LH) + 1 - OVER);
     var last = Math.min(total(), first + Math.ceil(window.innerHeight / LH) + 2 * OVER);
-    var html = '', style = {}, want = [];
+    var html = '', want = [];
     for (var n = first; n <= last; n++) {
       var t = line(n);
       if (t === undefined) {
@@ -56,7 +68,7 @@ function logViewer(log) {
         html += '<span class="l"><span class="n">' + n + '</span></span>';
         continue;
       }
-      var a = ansiToHtml(t, style); style = a.style;
+      var a = ansiToHtml(t, styleOf(n));
       var cls = 'l' + (n === hl ? ' hl' : '') + (query && plain(t).toLowerCase().indexOf(query) >= 0 ? ' match' : '') + (hits[cur] === n ? ' cur' : '');
       html += '<span class="' + cls + '" id="L' + n + '"><a class="n" href="#L' + n + '" aria-label="line ' + n + '">' + n + '</a>' + a.html + '</span>';
     }
@@ -67,6 +79,8 @@ function logViewer(log) {
   function goTo(n) {
     hl = n;
     var k = Math.floor((n - 1) / E);
+    // The page must be tall enough first: opened at #L<n>, the spacer has no height yet.
+    spacer.style.height = (total() * LH) + 'px';
     window.scrollTo(0, window.scrollY + log.getBoundingClientRect().top + (n - 1) * LH - window.innerHeight / 2);
     return (n <= idxLines ? load(k) : Promise.resolve()).then(render);
   }
@@ -78,10 +92,10 @@ function logViewer(log) {
       function pump() {
         return reader.read().then(function (x) {
           var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2 * LH;
-          if (x.done) { if (partial) { extra.push(partial); partial = ''; } log.dataset.followed = 'done'; render(); return; }
+          if (x.done) { if (partial) { pushExtra(partial); partial = ''; } log.dataset.followed = 'done'; render(); return; }
           var parts = (partial + dec.decode(x.value, { stream: true })).split('\\n');
           partial = parts.pop();
-          for (var i = 0; i < parts.length; i++) extra.push(parts[i]);
+          for (var i = 0; i < parts.length; i++) pushExtra(parts[i]);
           render();
           if (atEnd) window.scrollTo(0, document.documentElement.scrollHeight);
           return pump();
@@ -123,7 +137,7 @@ function logViewer(log) {
   }
   window.addEventListener('hashchange', function () { var n = hashLine(); if (n && win) goTo(n); });
   fetch(log.dataset.index).then(function (r) { return r.json(); }).then(function (idx) {
-    E = idx.every; offsets = idx.offsets; idxLines = idx.lines; idxEnd = idx.end;
+    E = idx.every; offsets = idx.offsets; styles = idx.styles || [{}]; endStyle = idx.style || {}; idxLines = idx.lines; idxEnd = idx.end;
     var want = hashLine();
     return load(Math.floor(((want || 1) - 1) / E)).then(function () {
       log.classList.add('virtual');

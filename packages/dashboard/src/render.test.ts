@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ansiToHtml } from './ansi.js';
 import { graphTasks, pipelineSvg } from './graph.js';
 import { linesHtml } from './log-page.js';
+import { LineIndexes, styleAt } from './log-index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { reusedTasks } from './run-page.js';
 import type { RunRow } from '@plumbing/serve';
 
@@ -15,6 +19,28 @@ describe('ansiToHtml', () => {
 
   it('drops cursor moves and OSC sequences', () => {
     expect(ansiToHtml('a\x1b[2Kb\x1b]0;title\x07c').html).toBe('abc');
+  });
+});
+
+describe('LineIndexes: ANSI colours across chunks', () => {
+  it('records the colours in force at each chunk start and at the end, also for a line longer than one read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumbing-ansi-'));
+    try {
+      const file = join(dir, 'step.log');
+      const long = `${'x'.repeat(1024 * 1024 + 10)}\x1b[1m`;
+      const lines = ['\x1b[31mred from here', ...Array.from({ length: 1200 }, (_, i) => `line ${i}`), '\x1b[0mreset', long, ...Array.from({ length: 900 }, () => 'bold')];
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const idx = new LineIndexes().get(file);
+      expect(idx.styles).toEqual([{}, { fg: 1 }, { bold: true }]);
+      expect(idx.style).toEqual({ bold: true });
+      expect(styleAt(file, idx, idx.offsets[1]!)).toEqual({ fg: 1 });
+      // a line start inside the second chunk, before the reset: still red
+      const at = idx.offsets[1]! + 'line 999\n'.length;
+      expect(styleAt(file, idx, at)).toEqual({ fg: 1 });
+      expect(linesHtml(['red'], 1001, styleAt(file, idx, idx.offsets[1]!))).toContain('<span class="f1">red</span>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -13,7 +13,7 @@ export { clusterBackend } from './service/cluster.js';
 export type { RunFacts } from './service/facts.js';
 export type { Admission } from './service/intake.js';
 export { rerunRun } from './service/rerun.js';
-export { parseRange } from './service/logs.js';
+export { followLogFile, parseRange } from './service/logs.js';
 export type { PageHandler, RunningService } from './service/server.js';
 export { startServe } from './service/server.js';
 export { samplePullRequestDelivery } from './service/sample.js';

@@ -47,6 +47,8 @@ export function serveLogFile(req: IncomingMessage, res: ServerResponse, file: st
  */
 export function followLogFile(res: ServerResponse, file: string, running: () => Promise<boolean>, from = 0): void {
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  // Send the headers now: a quiet step may write nothing for minutes, and the client waits for them.
+  res.flushHeaders();
   let offset = from;
   let busy = false;
   let done = false;
