@@ -3,7 +3,7 @@
  * (pipeline*.ts). Both halves build against these types; change them only additively and in
  * agreement.
  */
-import type { Condition, ParamValue, TaskSpec } from '@plumbing/model';
+import type { Condition, FeatureFlags, ImageConfig, ParamValue, TaskSpec } from '@plumbing/model';
 import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
@@ -122,6 +122,10 @@ export interface ExecOptions {
   resultsFrom?: 'termination-message' | 'sidecar-logs';
   /** `max-result-size` for 'sidecar-logs' (default 4096). */
   maxResultSize?: number;
+  /** Tekton's feature flags (`.plumbing.yaml` run.cluster / run.featureFlags); they win over resultsFrom and maxResultSize. */
+  featureFlags?: FeatureFlags;
+  /** The repository's image configs for steps without command run with the host's tools (`.plumbing.yaml` run.imageConfigs). */
+  imageConfigs?: Readonly<Record<string, ImageConfig>>;
   /** Keep the TaskRun's private directory (/tekton/*, implicit /workspace) after the run, for debugging. */
   keepRunDir?: boolean;
   /** Tools an image provides that the host does not have under its usual name (see ImageTool). */

@@ -1,5 +1,5 @@
 /** What a step runs with: its TaskRun's context, and the record of a step once it has run. */
-import type { ParamValue } from '@plumbing/model';
+import type { ImageConfig, ParamValue } from '@plumbing/model';
 import type { ImageTool, RunEvent, StepState, TaskRunRequest } from '../contracts.js';
 import type { SandboxInfo } from './sandbox.js';
 import type { StepImages } from './step-images.js';
@@ -17,6 +17,8 @@ export interface StepContext {
   tools: HostTools;
   /** Tools images provide that the host has under other names (ExecOptions.imageTools). */
   imageTools?: readonly ImageTool[] | undefined;
+  /** The repository's image configs (`.plumbing.yaml` run.imageConfigs), before the shipped table. */
+  imageConfigs?: Readonly<Record<string, ImageConfig>> | undefined;
   /** Steps in their pulled images (ExecOptions.images); without it, the host's tools. */
   images?: StepImages | undefined;
   /** Aborted on TaskRun timeout or cancellation. */

@@ -6,7 +6,7 @@
 import type { ExecOptions, TaskRunResultValue } from '../contracts.js';
 import { runOneStep, type StepContext, type StepRecord } from '../step/task-step-exec.js';
 import type { PreparedStep, PreparedTask } from './task-prepare.js';
-import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize } from './task-results.js';
+import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, resultsMode, terminationMessageSize } from './task-results.js';
 
 export interface FailedStep {
   step: PreparedStep;
@@ -49,7 +49,7 @@ async function collectAfterStep(ctx: StepContext, prepared: PreparedTask, opts: 
   if (!taskResultNames.length && !rec.stepResults?.length) return undefined;
   const got = taskResultNames.length ? await readResultFiles(ctx.hostPaths.results, taskResultNames) : new Map<string, string>();
   for (const [k, v] of got) rawResults.set(k, v);
-  if ((opts.resultsFrom ?? 'termination-message') !== 'termination-message') return undefined;
+  if (resultsMode(opts).resultsFrom !== 'termination-message') return undefined;
   const entries = [...got].map(([key, value]) => ({ key, value }));
   for (const r of rec.stepResults ?? []) entries.push({ key: r.name, value: typeof r.value === 'string' ? r.value : JSON.stringify(r.value) });
   if (!entries.length || terminationMessageSize(entries, rec.state.terminated?.startedAt ?? '') <= MAX_RESULT_SIZE) return undefined;

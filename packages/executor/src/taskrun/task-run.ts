@@ -14,7 +14,7 @@ import { startSidecars } from '../step/sidecars.js';
 import { HostTools } from '../step/step-shell.js';
 import { literalPathSteps, type StepContext } from '../step/task-step-exec.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
-import { MAX_RESULT_SIZE, validateResults } from './task-results.js';
+import { resultsMode, validateResults } from './task-results.js';
 import { runSteps, type StepsOutcome, taskResults } from './task-run-steps.js';
 
 /** setTimeout's limit (2^31-1 ms, about 24.8 days): longer timeouts are never reached locally. */
@@ -187,8 +187,8 @@ function finish(req: TaskRunRequest, opts: ExecOptions, st: FinishFacts, done: D
       : `"${failed.step.container}" exited with code ${failed.exitCode}${failed.message ? `: ${failed.message}` : ''}`;
     return done({ status: 'False', reason: 'StepFailed', message: msg });
   }
-  if (opts.resultsFrom === 'sidecar-logs') {
-    const limit = opts.maxResultSize ?? MAX_RESULT_SIZE;
+  if (resultsMode(opts).resultsFrom === 'sidecar-logs') {
+    const limit = resultsMode(opts).maxResultSize;
     const big = [...outcome.rawResults].find(([, v]) => Buffer.byteLength(v) > limit);
     // taskrun.go ReconcileKind, on sidecarlogresults.ErrSizeExceeded
     if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: results exceeded size limit ${limit} bytes` });
@@ -244,6 +244,7 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       sandbox,
       tools: new HostTools(),
       imageTools: opts.imageTools,
+      imageConfigs: opts.imageConfigs,
       images: opts.images,
       signal: deadline.abort.signal,
       emit,
