@@ -3,7 +3,7 @@
  * (pipeline*.ts). Both halves build against these types; change them only additively and in
  * agreement.
  */
-import type { Condition, FeatureFlags, ImageConfig, ParamValue, TaskSpec } from '@plumbing/model';
+import type { Artifact, Artifacts, Condition, FeatureFlags, ImageConfig, ParamValue, TaskSpec } from '@plumbing/model';
 import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
@@ -64,8 +64,8 @@ export interface StepState {
   /** Tekton's step terminationReason: Completed | Continued | Skipped | TimeoutExceeded | TaskRunTimeout | TaskRunCancelled | Error. */
   terminationReason?: string;
   /** Step artifacts (`$(step.artifacts.path)` provenance.json), when written. */
-  inputs?: unknown[];
-  outputs?: unknown[];
+  inputs?: Artifact[];
+  outputs?: Artifact[];
   /** Step results (name → value as Tekton stores it: a string, or JSON for arrays/objects). */
   results?: { name: string; type: 'string' | 'array' | 'object'; value: ParamValue }[];
 }
@@ -89,7 +89,7 @@ export interface TaskRunStatus {
   retriesStatus?: TaskRunStatus[];
   taskSpec?: TaskSpec;
   /** Task-level artifacts (`$(artifacts.path)` provenance.json), when written. */
-  artifacts?: { inputs?: unknown[]; outputs?: unknown[] };
+  artifacts?: Artifacts;
 }
 
 /** Events for the live view and the log prefixes. */

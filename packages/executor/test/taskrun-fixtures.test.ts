@@ -40,6 +40,8 @@ interface Expected {
   stepResults?: Record<string, Record<string, ParamValue>>;
   /** Step name → artifacts outputs read from its provenance.json. */
   stepOutputs?: Record<string, unknown[]>;
+  /** The TaskRun's status.artifacts (task and step artifacts merged), exactly. */
+  taskArtifacts?: unknown;
   /** Workspaces bound to a host directory made by the test (instead of the run's binding). */
   hostWorkspaces?: string[];
   /** Files seeded into host workspaces before the run: workspace → path → content. */
@@ -137,6 +139,7 @@ describe('TaskRun fixtures', () => {
             for (const [n, v] of Object.entries(rs)) expect(st?.results?.find((r) => r.name === n)?.value, `step ${s} result ${n}`).toEqual(v);
           }
           for (const [s, outs] of Object.entries(expected.stepOutputs ?? {})) expect(status.steps.find((x) => x.name === s)?.outputs, `outputs of ${s}`).toEqual(outs);
+          if (expected.taskArtifacts !== undefined) expect(status.artifacts, 'status.artifacts').toEqual(expected.taskArtifacts);
           for (const [s, text] of Object.entries(expected.logContains ?? {})) {
             expect(await readFile(join(req.logDir, `${s}.log`), 'utf8'), `log of ${s}`).toContain(text);
           }

@@ -1,5 +1,5 @@
 /** What a step runs with: its TaskRun's context, and the record of a step once it has run. */
-import type { ImageConfig, ParamValue } from '@plumbing/model';
+import type { Artifacts, ImageConfig, ParamValue } from '@plumbing/model';
 import type { ImageTool, RunEvent, StepState, TaskRunRequest } from '../contracts.js';
 import type { SandboxInfo } from './sandbox.js';
 import type { StepImages } from './step-images.js';
@@ -32,6 +32,8 @@ export interface StepRecord {
   step: PreparedStep;
   state: StepState;
   stepResults?: { name: string; type: 'string' | 'array' | 'object'; value: ParamValue }[];
+  /** The step's artifacts (its provenance.json), as Tekton reads them. */
+  artifacts?: Artifacts;
   /** The step failed the TaskRun (non-zero exit without continue, step timeout, missing tool). */
   failed?: boolean;
   failMessage?: string;

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseGoDuration, type Step } from '@plumbing/model';
+import { applyStepArtifacts, type Artifacts, parseArtifacts, parseGoDuration, type Step } from '@plumbing/model';
 import { removeTree } from '@plumbing/oci';
 import { applyReplacementsAsString, applyToList, stepResultReplacements } from '../substitution/substitute.js';
 import { mentionsArtifacts, type PreparedStep } from '../taskrun/task-prepare.js';
@@ -29,6 +29,28 @@ function withStepResults(step: Step, previous: readonly StepRecord[]): Step {
   if (out.args) out.args = applyToList(out.args, table);
   if (out.env) out.env = out.env.map((e) => (e.value === undefined ? e : { ...e, value: applyReplacementsAsString(e.value, table) }));
   if (out.when) out.when = out.when.map((w) => ({ ...w, ...(w.input !== undefined ? { input: applyReplacementsAsString(w.input, table) } : {}), ...(w.values ? { values: applyToList(w.values, table) } : {}) }));
+  return out;
+}
+
+/**
+ * Runtime substitution of `$(steps.<s>.inputs|outputs.<a>)` (entrypointer.go
+ * applyStepArtifactSubstitutions): in the script, else in command and args (all or nothing, as
+ * the entrypoint keeps its command when one reference fails), and in each env value.
+ */
+function withStepArtifacts(step: Step, previous: readonly StepRecord[]): Step {
+  const byStep = new Map<string, Artifacts>();
+  for (const r of previous) if (r.artifacts && r.step.name) byStep.set(r.step.name, r.artifacts);
+  const out = { ...step };
+  if (out.script !== undefined) out.script = applyStepArtifacts(out.script, byStep) ?? out.script;
+  else {
+    const cmd = [...(out.command ?? []), ...(out.args ?? [])].map((t) => applyStepArtifacts(t, byStep));
+    if (cmd.every((t) => t !== undefined)) {
+      const n = out.command?.length ?? 0;
+      if (out.command) out.command = cmd.slice(0, n) as string[];
+      if (out.args) out.args = cmd.slice(n) as string[];
+    }
+  }
+  if (out.env) out.env = out.env.map((e) => (e.value === undefined ? e : { ...e, value: applyStepArtifacts(e.value, byStep) ?? e.value }));
   return out;
 }
 
@@ -134,12 +156,20 @@ async function collectOutputs(ctx: StepContext, rec: StepRecord, step: Step): Pr
     if (rec.stepResults.length) rec.state.results = rec.stepResults;
   }
   if (mentionsArtifacts(rec.step)) {
+    let text: string | undefined;
     try {
-      const prov = JSON.parse(await readFile(join(statusDir, 'artifacts', 'provenance.json'), 'utf8')) as { inputs?: unknown[]; outputs?: unknown[] };
-      if (prov.inputs) rec.state.inputs = prov.inputs;
-      if (prov.outputs) rec.state.outputs = prov.outputs;
+      text = await readFile(join(statusDir, 'artifacts', 'provenance.json'), 'utf8');
     } catch {
       // no step artifacts
+    }
+    if (text !== undefined) {
+      try {
+        rec.artifacts = parseArtifacts(text);
+        if (rec.artifacts.inputs) rec.state.inputs = rec.artifacts.inputs;
+        if (rec.artifacts.outputs) rec.state.outputs = rec.artifacts.outputs;
+      } catch (e) {
+        ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${rec.state.name}": its artifacts are not Tekton's provenance JSON (${(e as Error).message}): ignored` });
+      }
     }
   }
 }
@@ -147,7 +177,7 @@ async function collectOutputs(ctx: StepContext, rec: StepRecord, step: Step): Pr
 /** Runs one step (its predecessors' records give the step-result values). */
 export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: readonly StepRecord[]): Promise<StepRecord> {
   const rec: StepRecord = { step: ps, state: { name: ps.name || `unnamed-${ps.index}`, container: ps.container } };
-  const step = withStepResults(ps.step, previous);
+  const step = withStepArtifacts(withStepResults(ps.step, previous), previous);
   if (await skippedByWhen(ctx, rec, step)) return rec;
   const launch = await stepLaunch(ctx, ps, step);
   if ('refused' in launch) return refusedStep(ctx, rec, launch.refused.exitCode, launch.refused.message);

@@ -7,12 +7,12 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Condition, formatGoDuration } from '@plumbing/model';
+import { type Artifacts, type Condition, formatGoDuration, mergeArtifacts, parseArtifacts } from '@plumbing/model';
 import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunStatus } from '../contracts.js';
 import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { startSidecars } from '../step/sidecars.js';
 import { HostTools } from '../step/step-shell.js';
-import { literalPathSteps, type StepContext } from '../step/task-step-exec.js';
+import { literalPathSteps, type StepContext, type StepRecord } from '../step/task-step-exec.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
 import { resultsMode, validateResults } from './task-results.js';
 import { runSteps, type StepsOutcome, taskResults } from './task-run-steps.js';
@@ -208,6 +208,24 @@ interface FinishFacts {
   now: () => string;
 }
 
+/**
+ * The TaskRun's artifacts (pod/status.go): the task's provenance.json merged with every step's
+ * (Artifacts.Merge: by name, values deduplicated).
+ */
+async function taskRunArtifacts(dir: string, records: readonly StepRecord[], emit: (e: RunEvent) => void, name: string): Promise<TaskRunStatus['artifacts'] | undefined> {
+  let task: Artifacts | undefined;
+  try {
+    task = parseArtifacts(await readFile(join(dir, 'provenance.json'), 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') emit({ type: 'warning', message: `TaskRun "${name}": $(artifacts.path) is not Tekton's provenance JSON (${(e as Error).message}): ignored` });
+  }
+  const steps = records.filter((r) => r.artifacts);
+  if (!task && !steps.length) return undefined;
+  let merged = mergeArtifacts(undefined, task);
+  for (const r of steps) merged = mergeArtifacts(merged, r.artifacts);
+  return merged;
+}
+
 export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: ExecOptions): Promise<TaskRunStatus> => {
   const now = opts.now ?? (() => new Date());
   const emit = (e: RunEvent) => opts.onEvent?.(e);
@@ -262,11 +280,8 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     if (sidecars) status.sidecars = sidecars.states;
     status.steps = outcome.records.map((r) => r.state);
     status.results = taskResults(prepared, outcome);
-    try {
-      status.artifacts = JSON.parse(await readFile(join(hostPaths.artifacts, 'provenance.json'), 'utf8')) as NonNullable<TaskRunStatus['artifacts']>;
-    } catch {
-      // no task artifacts
-    }
+    const artifacts = await taskRunArtifacts(hostPaths.artifacts, outcome.records, emit, req.name);
+    if (artifacts) status.artifacts = artifacts;
     const facts: FinishFacts = { status, prepared, outcome, timedOut: deadline.timedOut(), aborted: deadline.abort.signal.aborted, timeoutMs: deadline.timeoutMs, now: ctx.now };
     return finish(req, opts, facts, done);
   } finally {
