@@ -25,6 +25,8 @@ export type { ApiFields, FeatureFlags, FeatureGate } from './tekton/feature-flag
 export { DEFAULT_FEATURE_FLAGS, gateOfFinding, gateOpen, parseFeatureFlags, TERMINATION_MESSAGE_LIMIT } from './tekton/feature-flags.js';
 export type { ImageConfig } from './tekton/image-config.js';
 export { imageConfigSetting, lookupImageConfig, normaliseImage, tektonEntrypoint } from './tekton/image-config.js';
+export type { StepResultFiles } from './tekton/step-results.js';
+export { applyStepResultsToList, applyStepResultsToString, parseStepResultFile } from './tekton/step-results.js';
 export type { Artifact, Artifacts, ArtifactValue } from './tekton/artifacts.js';
 export { applyStepArtifacts, artifactValuesJson, mergeArtifacts, parseArtifacts, taskArtifactReplacements, usesArtifacts } from './tekton/artifacts.js';
 export { checkIndex } from './check/check.js';

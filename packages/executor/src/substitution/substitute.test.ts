@@ -16,7 +16,6 @@ import {
   resultPathReplacements,
   stepContainerName,
   stepResultPathReplacements,
-  stepResultReplacements,
   workspaceReplacements,
 } from './substitute.js';
 
@@ -104,10 +103,6 @@ describe('TaskRun variable tables', () => {
     const s =
       '$(context.taskRun.name) $(context.task.name) $(context.task.retry-count) $(results.out.path) $(step.results.sr.path) $(steps.step-a.exitCode.path) $(workspaces.src.path) $(workspaces.src.bound)';
     expect(applyReplacements(s, r.strings)).toBe('tr t 0 /tekton/results/out /tekton/steps/step-a/results/sr /tekton/steps/step-a/exitCode /workspace/src true');
-  });
-  it('provides step result values without the step- prefix, with index and key forms', () => {
-    const r = stepResultReplacements([{ step: 'a', results: [{ name: 'arr', value: ['1', '2'] }, { name: 'o', value: { k: 'v' } }, { name: 's', value: 'str' }] }]);
-    expect(applyToList(['$(steps.a.results.arr[*])', '$(steps.a.results.arr[0])', '$(steps.a.results.o.k)', '$(steps.a.results.s)'], r)).toEqual(['1', '2', '1', 'v', 'str']);
   });
 });
 

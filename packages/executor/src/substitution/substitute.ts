@@ -14,7 +14,7 @@ import type { ParamValue, Step, StepTemplate, TaskSpec, WhenExpression } from '@
 import type { Replacements } from './replacements.js';
 
 export { type Replacements, newReplacements, mergeReplacements, paramKeySpellings, addParam, paramReplacements } from './replacements.js';
-export { type TaskRunContext, contextReplacements, TEKTON_PATHS, stepContainerName, resultPathReplacements, stepResultPathReplacements, artifactPathReplacements, exitCodePathReplacements, type WorkspaceVars, workspaceReplacements, stepResultReplacements, parseResultValue, valueType } from './variables.js';
+export { type TaskRunContext, contextReplacements, TEKTON_PATHS, stepContainerName, resultPathReplacements, stepResultPathReplacements, artifactPathReplacements, exitCodePathReplacements, type WorkspaceVars, workspaceReplacements, parseResultValue, valueType } from './variables.js';
 
 /**
  * One pass of Go's strings.Replacer over `$(key)` occurrences: at each `$(`, the text up to the

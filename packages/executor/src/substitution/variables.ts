@@ -105,18 +105,6 @@ export function workspaceReplacements(ws: readonly WorkspaceVars[]): Replacement
   return r;
 }
 
-/**
- * Runtime values of previous steps' results, `$(steps.<step>.results.<r>)` (no `step-` prefix),
- * with `[i]`, `[*]` and `.key` forms.
- */
-export function stepResultReplacements(steps: readonly { step: string; results: readonly { name: string; value: ParamValue }[] }[]): Replacements {
-  const r = newReplacements();
-  for (const s of steps) {
-    for (const res of s.results) addParam(r, res.name, res.value, `steps.${s.step}.results`, false);
-  }
-  return r;
-}
-
 /** Parses a result file's text as Tekton does: `[...]` → string array, `{...}` → string map, else the text. */
 export function parseResultValue(text: string): ParamValue {
   const t = text.trim();
