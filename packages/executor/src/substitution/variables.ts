@@ -3,7 +3,7 @@
  * results, artifacts, exit codes), workspaces, step results; result values as Tekton parses them.
  */
 import { type ParamValue, valueType } from '@plumbing/model';
-import { addParam, newReplacements, type Replacements } from './replacements.js';
+import { newReplacements, type Replacements } from './replacements.js';
 
 // ---- the variable tables of a TaskRun (§3.4) -------------------------------------------------
 
