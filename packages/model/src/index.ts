@@ -21,14 +21,15 @@ export { RepoIndex, catalogVersionDir, compareCatalogVersions } from './yaml/rep
 export { listYamlFiles, loadRepository } from './yaml/load.js';
 export { CONFIG_FILE, loadRepoConfig } from './config.js';
 export type { RunConfig } from './config-run.js';
+export { applyFeatureGates } from './check/feature-gates.js';
 export type { ApiFields, FeatureFlags, FeatureGate } from './tekton/feature-flags.js';
-export { DEFAULT_FEATURE_FLAGS, gateOfFinding, gateOpen, parseFeatureFlags, TERMINATION_MESSAGE_LIMIT } from './tekton/feature-flags.js';
+export { DEFAULT_FEATURE_FLAGS, parseFeatureFlags, TERMINATION_MESSAGE_LIMIT } from './tekton/feature-flags.js';
 export type { ImageConfig } from './tekton/image-config.js';
 export { imageConfigSetting, lookupImageConfig, normaliseImage, tektonEntrypoint } from './tekton/image-config.js';
 export type { StepResultFiles } from './tekton/step-results.js';
 export { applyStepResultsToList, applyStepResultsToString, parseStepResultFile } from './tekton/step-results.js';
 export type { Artifact, Artifacts, ArtifactValue } from './tekton/artifacts.js';
-export { applyStepArtifacts, artifactValuesJson, mergeArtifacts, parseArtifacts, taskArtifactReplacements, usesArtifacts } from './tekton/artifacts.js';
+export { applyStepArtifacts, artifactValuesJson, mergeArtifacts, parseArtifacts, taskArtifactReplacements } from './tekton/artifacts.js';
 export { checkIndex } from './check/check.js';
 export { checkRepository } from './check/check-repository.js';
 export type { JsonMap } from './yaml/values.js';

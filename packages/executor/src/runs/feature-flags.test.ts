@@ -50,6 +50,25 @@ spec:
         script: echo ran
 `;
 
+const ARTIFACTS = `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: artifacts
+spec:
+  taskSpec:
+    steps:
+      - name: produce
+        image: alpine
+        script: |
+          echo '{"outputs":[{"name":"image","values":[{"uri":"u","digest":{"sha256":"d"}}]}]}' > $(step.artifacts.path)
+      - name: consume
+        image: alpine
+        env:
+          - name: OUT
+            value: $(steps.produce.outputs.image)
+        script: test "$OUT" = '[{"digest":{"sha256":"d"},"uri":"u"}]'
+`;
+
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'plumbing-flags-'));
   mkdirSync(join(root, '.git'));
@@ -101,4 +120,13 @@ describe('feature flags of .plumbing.yaml and the cluster in real runs', () => {
       { code: 'CONFIG_INVALID', file: '.plumbing.yaml', line: 3, message: 'invalid value for feature flag "results-from": "logs"' },
     ]);
   });
+
+  it('refuses artifacts unless enable-artifacts is on, as the webhook does, and runs them when it is', async () => {
+    const root = repo({ 'run.yaml': ARTIFACTS, '.plumbing.yaml': 'run:\n  featureFlags:\n    enable-api-fields: alpha\n' });
+    const refused = blockingFindings((await loadRunsFromFiles({ root, cwd: root, files: ['run.yaml'] })).findings);
+    expect(refused.map((f) => ({ code: f.code, line: f.line }))).toEqual([{ code: 'FEATURE_FLAG_REQUIRED', line: 11 }]);
+    const on = await run(repo({ 'run.yaml': ARTIFACTS, '.plumbing.yaml': 'run:\n  featureFlags:\n    enable-api-fields: alpha\n    enable-artifacts: "true"\n' }));
+    expect(reasonOf(on)).toBe('Succeeded');
+    expect(on.artifacts).toEqual({ outputs: [{ name: 'image', values: [{ uri: 'u', digest: { sha256: 'd' } }] }] });
+  }, REAL_PROCESS_TIMEOUT_MS);
 });

@@ -2,10 +2,9 @@ import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
+  applyFeatureGates,
   checkIndex,
   type Finding,
-  gateOfFinding,
-  gateOpen,
   isMap,
   type JsonMap,
   loadRepoConfig,
@@ -117,14 +116,7 @@ export async function loadIndexWith(root: string, cwd: string, files: string[]):
  */
 export function planFindings(loaded: LoadedIndex, index: RepoIndex, involved: ReadonlySet<string>): Finding[] {
   const found = checkIndex(index, { severities: loaded.severities, onlyFiles: involved });
-  const rc = loaded.runConfig;
-  const gated = rc.featureFlagSources.length
-    ? found.map((f) => {
-        if (f.code !== 'FEATURE_FLAG_REQUIRED' || gateOpen(rc.featureFlags, gateOfFinding(`${f.message} ${f.hint ?? ''}`))) return f;
-        return { ...f, severity: 'error' as const, message: `${f.message} (refused: the feature flags of ${rc.featureFlagSources.join(' and ')} have enable-api-fields "${rc.featureFlags.enableApiFields}")` };
-      })
-    : found;
-  return [...loaded.loadFindings, ...gated];
+  return [...loaded.loadFindings, ...applyFeatureGates(found, loaded.runConfig)];
 }
 
 /** Loads every TaskRun and PipelineRun of the files; other kinds become notes. Runs `checkIndex` over the involved files. */

@@ -139,8 +139,3 @@ export function taskArtifactReplacements(byTask: ReadonlyMap<string, Artifacts |
   }
   return out;
 }
-
-/** Whether a text uses artifacts (a step/task artifact reference or path): those need `enable-artifacts`. */
-export function usesArtifacts(text: string): boolean {
-  return /\$\((steps|tasks)\.[^.]+\.(inputs|outputs)\.[^.)]+\)/.test(text) || text.includes('$(step.artifacts.path)') || text.includes('$(artifacts.path)');
-}
