@@ -34,6 +34,8 @@ export interface StepRecord {
   stepResults?: { name: string; type: 'string' | 'array' | 'object'; value: ParamValue }[];
   /** The step's result files as written (name → text), which later steps' references read. */
   rawStepResults?: ReadonlyMap<string, string>;
+  /** The step's provenance.json as written (it counts in the termination message). */
+  artifactsText?: string;
   /** The step's artifacts (its provenance.json), as Tekton reads them. */
   artifacts?: Artifacts;
   /** The step failed the TaskRun (non-zero exit without continue, step timeout, missing tool). */

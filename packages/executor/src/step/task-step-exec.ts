@@ -175,6 +175,7 @@ async function collectOutputs(ctx: StepContext, rec: StepRecord, step: Step): Pr
       // no step artifacts
     }
     if (text !== undefined) {
+      rec.artifactsText = text;
       try {
         rec.artifacts = parseArtifacts(text);
         if (rec.artifacts.inputs) rec.state.inputs = rec.artifacts.inputs;
