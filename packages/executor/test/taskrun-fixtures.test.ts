@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadYaml, type ParamValue } from '@plumbing/model';
+import { loadYaml, type ParamValue, parseFeatureFlags } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, TaskRunRequest } from '../src/contracts.js';
 import { loadRunsFromFiles } from '../src/runs/load-runs.js';
@@ -55,6 +55,8 @@ interface Expected {
   /** No warning event may mention this text (per mode). */
   warningExcludes?: { sandbox?: string; host?: string };
   modes?: ('sandbox' | 'host')[];
+  /** Tekton's feature-flags ConfigMap data for the run (as `.plumbing.yaml` run.featureFlags gives it). */
+  featureFlags?: Record<string, string>;
 }
 
 async function loadFixture(dir: string) {
@@ -118,6 +120,7 @@ describe('TaskRun fixtures', () => {
           const events: RunEvent[] = [];
           const status = await executeTaskRun(req, {
             sandbox: mode === 'sandbox',
+            ...(expected.featureFlags ? { featureFlags: parseFeatureFlags(expected.featureFlags).flags } : {}),
             onEvent: (e) => {
               events.push(e);
               if (e.type === 'step-start' && e.step === expected.cancelAtStep) setTimeout(() => ac.abort('Cancelled'), 200);
