@@ -26,6 +26,8 @@ export type { ApiFields, FeatureFlags, FeatureGate } from './tekton/feature-flag
 export { DEFAULT_FEATURE_FLAGS, parseFeatureFlags, TERMINATION_MESSAGE_LIMIT } from './tekton/feature-flags.js';
 export type { ImageConfig } from './tekton/image-config.js';
 export { imageConfigSetting, lookupImageConfig, normaliseImage, tektonEntrypoint } from './tekton/image-config.js';
+export type { SidecarLogResult } from './tekton/sidecar-logs.js';
+export { firstOversizedResult, oversizedResultMessage } from './tekton/sidecar-logs.js';
 export type { StepResultFiles } from './tekton/step-results.js';
 export { applyStepResultsToList, applyStepResultsToString, parseStepResultFile } from './tekton/step-results.js';
 export type { Artifact, Artifacts, ArtifactValue } from './tekton/artifacts.js';

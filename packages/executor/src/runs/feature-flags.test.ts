@@ -102,7 +102,7 @@ describe('feature flags of .plumbing.yaml and the cluster in real runs', () => {
   it("applies the cluster ConfigMap's max-result-size per result under sidecar-logs", async () => {
     const flags = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: feature-flags, namespace: tekton-pipelines}\ndata:\n  results-from: sidecar-logs\n  max-result-size: "2048"\n';
     const status = await run(repo({ 'run.yaml': BIG_RESULTS, '.plumbing.yaml': 'run:\n  cluster: dev\n', 'clusters/dev/tekton/feature-flags.yaml': flags }));
-    expect(status.conditions[0]).toMatchObject({ reason: 'TaskRunResultLargerThanAllowedLimit', message: 'TaskRun "big-results" failed: results exceeded size limit 2048 bytes' });
+    expect(status.conditions[0]).toMatchObject({ reason: 'TaskRunResultLargerThanAllowedLimit', message: '[User error] TaskRun ""big-results"" failed: 3039 bytes results size exceeds configured limit of 2048 bytes' });
   }, REAL_PROCESS_TIMEOUT_MS);
 
   it('refuses an alpha field before running when enable-api-fields is stable, and runs it under alpha', async () => {

@@ -7,7 +7,7 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Artifacts, type Condition, formatGoDuration, mergeArtifacts, parseArtifacts } from '@plumbing/model';
+import { type Artifacts, type Condition, firstOversizedResult, formatGoDuration, mergeArtifacts, oversizedResultMessage, parseArtifacts, type SidecarLogResult } from '@plumbing/model';
 import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunStatus } from '../contracts.js';
 import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { startSidecars } from '../step/sidecars.js';
@@ -189,9 +189,11 @@ function finish(req: TaskRunRequest, opts: ExecOptions, st: FinishFacts, done: D
   }
   if (resultsMode(opts).resultsFrom === 'sidecar-logs') {
     const limit = resultsMode(opts).maxResultSize;
-    const big = [...outcome.rawResults].find(([, v]) => Buffer.byteLength(v) > limit);
+    const lines: SidecarLogResult[] = [...outcome.rawResults].map(([name, value]) => ({ name, value, type: 'task' }));
+    for (const r of outcome.records) for (const [n, v] of r.rawStepResults ?? []) lines.push({ name: `${r.step.container}.${n}`, value: v, type: 'step' });
+    const big = firstOversizedResult(lines, limit);
     // taskrun.go ReconcileKind, on sidecarlogresults.ErrSizeExceeded
-    if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: results exceeded size limit ${limit} bytes` });
+    if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: oversizedResultMessage(req.name, big.length, limit) });
   }
   const invalid = validateResults(st.prepared.results, status.results);
   if (invalid) return done({ status: 'False', reason: invalid.reason, message: invalid.message });

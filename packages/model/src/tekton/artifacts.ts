@@ -26,7 +26,7 @@ export interface Artifacts {
 export const STEP_ARTIFACT_REF = /\$\(steps\.([^.]+)\.(inputs|outputs)\.([^.)]+)\)/g;
 
 /** Go's json.Marshal of a string: HTML-safe escapes (<, >, &, U+2028, U+2029). */
-function goString(s: string): string {
+export function goString(s: string): string {
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
