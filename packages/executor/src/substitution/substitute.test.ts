@@ -107,6 +107,9 @@ describe('TaskRun variable tables', () => {
 });
 
 describe('applyToStep', () => {
+  it('keeps a step workspace without mountPath as it is (upstream beta/workspace-isolation.yaml)', () => {
+    expect(applyToStep({ name: 'x', image: 'alpine', workspaces: [{ name: 'signals' }] }, params).workspaces).toEqual([{ name: 'signals' }]);
+  });
   it('substitutes script, command/args with splicing, env and workingDir', () => {
     const step = applyToStep(
       { name: 'x', image: 'alpine', script: 'echo $(params.s)', args: ['$(params.arr[*])'], env: [{ name: 'E', value: '$(params.obj.url)' }], workingDir: '/w/$(params.s)' },

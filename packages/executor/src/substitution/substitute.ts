@@ -165,7 +165,7 @@ export function applyToStep(step: Step, r: Replacements): Step {
   if (step.stdoutConfig?.path !== undefined) out.stdoutConfig = { ...step.stdoutConfig, path: s(step.stdoutConfig.path) };
   if (step.stderrConfig?.path !== undefined) out.stderrConfig = { ...step.stderrConfig, path: s(step.stderrConfig.path) };
   if (step.when !== undefined) out.when = applyToWhen(step.when, r);
-  if (step.workspaces !== undefined) out.workspaces = step.workspaces.map((w) => ({ ...w, mountPath: s(w.mountPath) }));
+  if (step.workspaces !== undefined) out.workspaces = step.workspaces.map((w) => (w.mountPath === undefined ? w : { ...w, mountPath: s(w.mountPath) }));
   if (step.params !== undefined) out.params = step.params.map((p) => ({ name: p.name, value: applyToParamValue(p.value, r) }));
   if (step.ref?.params !== undefined) out.ref = { ...step.ref, params: step.ref.params.map((p) => ({ name: p.name, value: applyToParamValue(p.value, r) })) };
   return out;
