@@ -45,6 +45,15 @@ export function stepActionReplacements(specs: readonly ParamSpec[], given: reado
     if (typeof v === 'string' && /^\$\(steps\.[^()]*\)$/.test(v) && provided.has(name)) addRefParam(r, specs.find((s) => s.name === name), name, v, t, texts);
     else addParam(r, name, v);
   }
+  // replacementsFromDefaultParams: an object default's keys stay in the table when the step gives a
+  // value of another type (examples/v1/taskruns/stepaction-params.yaml: a string for an object param)
+  for (const s of specs) {
+    const d = s.default;
+    const v = values.get(s.name);
+    if (d && typeof d === 'object' && !Array.isArray(d) && !(v && typeof v === 'object' && !Array.isArray(v))) {
+      for (const [k, x] of Object.entries(d)) if (!r.strings.has(`params.${s.name}.${k}`)) r.strings.set(`params.${s.name}.${k}`, x);
+    }
+  }
   return r;
 }
 
