@@ -3,7 +3,7 @@
  * (pipeline*.ts). Both halves build against these types; change them only additively and in
  * agreement.
  */
-import type { Condition, ParamValue, TaskSpec } from '@plumbing/model';
+import type { Artifact, Artifacts, Condition, FeatureFlags, ImageConfig, ParamValue, TaskSpec } from '@plumbing/model';
 import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
@@ -64,8 +64,8 @@ export interface StepState {
   /** Tekton's step terminationReason: Completed | Continued | Skipped | TimeoutExceeded | TaskRunTimeout | TaskRunCancelled | Error. */
   terminationReason?: string;
   /** Step artifacts (`$(step.artifacts.path)` provenance.json), when written. */
-  inputs?: unknown[];
-  outputs?: unknown[];
+  inputs?: Artifact[];
+  outputs?: Artifact[];
   /** Step results (name → value as Tekton stores it: a string, or JSON for arrays/objects). */
   results?: { name: string; type: 'string' | 'array' | 'object'; value: ParamValue }[];
 }
@@ -89,7 +89,7 @@ export interface TaskRunStatus {
   retriesStatus?: TaskRunStatus[];
   taskSpec?: TaskSpec;
   /** Task-level artifacts (`$(artifacts.path)` provenance.json), when written. */
-  artifacts?: { inputs?: unknown[]; outputs?: unknown[] };
+  artifacts?: Artifacts;
 }
 
 /** Events for the live view and the log prefixes. */
@@ -122,6 +122,10 @@ export interface ExecOptions {
   resultsFrom?: 'termination-message' | 'sidecar-logs';
   /** `max-result-size` for 'sidecar-logs' (default 4096). */
   maxResultSize?: number;
+  /** Tekton's feature flags (`.plumbing.yaml` run.cluster / run.featureFlags); they win over resultsFrom and maxResultSize. */
+  featureFlags?: FeatureFlags;
+  /** The repository's image configs for steps without command run with the host's tools (`.plumbing.yaml` run.imageConfigs). */
+  imageConfigs?: Readonly<Record<string, ImageConfig>>;
   /** Keep the TaskRun's private directory (/tekton/*, implicit /workspace) after the run, for debugging. */
   keepRunDir?: boolean;
   /** Tools an image provides that the host does not have under its usual name (see ImageTool). */

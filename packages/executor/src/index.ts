@@ -12,7 +12,7 @@ export { elapsed, formatDuration } from './runs/cli-duration.js';
 export type { Engines, ExecuteRunsOptions } from './runs/execute-runs.js';
 export { executeRuns } from './runs/execute-runs.js';
 export type { LoadedRun, RunPlan } from './runs/load-runs.js';
-export { blockingFindings, collectInvolved, findDoc, generateName, loadIndexWith, loadRunsFromFiles, resolverFor } from './runs/load-runs.js';
+export { blockingFindings, collectInvolved, findDoc, generateName, loadIndexWith, loadRunsFromFiles, planFindings, resolverFor } from './runs/load-runs.js';
 export type { RunKind, RunListing, RunStatus } from './runs/record.js';
 export { isInProgress, listRunRecords, printRunLogs, readRunRecord, RUNS_DIR, runDirOf, succeededCondition, taskLabel } from './runs/record.js';
 // Retrying the failed tasks of a recorded PipelineRun (runs/retry.ts): plumbing run --retry-failed, /retest in serve

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadYaml, type ParamValue } from '@plumbing/model';
+import { loadYaml, type ParamValue, parseFeatureFlags } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
 import type { PipelineRunRequest, PipelineRunStatus, RunEvent } from '../src/contracts.js';
 import { executePipelineRun } from '../src/pipelinerun/pipeline-run.js';
@@ -37,6 +37,8 @@ interface Expected {
   /** Abort req.signal with this reason once this pipeline task's TaskRun has started a step. */
   cancel?: { afterStepOf: string; reason: string };
   modes?: ('sandbox' | 'host')[];
+  /** Tekton's feature-flags ConfigMap data for the run (as `.plumbing.yaml` run.featureFlags gives it). */
+  featureFlags?: Record<string, string>;
   /** Child PipelineRun (pipelines in pipelines) name → its condition, and its TaskRuns' condition messages. */
   childPipelineRuns?: Record<string, { reason: string; message: string; taskRunMessages?: Record<string, string> }>;
   /** How many TaskRuns the fixture starts, when more than a handful (sizes the test's timeout). */
@@ -110,6 +112,7 @@ describe('PipelineRun fixtures', () => {
         const req = await requestFor(join(fixturesDir, dirName), tmp, ac.signal);
         const status = await executePipelineRun(req, {
           sandbox: mode === 'sandbox',
+          ...(expected.featureFlags ? { featureFlags: parseFeatureFlags(expected.featureFlags).flags } : {}),
           onEvent: (e: RunEvent) => {
             const c = expected.cancel;
             if (c && e.type === 'step-start' && e.taskRun.startsWith(`${req.name}-${c.afterStepOf}`)) setTimeout(() => ac.abort(c.reason), 300);

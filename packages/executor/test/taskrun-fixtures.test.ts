@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadYaml, type ParamValue } from '@plumbing/model';
+import { loadYaml, type ParamValue, parseFeatureFlags } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, TaskRunRequest } from '../src/contracts.js';
 import { loadRunsFromFiles } from '../src/runs/load-runs.js';
@@ -40,6 +40,8 @@ interface Expected {
   stepResults?: Record<string, Record<string, ParamValue>>;
   /** Step name → artifacts outputs read from its provenance.json. */
   stepOutputs?: Record<string, unknown[]>;
+  /** The TaskRun's status.artifacts (task and step artifacts merged), exactly. */
+  taskArtifacts?: unknown;
   /** Workspaces bound to a host directory made by the test (instead of the run's binding). */
   hostWorkspaces?: string[];
   /** Files seeded into host workspaces before the run: workspace → path → content. */
@@ -53,6 +55,8 @@ interface Expected {
   /** No warning event may mention this text (per mode). */
   warningExcludes?: { sandbox?: string; host?: string };
   modes?: ('sandbox' | 'host')[];
+  /** Tekton's feature-flags ConfigMap data for the run (as `.plumbing.yaml` run.featureFlags gives it). */
+  featureFlags?: Record<string, string>;
 }
 
 async function loadFixture(dir: string) {
@@ -116,6 +120,7 @@ describe('TaskRun fixtures', () => {
           const events: RunEvent[] = [];
           const status = await executeTaskRun(req, {
             sandbox: mode === 'sandbox',
+            ...(expected.featureFlags ? { featureFlags: parseFeatureFlags(expected.featureFlags).flags } : {}),
             onEvent: (e) => {
               events.push(e);
               if (e.type === 'step-start' && e.step === expected.cancelAtStep) setTimeout(() => ac.abort('Cancelled'), 200);
@@ -137,6 +142,7 @@ describe('TaskRun fixtures', () => {
             for (const [n, v] of Object.entries(rs)) expect(st?.results?.find((r) => r.name === n)?.value, `step ${s} result ${n}`).toEqual(v);
           }
           for (const [s, outs] of Object.entries(expected.stepOutputs ?? {})) expect(status.steps.find((x) => x.name === s)?.outputs, `outputs of ${s}`).toEqual(outs);
+          if (expected.taskArtifacts !== undefined) expect(status.artifacts, 'status.artifacts').toEqual(expected.taskArtifacts);
           for (const [s, text] of Object.entries(expected.logContains ?? {})) {
             expect(await readFile(join(req.logDir, `${s}.log`), 'utf8'), `log of ${s}`).toContain(text);
           }

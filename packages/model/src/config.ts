@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, SeverityOrOff } from './check/finding.js';
 import { isCode } from './check/codes.js';
+import { parseRunConfig, type RunConfig } from './config-run.js';
 import { loadYaml, findingAt } from './yaml/source.js';
 import { isMap } from './yaml/values.js';
 
@@ -14,6 +15,8 @@ export interface RepoConfig {
     profiles: Record<string, string[]>;
     severity: Record<string, SeverityOrOff>;
   };
+  /** The `run` section (config-run.ts): feature flags and image configs for `plumbing run`. */
+  run: RunConfig;
   /** Raw sections for other commands. */
   raw: Record<string, unknown>;
 }
@@ -26,7 +29,7 @@ const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 
 /** Loads `.plumbing.yaml` at `root`. Problems become findings; defaults are used for what is wrong. */
 export function loadRepoConfig(root: string): { config: RepoConfig; findings: Finding[] } {
-  const config: RepoConfig = { check: { exclude: [...DEFAULT_EXCLUDES], profiles: {}, severity: {} }, raw: {} };
+  const config: RepoConfig = { check: { exclude: [...DEFAULT_EXCLUDES], profiles: {}, severity: {} }, run: parseRunConfig(undefined, root).run, raw: {} };
   const findings: Finding[] = [];
   const path = join(root, CONFIG_FILE);
   if (!existsSync(path)) return { config, findings };
@@ -39,6 +42,9 @@ export function loadRepoConfig(root: string): { config: RepoConfig; findings: Fi
     return { config, findings };
   }
   config.raw = doc.value;
+  const run = parseRunConfig(doc, root);
+  config.run = run.run;
+  findings.push(...run.findings);
   const check = doc.value.check;
   if (check === undefined) return { config, findings };
   if (!isMap(check)) {

@@ -52,6 +52,9 @@ Options:
                      per-step writable layer), its Env, WorkingDir, User and Entrypoint/Cmd.
                      Registry mirrors, insecure registries: .plumbing.yaml images: (plumbing
                      images --help); credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json
+                     With the host's tools, a step without command runs what its image would
+                     start, from a table of the common images' configs; others go in
+                     .plumbing.yaml run.imageConfigs.<image>: {entrypoint, cmd, workingDir, env}
   --offline          never touch the network: images from the cache, else the host's tools
   --credentials FILE a docker-config file (a Secret's .dockerconfigjson) tried before
                      $DOCKER_CONFIG/config.json or ~/.docker/config.json (repeatable)
@@ -67,6 +70,10 @@ Options:
 
 Before anything runs, the runs and every Task, Pipeline and StepAction they reach are checked
 with the rules of plumbing check; an error prints the same finding text and nothing runs.
+
+Tekton's feature flags (results-from, max-result-size, enable-api-fields, enable-artifacts, ...)
+come from .plumbing.yaml run.featureFlags, over the feature-flags ConfigMap of clusters/<run.cluster>/;
+without either, Tekton's defaults hold and alpha/beta fields are only warned about.
 
 Workspace bindings in a run:
   emptyDir, volumeClaimTemplate    a fresh directory under the run's record directory

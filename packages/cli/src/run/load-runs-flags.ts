@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checkIndex, isMap, type JsonMap, loadYaml, type ParamValue, paramTypeOf as declaredTypeOf, RepoIndex, type ResourceDoc, UsageError, PlumbingError } from '@plumbing/model';
-import { collectInvolved, findDoc, generateName, loadIndexWith, type LoadedRun, type RunKind, type RunPlan } from '@plumbing/executor';
+import { isMap, type JsonMap, loadYaml, type ParamValue, paramTypeOf as declaredTypeOf, RepoIndex, type ResourceDoc, UsageError, PlumbingError } from '@plumbing/model';
+import { collectInvolved, findDoc, generateName, loadIndexWith, type LoadedRun, planFindings, type RunKind, type RunPlan } from '@plumbing/executor';
 
 /** The file name findings use for a run built from command-line flags. */
 export const COMMAND_LINE_FILE = '<command line>';
@@ -161,7 +161,7 @@ export async function loadRunFromFlags(opts: FlagRunOptions): Promise<RunPlan> {
   // Resolution "from the same file first" must find the target: resolve from its document.
   const involved = new Set<string>([COMMAND_LINE_FILE, target.file, ...loaded.keys]);
   collectInvolved(index, [target, ...fileDocs], run, involved);
-  const findings = [...loaded.loadFindings, ...checkIndex(index, { severities: loaded.severities, onlyFiles: involved })];
-  return { root: opts.root, runs: [run], notes: [], findings, index, fileDocs: [target, ...fileDocs.filter((d) => d !== target)] };
+  const findings = planFindings(loaded, index, involved);
+  return { root: opts.root, runs: [run], notes: [], findings, index, fileDocs: [target, ...fileDocs.filter((d) => d !== target)], runConfig: loaded.runConfig };
 }
 

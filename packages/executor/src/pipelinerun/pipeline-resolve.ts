@@ -3,7 +3,7 @@
  * results of finished parents, pipeline-task contexts, then (finally only) execution status;
  * plus the detection of result references that cannot be resolved (§5.2).
  */
-import type { ParamValue, PipelineTask } from '@plumbing/model';
+import { type Artifacts, mergeArtifacts, type ParamValue, type PipelineTask, taskArtifactReplacements } from '@plumbing/model';
 import type { ChildTaskRun } from '../contracts.js';
 import { refsIn, resultRefSources } from './dag.js';
 import type { PipelineTaskOutcome } from './pipeline-status.js';
@@ -112,6 +112,19 @@ function findMissing(pt: PipelineTask, byName: ReadonlyMap<string, TaskFacts>): 
 }
 
 /**
+ * `$(tasks.<t>.inputs|outputs[.<a>])` of the tasks that ran (succeeded or failed), as
+ * PropagateArtifacts gives them: a matrixed task's TaskRuns' artifacts merged (GetTaskRunsArtifacts).
+ */
+export function artifactsTable(facts: Iterable<TaskFacts>): Replacements {
+  const byTask = new Map<string, Artifacts | undefined>();
+  for (const t of facts) {
+    if (t.outcome === undefined || t.outcome === 'skipped' || !t.runs.length) continue;
+    byTask.set(t.name, t.runs.length > 1 ? t.runs.reduce<Artifacts>((acc, r) => mergeArtifacts(acc, r.status.artifacts), {}) : t.runs[0]!.status.artifacts);
+  }
+  return stringsTable(taskArtifactReplacements(byTask));
+}
+
+/**
  * Applies the scheduling-time stages to a pipeline task. `dagForStatus` is given for finally
  * tasks: their params and when expressions also see `tasks.<t>.status|reason` and `tasks.status`.
  */
@@ -119,6 +132,7 @@ export function resolveForRun(pt: PipelineTask, byName: ReadonlyMap<string, Task
   const found = findMissing(pt, byName);
   const done = [...byName.values()].filter((t) => t.outcome !== undefined && t.outcome !== 'skipped');
   let out = substDeep(pt, resultsTable(done));
+  out = substDeep(out, artifactsTable(byName.values()));
   out = substDeep(out, contextTable(out, byName));
   if (dagForStatus) {
     const status = stringsTable(statusTable(dagForStatus));

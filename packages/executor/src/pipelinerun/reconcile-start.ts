@@ -5,7 +5,9 @@
  */
 import { fanOut, hasMatrix, parseGoDuration, type PipelineTask, type TaskSpec } from '@plumbing/model';
 import { childRequest } from './pipeline-child.js';
+import { artifactsTable } from './pipeline-resolve.js';
 import { outcomeOf, resultsOf, runPipelineTaskRuns, succeededCondition, taskRunNames } from './pipeline-taskruns.js';
+import { substDeep } from './pipeline-vars.js';
 import { cancelAll, type Node, type RunState } from './reconcile-state.js';
 
 /** The task spec a pipeline task runs: its embedded taskSpec (without apiVersion/kind/metadata), else the referenced Task's. */
@@ -40,7 +42,8 @@ async function runTaskRuns(s: RunState, n: Node, pt: PipelineTask, signal: Abort
   if (!task) throw new Error(`pipeline task ${n.name} has neither a task nor a pipeline`);
   const combos = hasMatrix(pt.matrix) ? fanOut(pt.matrix) : undefined;
   const timeoutMs = timeoutFor(s, pt);
-  const spec = taskSpecOf(n, pt) as TaskSpec;
+  // a referenced Task's spec gets the artifacts of earlier tasks too (PropagateArtifacts works on the resolved spec)
+  const spec = substDeep(taskSpecOf(n, pt) as TaskSpec, artifactsTable(s.nodes));
   const runs = await runPipelineTaskRuns(
     s.ctx,
     {

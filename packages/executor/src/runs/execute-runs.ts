@@ -142,7 +142,15 @@ async function executeOne(o: OneRun): Promise<RunOutcome> {
   };
   const { signal, unfollow } = followSignal(opts.signal);
   const rc: RequestContext = { plan, run, dir, uid, signal, timeoutMs: opts.timeoutMs };
-  const execOpts: ExecOptions = { onEvent, sandbox: opts.sandbox ?? true, now, ...(opts.imageTools ? { imageTools: opts.imageTools } : {}), ...(opts.images ? { images: opts.images } : {}) };
+  const rcfg = plan.runConfig;
+  const execOpts: ExecOptions = {
+    onEvent,
+    sandbox: opts.sandbox ?? true,
+    now,
+    ...(opts.imageTools ? { imageTools: opts.imageTools } : {}),
+    ...(opts.images ? { images: opts.images } : {}),
+    ...(rcfg ? { featureFlags: rcfg.featureFlags, imageConfigs: rcfg.imageConfigs } : {}),
+  };
   let status: RunStatus;
   try {
     status = run.kind === 'TaskRun' ? await runTaskRun(rc, o.limited, execOpts, startTime) : await runPipelineRun(rc, o, execOpts, startTime);

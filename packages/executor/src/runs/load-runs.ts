@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
+  applyFeatureGates,
   checkIndex,
   type Finding,
   isMap,
@@ -11,6 +12,7 @@ import {
   PlumbingError,
   type RepoIndex,
   type ResourceDoc,
+  type RunConfig,
   type SeverityOrOff,
   UsageError,
 } from '@plumbing/model';
@@ -45,6 +47,8 @@ export interface RunPlan {
   index: RepoIndex;
   /** Documents of the files given on the command line, in order: they win over the repository. */
   fileDocs: ResourceDoc[];
+  /** `.plumbing.yaml` run settings: Tekton's feature flags and the image configs (absent: Tekton's defaults, the shipped table). */
+  runConfig?: RunConfig;
 }
 
 const REFERENCED_KINDS = new Set(['Task', 'Pipeline', 'StepAction']);
@@ -80,22 +84,45 @@ export interface LoadRunsOptions {
   taken?: (name: string) => boolean;
 }
 
+/** The repository plus the given files (index), without choosing runs, and `.plumbing.yaml`'s settings. */
+export interface LoadedIndex {
+  index: RepoIndex;
+  keys: string[];
+  loadFindings: Finding[];
+  severities: Record<string, SeverityOrOff>;
+  exclude: string[];
+  runConfig: RunConfig;
+}
+
 /** Loads the repository plus the given files (index), without choosing runs. */
-export async function loadIndexWith(root: string, cwd: string, files: string[]): Promise<{ index: RepoIndex; keys: string[]; loadFindings: Finding[]; severities: Record<string, SeverityOrOff>; exclude: string[] }> {
+export async function loadIndexWith(root: string, cwd: string, files: string[]): Promise<LoadedIndex> {
   const abs = files.map((f) => (isAbsolute(f) ? f : resolve(cwd, f)));
   for (let i = 0; i < abs.length; i++) {
     const a = abs[i]!;
     if (!existsSync(a)) throw new PlumbingError('RUN_FILE_MISSING', `no such file: ${files[i]}`);
     if (statSync(a).isDirectory()) throw new UsageError(`-f ${files[i]} is a directory: give YAML files`);
   }
-  const { config } = loadRepoConfig(root);
+  const { config, findings: configFindings } = loadRepoConfig(root);
   const { index, findings } = await loadRepository(root, abs, { exclude: config.check.exclude });
-  return { index, keys: abs.map((a) => indexKey(root, a)), loadFindings: findings, severities: config.check.severity, exclude: config.check.exclude };
+  // the run section's problems stop a run; check's own settings are check's business
+  const runFindings = configFindings.filter((f) => f.path === 'run' || f.path?.startsWith('run.') || f.path?.startsWith('data'));
+  return { index, keys: abs.map((a) => indexKey(root, a)), loadFindings: [...runFindings, ...findings], severities: config.check.severity, exclude: config.check.exclude, runConfig: config.run };
+}
+
+/**
+ * The findings that decide whether a plan runs: `checkIndex` over the involved files, with the
+ * fields gated by Tekton's feature flags refused (errors) when the configured flags do not enable
+ * them, as the admission webhook would. Without configured flags, they stay warnings.
+ */
+export function planFindings(loaded: LoadedIndex, index: RepoIndex, involved: ReadonlySet<string>): Finding[] {
+  const found = checkIndex(index, { severities: loaded.severities, onlyFiles: involved });
+  return [...loaded.loadFindings, ...applyFeatureGates(found, loaded.runConfig)];
 }
 
 /** Loads every TaskRun and PipelineRun of the files; other kinds become notes. Runs `checkIndex` over the involved files. */
 export async function loadRunsFromFiles(opts: LoadRunsOptions): Promise<RunPlan> {
-  const { index, keys, loadFindings, severities } = await loadIndexWith(opts.root, opts.cwd, opts.files);
+  const loaded = await loadIndexWith(opts.root, opts.cwd, opts.files);
+  const { index, keys } = loaded;
   const fileDocs: ResourceDoc[] = [];
   const seen = new Set<string>();
   for (const k of keys) {
@@ -123,8 +150,8 @@ export async function loadRunsFromFiles(opts: LoadRunsOptions): Promise<RunPlan>
   }
   const involved = new Set(keys);
   for (const r of runs) collectInvolved(index, fileDocs, r, involved);
-  const findings = [...loadFindings, ...checkIndex(index, { severities, onlyFiles: involved })];
-  return { root: opts.root, runs, notes, findings, index, fileDocs };
+  const findings = planFindings(loaded, index, involved);
+  return { root: opts.root, runs, notes, findings, index, fileDocs, runConfig: loaded.runConfig };
 }
 
 function makeRun(doc: ResourceDoc, taken: (n: string) => boolean, used: Set<string>): LoadedRun {

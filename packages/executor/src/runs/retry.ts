@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { checkIndex, decideRetry, type JsonMap, loadYaml, PlumbingError, RepoIndex, type ResourceDoc, type RetryTaskFacts } from '@plumbing/model';
+import { decideRetry, type JsonMap, loadYaml, PlumbingError, RepoIndex, type ResourceDoc, type RetryTaskFacts } from '@plumbing/model';
 import type { PipelineRunStatus, ReusedTask } from '../contracts.js';
 import { buildDag } from '../pipelinerun/dag.js';
 import { type Engines, type ExecuteRunsOptions, executeRuns, type RunOutcome } from './execute-runs.js';
-import { collectInvolved, generateName, type LoadedRun, loadIndexWith, type RunPlan } from './load-runs.js';
+import { collectInvolved, generateName, type LoadedRun, loadIndexWith, planFindings, type RunPlan } from './load-runs.js';
 import { isInProgress, readRunRecord, RUNS_DIR, type RunRecord, runDirOf, succeededCondition } from './record.js';
 
 /** The annotation a retry carries: the run it retries. */
@@ -100,8 +100,8 @@ async function retryPlan(root: string, rec: RunRecord & { meta: NonNullable<RunR
   const run: LoadedRun = { kind: 'PipelineRun', name, namespace: meta.metadata.namespace, resource, doc, hostDirs: { ...meta.plumbing.hostDirs }, retryOf: { run: from, dir: rec.dir, reused } };
   const involved = new Set<string>([src.file, ...loaded.keys]);
   collectInvolved(index, fileDocs, run, involved);
-  const findings = [...loaded.loadFindings, ...checkIndex(index, { severities: loaded.severities, onlyFiles: involved })];
-  return { root, runs: [run], notes: [], findings, index, fileDocs };
+  const findings = planFindings(loaded, index, involved);
+  return { root, runs: [run], notes: [], findings, index, fileDocs, runConfig: loaded.runConfig };
 }
 
 /** Gathers the record of `run` under `root` and decides its retry (throws a PlumbingError when it cannot be retried). */

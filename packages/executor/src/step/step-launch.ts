@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Step } from '@plumbing/model';
+import type { ImageConfig, Step } from '@plumbing/model';
 import type { ImageTool } from '../contracts.js';
 import type { PreparedStep } from '../taskrun/task-prepare.js';
 import { type ImageLaunch, imageStep } from './image-step.js';
@@ -17,7 +17,8 @@ import { bwrapArgs, type Mount, toHostPath } from './sandbox.js';
 import type { StepContext } from './step-context.js';
 import { expandK8s, stepEnv } from './step-env.js';
 import type { StepProcess } from './step-runtime.js';
-import { DEFAULT_SCRIPT_PREAMBLE, entrypointArgv, imageFamily, parseShebang, resolveInterpreter } from './step-shell.js';
+import { hostEntrypointArgv, stepImageConfig, withImageDefaults } from './host-entrypoint.js';
+import { DEFAULT_SCRIPT_PREAMBLE, imageFamily, parseShebang, resolveInterpreter } from './step-shell.js';
 
 /** A step that cannot start here (a tool or interpreter missing on the host): exit code and message. */
 export interface LaunchRefusal {
@@ -93,16 +94,22 @@ async function commandArgv(a: ArgvInput, command: string[]): Promise<string[] | 
   return [mapped ? c0 : found, ...cmd.slice(1), ...a.argsIn];
 }
 
-async function entrypointOf(a: ArgvInput): Promise<string[] | LaunchRefusal> {
+async function entrypointOf(a: ArgvInput, config: ImageConfig | { unknown: string }): Promise<string[] | LaunchRefusal> {
   const image = a.step.image;
-  const ep = entrypointArgv(image, a.argsIn);
-  if (!ep) return refuse(`image "${image}" has no known entrypoint here: give the step a script or a command`);
+  if ('unknown' in config) return refuse(config.unknown);
+  const ep = await hostEntrypointArgv(config, a.argsIn, a.ctx.tools);
+  if (ep.length === 0) return refuse(`image "${image}" has no Entrypoint or Cmd and the step has no command or args`);
   const first = ep[0]!;
-  const interp = first === 'sh' ? await resolveInterpreter(a.ctx.tools, imageFamily(image), first, []) : undefined;
-  if (interp && 'missing' in interp) return refuse(`entrypoint "${first}" needs "${interp.missing}", which is not installed on this host`);
-  const found = interp ? undefined : await a.ctx.tools.find(first, a.imageTool?.binDir);
-  if (!interp && !found) return refuse(`command "${first}" is not installed on this host (image "${image}" is not pulled; its tools come from the host)`);
-  return interp ? [...interp.argv, ...ep.slice(1)] : [found!, ...ep.slice(1)];
+  const base = first.slice(first.lastIndexOf('/') + 1);
+  if (base === 'sh' || base === 'ash' || base === 'bash') {
+    const interp = await resolveInterpreter(a.ctx.tools, imageFamily(image), first, []);
+    if ('missing' in interp) return refuse(`entrypoint "${first}" of image "${image}" needs "${interp.missing}", which is not installed on this host`);
+    return [...interp.argv, ...ep.slice(1)];
+  }
+  const binDir = a.imageTool?.binDir;
+  const found = (await a.ctx.tools.find(first, binDir)) ?? (first.includes('/') ? await a.ctx.tools.find(base, binDir) : undefined);
+  if (!found) return refuse(`entrypoint "${first}" of image "${image}" is not installed on this host (the image is not pulled; its tools come from the host)`);
+  return [found, ...ep.slice(1)];
 }
 
 function refuse(message: string): LaunchRefusal {
@@ -133,8 +140,12 @@ async function stepCwd(ctx: StepContext, ps: PreparedStep, step: Step, mounts: M
 }
 
 /** The process a prepared step (its runtime substitutions applied) becomes, or why it cannot start. */
-export async function stepLaunch(ctx: StepContext, ps: PreparedStep, step: Step): Promise<StepLaunch | LaunchRefusal> {
+export async function stepLaunch(ctx: StepContext, ps: PreparedStep, stepIn: Step): Promise<StepLaunch | LaunchRefusal> {
   const sb = ctx.sandbox;
+  // the host's tools stand for the image: its config from the table (a pulled image brings its own;
+  // with --images auto, a step whose image could not be pulled gets only the table's entrypoint)
+  const config = ctx.images && sb ? undefined : stepImageConfig(stepIn.image, ctx.imageConfigs);
+  const step = config && !('unknown' in config) ? withImageDefaults(stepIn, config) : stepIn;
   const imageTool = imageToolFor(ctx.imageTools, step.image);
   const mounts = await stepMounts(ctx, ps, imageTool);
   const privateRoot = join(ctx.root, 'root', String(ps.index));
@@ -148,7 +159,7 @@ export async function stepLaunch(ctx: StepContext, ps: PreparedStep, step: Step)
   const inImage = await imageStep({ ctx, ps, step, mounts, defined, argsIn, hasImageTool: imageTool !== undefined });
   if (inImage) return 'refused' in inImage ? inImage : { ...inImage, hostOf };
   const input: ArgvInput = { ctx, ps, step, mounts, imageTool, defined, argsIn };
-  const argv = step.script !== undefined ? await scriptArgv(input, step.script) : step.command?.length ? await commandArgv(input, step.command) : await entrypointOf(input);
+  const argv = step.script !== undefined ? await scriptArgv(input, step.script) : step.command?.length ? await commandArgv(input, step.command) : await entrypointOf(input, config ?? stepImageConfig(step.image, ctx.imageConfigs));
   if ('refused' in argv) return argv;
   const { cwd, dirs } = await stepCwd(ctx, ps, step, mounts, privateRoot);
   if (sb) return { file: sb.bwrap!, args: bwrapArgs(sb, mounts, { cwd, dirs }, argv), env, cwd: ctx.root, hostOf };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entrypointArgv, HostTools, imageBaseName, imageFamily, parseShebang, resolveInterpreter } from './step-shell.js';
+import { HostTools, imageBaseName, imageFamily, parseShebang, resolveInterpreter } from './step-shell.js';
 
 describe('images', () => {
   it('names the image without registry, tag or digest', () => {
@@ -8,13 +8,6 @@ describe('images', () => {
   });
   it('gives the /bin/sh family of an image', () => {
     expect(['alpine', 'busybox:1.36', 'bash:5', 'node:20-alpine', 'ubuntu', 'fedora:40', 'golang'].map(imageFamily)).toEqual(['busybox', 'busybox', 'busybox', 'busybox', 'debian', 'bash-sh', 'other']);
-  });
-  it('runs the image entrypoint when a step has neither script nor command', () => {
-    expect(entrypointArgv('busybox', [])).toEqual(['sh']);
-    expect(entrypointArgv('busybox', ['echo', 'hi'])).toEqual(['echo', 'hi']);
-    expect(entrypointArgv('bash', ['-c', 'x'])).toEqual(['bash', '-c', 'x']);
-    expect(entrypointArgv('ubuntu', [])).toEqual(['/bin/bash']);
-    expect(entrypointArgv('gcr.io/some/tool', [])).toBeUndefined();
   });
 });
 

@@ -110,17 +110,3 @@ export function parseShebang(script: string): { interp: string; args: string[] }
 
 /** Tekton's default preamble for a script without a shebang (pkg/pod/script.go). */
 export const DEFAULT_SCRIPT_PREAMBLE = '#!/bin/sh\nset -e\n';
-
-/**
- * The argv of a step with neither script nor command: the image's entrypoint (§4.2). busybox and
- * alpine ⇒ `sh`; ubuntu/debian ⇒ `/bin/bash`; the docker `bash` image ⇒ its docker-entrypoint.sh
- * (args as argv, or `bash "$@"` when the first arg starts with `-`); unknown images ⇒ the args
- * themselves (an image with no ENTRYPOINT runs its CMD, which args replace).
- */
-export function entrypointArgv(image: string | undefined, args: readonly string[]): string[] | undefined {
-  const name = imageBaseName(image);
-  if (name === 'bash') return args.length === 0 || args[0]!.startsWith('-') ? ['bash', ...args] : [...args];
-  if (name === 'busybox' || name === 'alpine' || name.startsWith('alpine')) return args.length ? [...args] : ['sh'];
-  if (name === 'ubuntu' || name === 'debian') return args.length ? [...args] : ['/bin/bash'];
-  return args.length ? [...args] : undefined;
-}

@@ -6,9 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseGoDuration, type Step } from '@plumbing/model';
+import { applyStepArtifacts, applyStepResultsToList, applyStepResultsToString, type Artifacts, parseArtifacts, parseGoDuration, type Step, type StepResultFiles } from '@plumbing/model';
 import { removeTree } from '@plumbing/oci';
-import { applyReplacementsAsString, applyToList, stepResultReplacements } from '../substitution/substitute.js';
 import { mentionsArtifacts, type PreparedStep } from '../taskrun/task-prepare.js';
 import { declaredType, parseDeclared, readResultFiles } from '../taskrun/task-results.js';
 import type { StepContext, StepRecord } from './step-context.js';
@@ -19,16 +18,50 @@ import { runStepProcess, type StepOutcome } from './step-runtime.js';
 export type { StepContext, StepRecord } from './step-context.js';
 export { expandK8s, literalPathSteps } from './step-env.js';
 
-/** Runtime substitution of `$(steps.<s>.results.<r>)` in env, command, args and when (§3.2). */
+/** Runtime substitution of `$(steps.<s>.results.<r>)` in env, command, args and when (§3.2, model's step-results.ts). */
 function withStepResults(step: Step, previous: readonly StepRecord[]): Step {
-  const prior = previous.filter((r) => r.stepResults?.length && r.step.name).map((r) => ({ step: r.step.name, results: r.stepResults! }));
-  if (!prior.length) return step;
-  const table = stepResultReplacements(prior);
+  const byStep = new Map<string, ReadonlyMap<string, string>>();
+  for (const r of previous) if (r.rawStepResults?.size && r.step.name) byStep.set(r.step.name, r.rawStepResults);
+  if (!byStep.size) return step;
+  const files: StepResultFiles = (s, r) => byStep.get(s)?.get(r);
   const out = { ...step };
-  if (out.command) out.command = applyToList(out.command, table);
-  if (out.args) out.args = applyToList(out.args, table);
-  if (out.env) out.env = out.env.map((e) => (e.value === undefined ? e : { ...e, value: applyReplacementsAsString(e.value, table) }));
-  if (out.when) out.when = out.when.map((w) => ({ ...w, ...(w.input !== undefined ? { input: applyReplacementsAsString(w.input, table) } : {}), ...(w.values ? { values: applyToList(w.values, table) } : {}) }));
+  const command = out.command ? applyStepResultsToList(out.command, files) : undefined;
+  const args = out.args ? applyStepResultsToList(out.args, files) : undefined;
+  // the entrypoint keeps its whole command line when one reference fails
+  if ((!out.command || command) && (!out.args || args)) {
+    if (command) out.command = command;
+    if (args) out.args = args;
+  }
+  if (out.env) out.env = out.env.map((e) => (e.value === undefined ? e : { ...e, value: applyStepResultsToString(e.value, files) ?? e.value }));
+  if (out.when) {
+    out.when = out.when.map((w) => ({
+      ...w,
+      ...(w.input !== undefined ? { input: applyStepResultsToString(w.input, files) ?? w.input } : {}),
+      ...(w.values ? { values: applyStepResultsToList(w.values, files) ?? w.values } : {}),
+    }));
+  }
+  return out;
+}
+
+/**
+ * Runtime substitution of `$(steps.<s>.inputs|outputs.<a>)` (entrypointer.go
+ * applyStepArtifactSubstitutions): in the script, else in command and args (all or nothing, as
+ * the entrypoint keeps its command when one reference fails), and in each env value.
+ */
+function withStepArtifacts(step: Step, previous: readonly StepRecord[]): Step {
+  const byStep = new Map<string, Artifacts>();
+  for (const r of previous) if (r.artifacts && r.step.name) byStep.set(r.step.name, r.artifacts);
+  const out = { ...step };
+  if (out.script !== undefined) out.script = applyStepArtifacts(out.script, byStep) ?? out.script;
+  else {
+    const cmd = [...(out.command ?? []), ...(out.args ?? [])].map((t) => applyStepArtifacts(t, byStep));
+    if (cmd.every((t) => t !== undefined)) {
+      const n = out.command?.length ?? 0;
+      if (out.command) out.command = cmd.slice(0, n) as string[];
+      if (out.args) out.args = cmd.slice(n) as string[];
+    }
+  }
+  if (out.env) out.env = out.env.map((e) => (e.value === undefined ? e : { ...e, value: applyStepArtifacts(e.value, byStep) ?? e.value }));
   return out;
 }
 
@@ -130,16 +163,26 @@ async function collectOutputs(ctx: StepContext, rec: StepRecord, step: Step): Pr
   const declared = step.results ?? [];
   if (declared.length) {
     const got = await readResultFiles(join(statusDir, 'results'), declared.map((d) => d.name));
+    rec.rawStepResults = got;
     rec.stepResults = declared.filter((d) => got.has(d.name)).map((d) => ({ name: d.name, type: declaredType(d), value: parseDeclared(declaredType(d), got.get(d.name)!) }));
     if (rec.stepResults.length) rec.state.results = rec.stepResults;
   }
   if (mentionsArtifacts(rec.step)) {
+    let text: string | undefined;
     try {
-      const prov = JSON.parse(await readFile(join(statusDir, 'artifacts', 'provenance.json'), 'utf8')) as { inputs?: unknown[]; outputs?: unknown[] };
-      if (prov.inputs) rec.state.inputs = prov.inputs;
-      if (prov.outputs) rec.state.outputs = prov.outputs;
+      text = await readFile(join(statusDir, 'artifacts', 'provenance.json'), 'utf8');
     } catch {
       // no step artifacts
+    }
+    if (text !== undefined) {
+      rec.artifactsText = text;
+      try {
+        rec.artifacts = parseArtifacts(text);
+        if (rec.artifacts.inputs) rec.state.inputs = rec.artifacts.inputs;
+        if (rec.artifacts.outputs) rec.state.outputs = rec.artifacts.outputs;
+      } catch (e) {
+        ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${rec.state.name}": its artifacts are not Tekton's provenance JSON (${(e as Error).message}): ignored` });
+      }
     }
   }
 }
@@ -147,7 +190,7 @@ async function collectOutputs(ctx: StepContext, rec: StepRecord, step: Step): Pr
 /** Runs one step (its predecessors' records give the step-result values). */
 export async function runOneStep(ctx: StepContext, ps: PreparedStep, previous: readonly StepRecord[]): Promise<StepRecord> {
   const rec: StepRecord = { step: ps, state: { name: ps.name || `unnamed-${ps.index}`, container: ps.container } };
-  const step = withStepResults(ps.step, previous);
+  const step = withStepArtifacts(withStepResults(ps.step, previous), previous);
   if (await skippedByWhen(ctx, rec, step)) return rec;
   const launch = await stepLaunch(ctx, ps, step);
   if ('refused' in launch) return refusedStep(ctx, rec, launch.refused.exitCode, launch.refused.message);

@@ -16,7 +16,6 @@ import {
   resultPathReplacements,
   stepContainerName,
   stepResultPathReplacements,
-  stepResultReplacements,
   workspaceReplacements,
 } from './substitute.js';
 
@@ -105,13 +104,12 @@ describe('TaskRun variable tables', () => {
       '$(context.taskRun.name) $(context.task.name) $(context.task.retry-count) $(results.out.path) $(step.results.sr.path) $(steps.step-a.exitCode.path) $(workspaces.src.path) $(workspaces.src.bound)';
     expect(applyReplacements(s, r.strings)).toBe('tr t 0 /tekton/results/out /tekton/steps/step-a/results/sr /tekton/steps/step-a/exitCode /workspace/src true');
   });
-  it('provides step result values without the step- prefix, with index and key forms', () => {
-    const r = stepResultReplacements([{ step: 'a', results: [{ name: 'arr', value: ['1', '2'] }, { name: 'o', value: { k: 'v' } }, { name: 's', value: 'str' }] }]);
-    expect(applyToList(['$(steps.a.results.arr[*])', '$(steps.a.results.arr[0])', '$(steps.a.results.o.k)', '$(steps.a.results.s)'], r)).toEqual(['1', '2', '1', 'v', 'str']);
-  });
 });
 
 describe('applyToStep', () => {
+  it('keeps a step workspace without mountPath as it is (upstream beta/workspace-isolation.yaml)', () => {
+    expect(applyToStep({ name: 'x', image: 'alpine', workspaces: [{ name: 'signals' }] }, params).workspaces).toEqual([{ name: 'signals' }]);
+  });
   it('substitutes script, command/args with splicing, env and workingDir', () => {
     const step = applyToStep(
       { name: 'x', image: 'alpine', script: 'echo $(params.s)', args: ['$(params.arr[*])'], env: [{ name: 'E', value: '$(params.obj.url)' }], workingDir: '/w/$(params.s)' },

@@ -14,7 +14,7 @@ import type { ParamValue, Step, StepTemplate, TaskSpec, WhenExpression } from '@
 import type { Replacements } from './replacements.js';
 
 export { type Replacements, newReplacements, mergeReplacements, paramKeySpellings, addParam, paramReplacements } from './replacements.js';
-export { type TaskRunContext, contextReplacements, TEKTON_PATHS, stepContainerName, resultPathReplacements, stepResultPathReplacements, artifactPathReplacements, exitCodePathReplacements, type WorkspaceVars, workspaceReplacements, stepResultReplacements, parseResultValue, valueType } from './variables.js';
+export { type TaskRunContext, contextReplacements, TEKTON_PATHS, stepContainerName, resultPathReplacements, stepResultPathReplacements, artifactPathReplacements, exitCodePathReplacements, type WorkspaceVars, workspaceReplacements, parseResultValue, valueType } from './variables.js';
 
 /**
  * One pass of Go's strings.Replacer over `$(key)` occurrences: at each `$(`, the text up to the
@@ -165,7 +165,7 @@ export function applyToStep(step: Step, r: Replacements): Step {
   if (step.stdoutConfig?.path !== undefined) out.stdoutConfig = { ...step.stdoutConfig, path: s(step.stdoutConfig.path) };
   if (step.stderrConfig?.path !== undefined) out.stderrConfig = { ...step.stderrConfig, path: s(step.stderrConfig.path) };
   if (step.when !== undefined) out.when = applyToWhen(step.when, r);
-  if (step.workspaces !== undefined) out.workspaces = step.workspaces.map((w) => ({ ...w, mountPath: s(w.mountPath) }));
+  if (step.workspaces !== undefined) out.workspaces = step.workspaces.map((w) => (w.mountPath === undefined ? w : { ...w, mountPath: s(w.mountPath) }));
   if (step.params !== undefined) out.params = step.params.map((p) => ({ name: p.name, value: applyToParamValue(p.value, r) }));
   if (step.ref?.params !== undefined) out.ref = { ...step.ref, params: step.ref.params.map((p) => ({ name: p.name, value: applyToParamValue(p.value, r) })) };
   return out;

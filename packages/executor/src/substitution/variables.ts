@@ -3,7 +3,7 @@
  * results, artifacts, exit codes), workspaces, step results; result values as Tekton parses them.
  */
 import { type ParamValue, valueType } from '@plumbing/model';
-import { addParam, newReplacements, type Replacements } from './replacements.js';
+import { newReplacements, type Replacements } from './replacements.js';
 
 // ---- the variable tables of a TaskRun (§3.4) -------------------------------------------------
 
@@ -101,18 +101,6 @@ export function workspaceReplacements(ws: readonly WorkspaceVars[]): Replacement
     r.strings.set(`workspaces.${w.name}.bound`, w.bound ? 'true' : 'false');
     r.strings.set(`workspaces.${w.name}.claim`, w.claim);
     r.strings.set(`workspaces.${w.name}.volume`, w.volume);
-  }
-  return r;
-}
-
-/**
- * Runtime values of previous steps' results, `$(steps.<step>.results.<r>)` (no `step-` prefix),
- * with `[i]`, `[*]` and `.key` forms.
- */
-export function stepResultReplacements(steps: readonly { step: string; results: readonly { name: string; value: ParamValue }[] }[]): Replacements {
-  const r = newReplacements();
-  for (const s of steps) {
-    for (const res of s.results) addParam(r, res.name, res.value, `steps.${s.step}.results`, false);
   }
   return r;
 }

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ParamValue, StepResult, TaskResult } from '@plumbing/model';
-import type { TaskRunResultValue } from '../contracts.js';
+import type { ExecOptions, TaskRunResultValue } from '../contracts.js';
 import { parseResultValue, valueType } from '../substitution/substitute.js';
 import type { TaskFailure } from './task-params.js';
 
@@ -12,6 +12,12 @@ import type { TaskFailure } from './task-params.js';
 export const MAX_RESULT_SIZE = 4096;
 
 export type ResultsFrom = 'termination-message' | 'sidecar-logs';
+
+/** How results leave a step (Tekton's `results-from` and `max-result-size`): the feature flags first, then the options. */
+export function resultsMode(opts: Pick<ExecOptions, 'featureFlags' | 'resultsFrom' | 'maxResultSize'>): { resultsFrom: ResultsFrom; maxResultSize: number } {
+  const f = opts.featureFlags;
+  return { resultsFrom: f?.resultsFrom ?? opts.resultsFrom ?? 'termination-message', maxResultSize: f?.maxResultSize ?? opts.maxResultSize ?? MAX_RESULT_SIZE };
+}
 
 export function declaredType(r: TaskResult | StepResult): 'string' | 'array' | 'object' {
   return r.type ?? (r.properties ? 'object' : 'string');

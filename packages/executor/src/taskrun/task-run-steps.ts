@@ -5,8 +5,8 @@
  */
 import type { ExecOptions, TaskRunResultValue } from '../contracts.js';
 import { runOneStep, type StepContext, type StepRecord } from '../step/task-step-exec.js';
-import type { PreparedStep, PreparedTask } from './task-prepare.js';
-import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, terminationMessageSize } from './task-results.js';
+import { mentionsArtifacts, type PreparedStep, type PreparedTask } from './task-prepare.js';
+import { declaredType, MAX_RESULT_SIZE, parseDeclared, readResultFiles, resultsMode, terminationMessageSize } from './task-results.js';
 
 export interface FailedStep {
   step: PreparedStep;
@@ -46,12 +46,19 @@ function skippedRecord(step: PreparedStep, at: string): StepRecord {
  */
 async function collectAfterStep(ctx: StepContext, prepared: PreparedTask, opts: ExecOptions, rec: StepRecord, rawResults: Map<string, string>): Promise<FailedStep | undefined> {
   const taskResultNames = prepared.results.map((r) => r.name);
-  if (!taskResultNames.length && !rec.stepResults?.length) return undefined;
+  const artifacts = prepared.steps.some(mentionsArtifacts);
+  if (!taskResultNames.length && !rec.stepResults?.length && !artifacts) return undefined;
   const got = taskResultNames.length ? await readResultFiles(ctx.hostPaths.results, taskResultNames) : new Map<string, string>();
   for (const [k, v] of got) rawResults.set(k, v);
-  if ((opts.resultsFrom ?? 'termination-message') !== 'termination-message') return undefined;
+  if (resultsMode(opts).resultsFrom !== 'termination-message') return undefined;
   const entries = [...got].map(([key, value]) => ({ key, value }));
   for (const r of rec.stepResults ?? []) entries.push({ key: r.name, value: typeof r.value === 'string' ? r.value : JSON.stringify(r.value) });
+  // appendArtifactOutputs: the step's and the task's provenance.json travel in the same message
+  if (rec.artifactsText !== undefined) entries.push({ key: `/tekton/run/${rec.step.index}/status/artifacts/provenance.json`, value: rec.artifactsText });
+  if (artifacts) {
+    const task = await readResultFiles(ctx.hostPaths.artifacts, ['provenance.json']);
+    for (const v of task.values()) entries.push({ key: '/tekton/artifacts/provenance.json', value: v });
+  }
   if (!entries.length || terminationMessageSize(entries, rec.state.terminated?.startedAt ?? '') <= MAX_RESULT_SIZE) return undefined;
   const t = rec.state.terminated;
   if (t) rec.state.terminated = { ...t, exitCode: 1, reason: 'Error', message: TERMINATION_MESSAGE_TOO_BIG };

@@ -60,7 +60,7 @@ describe('executeTaskRun status', () => {
   it('fails a result larger than max-result-size in sidecar-logs mode', async () => {
     const spec: TaskSpec = { results: [{ name: 'r' }], steps: [{ name: 's', image: 'alpine', script: 'head -c 100 /dev/zero > $(results.r.path)' }] };
     const status = await executeTaskRun(request(spec), { sandbox: false, resultsFrom: 'sidecar-logs', maxResultSize: 50 });
-    expect(status.conditions[0]).toMatchObject({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: 'TaskRun "tr" failed: results exceeded size limit 50 bytes' });
+    expect(status.conditions[0]).toMatchObject({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: '[User error] TaskRun ""tr"" failed: 637 bytes results size exceeds configured limit of 50 bytes' });
   });
 
   it('keeps results of a failed TaskRun', async () => {

@@ -7,14 +7,14 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Condition, formatGoDuration } from '@plumbing/model';
+import { type Artifacts, type Condition, firstOversizedResult, formatGoDuration, mergeArtifacts, oversizedResultMessage, parseArtifacts, type SidecarLogResult } from '@plumbing/model';
 import type { ExecOptions, ExecuteTaskRun, RunEvent, StepState, TaskRunRequest, TaskRunStatus } from '../contracts.js';
 import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { startSidecars } from '../step/sidecars.js';
 import { HostTools } from '../step/step-shell.js';
-import { literalPathSteps, type StepContext } from '../step/task-step-exec.js';
+import { literalPathSteps, type StepContext, type StepRecord } from '../step/task-step-exec.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
-import { MAX_RESULT_SIZE, validateResults } from './task-results.js';
+import { resultsMode, validateResults } from './task-results.js';
 import { runSteps, type StepsOutcome, taskResults } from './task-run-steps.js';
 
 /** setTimeout's limit (2^31-1 ms, about 24.8 days): longer timeouts are never reached locally. */
@@ -187,11 +187,13 @@ function finish(req: TaskRunRequest, opts: ExecOptions, st: FinishFacts, done: D
       : `"${failed.step.container}" exited with code ${failed.exitCode}${failed.message ? `: ${failed.message}` : ''}`;
     return done({ status: 'False', reason: 'StepFailed', message: msg });
   }
-  if (opts.resultsFrom === 'sidecar-logs') {
-    const limit = opts.maxResultSize ?? MAX_RESULT_SIZE;
-    const big = [...outcome.rawResults].find(([, v]) => Buffer.byteLength(v) > limit);
+  if (resultsMode(opts).resultsFrom === 'sidecar-logs') {
+    const limit = resultsMode(opts).maxResultSize;
+    const lines: SidecarLogResult[] = [...outcome.rawResults].map(([name, value]) => ({ name, value, type: 'task' }));
+    for (const r of outcome.records) for (const [n, v] of r.rawStepResults ?? []) lines.push({ name: `${r.step.container}.${n}`, value: v, type: 'step' });
+    const big = firstOversizedResult(lines, limit);
     // taskrun.go ReconcileKind, on sidecarlogresults.ErrSizeExceeded
-    if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `TaskRun "${req.name}" failed: results exceeded size limit ${limit} bytes` });
+    if (big) return done({ status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: oversizedResultMessage(req.name, big.length, limit) });
   }
   const invalid = validateResults(st.prepared.results, status.results);
   if (invalid) return done({ status: 'False', reason: invalid.reason, message: invalid.message });
@@ -206,6 +208,24 @@ interface FinishFacts {
   aborted: boolean;
   timeoutMs: number;
   now: () => string;
+}
+
+/**
+ * The TaskRun's artifacts (pod/status.go): the task's provenance.json merged with every step's
+ * (Artifacts.Merge: by name, values deduplicated).
+ */
+async function taskRunArtifacts(dir: string, records: readonly StepRecord[], emit: (e: RunEvent) => void, name: string): Promise<TaskRunStatus['artifacts'] | undefined> {
+  let task: Artifacts | undefined;
+  try {
+    task = parseArtifacts(await readFile(join(dir, 'provenance.json'), 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') emit({ type: 'warning', message: `TaskRun "${name}": $(artifacts.path) is not Tekton's provenance JSON (${(e as Error).message}): ignored` });
+  }
+  const steps = records.filter((r) => r.artifacts);
+  if (!task && !steps.length) return undefined;
+  let merged = mergeArtifacts(undefined, task);
+  for (const r of steps) merged = mergeArtifacts(merged, r.artifacts);
+  return merged;
 }
 
 export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: ExecOptions): Promise<TaskRunStatus> => {
@@ -244,6 +264,7 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
       sandbox,
       tools: new HostTools(),
       imageTools: opts.imageTools,
+      imageConfigs: opts.imageConfigs,
       images: opts.images,
       signal: deadline.abort.signal,
       emit,
@@ -261,11 +282,8 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     if (sidecars) status.sidecars = sidecars.states;
     status.steps = outcome.records.map((r) => r.state);
     status.results = taskResults(prepared, outcome);
-    try {
-      status.artifacts = JSON.parse(await readFile(join(hostPaths.artifacts, 'provenance.json'), 'utf8')) as NonNullable<TaskRunStatus['artifacts']>;
-    } catch {
-      // no task artifacts
-    }
+    const artifacts = await taskRunArtifacts(hostPaths.artifacts, outcome.records, emit, req.name);
+    if (artifacts) status.artifacts = artifacts;
     const facts: FinishFacts = { status, prepared, outcome, timedOut: deadline.timedOut(), aborted: deadline.abort.signal.aborted, timeoutMs: deadline.timeoutMs, now: ctx.now };
     return finish(req, opts, facts, done);
   } finally {

@@ -8,15 +8,25 @@ import { paramSpecType, type TaskFailure } from './task-params.js';
 
 export type StepActionLookup = (name: string) => { name: string; spec: StepActionSpec } | undefined;
 
-/** Registers a StepAction param whose value is one whole step-result reference, so its forms keep pointing at it. */
-function addRefParam(r: Replacements, name: string, ref: string, type: 'string' | 'array' | 'object'): void {
-  const inner = ref.slice(2, -1).replace(/\[\*\]$/, '');
-  for (const key of [`params.${name}`, `params[${JSON.stringify(name)}]`, `params['${name}']`]) {
-    if (type === 'string') r.strings.set(key, ref);
-    else {
-      r.strings.set(key, `$(${inner}[*])`);
-      r.strings.set(`${key}[*]`, `$(${inner}[*])`);
-    }
+/**
+ * A StepAction param whose value is one whole step-result reference keeps pointing at that result
+ * (apply.go replacementsFromStepResults), by the param's declared type: a string param is the
+ * reference; an array param's `[*]` is the result's `[*]` and each `[i]` used in command, args or
+ * env is the result's `[i]`; an object param's `.<key>` (declared properties) is the result's `.<key>`.
+ */
+function addRefParam(r: Replacements, spec: ParamSpec | undefined, name: string, ref: string, type: 'string' | 'array' | 'object', texts: readonly string[]): void {
+  const m = /^\$\(steps\.([^.]+)\.results\.([^.[)]+)/.exec(ref);
+  const result = m ? `steps.${m[1]}.results.${m[2]}` : ref.slice(2, -1);
+  const spellings = [`params.${name}`, `params[${JSON.stringify(name)}]`, `params['${name}']`];
+  // the param's value itself, as replacementsFromParams gives it (a string)
+  for (const key of spellings) r.strings.set(key, ref);
+  if (type === 'object') {
+    for (const k of Object.keys(spec?.properties ?? {})) r.strings.set(`params.${name}.${k}`, `$(${result}.${k})`);
+  } else if (type === 'array') {
+    for (const key of spellings) r.strings.set(`${key}[*]`, `$(${result}[*])`);
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`\\$\\((params\\.${esc}|params\\["${esc}"\\]|params\\['${esc}'\\])\\[(\\d+)\\]\\)`, 'g');
+    for (const t of texts) for (const x of t.matchAll(re)) r.strings.set(`${x[1]}[${x[2]}]`, `$(${result}[${x[2]}])`);
   }
 }
 
@@ -24,7 +34,7 @@ function addRefParam(r: Replacements, name: string, ref: string, type: 'string' 
  * The StepAction's params table: plain defaults, then step-provided values (objects merge
  * key-wise), then defaults that reference other params (recursively, cycle ⇒ error).
  */
-export function stepActionReplacements(specs: readonly ParamSpec[], given: readonly { name: string; value: ParamValue }[]): Replacements | TaskFailure {
+export function stepActionReplacements(specs: readonly ParamSpec[], given: readonly { name: string; value: ParamValue }[], texts: readonly string[] = []): Replacements | TaskFailure {
   const res = stepActionParamValues(specs, given);
   if (!res.ok) return { reason: 'TaskValidationFailed', message: `circular dependency detected in parameter references: ${res.cycle}` };
   const { values, provided } = res;
@@ -32,8 +42,17 @@ export function stepActionReplacements(specs: readonly ParamSpec[], given: reado
   const declared = new Map(specs.map((s) => [s.name, paramSpecType(s)]));
   for (const [name, v] of values) {
     const t = declared.get(name) ?? valueType(v);
-    if (typeof v === 'string' && /^\$\(steps\.[^()]*\)$/.test(v) && provided.has(name)) addRefParam(r, name, v, t);
+    if (typeof v === 'string' && /^\$\(steps\.[^()]*\)$/.test(v) && provided.has(name)) addRefParam(r, specs.find((s) => s.name === name), name, v, t, texts);
     else addParam(r, name, v);
+  }
+  // replacementsFromDefaultParams: an object default's keys stay in the table when the step gives a
+  // value of another type (examples/v1/taskruns/stepaction-params.yaml: a string for an object param)
+  for (const s of specs) {
+    const d = s.default;
+    const v = values.get(s.name);
+    if (d && typeof d === 'object' && !Array.isArray(d) && !(v && typeof v === 'object' && !Array.isArray(v))) {
+      for (const [k, x] of Object.entries(d)) if (!r.strings.has(`params.${s.name}.${k}`)) r.strings.set(`params.${s.name}.${k}`, x);
+    }
   }
   return r;
 }
@@ -62,7 +81,8 @@ export function inlineStepActions(steps: readonly Step[], lookup: StepActionLook
     const givenNames = new Set(given.map((g) => g.name));
     const missing = (sa.spec.params ?? []).filter((p) => p.default === undefined && !givenNames.has(p.name)).map((p) => p.name);
     if (missing.length) return { reason: 'TaskValidationFailed', message: `non-existent params in Step: [${missing.join(' ')}]` };
-    const r = stepActionReplacements(sa.spec.params ?? [], given);
+    const texts = [...(sa.spec.command ?? []), ...(sa.spec.args ?? []), ...(sa.spec.env ?? []).map((e) => e.value ?? '')];
+    const r = stepActionReplacements(sa.spec.params ?? [], given, texts);
     if ('reason' in r) return r;
     const { ref: _ref, params: _params, ...rest } = step;
     const fromAction: Step = {};

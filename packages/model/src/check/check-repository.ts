@@ -1,5 +1,6 @@
 import { checkIndex } from './check.js';
 import { loadRepoConfig } from '../config.js';
+import { applyFeatureGates } from './feature-gates.js';
 import type { Finding } from './finding.js';
 import { sortFindings } from './finding.js';
 import { globToRegExp } from '../yaml/glob.js';
@@ -32,13 +33,15 @@ export async function checkRepository(root: string, opts: CheckRepositoryOptions
     ...(opts.cacheFile === undefined ? {} : { cacheFile: opts.cacheFile }),
   });
   const globs = Object.entries(config.check.profiles).map(([g, p]) => [globToRegExp(g), p] as const);
-  const findings = checkIndex(index, {
+  // with feature flags configured (.plumbing.yaml run), gated fields they do not enable are errors, as in `plumbing run`
+  const checked = checkIndex(index, {
     profiles: opts.profiles ?? [],
     severities: config.check.severity,
     onlyFiles: selected,
     extraFiles,
     fileProfiles: (file) => globs.filter(([g]) => g.test(file)).flatMap(([, p]) => p),
   });
+  const findings = applyFeatureGates(checked, config.run);
   return { findings: capFindings(sortFindings([...configFindings, ...loadFindings, ...findings])), index, filesChecked: selected.size };
 }
 

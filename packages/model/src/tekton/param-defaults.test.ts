@@ -54,3 +54,14 @@ describe('stepActionParamValues (applyStepActionParameters)', () => {
     ).toEqual({ ok: false, cycle: 'x' });
   });
 });
+
+describe('asParamValue', () => {
+  it('reads non-string scalars as the string of their JSON text, as ParamValue.UnmarshalJSON does', () => {
+    expect(taskParamValues([{ name: 'b', default: true as unknown as string }, { name: 'n' }], new Map([['n', 3 as unknown as string]]))).toEqual(
+      new Map([
+        ['b', 'true'],
+        ['n', '3'],
+      ]),
+    );
+  });
+});

@@ -6,6 +6,15 @@
 import type { ParamSpec, ParamValue } from '../types/tekton.js';
 
 type ObjectValue = Record<string, string>;
+
+/**
+ * A param value as Tekton reads it (ParamValue.UnmarshalJSON): a YAML scalar that is not a string
+ * (`default: true`, `value: 3`) is the string of its JSON text, as examples/v1/taskruns/alpha/
+ * produce-consume-artifacts.yaml needs for `"buildOutput": $(params.buildOutput)`.
+ */
+export function asParamValue(v: unknown): ParamValue {
+  return typeof v === 'boolean' || typeof v === 'number' ? JSON.stringify(v) : (v as ParamValue);
+}
 const isObj = (v: ParamValue | undefined): v is ObjectValue => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -34,7 +43,7 @@ const refersToParams = (d: ParamValue | undefined): d is string => typeof d === 
 export function taskParamValues(specs: readonly ParamSpec[], run: ReadonlyMap<string, ParamValue>): Map<string, ParamValue> {
   const values = new Map<string, ParamValue>();
   for (const s of specs) {
-    if (s.default !== undefined && !refersToParams(s.default)) values.set(s.name, s.default);
+    if (s.default !== undefined && !refersToParams(s.default)) values.set(s.name, asParamValue(s.default));
   }
   for (const s of specs) {
     if (!refersToParams(s.default)) continue;
@@ -45,7 +54,8 @@ export function taskParamValues(specs: readonly ParamSpec[], run: ReadonlyMap<st
     }
     if (!values.has(s.name)) values.set(s.name, s.default);
   }
-  for (const [name, v] of run) {
+  for (const [name, raw] of run) {
+    const v = asParamValue(raw);
     const prev = values.get(name);
     values.set(name, isObj(prev) && isObj(v) ? { ...prev, ...v } : v);
   }
@@ -67,13 +77,14 @@ export function stepActionParamValues(specs: readonly ParamSpec[], given: readon
   for (const s of specs) {
     if (s.default === undefined) continue;
     if (refersToParams(s.default)) refDefaults.set(s.name, s.default);
-    else values.set(s.name, s.default);
+    else values.set(s.name, asParamValue(s.default));
   }
   const provided = new Set<string>();
   for (const g of given) {
     provided.add(g.name);
     const prev = values.get(g.name);
-    values.set(g.name, isObj(prev) && isObj(g.value) ? { ...prev, ...g.value } : g.value);
+    const v = asParamValue(g.value);
+    values.set(g.name, isObj(prev) && isObj(v) ? { ...prev, ...v } : v);
     refDefaults.delete(g.name);
   }
   const resolving = new Set<string>();

@@ -48,7 +48,8 @@ export interface WorkspaceDeclaration {
 
 export interface WorkspaceUsage {
   name: string;
-  mountPath: string;
+  /** Absent: the workspace's own mountPath (examples/v1/taskruns/beta/workspace-isolation.yaml). */
+  mountPath?: string;
 }
 
 export interface StepOutputConfig {
