@@ -1,0 +1,310 @@
+import { posix } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { NodePath } from '../check/finding.js';
+import { KUBERNETES_KINDS } from '../types/kinds.js';
+import { isKustomizationFile } from '../yaml/apply-units.js';
+import type { ResourceDoc, SourceFile } from '../yaml/source.js';
+import { asArray, asString, isMap, type JsonMap } from '../yaml/values.js';
+import { jsonPatch, strategicMerge } from './merge.js';
+import { type Origin, Provenance } from './provenance.js';
+import { type Item, type KustomizationRef, transform } from './transformers.js';
+
+/**
+ * What each kustomization of a repository renders, built in (no kustomize binary needed): the
+ * subset of kustomize that Tekton repositories use — resources and bases (local files and
+ * directories), components, namespace, namePrefix/nameSuffix, commonLabels, labels,
+ * commonAnnotations, images, replicas, patchesStrategicMerge, patchesJson6902 and patches
+ * (strategic merge or JSON 6902, from a file or inline, by the patch's own id or a target).
+ * Generated ConfigMaps and Secrets are left out (nothing Tekton-specific to check in them).
+ * A kustomization that needs anything else (remote bases, helm charts, replacements, vars,
+ * plugins, a file not in the repository) is not rendered: one info says why, and its files are
+ * checked on their own as before.
+ */
+
+export interface KustomizeNotice {
+  code: 'KUSTOMIZE_NOT_RENDERED' | 'KUSTOMIZE_PATCH_NO_TARGET';
+  at: Origin;
+  message: string;
+}
+
+/** A rendered object as a document whose positions are those of its resource's file. */
+export interface RenderedObject {
+  doc: ResourceDoc;
+  /** Files it was made from (resource, kustomizations, patches). */
+  files: ReadonlySet<string>;
+}
+
+export interface KustomizeRender {
+  objects: RenderedObject[];
+  /** Resource files whose objects are checked as rendered, not on their own. */
+  consumed: ReadonlySet<string>;
+  /** Kustomization files rendered. */
+  rendered: ReadonlySet<string>;
+  notices: KustomizeNotice[];
+  /** The source position of `path` in a rendered object's document; undefined for any other document. */
+  originOf(doc: ResourceDoc, path: NodePath): Origin | undefined;
+}
+
+const UNSUPPORTED = ['helmCharts', 'helmGlobals', 'replacements', 'vars', 'transformers', 'generators', 'validators', 'openapi', 'configurations', 'crds'];
+
+class NotRendered extends Error {
+  constructor(
+    message: string,
+    readonly at: Origin,
+  ) {
+    super(message);
+  }
+}
+
+interface Kustomization extends KustomizationRef {
+  dir: string;
+}
+
+interface Ctx {
+  byDir: Map<string, Kustomization>;
+  files: Map<string, SourceFile>;
+  prov: Provenance;
+  notices: KustomizeNotice[];
+}
+
+const at = (o: Origin, ...segs: (string | number)[]): Origin => ({ doc: o.doc, path: [...o.path, ...segs] });
+
+function isRemote(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@') || /^(github|gitlab|bitbucket)\.(com|org)\//.test(s) || s.includes('?ref=');
+}
+
+function resolvePath(k: Kustomization, entry: unknown, where: Origin): string {
+  const s = asString(entry);
+  if (!s) throw new NotRendered('an entry that is not a path', where);
+  if (isRemote(s)) throw new NotRendered(`remote base ${s} is never fetched: not rendered`, where);
+  const p = posix.normalize(posix.join(k.dir, s)).replace(/\/$/, '');
+  if (p.startsWith('..')) throw new NotRendered(`${s} is outside the repository: not rendered`, where);
+  return p;
+}
+
+function fileDocs(ctx: Ctx, k: Kustomization, entry: unknown, where: Origin): ResourceDoc[] {
+  const p = resolvePath(k, entry, where);
+  const f = ctx.files.get(p);
+  if (!f) throw new NotRendered(`${String(entry)} is not a YAML file of the repository: not rendered`, where);
+  if (f.findings.some((x) => x.severity === 'error')) throw new NotRendered(`${String(entry)} does not parse: not rendered`, where);
+  return f.docs;
+}
+
+/** Adds the objects of `k`'s resources, then its components, then applies its patches and transformers. */
+function build(k: Kustomization, ctx: Ctx, acc: Item[], stack: readonly string[]): void {
+  if (stack.includes(k.dir)) throw new NotRendered(`${k.dir} includes itself`, k.origin);
+  const inner = [...stack, k.dir];
+  for (const key of UNSUPPORTED) if (k.value[key] !== undefined) throw new NotRendered(`${key} is not rendered by plumbing's built-in kustomize`, at(k.origin, key));
+  for (const key of ['resources', 'bases'] as const) {
+    asArray(k.value[key]).forEach((e, i) => {
+      const where = at(k.origin, key, i);
+      const p = resolvePath(k, e, where);
+      const child = ctx.byDir.get(p);
+      if (child) {
+        const sub: Item[] = [];
+        build(child, ctx, sub, inner);
+        for (const it of sub) it.files.add(k.file);
+        acc.push(...sub);
+        return;
+      }
+      for (const d of fileDocs(ctx, k, e, where)) {
+        if (!isMap(d.value)) continue;
+        const root: Origin = { doc: d, path: [] };
+        const value = ctx.prov.copy(d.value, root) as JsonMap;
+        const name = isMap(value.metadata) ? asString(value.metadata.name) : undefined;
+        acc.push({ value, root, names: new Set(name ? [name] : []), files: new Set([d.file, k.file]) });
+      }
+    });
+  }
+  asArray(k.value.components).forEach((e, i) => {
+    const where = at(k.origin, 'components', i);
+    const c = ctx.byDir.get(resolvePath(k, e, where));
+    if (!c) throw new NotRendered(`component ${String(e)} has no kustomization in the repository: not rendered`, where);
+    build(c, ctx, acc, inner);
+  });
+  applyPatches(k, ctx, acc);
+  transform(acc, k, ctx.prov);
+}
+
+interface PatchSource {
+  value: unknown;
+  at: Origin;
+  file: string;
+}
+
+/** The documents of a patch: from its file, or parsed from an inline string (positions: the string). */
+function patchSources(ctx: Ctx, k: Kustomization, entry: JsonMap | string, where: Origin): PatchSource[] {
+  const inline = typeof entry === 'string' ? (entry.includes('\n') ? entry : undefined) : asString(entry.patch);
+  if (inline !== undefined) {
+    const docs = parseAllDocuments(inline);
+    const list = Array.isArray(docs) ? docs : [];
+    const inlineAt = typeof entry === 'string' ? where : at(where, 'patch');
+    if (list.some((d) => d.errors.length > 0)) throw new NotRendered('an inline patch does not parse: not rendered', inlineAt);
+    return list.map((d) => ({ value: d.toJS(), at: inlineAt, file: k.file }));
+  }
+  const path = typeof entry === 'string' ? entry : entry.path;
+  const pathAt = typeof entry === 'string' ? where : at(where, 'path');
+  return fileDocs(ctx, k, path, pathAt).map((d) => ({ value: d.value, at: { doc: d, path: [] }, file: d.file }));
+}
+
+function gvk(v: JsonMap): { group: string; version: string; kind: string } {
+  const api = asString(v.apiVersion) ?? '';
+  const slash = api.indexOf('/');
+  return { group: slash < 0 ? '' : api.slice(0, slash), version: slash < 0 ? api : api.slice(slash + 1), kind: asString(v.kind) ?? '' };
+}
+
+function labelsMatch(selector: unknown, labels: unknown): boolean {
+  const s = asString(selector);
+  if (s === undefined) return true;
+  const l = isMap(labels) ? labels : {};
+  return s.split(',').every((term) => {
+    const [key, value] = term.split('=').map((x) => x.trim());
+    return key !== undefined && (value === undefined ? key in l : String(l[key]) === value);
+  });
+}
+
+/** kustomize's patch target selector: group, version, kind, name and namespace as anchored regular expressions, and label/annotation selectors. */
+function selects(target: JsonMap, item: Item): boolean {
+  const g = gvk(item.value);
+  const meta = isMap(item.value.metadata) ? item.value.metadata : {};
+  const re = (field: unknown, values: string[]) => {
+    const s = asString(field);
+    if (s === undefined) return true;
+    const r = new RegExp(`^(?:${s})$`);
+    return values.some((v) => r.test(v));
+  };
+  return (
+    re(target.group, [g.group]) &&
+    re(target.version, [g.version]) &&
+    re(target.kind, [g.kind]) &&
+    re(target.name, [...item.names]) &&
+    re(target.namespace, [asString(meta.namespace) ?? '']) &&
+    labelsMatch(target.labelSelector, meta.labels) &&
+    labelsMatch(target.annotationSelector, meta.annotations)
+  );
+}
+
+/** The objects a strategic-merge patch without a target applies to: its own kind, name (current or original) and namespace. */
+function byId(patch: JsonMap, item: Item): boolean {
+  const meta = isMap(patch.metadata) ? patch.metadata : {};
+  const own = isMap(item.value.metadata) ? item.value.metadata : {};
+  if (gvk(patch).kind !== gvk(item.value).kind || !item.names.has(asString(meta.name) ?? '')) return false;
+  return meta.namespace === undefined || meta.namespace === own.namespace;
+}
+
+function isBuiltIn(v: JsonMap): boolean {
+  return KUBERNETES_KINDS[asString(v.apiVersion) ?? '']?.includes(asString(v.kind) ?? '') ?? false;
+}
+
+function applyOne(ctx: Ctx, src: PatchSource, target: JsonMap | undefined, items: Item[]): void {
+  const isOps = Array.isArray(src.value);
+  if (!isOps && !isMap(src.value)) return;
+  if (isOps && !target) throw new NotRendered('a JSON 6902 patch without a target', src.at);
+  const chosen = items.filter((it) => (target ? selects(target, it) : byId(src.value as JsonMap, it)));
+  if (chosen.length === 0 && !target) {
+    const message = 'this patch matches no object of the kustomization (kustomize refuses it: no matches for Id)';
+    ctx.notices.push({ code: 'KUSTOMIZE_PATCH_NO_TARGET', at: src.at.path.length === 0 ? at(src.at, 'metadata', 'name') : src.at, message });
+  }
+  for (const it of chosen) {
+    it.files.add(src.file);
+    if (isOps) {
+      const err = jsonPatch(it.value, src.value as unknown[], src.at, ctx.prov);
+      if (err) throw new NotRendered(`JSON patch on ${asString(it.value.kind)} ${[...it.names].pop()}: ${err}`, src.at);
+    } else strategicMerge(it.value, src.value as JsonMap, src.at, ctx.prov, isBuiltIn(it.value));
+  }
+}
+
+function applyPatches(k: Kustomization, ctx: Ctx, items: Item[]): void {
+  asArray(k.value.patchesStrategicMerge).forEach((e, i) => {
+    if (typeof e !== 'string') return;
+    for (const src of patchSources(ctx, k, e, at(k.origin, 'patchesStrategicMerge', i))) applyOne(ctx, src, undefined, items);
+  });
+  for (const key of ['patches', 'patchesJson6902'] as const) {
+    asArray(k.value[key]).forEach((e, i) => {
+      if (!isMap(e)) return;
+      const target = isMap(e.target) ? e.target : undefined;
+      for (const src of patchSources(ctx, k, e, at(k.origin, key, i))) applyOne(ctx, src, target, items);
+    });
+  }
+}
+
+function kustomizationsOf(files: readonly SourceFile[]): Map<string, Kustomization> {
+  const byDir = new Map<string, Kustomization>();
+  for (const f of files) {
+    if (!isKustomizationFile(f.file)) continue;
+    const doc = f.docs[0];
+    if (!doc || !isMap(doc.value)) continue;
+    const dir = posix.dirname(f.file);
+    byDir.set(dir, { file: f.file, dir, value: doc.value, origin: { doc, path: [] } });
+  }
+  return byDir;
+}
+
+function asDoc(item: Item): ResourceDoc {
+  const base = item.root.doc;
+  const v = item.value;
+  const meta = isMap(v.metadata) ? v.metadata : {};
+  return {
+    file: base.file,
+    index: base.index,
+    value: v,
+    apiVersion: asString(v.apiVersion),
+    kind: asString(v.kind),
+    name: asString(meta.name),
+    namespace: asString(meta.namespace),
+    get ast() {
+      return base.ast;
+    },
+    source: base.source,
+  };
+}
+
+/** Renders every kustomization of `files` (each once, a base rendered by an overlay too). */
+export function renderKustomizations(files: readonly SourceFile[]): KustomizeRender {
+  const byDir = kustomizationsOf(files);
+  const prov = new Provenance();
+  const origins = new WeakMap<ResourceDoc, Item>();
+  const out: KustomizeRender = {
+    objects: [],
+    consumed: new Set(),
+    rendered: new Set(),
+    notices: [],
+    originOf(doc, path) {
+      const item = origins.get(doc);
+      return item ? prov.originOf(item.value, path, item.root) : undefined;
+    },
+  };
+  if (byDir.size === 0) return out;
+  const ctx: Ctx = { byDir, files: new Map(files.map((f) => [f.file, f])), prov, notices: out.notices };
+  for (const k of byDir.values()) {
+    if (k.value.kind === 'Component') continue;
+    const items: Item[] = [];
+    try {
+      build(k, ctx, items, []);
+    } catch (e) {
+      if (!(e instanceof NotRendered)) throw e;
+      out.notices.push({ code: 'KUSTOMIZE_NOT_RENDERED', at: e.at, message: e.message });
+      continue;
+    }
+    (out.rendered as Set<string>).add(k.file);
+    for (const item of items) {
+      const doc = asDoc(item);
+      origins.set(doc, item);
+      (out.consumed as Set<string>).add(item.root.doc.file);
+      out.objects.push({ doc, files: item.files });
+    }
+  }
+  return out;
+}
+
+const cache = new WeakMap<readonly SourceFile[], KustomizeRender>();
+
+/** renderKustomizations, once per list of files (a RepoIndex's `files`). */
+export function kustomizeRenderOf(files: readonly SourceFile[]): KustomizeRender {
+  let r = cache.get(files);
+  if (!r) {
+    r = renderKustomizations(files);
+    cache.set(files, r);
+  }
+  return r;
+}
