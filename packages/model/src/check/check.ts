@@ -54,6 +54,7 @@ function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set(), kus
   const only = opts.onlyFiles;
   const out: Finding[] = [];
   const sevCache = new Map<string, SeverityOrOff>();
+  const renderedSeen = new Set<string>();
   const profileCache = new Map<string, { key: string; set: ReadonlySet<string> }>();
   const profilesOf = (file: string) => {
     let p = profileCache.get(file);
@@ -86,8 +87,14 @@ function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set(), kus
     const s = sev(code, at.file);
     if (s === 'off') return;
     const f = findingAt(at, origin?.path ?? path, code, s as Severity, message, o);
-    if (origin && path.length > 0) f.path = formatPath(path);
-    else if (origin) delete f.path;
+    if (origin) {
+      // A base rendered on its own and by each overlay: one finding per position and code.
+      const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}`;
+      if (renderedSeen.has(key)) return;
+      renderedSeen.add(key);
+      if (path.length > 0) f.path = formatPath(path);
+      else delete f.path;
+    }
     emit(f);
   };
   return { out, profilesOf, sev, emit, reportAt };
@@ -190,13 +197,7 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
   }
   runDocRules(index, opts, r, kustomize);
   runRepoRules(index, opts, r);
-  const sorted = sortFindings(r.out);
-  // A base rendered by itself and by its overlays yields the same finding once per rendering.
-  return kustomize.objects.length === 0 ? sorted : sorted.filter((f, i) => i === 0 || !sameFinding(f, sorted[i - 1] as Finding));
-}
-
-function sameFinding(a: Finding, b: Finding): boolean {
-  return a.file === b.file && a.line === b.line && a.column === b.column && a.code === b.code && a.message === b.message && a.severity === b.severity;
+  return sortFindings(r.out);
 }
 
 function internalError(file: string, rule: string, e: unknown): Finding {

@@ -140,8 +140,8 @@ export function jsonPatch(root: JsonMap, ops: unknown[], origin: Origin, prov: P
         write(target, prov.copy(op.value, here), true, here, prov);
         break;
       case 'replace':
-        if (!exists) return `operation ${i} (replace): path ${op.path} does not exist`;
-        write(target, prov.copy(op.value, here), false, here, prov);
+        // kustomize replaces a missing key of an existing map as `add` would.
+        write(target, prov.copy(op.value, here), !exists, here, prov);
         break;
       case 'remove':
         if (!exists) return `operation ${i} (remove): path ${op.path} does not exist`;

@@ -32,6 +32,8 @@ export interface RenderedObject {
   doc: ResourceDoc;
   /** Files it was made from (resource, kustomizations, patches). */
   files: ReadonlySet<string>;
+  /** The kustomization file whose output it is. */
+  kustomization: string;
 }
 
 export interface KustomizeRender {
@@ -291,7 +293,7 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
       const doc = asDoc(item);
       origins.set(doc, item);
       (out.consumed as Set<string>).add(item.root.doc.file);
-      out.objects.push({ doc, files: item.files });
+      out.objects.push({ doc, files: item.files, kustomization: k.file });
     }
   }
   return out;

@@ -21,6 +21,7 @@ export interface KustomizationRef {
 }
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
+const SCALABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'ReplicationController']);
 
 const at = (o: Origin, ...segs: (string | number)[]): Origin => ({ doc: o.doc, path: [...o.path, ...segs] });
 
@@ -45,15 +46,18 @@ function setEach(target: JsonMap, pairs: JsonMap, origin: Origin, prov: Provenan
   }
 }
 
-/** Labels into metadata, and with `selectors` into workloads' selectors and pod templates as kustomize does. */
-function addLabels(item: Item, pairs: JsonMap, origin: Origin, prov: Provenance, selectors: boolean, templates: boolean): void {
+/** Labels (or annotations) into metadata, and as kustomize does into workloads' selectors and pod templates. */
+function addMeta(field: 'labels' | 'annotations', item: Item, pairs: JsonMap, origin: Origin, prov: Provenance, selectors: boolean, templates: boolean): void {
   const v = item.value;
-  setEach(mapAt(v, 'metadata', 'labels'), pairs, origin, prov);
+  setEach(mapAt(v, 'metadata', field), pairs, origin, prov);
   const kind = asString(v.kind) ?? '';
   if (selectors && WORKLOADS.has(kind)) setEach(mapAt(v, 'spec', 'selector', 'matchLabels'), pairs, origin, prov);
   if (selectors && kind === 'Service') setEach(mapAt(v, 'spec', 'selector'), pairs, origin, prov);
-  if ((selectors || templates) && (WORKLOADS.has(kind) || kind === 'Job')) setEach(mapAt(v, 'spec', 'template', 'metadata', 'labels'), pairs, origin, prov);
-  if ((selectors || templates) && kind === 'CronJob') setEach(mapAt(v, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'), pairs, origin, prov);
+  if ((selectors || templates) && (WORKLOADS.has(kind) || kind === 'Job')) setEach(mapAt(v, 'spec', 'template', 'metadata', field), pairs, origin, prov);
+  if ((selectors || templates) && kind === 'CronJob') {
+    setEach(mapAt(v, 'spec', 'jobTemplate', 'metadata', field), pairs, origin, prov);
+    setEach(mapAt(v, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', field), pairs, origin, prov);
+  }
 }
 
 /** `newName`, `newTag`, `digest` of an `images` entry on every container and init container image. */
@@ -101,15 +105,15 @@ export function transform(items: Item[], k: KustomizationRef, prov: Provenance):
       meta.name = name;
       item.names.add(name);
     }
-    if (isMap(v.commonLabels)) addLabels(item, v.commonLabels, at(k.origin, 'commonLabels'), prov, true, true);
+    if (isMap(v.commonLabels)) addMeta('labels', item, v.commonLabels, at(k.origin, 'commonLabels'), prov, true, true);
     for (const [l, i] of asArray(v.labels).map((l, i) => [l, i] as const)) {
-      if (isMap(l) && isMap(l.pairs)) addLabels(item, l.pairs, at(k.origin, 'labels', i, 'pairs'), prov, l.includeSelectors === true, l.includeTemplates === true);
+      if (isMap(l) && isMap(l.pairs)) addMeta('labels', item, l.pairs, at(k.origin, 'labels', i, 'pairs'), prov, l.includeSelectors === true, l.includeTemplates === true);
     }
-    if (isMap(v.commonAnnotations)) setEach(mapAt(item.value, 'metadata', 'annotations'), v.commonAnnotations, at(k.origin, 'commonAnnotations'), prov);
+    if (isMap(v.commonAnnotations)) addMeta('annotations', item, v.commonAnnotations, at(k.origin, 'commonAnnotations'), prov, false, true);
     const images = asArray(v.images).filter(isMap);
     if (images.length > 0) setImages(item.value, images, at(k.origin, 'images'), prov);
     for (const [r, i] of asArray(v.replicas).map((r, i) => [r, i] as const)) {
-      if (isMap(r) && item.names.has(asString(r.name) ?? '') && isMap(item.value.spec) && typeof r.count === 'number') {
+      if (isMap(r) && SCALABLE.has(kind) && item.names.has(asString(r.name) ?? '') && isMap(item.value.spec) && typeof r.count === 'number') {
         item.value.spec.replicas = r.count;
         prov.setKey(item.value.spec, 'replicas', at(k.origin, 'replicas', i, 'count'));
       }
