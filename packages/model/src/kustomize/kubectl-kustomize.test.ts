@@ -67,6 +67,23 @@ metadata:
 spec:
   ports: [{port: 80}]
 `,
+  // Without a name prefix: kustomize would rename the subjects too (nameReference), which the built-in renderer does not do.
+  'rbac/kustomization.yaml': 'namespace: ci\nresources: [rbac.yaml]\n',
+  'rbac/rbac.yaml': `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: builder
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: builder
+subjects:
+  - {kind: ServiceAccount, name: builder}
+  - {kind: ServiceAccount, name: builder, namespace: old}
+  - {kind: ServiceAccount, name: someone-else}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+`,
   'overlay/kustomization.yaml': `resources: [../base]
 namePrefix: dev-
 nameSuffix: -x
@@ -141,9 +158,11 @@ describe.skipIf(!kubectl)(`the built-in kustomize against the real one (${kubect
       mkdirSync(dirname(join(dir, f)), { recursive: true });
       writeFileSync(join(dir, f), t);
     }
-    const ours = renderKustomizations(Object.entries(FILES).map(([f, t]) => loadYaml(f, t)));
-    expect(ours.notices.map((n) => [n.code, n.at.doc.file, n.at.path, n.message])).toEqual([]);
-    for (const k of ['base', 'overlay']) {
+    for (const k of ['base', 'overlay', 'rbac']) {
+      // The base alone (as `kubectl kustomize base` sees it), then the overlay over it.
+      const files = Object.entries(FILES).filter(([f]) => k !== 'base' || f.startsWith('base/'));
+      const ours = renderKustomizations(files.map(([f, t]) => loadYaml(f, t)));
+      expect(ours.notices.map((n) => [n.code, n.at.doc.file, n.at.path, n.message])).toEqual([]);
       const out = execFileSync(kubectl as string, ['kustomize', join(dir, k)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       const theirs = parseAllDocuments(out).map((d) => (Array.isArray(d) ? undefined : d.toJS()));
       const mine = ours.objects.filter((o) => o.kustomization === `${k}/kustomization.yaml`).map((o) => o.doc.value);

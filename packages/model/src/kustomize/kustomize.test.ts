@@ -45,8 +45,8 @@ export const BASE_AND_OVERLAY: Record<string, string> = {
 };
 
 describe('plumbing check on kustomizations (rendered with the built-in kustomize)', () => {
-  it('reports an error of the base at the base file, and errors that patches write at the patch files', async () => {
-    const { findings } = await checkRepository(repo(BASE_AND_OVERLAY));
+  it('reports an error of the base at the base file (once for two overlays), and errors that patches write at the patch files', async () => {
+    const { findings } = await checkRepository(repo({ ...BASE_AND_OVERLAY, 'prod/kustomization.yaml': 'resources: [../base]\nnamePrefix: prod-\n' }));
     expect(brief(findings)).toEqual([
       ['STEP_SCRIPT_WITH_COMMAND', 'base/task.yaml', 9, 7],
       ['STEP_INVALID_NAME', 'overlay/rename.yaml', 3, 10],
@@ -64,6 +64,24 @@ describe('plumbing check on kustomizations (rendered with the built-in kustomize
     const { findings } = await checkRepository(repo(files));
     expect(brief(findings)).toEqual([]);
     expect(findings.filter((f) => f.file.startsWith('overlay/'))).toEqual([]);
+  });
+
+  it('checks a base through its overlay: a base completed by the overlay has no error of its own', async () => {
+    const files: Record<string, string> = { 'base/kustomization.yaml': 'resources: [task.yaml]\n' };
+    files['base/task.yaml'] = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: build\nspec:\n  description: steps come from the overlay\n';
+    files['overlay/kustomization.yaml'] = 'resources: [../base]\npatches:\n  - path: steps.yaml\n';
+    files['overlay/steps.yaml'] = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: build\nspec:\n  steps:\n    - name: compile\n      image: docker.io/library/alpine:3.20\n      script: "#!/bin/sh\\necho hi"\n';
+    const { findings } = await checkRepository(repo(files));
+    expect(brief(findings)).toEqual([]);
+    // Without the overlay, the base is rendered on its own, and a Task without steps is an error.
+    delete files['overlay/kustomization.yaml'];
+    expect(brief((await checkRepository(repo(files))).findings).filter(([, file]) => file === 'base/task.yaml')).toEqual([['TASK_MISSING_STEPS', 'base/task.yaml', 5, 1]]);
+  });
+
+  it('gives a ClusterRoleBinding subject the namespace of its ServiceAccount, as kustomize does', async () => {
+    const rbac = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: b\nsubjects:\n  - kind: ServiceAccount\n    name: sa\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: edit\n';
+    const { findings } = await checkRepository(repo({ 'k/kustomization.yaml': 'namespace: ci\nresources: [rbac.yaml]\n', 'k/rbac.yaml': rbac, 'plain/rbac.yaml': rbac }));
+    expect(brief(findings)).toEqual([['RBAC_INVALID', 'plain/rbac.yaml', 11, 5]]);
   });
 
   it('reports a duplicate within one kustomization, not across two', async () => {

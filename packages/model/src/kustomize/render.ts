@@ -40,14 +40,20 @@ export interface KustomizeRender {
   objects: RenderedObject[];
   /** Resource files whose objects are checked as rendered, not on their own. */
   consumed: ReadonlySet<string>;
-  /** Kustomization files rendered. */
+  /** Kustomization files whose output is checked: rendered on their own or through an overlay. */
   rendered: ReadonlySet<string>;
   notices: KustomizeNotice[];
   /** The source position of `path` in a rendered object's document; undefined for any other document. */
   originOf(doc: ResourceDoc, path: NodePath): Origin | undefined;
 }
 
-const UNSUPPORTED = ['helmCharts', 'helmGlobals', 'replacements', 'vars', 'transformers', 'generators', 'validators', 'openapi', 'configurations', 'crds'];
+/**
+ * Fields that change what a kustomization renders and that the built-in renderer does not do.
+ * `configurations` (transformer field specs, mostly nameReference for custom kinds) is ignored on
+ * purpose: references keep their unprefixed names, which is how the checks resolve them (against
+ * the repository's own documents). `crds` and `openapi` change how lists merge: not rendered.
+ */
+const UNSUPPORTED = ['helmCharts', 'helmGlobals', 'replacements', 'vars', 'transformers', 'generators', 'validators', 'openapi', 'crds'];
 
 class NotRendered extends Error {
   constructor(
@@ -261,7 +267,27 @@ function asDoc(item: Item): ResourceDoc {
   };
 }
 
-/** Renders every kustomization of `files` (each once, a base rendered by an overlay too). */
+/** The kustomizations that list each kustomization directory as a resource, base or component. */
+function referrersOf(byDir: ReadonlyMap<string, Kustomization>): Map<string, Kustomization[]> {
+  const out = new Map<string, Kustomization[]>();
+  for (const k of byDir.values()) {
+    for (const key of ['resources', 'bases', 'components'] as const) {
+      for (const e of asArray(k.value[key])) {
+        const s = asString(e);
+        if (!s || isRemote(s)) continue;
+        const child = byDir.get(posix.normalize(posix.join(k.dir, s)).replace(/\/$/, ''));
+        if (child && child !== k) out.set(child.dir, [...(out.get(child.dir) ?? []), k]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Renders the kustomizations of `files`: each one that no other includes (an overlay, a
+ * stand-alone kustomization), and a base on its own only when no kustomization that includes it
+ * renders (a base is often incomplete until its overlay patches it).
+ */
 export function renderKustomizations(files: readonly SourceFile[]): KustomizeRender {
   const byDir = kustomizationsOf(files);
   const prov = new Provenance();
@@ -278,24 +304,44 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
   };
   if (byDir.size === 0) return out;
   const ctx: Ctx = { byDir, files: new Map(files.map((f) => [f.file, f])), prov, notices: out.notices };
-  for (const k of byDir.values()) {
-    if (k.value.kind === 'Component') continue;
+  const render = (k: Kustomization): boolean => {
     const items: Item[] = [];
     try {
       build(k, ctx, items, []);
     } catch (e) {
       if (!(e instanceof NotRendered)) throw e;
       out.notices.push({ code: 'KUSTOMIZE_NOT_RENDERED', at: e.at, message: e.message });
-      continue;
+      return false;
     }
-    (out.rendered as Set<string>).add(k.file);
     for (const item of items) {
       const doc = asDoc(item);
       origins.set(doc, item);
       (out.consumed as Set<string>).add(item.root.doc.file);
       out.objects.push({ doc, files: item.files, kustomization: k.file });
     }
-  }
+    return true;
+  };
+  // A base is checked through the overlays that render it; on its own only when none of them renders.
+  const referrers = referrersOf(byDir);
+  const covered = new Map<string, boolean>();
+  const isCovered = (k: Kustomization, stack: ReadonlySet<string>): boolean => {
+    const known = covered.get(k.dir);
+    if (known !== undefined) return known;
+    if (stack.has(k.dir)) return false;
+    const inner = new Set([...stack, k.dir]);
+    const viaOverlay = (referrers.get(k.dir) ?? []).some((r) => isCovered(r, inner));
+    const ok = viaOverlay || (k.value.kind !== 'Component' && render(k));
+    covered.set(k.dir, ok);
+    if (ok) (out.rendered as Set<string>).add(k.file);
+    return ok;
+  };
+  for (const k of byDir.values()) isCovered(k, new Set());
+  // A base's problem is met once per kustomization that renders it: said once.
+  const seen = new Set<string>();
+  out.notices = out.notices.filter((n) => {
+    const key = `${n.code}\u0000${n.at.doc.file}\u0000${n.at.path.join('\u0000')}`;
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
   return out;
 }
 

@@ -87,10 +87,32 @@ function retag(c: JsonMap, images: JsonMap[], origin: Origin, prov: Provenance):
   prov.setKey(c, 'image', at(origin, i));
 }
 
+/**
+ * kustomize moves the ServiceAccount subjects of (Cluster)RoleBindings along with the
+ * ServiceAccounts of the same kustomization: a subject naming one of them, in the namespace it had
+ * (none for none), gets the new namespace.
+ */
+function moveSubjects(items: Item[], ns: string, origin: Origin, prov: Provenance): void {
+  const accounts = new Set<string>();
+  for (const it of items) {
+    const meta = isMap(it.value.metadata) ? it.value.metadata : {};
+    if (it.value.kind === 'ServiceAccount') for (const n of it.names) accounts.add(`${asString(meta.namespace) ?? ''}/${n}`);
+  }
+  for (const it of items) {
+    if (it.value.kind !== 'RoleBinding' && it.value.kind !== 'ClusterRoleBinding') continue;
+    for (const s of asArray(it.value.subjects)) {
+      if (!isMap(s) || s.kind !== 'ServiceAccount' || !accounts.has(`${asString(s.namespace) ?? ''}/${asString(s.name) ?? ''}`)) continue;
+      s.namespace = ns;
+      prov.setKey(s, 'namespace', origin);
+    }
+  }
+}
+
 /** namespace, namePrefix/nameSuffix, labels and annotations, images and replicas, in kustomize's order. */
 export function transform(items: Item[], k: KustomizationRef, prov: Provenance): void {
   const v = k.value;
   const ns = asString(v.namespace);
+  if (ns) moveSubjects(items, ns, at(k.origin, 'namespace'), prov);
   const prefix = asString(v.namePrefix) ?? '';
   const suffix = asString(v.nameSuffix) ?? '';
   for (const item of items) {
