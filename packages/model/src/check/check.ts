@@ -100,6 +100,9 @@ function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set(), kus
   return { out, profilesOf, sev, emit, reportAt };
 }
 
+/** "Not in the repository": not said of an object rendered without its remote base, which may define the name. */
+const DEFINED_ELSEWHERE: ReadonlySet<string> = new Set(['UNRESOLVED_TASK_REF', 'UNRESOLVED_TRIGGER_REF', 'SERVICE_ACCOUNT_UNDEFINED']);
+
 /** Runs every document rule over each document of the index (rules for its kind, then rules for all), and over what kustomizations render. */
 function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter, kustomize: KustomizeRender): void {
   const byKind = new Map<string, DocRule[]>();
@@ -108,14 +111,16 @@ function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter, kustomiz
     if (!rule.kinds) forAll.push(rule);
     else for (const k of rule.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
   }
-  const run = (doc: ResourceDoc) => {
+  const run = (doc: ResourceDoc, partial = false) => {
     if (!isKubernetesObject(doc.value)) return;
     const ctx: DocContext = {
       doc,
       value: doc.value,
       index,
       profiles: r.profilesOf(doc.file).set,
-      report: (code, path, message, o) => r.reportAt(doc, code, path, message, o),
+      report: (code, path, message, o) => {
+        if (!partial || !DEFINED_ELSEWHERE.has(code)) r.reportAt(doc, code, path, message, o);
+      },
       enabled: (code) => r.sev(code, doc.file) !== 'off',
       reportAt: r.reportAt,
     };
@@ -142,7 +147,7 @@ function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter, kustomiz
   }
   for (const o of kustomize.objects) {
     if (opts.onlyFiles && ![...o.files].some((f) => opts.onlyFiles?.has(f))) continue;
-    run(o.doc);
+    run(o.doc, o.partial);
   }
   for (const n of kustomize.notices) r.reportAt(n.at.doc, n.code, n.at.path, n.message);
 }

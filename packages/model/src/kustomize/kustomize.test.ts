@@ -100,16 +100,20 @@ describe('plumbing check on kustomizations (rendered with the built-in kustomize
     expect(brief(findings)).toEqual([['DUPLICATE_RESOURCE', 'c/two.yaml', 4, 9]]);
   });
 
-  it('never fetches a remote base: one info, and the local resources checked on their own', async () => {
+  it('never fetches a remote base: one info, the local resources rendered, the patches of remote objects not checked', async () => {
     const { findings } = await checkRepository(
       repo({
-        'k/kustomization.yaml': 'resources:\n  - https://github.com/tektoncd/catalog/task/git-clone/0.9?ref=main\n  - task.yaml\npatches:\n  - path: p.yaml\n',
+        'k/kustomization.yaml': 'resources:\n  - https://github.com/tektoncd/catalog/task/git-clone/0.9?ref=main\n  - task.yaml\n  - pipeline.yaml\nnamespace: ci\npatches:\n  - path: p.yaml\n  - path: local.yaml\n',
+        'k/local.yaml': 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: build\nspec:\n  sidecars:\n    - name: cache\n',
+        // A Pipeline of the local kustomization that uses a Task of the remote base: not reported as missing.
+        'k/pipeline.yaml': 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks:\n    - name: clone\n      taskRef:\n        name: golang-build\n',
         'k/task.yaml': BASE_AND_OVERLAY['base/task.yaml'] as string,
         'k/p.yaml': 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: git-clone\nspec:\n  description: x\n',
       }),
     );
-    expect(brief(findings, ['error', 'info'])).toEqual([
-      ['KUSTOMIZE_NOT_RENDERED', 'k/kustomization.yaml', 2, 5],
+    expect(brief(findings, ['error', 'warning', 'info']).filter(([code]) => code !== 'IMAGE_NOT_FULLY_QUALIFIED' && code !== 'SCRIPT_MISSING_SHEBANG')).toEqual([
+      ['KUSTOMIZE_REMOTE_BASE', 'k/kustomization.yaml', 2, 5],
+      ['STEP_MISSING_IMAGE', 'k/local.yaml', 7, 7],
       ['KUSTOMIZE_PATCH_NOT_CHECKED', 'k/p.yaml', 1, 1],
       ['STEP_SCRIPT_WITH_COMMAND', 'k/task.yaml', 9, 7],
     ]);

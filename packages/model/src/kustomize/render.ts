@@ -16,13 +16,15 @@ import { type Item, type KustomizationRef, transform } from './transformers.js';
  * commonAnnotations, images, replicas, patchesStrategicMerge, patchesJson6902 and patches
  * (strategic merge or JSON 6902, from a file or inline, by the patch's own id or a target).
  * Generated ConfigMaps and Secrets are left out (nothing Tekton-specific to check in them).
- * A kustomization that needs anything else (remote bases, helm charts, replacements, vars,
+ * A remote base is never fetched (one info); the rest of its kustomization is rendered, and the
+ * patches that match nothing there (their object is in the remote base) are not checked (one
+ * info each). A kustomization that needs anything else (helm charts, replacements, vars,
  * plugins, a file not in the repository) is not rendered: one info says why, and its files are
  * checked on their own as before.
  */
 
 export interface KustomizeNotice {
-  code: 'KUSTOMIZE_NOT_RENDERED' | 'KUSTOMIZE_PATCH_NO_TARGET';
+  code: 'KUSTOMIZE_NOT_RENDERED' | 'KUSTOMIZE_REMOTE_BASE' | 'KUSTOMIZE_PATCH_NO_TARGET' | 'KUSTOMIZE_PATCH_NOT_CHECKED';
   at: Origin;
   message: string;
 }
@@ -34,6 +36,8 @@ export interface RenderedObject {
   files: ReadonlySet<string>;
   /** The kustomization file whose output it is. */
   kustomization: string;
+  /** Rendered without the objects of a remote base: a name it refers to may be defined there. */
+  partial: boolean;
 }
 
 export interface KustomizeRender {
@@ -73,6 +77,8 @@ interface Ctx {
   files: Map<string, SourceFile>;
   prov: Provenance;
   notices: KustomizeNotice[];
+  /** Whether the kustomization being rendered lacks the objects of a remote base. */
+  partial: boolean;
 }
 
 const at = (o: Origin, ...segs: (string | number)[]): Origin => ({ doc: o.doc, path: [...o.path, ...segs] });
@@ -106,6 +112,11 @@ function build(k: Kustomization, ctx: Ctx, acc: Item[], stack: readonly string[]
   for (const key of ['resources', 'bases'] as const) {
     asArray(k.value[key]).forEach((e, i) => {
       const where = at(k.origin, key, i);
+      if (typeof e === 'string' && isRemote(e)) {
+        ctx.notices.push({ code: 'KUSTOMIZE_REMOTE_BASE', at: where, message: `remote base ${e} is never fetched: its objects are not checked` });
+        ctx.partial = true;
+        return;
+      }
       const p = resolvePath(k, e, where);
       const child = ctx.byDir.get(p);
       if (child) {
@@ -209,7 +220,9 @@ function applyOne(ctx: Ctx, src: PatchSource, target: JsonMap | undefined, items
   if (!isOps && !isMap(src.value)) return;
   if (isOps && !target) throw new NotRendered('a JSON 6902 patch without a target', src.at);
   const chosen = items.filter((it) => (target ? selects(target, it) : byId(src.value as JsonMap, it)));
-  if (chosen.length === 0 && !target) {
+  if (chosen.length === 0 && ctx.partial) {
+    ctx.notices.push({ code: 'KUSTOMIZE_PATCH_NOT_CHECKED', at: src.at, message: 'a patch of an object of a remote base, which is never fetched: not checked' });
+  } else if (chosen.length === 0 && !target) {
     const message = 'this patch matches no object of the kustomization (kustomize refuses it: no matches for Id)';
     ctx.notices.push({ code: 'KUSTOMIZE_PATCH_NO_TARGET', at: src.at.path.length === 0 ? at(src.at, 'metadata', 'name') : src.at, message });
   }
@@ -303,9 +316,10 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
     },
   };
   if (byDir.size === 0) return out;
-  const ctx: Ctx = { byDir, files: new Map(files.map((f) => [f.file, f])), prov, notices: out.notices };
+  const ctx: Ctx = { byDir, files: new Map(files.map((f) => [f.file, f])), prov, notices: out.notices, partial: false };
   const render = (k: Kustomization): boolean => {
     const items: Item[] = [];
+    ctx.partial = false;
     try {
       build(k, ctx, items, []);
     } catch (e) {
@@ -317,7 +331,7 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
       const doc = asDoc(item);
       origins.set(doc, item);
       (out.consumed as Set<string>).add(item.root.doc.file);
-      out.objects.push({ doc, files: item.files, kustomization: k.file });
+      out.objects.push({ doc, files: item.files, kustomization: k.file, partial: ctx.partial });
     }
     return true;
   };
