@@ -7,12 +7,12 @@ import { parseAllDocuments } from 'yaml';
 import { loadYaml } from '../yaml/source.js';
 import { renderKustomizations } from './render.js';
 
-/** kubectl from $KUBEBUILDER_ASSETS, kube-testenv's cache (~/.cache/plumbing/kube) or PATH. */
+/** kubectl from $KUBEBUILDER_ASSETS, kube-testenv's cache ($PLUMBING_KUBE_CACHE or ~/.cache/plumbing/kube), or PATH. */
 function findKubectl(): string | undefined {
   const candidates: string[] = [];
   if (process.env.KUBEBUILDER_ASSETS) candidates.push(join(process.env.KUBEBUILDER_ASSETS, 'kubectl'));
-  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'plumbing', 'kube');
-  if (existsSync(cache)) for (const d of readdirSync(cache)) candidates.push(join(cache, d, 'kubectl'));
+  const cache = process.env.PLUMBING_KUBE_CACHE || join(homedir(), '.cache', 'plumbing', 'kube');
+  if (existsSync(cache)) for (const d of readdirSync(cache)) candidates.push(join(cache, d, 'bin', 'kubectl'), join(cache, d, 'kubectl'));
   for (const d of (process.env.PATH ?? '').split(delimiter)) if (d) candidates.push(join(d, 'kubectl'));
   return candidates.find((c) => {
     try {
@@ -151,7 +151,7 @@ const byKey = (list: unknown[]) => Object.fromEntries(list.map((o) => [key(o), o
 let dir = '';
 afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(!kubectl)(`the built-in kustomize against the real one (${kubectl ?? 'skipped: no kubectl in $KUBEBUILDER_ASSETS, ~/.cache/plumbing/kube or PATH'})`, () => {
+describe.skipIf(!kubectl)(`the built-in kustomize against the real one (${kubectl ?? 'skipped: no kubectl in $KUBEBUILDER_ASSETS, kube-testenv\'s cache or PATH'})`, () => {
   it('renders what `kubectl kustomize` renders for each kustomization', () => {
     dir = mkdtempSync(join(tmpdir(), 'plumbing-kustomize-diff-'));
     for (const [f, t] of Object.entries(FILES)) {
