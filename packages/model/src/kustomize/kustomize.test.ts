@@ -126,6 +126,15 @@ describe('plumbing check on kustomizations (rendered with the built-in kustomize
     expect(brief(findings, ['warning']).filter(([code]) => code === 'KUSTOMIZE_PATCH_NO_TARGET')).toEqual([['KUSTOMIZE_PATCH_NO_TARGET', 'overlay/sidecar.yaml', 4, 9]]);
   });
 
+  it('does not crash on a kustomization it cannot read: an invalid target expression is one info', async () => {
+    const files = { ...BASE_AND_OVERLAY };
+    files['overlay/kustomization.yaml'] = 'resources: [../base]\npatches:\n  - path: rename.yaml\n    target: {kind: Task, name: "build("}\n';
+    const { findings } = await checkRepository(repo(files));
+    expect(brief(findings, ['error', 'info']).filter(([code]) => String(code).startsWith('KUSTOMIZE') || code === 'INTERNAL_ERROR')).toEqual([
+      ['KUSTOMIZE_NOT_RENDERED', 'overlay/kustomization.yaml', 1, 1],
+    ]);
+  });
+
   it('checks only the selected files: a patch selected alone reports what it writes', async () => {
     const root = repo(BASE_AND_OVERLAY);
     const { findings } = await checkRepository(root, { paths: [join(root, 'overlay/sidecar.yaml')] });

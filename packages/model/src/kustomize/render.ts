@@ -323,8 +323,9 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
     try {
       build(k, ctx, items, []);
     } catch (e) {
-      if (!(e instanceof NotRendered)) throw e;
-      out.notices.push({ code: 'KUSTOMIZE_NOT_RENDERED', at: e.at, message: e.message });
+      // Anything else (an invalid target regular expression, an alias bomb in an inline patch) is the input's, not a crash.
+      const why = e instanceof NotRendered ? e : new NotRendered(`cannot be rendered: ${e instanceof Error ? e.message : String(e)}`, k.origin);
+      out.notices.push({ code: 'KUSTOMIZE_NOT_RENDERED', at: why.at, message: why.message });
       return false;
     }
     for (const item of items) {
