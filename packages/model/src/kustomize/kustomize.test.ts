@@ -54,6 +54,33 @@ describe('plumbing check on kustomizations (rendered with the built-in kustomize
     ]);
   });
 
+  it('points into an inline patch at the line of the kustomization file', async () => {
+    const files = { ...BASE_AND_OVERLAY };
+    files['overlay/kustomization.yaml'] = [
+      'resources: [../base]',
+      'patches:',
+      '  - patch: |-',
+      '      apiVersion: tekton.dev/v1',
+      '      kind: Task',
+      '      metadata:',
+      '        name: build',
+      '      spec:',
+      '        sidecars:',
+      '          - name: cache',
+      '  - target: {kind: Task}',
+      '    patch: |-',
+      '      - op: replace',
+      '        path: /spec/steps/0/name',
+      '        value: Compile_Step',
+      '',
+    ].join('\n');
+    const { findings } = await checkRepository(repo(files));
+    expect(brief(findings).filter(([, file]) => file === 'overlay/kustomization.yaml')).toEqual([
+      ['STEP_MISSING_IMAGE', 'overlay/kustomization.yaml', 10, 13],
+      ['STEP_INVALID_NAME', 'overlay/kustomization.yaml', 15, 16],
+    ]);
+  });
+
   it('finds nothing in a patch-only file that is clean once applied (a partial Task: no missing steps)', async () => {
     const files = { ...BASE_AND_OVERLAY };
     delete files['overlay/sidecar.yaml'];

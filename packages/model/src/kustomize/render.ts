@@ -5,6 +5,7 @@ import { KUBERNETES_KINDS } from '../types/kinds.js';
 import { isKustomizationFile } from '../yaml/apply-units.js';
 import type { ResourceDoc, SourceFile } from '../yaml/source.js';
 import { asArray, asString, isMap, type JsonMap } from '../yaml/values.js';
+import { inlinePatchDocs } from './inline.js';
 import { jsonPatch, strategicMerge } from './merge.js';
 import { type Origin, Provenance } from './provenance.js';
 import { type Item, type KustomizationRef, transform } from './transformers.js';
@@ -159,7 +160,9 @@ function patchSources(ctx: Ctx, k: Kustomization, entry: JsonMap | string, where
     const list = Array.isArray(docs) ? docs : [];
     const inlineAt = typeof entry === 'string' ? where : at(where, 'patch');
     if (list.some((d) => d.errors.length > 0)) throw new NotRendered('an inline patch does not parse: not rendered', inlineAt);
-    return list.map((d) => ({ value: d.toJS(), at: inlineAt, file: k.file }));
+    const located = inlinePatchDocs(inlineAt, inline);
+    if (located) return located.map((d) => ({ value: d.value, at: { doc: d, path: [] }, file: k.file }));
+    return list.map((d) => ({ value: d.toJS({ maxAliasCount: 100 }), at: inlineAt, file: k.file }));
   }
   const path = typeof entry === 'string' ? entry : entry.path;
   const pathAt = typeof entry === 'string' ? where : at(where, 'path');
