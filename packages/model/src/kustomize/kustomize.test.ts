@@ -146,6 +146,17 @@ describe('plumbing check on kustomizations (rendered with the built-in kustomize
     ]);
   });
 
+  it('gives each inline patch of a remote object its own info, at its line', async () => {
+    const patch = (name: string) => ['  - patch: |-', '      apiVersion: tekton.dev/v1', '      kind: Task', '      metadata:', `        name: ${name}`];
+    const k = ['resources:', '  - github.com/tektoncd/catalog/task/x?ref=main', 'patches:', ...patch('a'), ...patch('b'), ''].join('\n');
+    const { findings } = await checkRepository(repo({ 'k/kustomization.yaml': k }));
+    expect(brief(findings, ['info'])).toEqual([
+      ['KUSTOMIZE_REMOTE_BASE', 'k/kustomization.yaml', 2, 5],
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'k/kustomization.yaml', 5, 7],
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'k/kustomization.yaml', 10, 7],
+    ]);
+  });
+
   it('warns about a strategic-merge patch that matches no object, at its name', async () => {
     const files: Record<string, string> = { ...BASE_AND_OVERLAY, 'overlay/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: sidecar.yaml\n' };
     files['overlay/sidecar.yaml'] = (files['overlay/sidecar.yaml'] as string).replace('name: build', 'name: biuld');

@@ -308,7 +308,8 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
   // A base's problem is met once per kustomization that renders it: said once.
   const seen = new Set<string>();
   out.notices = out.notices.filter((n) => {
-    const key = `${n.code}\u0000${n.at.doc.file}\u0000${n.at.path.join('\u0000')}`;
+    // Inline patches are parsed again for each rendering: told apart by where their document starts.
+    const key = `${n.code}\u0000${n.at.doc.file}\u0000${n.at.doc.ast.contents?.range?.[0] ?? 0}\u0000${n.at.path.join('\u0000')}`;
     return !seen.has(key) && seen.add(key) !== undefined;
   });
   return out;
