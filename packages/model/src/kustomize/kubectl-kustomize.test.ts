@@ -83,6 +83,23 @@ subjects:
   - {kind: ServiceAccount, name: builder, namespace: old}
   - {kind: ServiceAccount, name: someone-else}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: deployer
+  namespace: prow
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: deployer
+  namespace: prow
+subjects:
+  - {kind: ServiceAccount, name: deployer}
+  - {kind: ServiceAccount, name: deployer, namespace: prow}
+  - {kind: ServiceAccount, name: deployer, namespace: other}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: edit}
 `,
   'overlay/kustomization.yaml': `resources: [../base]
 namePrefix: dev-

@@ -89,19 +89,22 @@ function retag(c: JsonMap, images: JsonMap[], origin: Origin, prov: Provenance):
 
 /**
  * kustomize moves the ServiceAccount subjects of (Cluster)RoleBindings along with the
- * ServiceAccounts of the same kustomization: a subject naming one of them, in the namespace it had
- * (none for none), gets the new namespace.
+ * ServiceAccounts of the same kustomization: a subject naming one of them, with no namespace or
+ * the namespace that account had, gets the new namespace.
  */
 function moveSubjects(items: Item[], ns: string, origin: Origin, prov: Provenance): void {
-  const accounts = new Set<string>();
+  const accounts = new Map<string, Set<string>>();
   for (const it of items) {
+    if (it.value.kind !== 'ServiceAccount') continue;
     const meta = isMap(it.value.metadata) ? it.value.metadata : {};
-    if (it.value.kind === 'ServiceAccount') for (const n of it.names) accounts.add(`${asString(meta.namespace) ?? ''}/${n}`);
+    for (const n of it.names) accounts.set(n, new Set([...(accounts.get(n) ?? []), asString(meta.namespace) ?? '']));
   }
   for (const it of items) {
     if (it.value.kind !== 'RoleBinding' && it.value.kind !== 'ClusterRoleBinding') continue;
     for (const s of asArray(it.value.subjects)) {
-      if (!isMap(s) || s.kind !== 'ServiceAccount' || !accounts.has(`${asString(s.namespace) ?? ''}/${asString(s.name) ?? ''}`)) continue;
+      if (!isMap(s) || s.kind !== 'ServiceAccount') continue;
+      const had = accounts.get(asString(s.name) ?? '');
+      if (!had || (s.namespace !== undefined && !had.has(asString(s.namespace) ?? ''))) continue;
       s.namespace = ns;
       prov.setKey(s, 'namespace', origin);
     }
