@@ -112,4 +112,22 @@ describe('plumbing check (the real binary)', () => {
     expect(JSON.parse(fresh.stdout)).toEqual(JSON.parse(first.stdout));
     expect(existsSync(join(dir, '.plumbing', 'cache', 'check-parse.bin'))).toBe(true);
   });
+
+  it('checks what a kustomization renders and points at the base or the patch that wrote the wrong field', async () => {
+    const task = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: build\nspec:\n  steps:\n    - name: Compile_Step\n      image: docker.io/library/alpine:3.20\n';
+    const dir = repo({
+      'deploy/base/kustomization.yaml': 'resources: [task.yaml]\n',
+      'deploy/base/task.yaml': task,
+      'deploy/dev/kustomization.yaml': 'resources: [../base]\nnamePrefix: dev-\npatches:\n  - path: sidecar.yaml\n',
+      'deploy/dev/sidecar.yaml': 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: build\nspec:\n  sidecars:\n    - name: cache\n',
+    });
+    for (const args of [['--no-cache'], ['-j', '2']]) {
+      const r = await plumbing(join(dir, 'deploy'), 'check', '--quiet', ...args);
+      expect(r.code).toBe(1);
+      expect(r.stdout.split('\n').filter((l) => l && !l.startsWith(' ')).map((l) => l.split('  ').slice(0, 3).join(' '))).toEqual([
+        'base/task.yaml:7:13 error STEP_INVALID_NAME',
+        'dev/sidecar.yaml:7:7 error STEP_MISSING_IMAGE',
+      ]);
+    }
+  });
 });

@@ -8,6 +8,8 @@ import { findingAt, type ResourceDoc } from '../yaml/source.js';
 import { isKubernetesObject } from '../types/kinds.js';
 import { applyUnitsOf } from '../yaml/apply-units.js';
 import { templateMarkerLine } from '../yaml/template.js';
+import { kustomizeRenderOf, type KustomizeRender } from '../kustomize/render.js';
+import { formatPath } from './finding.js';
 
 export interface CheckOptions {
   /** Profiles to enable everywhere, e.g. `catalog`. */
@@ -42,13 +44,17 @@ interface Reporter {
   reportAt: RepoContext['reportAt'];
 }
 
-/** `skip`: files whose findings are dropped (generator templates, reported once by their own finding). */
-function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set()): Reporter {
+/**
+ * `skip`: files whose findings are dropped (generator templates, reported once by their own finding).
+ * `kustomize`: a finding on a rendered object is reported where that part was written (resource or patch).
+ */
+function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set(), kustomize?: KustomizeRender): Reporter {
   const profiles = new Set(opts.profiles ?? []);
   const overrides = opts.severities ?? {};
   const only = opts.onlyFiles;
   const out: Finding[] = [];
   const sevCache = new Map<string, SeverityOrOff>();
+  const renderedSeen = new Set<string>();
   const profileCache = new Map<string, { key: string; set: ReadonlySet<string> }>();
   const profilesOf = (file: string) => {
     let p = profileCache.get(file);
@@ -75,39 +81,46 @@ function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set()): Re
     out.push(f);
   };
   const reportAt = (doc: ResourceDoc, code: Code, path: readonly (string | number)[], message: string, o: ReportOptions = {}) => {
-    if ((only && !only.has(doc.file)) || skip.has(doc.file)) return;
-    const s = sev(code, doc.file);
+    const origin = kustomize?.originOf(doc, path);
+    const at = origin?.doc ?? doc;
+    if ((only && !only.has(at.file)) || skip.has(at.file)) return;
+    const s = sev(code, at.file);
     if (s === 'off') return;
-    emit(findingAt(doc, path, code, s as Severity, message, o));
+    const f = findingAt(at, origin?.path ?? path, code, s as Severity, message, o);
+    if (origin) {
+      // A base rendered on its own and by each overlay: one finding per position and code.
+      const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}`;
+      if (renderedSeen.has(key)) return;
+      renderedSeen.add(key);
+      if (path.length > 0) f.path = formatPath(path);
+      else delete f.path;
+    }
+    emit(f);
   };
   return { out, profilesOf, sev, emit, reportAt };
 }
 
-/** Runs every document rule over each document of the index (rules for its kind, then rules for all). */
-function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
+/** "Not in the repository": not said of an object rendered without its remote base, which may define the name. */
+const DEFINED_ELSEWHERE: ReadonlySet<string> = new Set(['UNRESOLVED_TASK_REF', 'UNRESOLVED_TRIGGER_REF', 'SERVICE_ACCOUNT_UNDEFINED']);
+
+/** Runs every document rule over each document of the index (rules for its kind, then rules for all), and over what kustomizations render. */
+function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter, kustomize: KustomizeRender): void {
   const byKind = new Map<string, DocRule[]>();
   const forAll: DocRule[] = [];
   for (const rule of opts.docRules ?? DOC_RULES) {
     if (!rule.kinds) forAll.push(rule);
     else for (const k of rule.kinds) byKind.set(k, [...(byKind.get(k) ?? []), rule]);
   }
-  const { kustomizeInputs } = applyUnitsOf(index.files);
-  for (const doc of index.docs) {
-    if (opts.onlyFiles && !opts.onlyFiles.has(doc.file)) continue;
-    if (!isKubernetesObject(doc.value)) continue;
-    const input = kustomizeInputs.get(doc.file);
-    if (input) {
-      if (input.role === 'patch' && doc.index === 0) {
-        r.reportAt(doc, 'KUSTOMIZE_PATCH_NOT_CHECKED', [], `a kustomize patch of ${input.by}: not an object on its own, not checked`);
-      }
-      continue;
-    }
+  const run = (doc: ResourceDoc, partial = false) => {
+    if (!isKubernetesObject(doc.value)) return;
     const ctx: DocContext = {
       doc,
       value: doc.value,
       index,
       profiles: r.profilesOf(doc.file).set,
-      report: (code, path, message, o) => r.reportAt(doc, code, path, message, o),
+      report: (code, path, message, o) => {
+        if (!partial || !DEFINED_ELSEWHERE.has(code)) r.reportAt(doc, code, path, message, o);
+      },
       enabled: (code) => r.sev(code, doc.file) !== 'off',
       reportAt: r.reportAt,
     };
@@ -118,7 +131,25 @@ function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter): void {
         r.emit(internalError(doc.file, rule.id, e));
       }
     }
+  };
+  const { kustomizeInputs } = applyUnitsOf(index.files);
+  for (const doc of index.docs) {
+    if (opts.onlyFiles && !opts.onlyFiles.has(doc.file)) continue;
+    if (kustomize.consumed.has(doc.file)) continue;
+    const input = kustomizeInputs.get(doc.file);
+    if (input) {
+      if (input.role === 'patch' && doc.index === 0 && !kustomize.rendered.has(input.by) && isKubernetesObject(doc.value)) {
+        r.reportAt(doc, 'KUSTOMIZE_PATCH_NOT_CHECKED', [], `a kustomize patch of ${input.by}, which is not rendered: not an object on its own, not checked`);
+      }
+      continue;
+    }
+    run(doc);
   }
+  for (const o of kustomize.objects) {
+    if (opts.onlyFiles && ![...o.files].some((f) => opts.onlyFiles?.has(f))) continue;
+    run(o.doc, o.partial);
+  }
+  for (const n of kustomize.notices) r.reportAt(n.at.doc, n.code, n.at.path, n.message);
 }
 
 /** Runs the repository rules once over the whole index. */
@@ -152,7 +183,8 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
     const line = templateMarkerLine(file.text);
     if (line !== undefined) templates.set(file.file, line);
   }
-  const r = reporter(opts, new Set(templates.keys()));
+  const kustomize = kustomizeRenderOf(index.files);
+  const r = reporter(opts, new Set(templates.keys()), kustomize);
   for (const [file, line] of templates) {
     if (opts.onlyFiles && !opts.onlyFiles.has(file)) continue;
     const s = r.sev('GENERATOR_TEMPLATE', file);
@@ -168,7 +200,7 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
       if (s !== 'off') r.out.push({ ...f, severity: s as Severity });
     }
   }
-  runDocRules(index, opts, r);
+  runDocRules(index, opts, r, kustomize);
   runRepoRules(index, opts, r);
   return sortFindings(r.out);
 }

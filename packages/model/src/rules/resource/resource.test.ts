@@ -164,16 +164,21 @@ describe('duplicate-resource', () => {
 });
 
 describe('kustomize inputs', () => {
-  it('does not check a kustomization or its patches as objects; one info per patch file', () => {
-    const f = checkFiles({
-      'k/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [d.yaml]\npatches:\n  - path: p.yaml\npatchesStrategicMerge: [q.yaml]\n',
-      'k/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: "nginx:1.27"}]\n',
-      'k/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n',
-      'k/q.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n',
-    });
-    expect(f.map((x) => [x.code, x.severity, x.file])).toEqual([
-      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/p.yaml'],
-      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/q.yaml'],
+  const files = (extra: string) => ({
+    'k/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [d.yaml]\npatches:\n  - path: p.yaml\npatchesStrategicMerge: [q.yaml]\n${extra}`,
+    'k/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: "nginx:1.27"}]\n',
+    'k/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: 2\n',
+    'k/q.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n',
+  });
+  it('does not check a kustomization or its patches as objects: what it renders is checked', () => {
+    expect(checkFiles(files(''))).toEqual([]);
+  });
+  it('says why a kustomization is not rendered, and gives one info per patch file it does not check', () => {
+    const f = checkFiles(files('replacements: []\n'));
+    expect(f.map((x) => [x.code, x.severity, x.file, x.line])).toEqual([
+      ['KUSTOMIZE_NOT_RENDERED', 'info', 'k/kustomization.yaml', 7],
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/p.yaml', 1],
+      ['KUSTOMIZE_PATCH_NOT_CHECKED', 'info', 'k/q.yaml', 1],
     ]);
   });
 });
