@@ -15,6 +15,7 @@
  *
  * Pure: the caller gathers the original PipelineRun and its TaskRuns.
  */
+import { PlumbingError } from '../errors.js';
 import { isMap, type JsonMap } from '../yaml/values.js';
 import { decideRetry, type RetryTaskFacts } from './retry.js';
 import { buildDag } from './dag.js';
@@ -135,7 +136,7 @@ export function retryPipelineRunResource(original: JsonMap, taskRuns: readonly R
   const origSpec = isMap(original.spec) ? original.spec : {};
   const spec = isMap(status.pipelineSpec) ? status.pipelineSpec : isMap(origSpec.pipelineSpec) ? origSpec.pipelineSpec : undefined;
   const meta = isMap(original.metadata) ? original.metadata : {};
-  if (!spec) throw new Error(`PipelineRun ${str(meta.name)} has no pipelineSpec in its status (Tekton never started it): it cannot be retried task by task`);
+  if (!spec) throw new PlumbingError('RETRY_NOT_STARTED', `PipelineRun ${str(meta.name)} has no pipelineSpec in its status (Tekton never started it): it cannot be retried task by task`, { hint: 'rerun the whole run instead' });
   const dag = buildDag(list(spec.tasks).map((t) => ({ name: str(t.name), deps: pipelineTaskDeps(t) })));
   const facts = taskFacts(spec, status, taskRuns);
   let d = decideRetry(facts, dag.ok ? dag.dag.parents : undefined);
