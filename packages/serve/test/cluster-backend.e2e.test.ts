@@ -10,7 +10,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clusterBackend } from '../src/service/cluster.js';
 import { type RunningService, startServe } from '../src/service/server.js';
 import type { RunRow } from '../src/store/store.js';
-import { API_TOKEN, deliver, example, makeServeRepo, WEBHOOK_SECRET, waitForEvent } from './helpers.js';
+import { API_TOKEN, commentPayload, deliver, example, makeServeRepo, WEBHOOK_SECRET, waitForEvent } from './helpers.js';
 
 const NS = 'tekton-ci';
 const REPO = 'Codertocat/Hello-World';
@@ -182,6 +182,27 @@ describe('plumbing serve --backend cluster (real API server, the test plays Tekt
     await playController(made.name, 'True');
     expect(await done).toMatchObject({ state: 'succeeded', retryOf: row.name });
     expect(gh.state.repo(REPO).statuses.at(-1)).toMatchObject({ sha: 'e'.repeat(40), state: 'success', targetUrl: `https://ci.example.org/runs/${made.name}` });
+  });
+
+  it('/retest by the repository owner on the pull request reruns only the failed task on the cluster', async () => {
+    const sha = '7'.repeat(40);
+    const pr = gh.state.addPull(REPO, { title: 'Flaky', user: 'Codertocat', headSha: sha }).number;
+    const p = prPayload(sha) as { number: number; pull_request: { number: number } };
+    p.number = pr;
+    p.pull_request.number = pr;
+    const queued = waitForEvent<RunRow>(svc.core.events, 'run', (r) => r.state === 'queued');
+    await deliver(svc.url, 'github', WEBHOOK_SECRET, 'pull_request', p, 'cluster-6');
+    const row = await queued;
+    await createdRun(row.name);
+    const failed = waitForEvent<RunRow>(svc.core.events, 'reported', (r) => r.name === row.name && r.state === 'failed');
+    await playCheckoutThenFailedTest(row.name);
+    await failed;
+    const retryQueued = waitForEvent<RunRow>(svc.core.events, 'run', (r) => r.retryOf === row.name && r.state === 'queued');
+    expect((await deliver(svc.url, 'github', WEBHOOK_SECRET, 'issue_comment', commentPayload(gh.url, REPO, pr, 'Codertocat', '/retest', 7001), 'cluster-7')).status).toBe(202);
+    const retry = await retryQueued;
+    const onCluster = (await createdRun(retry.name)) as { metadata: { annotations: Record<string, string> } };
+    expect(onCluster.metadata.annotations['plumbing.dev/retry']).toBe('rerun: test; reused: checkout');
+    expect(gh.state.repo(REPO).comments.filter((c) => c.issueNumber === pr && c.body.includes('plumbing-comment: commands'))).toEqual([]);
   });
 
   it('a service stop leaves the PipelineRun to Tekton; after the restart the service follows it again', async () => {
