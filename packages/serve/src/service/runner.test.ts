@@ -39,6 +39,19 @@ describe('Runner.recover', () => {
     expect(await store.queued()).toEqual([]);
   });
 
+  it('a run owned by another host in a SQLite store is an orphan too (the pod was replaced: a new hostname, the same claim)', async () => {
+    await store.insertRun(run('ci-other-host', '2026-12-07T11:00:00.000Z', { state: 'running', started: '2026-12-07T11:00:01.000Z', owner: 'plumbing-serve-6d9f8-old:1' }));
+    const out = await new Runner(store, backend({ resumable: true }), LIMITS, {}, () => NOW).recover();
+    expect(out.resumed.map((r) => r.name).sort()).toEqual(['ci-orphan', 'ci-other-host']);
+  });
+
+  it('leaves a run of this host whose process is alive (another serve on the same store) alone', async () => {
+    await store.insertRun(run('ci-alive', '2026-12-07T11:00:00.000Z', { state: 'running', started: '2026-12-07T11:00:01.000Z', owner: `${hostname()}:${process.ppid}` }));
+    const out = await new Runner(store, backend({ resumable: true }), LIMITS, {}, () => NOW).recover();
+    expect(out.resumed.map((r) => r.name)).toEqual(['ci-orphan']);
+    expect(await store.getRun('ci-alive')).toMatchObject({ state: 'running' });
+  });
+
   it('queues an orphaned run of a resumable backend again, its deadline counted from now', async () => {
     const out = await new Runner(store, backend({ resumable: true }), LIMITS, {}, () => NOW).recover();
     expect([out.failed, out.resumed.map((r) => r.name)]).toEqual([[], ['ci-orphan']]);

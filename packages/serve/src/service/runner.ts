@@ -82,9 +82,12 @@ export class Runner {
   async recover(): Promise<{ failed: RunRow[]; resumed: RunRow[] }> {
     const failed: RunRow[] = [];
     const resumed: RunRow[] = [];
+    // A SQLite store is one process's (a replaced pod comes back with a new hostname on the same
+    // claim): another host's runs are orphans too. On PostgreSQL another host may be a live replica.
+    const otherHostsAreGone = this.store.db.dialect === 'sqlite';
     for (const run of await this.store.runsInState(['running'])) {
       const [host, pid] = (run.owner ?? '').split(':');
-      if (host !== hostname() || (pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid)))) continue;
+      if (host !== hostname() ? !otherHostsAreGone : pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid))) continue;
       const at = this.now().toISOString();
       if (this.backend.resumable) {
         const message = `plumbing serve (${run.owner ?? 'unknown'}) stopped while following this run; followed again`;
