@@ -86,7 +86,9 @@ export class Runner {
     // claim): another host's runs are orphans too. On PostgreSQL another host may be a live replica.
     const otherHostsAreGone = this.store.db.dialect === 'sqlite';
     for (const run of await this.store.runsInState(['running'])) {
-      const [host, pid] = (run.owner ?? '').split(':');
+      // no owner: not started by a runner (a record brought in as it is), not ours to recover
+      if (!run.owner) continue;
+      const [host, pid] = run.owner.split(':');
       if (host !== hostname() ? !otherHostsAreGone : pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid))) continue;
       const at = this.now().toISOString();
       if (this.backend.resumable) {
