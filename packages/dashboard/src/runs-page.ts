@@ -1,11 +1,11 @@
 /**
  * The runs page: every run, newest first, filtered by GET parameters, keyset-paginated by the store.
  */
-import type { RunFilter, RunRow } from '@plumbing/serve';
+import { RUN_KINDS, type RunFilter, type RunRow } from '@plumbing/serve';
 import { duration, esc, page, stateBadge } from './html.js';
 
 export const FILTERS = ['repository', 'pullRequest', 'job', 'kind', 'state', 'author'] as const;
-const KINDS = ['', 'pull-request', 'comment', 'periodic', 'release', 'deploy', 'local'];
+const KINDS = ['', ...RUN_KINDS];
 const STATES = ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 export function runRow(r: RunRow): string {

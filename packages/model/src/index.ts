@@ -14,6 +14,8 @@ export { buildDag, topologicalOrder } from './tekton/dag.js';
 export { stepActionParamValues, taskParamValues } from './tekton/param-defaults.js';
 export type { RetryDecision, RetryTaskFacts } from './tekton/retry.js';
 export { decideRetry, WHEN_SKIPPED } from './tekton/retry.js';
+export type { RetryResourcePlan, RetryTaskRunFacts } from './tekton/retry-resource.js';
+export { pipelineTaskDeps, retryPipelineRunResource } from './tekton/retry-resource.js';
 export { paramTypeOf, paramValueMismatch, valueType } from './tekton/params.js';
 export { undeclaredPipelineParams } from './tekton/pipeline-refs.js';
 export { parseExpr, scanRefs } from './tekton/refs.js';

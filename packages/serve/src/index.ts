@@ -2,7 +2,7 @@ export type { Db, Row } from './store/db.js';
 export { openDb, openSqlite } from './store/db.js';
 export { MIGRATIONS, migrate } from './store/migrations.js';
 export type { Page, RunFilter, RunKind, RunRow, RunState, StepRow, TaskRunRow } from './store/store.js';
-export { Store } from './store/store.js';
+export { RUN_KINDS, Store } from './store/store.js';
 export { latestDefaultBranchRuns, latestPullRequestRuns } from './store/repository-heads.js';
 export { listVisibleRuns } from './store/runs-visible.js';
 export { canonicalHeaderKey } from './triggers/cel-env.js';

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clusterBackend } from '../src/service/cluster.js';
 import { type RunningService, startServe } from '../src/service/server.js';
 import type { RunRow } from '../src/store/store.js';
-import { API_TOKEN, deliver, example, makeServeRepo, WEBHOOK_SECRET, waitForEvent } from './helpers.js';
+import { API_TOKEN, commentPayload, deliver, example, makeServeRepo, WEBHOOK_SECRET, waitForEvent } from './helpers.js';
 
 const NS = 'tekton-ci';
 const REPO = 'Codertocat/Hello-World';
@@ -58,6 +58,27 @@ async function playController(run: string, outcome: 'True' | 'False'): Promise<v
     steps: [{ name: 'say', container: 'step-say', terminated: { exitCode: outcome === 'True' ? 0 : 1, reason: outcome === 'True' ? 'Completed' : 'Error', startedAt: at, finishedAt: later } }],
   });
   await kube.patchStatus({ ...PR, namespace: NS, name: run }, { startTime: at, completionTime: later, conditions: [{ type: 'Succeeded', status: outcome, reason, message: `Tasks Completed: 1 (Failed: ${outcome === 'True' ? 0 : 1}, Cancelled 0), Skipped: 0` }] });
+}
+
+/** Tekton on a two-task pipeline: checkout succeeds with result commit, test (which takes it) fails. */
+async function playCheckoutThenFailedTest(run: string): Promise<void> {
+  const pipelineSpec = {
+    tasks: [
+      { name: 'checkout', taskRef: { name: 'git-clone' } },
+      { name: 'test', taskRef: { name: 'test' }, params: [{ name: 'commit', value: '$(tasks.checkout.results.commit)' }] },
+    ],
+  };
+  const children = ['checkout', 'test'].map((t) => ({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: `${run}-${t}`, pipelineTaskName: t }));
+  for (const [t, ok] of [['checkout', true], ['test', false]] as const) {
+    await kube.create({ ...TR, metadata: { name: `${run}-${t}`, namespace: NS, labels: { 'tekton.dev/pipelineRun': run } }, spec: { taskRef: { name: t } } } as never);
+    await kube.patchStatus({ ...TR, namespace: NS, name: `${run}-${t}` }, {
+      podName: `${run}-${t}-pod`, startTime: at, completionTime: later,
+      conditions: [{ type: 'Succeeded', status: ok ? 'True' : 'False', reason: ok ? 'Succeeded' : 'Failed', message: '' }],
+      ...(ok ? { results: [{ name: 'commit', type: 'string', value: 'abc1234' }] } : {}),
+      steps: [{ name: 'run', container: 'step-run', terminated: { exitCode: ok ? 0 : 1, reason: ok ? 'Completed' : 'Error', startedAt: at, finishedAt: later } }],
+    });
+  }
+  await kube.patchStatus({ ...PR, namespace: NS, name: run }, { startTime: at, completionTime: later, pipelineSpec, childReferences: children, conditions: [{ type: 'Succeeded', status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 0' }] });
 }
 
 let secrets: string;
@@ -138,6 +159,50 @@ describe('plumbing serve --backend cluster (real API server, the test plays Tekt
     const onCluster = (await kube.get({ ...PR, namespace: NS, name: row.name })) as unknown as { spec: { status?: string } };
     expect(onCluster.spec.status).toBe('Cancelled');
     expect(await svc.core.store.getRun(row.name)).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('rerun failed-only creates a PipelineRun that skips the task that succeeded, with its result put in, and follows it', async () => {
+    const queued = waitForEvent<RunRow>(svc.core.events, 'run', (r) => r.state === 'queued');
+    await deliver(svc.url, 'github', WEBHOOK_SECRET, 'pull_request', prPayload('e'.repeat(40)), 'cluster-5');
+    const row = await queued;
+    await createdRun(row.name);
+    const failed = waitForEvent<RunRow>(svc.core.events, 'reported', (r) => r.name === row.name && r.state === 'failed');
+    await playCheckoutThenFailedTest(row.name);
+    await failed;
+    const res = await fetch(`${svc.url}/api/v1/runs/${row.name}/rerun`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}` }, body: JSON.stringify({ failedOnly: true }) });
+    const made = (await res.json()) as { name: string; retryOf: string };
+    expect([res.status, made.retryOf]).toEqual([201, row.name]);
+    const retry = (await createdRun(made.name)) as { metadata: { annotations: Record<string, string> }; spec: { pipelineRef?: unknown; pipelineSpec: { tasks: { name: string; when?: unknown[]; params?: unknown[] }[] } } };
+    expect(retry.metadata.annotations).toMatchObject({ 'plumbing.dev/retry-of': row.name, 'plumbing.dev/retry': 'rerun: test; reused: checkout', 'plumbing.dev/repository': REPO });
+    expect(retry.spec.pipelineRef).toBeUndefined();
+    const [checkout, test] = retry.spec.pipelineSpec.tasks;
+    expect(checkout?.when).toEqual([{ input: 'reused by plumbing retry', operator: 'notin', values: ['reused by plumbing retry'] }]);
+    expect(test?.params).toEqual([{ name: 'commit', value: 'abc1234' }]);
+    const done = waitForEvent<RunRow>(svc.core.events, 'reported', (r) => r.name === made.name && r.state === 'succeeded');
+    await playController(made.name, 'True');
+    expect(await done).toMatchObject({ state: 'succeeded', retryOf: row.name });
+    expect(gh.state.repo(REPO).statuses.at(-1)).toMatchObject({ sha: 'e'.repeat(40), state: 'success', targetUrl: `https://ci.example.org/runs/${made.name}` });
+  });
+
+  it('/retest by the repository owner on the pull request reruns only the failed task on the cluster', async () => {
+    const sha = '7'.repeat(40);
+    const pr = gh.state.addPull(REPO, { title: 'Flaky', user: 'Codertocat', headSha: sha }).number;
+    const p = prPayload(sha) as { number: number; pull_request: { number: number } };
+    p.number = pr;
+    p.pull_request.number = pr;
+    const queued = waitForEvent<RunRow>(svc.core.events, 'run', (r) => r.state === 'queued');
+    await deliver(svc.url, 'github', WEBHOOK_SECRET, 'pull_request', p, 'cluster-6');
+    const row = await queued;
+    await createdRun(row.name);
+    const failed = waitForEvent<RunRow>(svc.core.events, 'reported', (r) => r.name === row.name && r.state === 'failed');
+    await playCheckoutThenFailedTest(row.name);
+    await failed;
+    const retryQueued = waitForEvent<RunRow>(svc.core.events, 'run', (r) => r.retryOf === row.name && r.state === 'queued');
+    expect((await deliver(svc.url, 'github', WEBHOOK_SECRET, 'issue_comment', commentPayload(gh.url, REPO, pr, 'Codertocat', '/retest', 7001), 'cluster-7')).status).toBe(202);
+    const retry = await retryQueued;
+    const onCluster = (await createdRun(retry.name)) as { metadata: { annotations: Record<string, string> } };
+    expect(onCluster.metadata.annotations['plumbing.dev/retry']).toBe('rerun: test; reused: checkout');
+    expect(gh.state.repo(REPO).comments.filter((c) => c.issueNumber === pr && c.body.includes('plumbing-comment: commands'))).toEqual([]);
   });
 
   it('a service stop leaves the PipelineRun to Tekton; after the restart the service follows it again', async () => {

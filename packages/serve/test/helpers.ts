@@ -50,7 +50,8 @@ export const API_TOKEN = 'api-token-for-tests';
 /**
  * A repository with cluster "test": EventListener "github" (github + cel interceptors, a
  * TriggerBinding by ref, a TriggerTemplate by ref), Pipeline "ci" whose step waits for the
- * file `<gates>/<sha>` when the PR's title contains "[hold]", and the secrets directory.
+ * file `<gates>/<sha>` when the PR's title contains "[hold]" (its shell's pid in `<gates>/<sha>.pid`
+ * while it waits), and the secrets directory.
  */
 export function makeServeRepo(root: string, opts: { serve?: string } = {}): { secrets: string; gates: string } {
   const secrets = join(root, 'secrets');
@@ -188,6 +189,7 @@ spec:
             script: |
               echo "testing $SHORT"
               if [ "$HOLD" = yes ]; then
+                echo $$ > "$GATE.pid"
                 echo "holding until $GATE exists"
                 while [ ! -e "$GATE" ]; do sleep 0.05; done
               fi
@@ -207,4 +209,27 @@ export function waitForEvent<T>(em: EventEmitter, name: string, pred: (v: T) => 
     };
     em.on(name, on);
   });
+}
+
+/** GitHub's issue_comment example, made a comment by `user` on pull request `number` of `ghUrl`'s `repository`. */
+export function commentPayload(ghUrl: string, repository: string, number: number, user: string, body: string, id: number): Record<string, unknown> {
+  const c = example('issue_comment', 'created') as { issue: Record<string, unknown>; comment: { user: { login: string }; body: string; id: number } };
+  c.issue.number = number;
+  c.issue.state = 'open';
+  c.issue.pull_request = { url: `${ghUrl}/repos/${repository}/pulls/${number}`, html_url: `https://github.com/${repository}/pull/${number}` };
+  c.comment.user.login = user;
+  c.comment.body = body;
+  c.comment.id = id;
+  return c;
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw e;
+  }
 }

@@ -5,10 +5,22 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { type Db, openPostgres } from '../src/store/db.js';
 
 export interface Postgres {
   url: string;
   stop(): Promise<void>;
+}
+
+let databases = 0;
+
+/** A new, empty database on the server `pg`, opened (one per test: nothing leaks between tests). */
+export async function freshDatabase(pg: Postgres, prefix: string): Promise<Db> {
+  const admin = await openPostgres(pg.url);
+  const name = `${prefix}_${process.pid}_${databases++}`;
+  await admin.exec(`CREATE DATABASE ${name}`);
+  await admin.close();
+  return openPostgres(pg.url.replace(/\/postgres$/, `/${name}`));
 }
 
 function binDir(): string {

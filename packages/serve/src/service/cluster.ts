@@ -6,14 +6,19 @@
  * from its pod into `.plumbing/serve/cluster/<run>/<taskrun>/<step>.log` (or a note saying why
  * they could not be read). Tekton's controller runs it; nothing runs here.
  *
- * Cancel: `spec.status: Cancelled` is patched and the run ends here as cancelled. Service stop:
- * the PipelineRun is left running; the run goes back to the queue and, at the next start, its
- * create finds it (409) and follows it again.
+ * Cancel: `spec.status: Cancelled` is patched and the run ends here as cancelled. Service stop,
+ * or a service killed (SIGKILL, a lost pod): the PipelineRun is left running; the run goes back to
+ * the queue (at the next start for a killed one: the backend is `resumable`) and its create finds
+ * it (409) and follows it again, reporting its end.
+ *
+ * A rerun of only what failed (`retryOf`): a new PipelineRun built by model's
+ * retryPipelineRunResource from the original as the cluster has it (its resolved pipelineSpec,
+ * its TaskRuns' results and claims) — Tekton itself cannot skip tasks (tektoncd/pipeline#50).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { PipelineRunApi } from '@plumbing/kube';
-import { isMap, PlumbingError } from '@plumbing/model';
+import { isMap, PlumbingError, retryPipelineRunResource, type RetryTaskRunFacts } from '@plumbing/model';
 import type { RunRow } from '../store/store.js';
 import type { Backend, ExecuteResult, StepEvent } from './embedded.js';
 import { ServiceStopping } from './runner.js';
@@ -55,14 +60,45 @@ const sleepFor = (ms: number, signal: AbortSignal) =>
   });
 
 /** Creates the PipelineRun, or finds the one an earlier start of the service created (same name). */
-async function createOrAdopt(api: PipelineRunApi, ns: string, run: RunRow): Promise<void> {
-  const meta = isMap(run.resource.metadata) ? run.resource.metadata : {};
+async function createOrAdopt(api: PipelineRunApi, ns: string, name: string, resource: Json): Promise<void> {
+  const meta = isMap(resource.metadata) ? resource.metadata : {};
   const { namespace: _ns, generateName: _g, ...rest } = meta;
   try {
-    await api.create(ns, { ...run.resource, metadata: { ...rest, name: run.name } });
+    await api.create(ns, { ...resource, metadata: { ...rest, name } });
   } catch (e) {
     if (!(e instanceof PlumbingError && e.code === 'KUBE_CONFLICT')) throw e;
   }
+}
+
+const maps = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isMap) : []);
+
+/** The facts of the original's TaskRuns a retry needs: outcome, results, the claims of their workspaces. */
+async function taskRunFacts(api: PipelineRunApi, ns: string, original: Json): Promise<RetryTaskRunFacts[]> {
+  const st = isMap(original.status) ? original.status : {};
+  const out: RetryTaskRunFacts[] = [];
+  for (const c of maps(st.childReferences).filter((x) => x.kind === 'TaskRun' && typeof x.name === 'string')) {
+    const tr = await api.taskRun(ns, String(c.name));
+    if (!tr) continue;
+    const trStatus = isMap(tr.status) ? tr.status : {};
+    const spec = isMap(tr.spec) ? tr.spec : {};
+    out.push({
+      pipelineTask: String(c.pipelineTaskName ?? ''),
+      succeeded: conditionOf(tr).status === 'True',
+      results: maps(trStatus.results).map((r) => ({ name: String(r.name), value: r.value })),
+      claims: maps(spec.workspaces).flatMap((w) => (isMap(w.persistentVolumeClaim) && typeof w.persistentVolumeClaim.claimName === 'string' ? [{ workspace: String(w.name), claimName: w.persistentVolumeClaim.claimName }] : [])),
+    });
+  }
+  return out;
+}
+
+/** The PipelineRun to create for a run: its stored resource, or for a retry the rerun of what failed of the original. */
+async function resourceOf(api: PipelineRunApi, ns: string, run: RunRow): Promise<Json> {
+  if (!run.retryOf) return run.resource;
+  const original = await api.get(ns, run.retryOf);
+  const plan = retryPipelineRunResource(original, await taskRunFacts(api, ns, original), run.name);
+  const what = [`rerun: ${plan.rerun.join(', ') || 'none'}`, `reused: ${plan.reuse.join(', ') || 'none'}`, ...plan.notes].join('; ');
+  const meta = plan.resource.metadata as Json;
+  return { ...plan.resource, metadata: { ...meta, annotations: { ...(meta.annotations as Json), 'plumbing.dev/retry-of': run.retryOf, 'plumbing.dev/retry': what } } };
 }
 
 /** Follows one PipelineRun's child TaskRuns and steps into `onStep`, each change once, logs at each TaskRun's end. */
@@ -152,14 +188,14 @@ function result(pr: Json | undefined, c: { status?: string; reason?: string; mes
 
 export function clusterBackend(o: ClusterBackendOptions): Backend {
   const sleep = o.sleep ?? sleepFor;
-  return async (run, signal, onStep) => {
+  const backend: Backend = async (run, signal, onStep) => {
     const ns = o.namespace ?? run.namespace;
     const f = new Follower(o, ns, run, onStep);
     const recordDir = relative(o.root, f.logDir);
     if (run.resourceKind !== 'PipelineRun') {
       return { state: 'failed', reason: 'UnsupportedOnCluster', message: `the cluster backend creates PipelineRuns; ${run.name} is a ${run.resourceKind}`, status: null, recordDir };
     }
-    await createOrAdopt(o.api, ns, run);
+    await createOrAdopt(o.api, ns, run.name, await resourceOf(o.api, ns, run));
     let pr: Json | undefined;
     let failures = 0;
     for (;;) {
@@ -184,4 +220,7 @@ export function clusterBackend(o: ClusterBackendOptions): Backend {
       await sleep(o.pollMs ?? 3000, signal);
     }
   };
+  backend.retriesFailed = true;
+  backend.resumable = true;
+  return backend;
 }

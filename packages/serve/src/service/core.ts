@@ -12,7 +12,7 @@ import { type RunRow, Store } from '../store/store.js';
 import type { SecretReader } from '../triggers/cel-env.js';
 import { type ResolvedListener, resolveListener } from '../triggers/listener.js';
 import type { ServeSettings } from './config.js';
-import { type Backend, embeddedBackend, embeddedCanRetryFailed } from './embedded.js';
+import { type Backend, embeddedBackend } from './embedded.js';
 import { type GitHubAccess, githubAccess } from './github-access.js';
 import { handleHook, type HookResponse, type IntakeContext, listenerUid, processDelivery } from './intake.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -32,10 +32,8 @@ export interface CoreOptions {
   settings: ServeSettings;
   secretsDir?: string;
   log: (line: string) => void;
-  /** Replaces the embedded executor (tests of the queue use a controllable backend). */
+  /** Replaces the embedded executor (the cluster backend; tests of the queue use a controllable backend). */
   backend?: Backend;
-  /** The replacing backend can rerun only what failed (the embedded one can when the executor has its retry). */
-  backendCanRetryFailed?: boolean;
   sandbox?: boolean;
 }
 
@@ -62,8 +60,8 @@ export class Core {
     this.secrets = secretsFromDir(opts.secretsDir);
     this.metrics = createMetrics(this.store);
     this.access = githubAccess(opts.settings, this.secrets, opts.log);
-    this.canRetryFailed = opts.backend ? opts.backendCanRetryFailed === true : embeddedCanRetryFailed;
     const backend = opts.backend ?? embeddedBackend({ root: opts.root, ...(opts.secretsDir ? { secretsDir: opts.secretsDir } : {}), ...(opts.sandbox === undefined ? {} : { sandbox: opts.sandbox }) });
+    this.canRetryFailed = backend.retriesFailed === true;
     this.runner = new Runner(this.store, backend, { ...opts.settings.concurrency, queueTimeoutMs: opts.settings.queueTimeoutMs }, {
       onStart: (run) => {
         this.metrics.webhookToStart.observe({ kind: run.kind }, (Date.parse(run.started ?? run.created) - Date.parse(run.created)) / 1000);
@@ -209,8 +207,9 @@ export class Core {
   async start(): Promise<void> {
     await this.store.migrate();
     await this.load();
-    const failed = await this.runner.recover();
+    const { failed, resumed } = await this.runner.recover();
     for (const r of failed) this.opts.log(`run ${r.name} was executing when the service stopped: marked failed (${r.reason})`);
+    for (const r of resumed) this.opts.log(`run ${r.name} was being followed when the service stopped: followed again`);
     for (const d of await this.store.deliveriesInState('received')) await processDelivery(this.intake(), d, `http://localhost/hooks/${d.listener}`);
     void this.runner.kick();
     this.startRetention();

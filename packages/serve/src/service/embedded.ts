@@ -30,7 +30,12 @@ export interface BackendContext {
 }
 
 /** Runs one stored run to its end (or until `signal` aborts); `onStep` hears TaskRuns and steps start and end. */
-export type Backend = (run: RunRow, signal: AbortSignal, onStep: (e: StepEvent) => void) => Promise<ExecuteResult>;
+export type Backend = ((run: RunRow, signal: AbortSignal, onStep: (e: StepEvent) => void) => Promise<ExecuteResult>) & {
+  /** Runs a run with `retryOf` as a rerun of only what failed of that run (else reruns are refused failed-only). */
+  retriesFailed?: boolean;
+  /** Its runs go on without this process (on a cluster): one executing when the service died is followed again at start, not failed. */
+  resumable?: boolean;
+};
 
 function secretHostDirs(resource: Record<string, unknown>, secretsDir: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -47,9 +52,6 @@ function conditionOf(status: unknown): { status?: string; reason?: string; messa
   const conds = isMap(status) && Array.isArray(status.conditions) ? status.conditions : [];
   return (conds.filter(isMap).find((c) => c.type === 'Succeeded') ?? {}) as { status?: string; reason?: string; message?: string };
 }
-
-/** The embedded backend reruns only what failed of a recorded PipelineRun (the executor's `retryFailedRun`). */
-export const embeddedCanRetryFailed = true;
 
 type Options = ExecuteRunsOptions;
 
@@ -94,8 +96,9 @@ async function retryRun(ctx: BackendContext, run: RunRow, signal: AbortSignal, o
   return resultOf((outcome?.status ?? null) as Record<string, unknown> | null, signal, recordDir);
 }
 
+/** Reruns only what failed of a recorded PipelineRun (the executor's `retryFailedRun`); its runs die with the process. */
 export function embeddedBackend(ctx: BackendContext): Backend {
-  return async (run, signal, onStep) => {
+  const backend: Backend = async (run, signal, onStep) => {
     if (run.retryOf) return retryRun(ctx, run, signal, onStep);
     // Untrusted code: its secret workspaces were rebound to emptyDir when stored; no host secret directory either.
     const secretsDir = run.bindSecrets === false ? undefined : ctx.secretsDir;
@@ -120,4 +123,6 @@ export function embeddedBackend(ctx: BackendContext): Backend {
     });
     return resultOf((outcomes[0]?.status ?? null) as Record<string, unknown> | null, signal, recordDir);
   };
+  backend.retriesFailed = true;
+  return backend;
 }

@@ -18,7 +18,8 @@ export interface RunFacts {
   defaultBranch: boolean;
 }
 
-const KINDS = new Set<RunKind>(['pull-request', 'comment', 'periodic', 'release', 'deploy']);
+/** The kinds a template may declare with its `plumbing.dev/kind` annotation. */
+const KINDS = new Set<RunKind>(['pull-request', 'push', 'comment', 'event', 'periodic', 'release', 'deploy']);
 
 function at(v: unknown, ...keys: string[]): unknown {
   let cur = v;
@@ -39,6 +40,13 @@ export function jobOf(resource: JsonMap): string {
   return (strOrNull(meta.generateName) ?? strOrNull(meta.name) ?? 'run').replace(/-$/, '');
 }
 
+/** A run's kind from its webhook event: a push is a push, whatever branch; only a delivery about a pull request is `pull-request`. */
+export function kindOfEvent(event: string, pullRequest: number | null): RunKind {
+  if (event === 'push') return 'push';
+  if (event === 'issue_comment') return 'comment';
+  return pullRequest !== null ? 'pull-request' : 'event';
+}
+
 export function runFacts(event: string, body: unknown, resource: JsonMap): RunFacts {
   const labels = at(resource, 'metadata', 'labels');
   const annotations = at(resource, 'metadata', 'annotations');
@@ -46,12 +54,12 @@ export function runFacts(event: string, body: unknown, resource: JsonMap): RunFa
   // owner/name is not a valid label value on a real API server: annotations first, then labels.
   const meta = (k: string) => strOrNull(isMap(annotations) ? annotations[k] : undefined) ?? label(k);
   const declared = meta('plumbing.dev/kind');
-  const kind: RunKind = declared && KINDS.has(declared as RunKind) ? (declared as RunKind) : event === 'issue_comment' ? 'comment' : 'pull-request';
   const repository = meta('plumbing.dev/repository') ?? strOrNull(at(body, 'repository', 'full_name'));
   const prText = meta('plumbing.dev/pull-request') ?? strOrNull(at(body, 'pull_request', 'number')) ?? strOrNull(at(body, 'issue', 'number'));
   const pullRequest = prText !== null && /^\d+$/.test(prText) ? Number(prText) : null;
   const sha = strOrNull(at(body, 'pull_request', 'head', 'sha')) ?? strOrNull(at(body, 'after')) ?? strOrNull(at(body, 'head_commit', 'id'));
   const actor = strOrNull(at(body, 'sender', 'login'));
+  const kind: RunKind = declared && KINDS.has(declared as RunKind) ? (declared as RunKind) : kindOfEvent(event, pullRequest);
   const job = jobOf(resource);
   // A newer push to the same pull request supersedes the runs of the same job.
   const supersedeKey = event === 'pull_request' && repository && pullRequest !== null ? `${repository}#${pullRequest}/${job}` : null;

@@ -100,7 +100,7 @@ export async function handleHook(ctx: IntakeContext, name: string, rawHeaders: R
     const first = await ctx.store.getDelivery(id);
     return { status: 202, body: answer(l, first?.eventId ?? eventId), outcome: 'redelivery', event };
   }
-  await processDelivery(ctx, { ...delivery, state: 'received', outcome: null }, requestURL);
+  await processDelivery(ctx, { ...delivery, state: 'received', outcome: null }, requestURL, { body });
   return { status: 202, body: answer(l, eventId), outcome: 'accepted', event };
 }
 
@@ -119,19 +119,23 @@ export interface Admission {
   reason: string;
 }
 
-/** Runs the listener's triggers for a stored delivery and stores the runs they create (also at start-up, for deliveries stored but not processed). */
-export async function processDelivery(ctx: IntakeContext, d: DeliveryRow, requestURL: string): Promise<TriggerOutcome[]> {
+/**
+ * Runs the listener's triggers for a stored delivery and stores the runs they create (also at
+ * start-up, for deliveries stored but not processed). `fresh`: the delivery was stored just now
+ * (no runs can exist for it yet) and its body is already parsed.
+ */
+export async function processDelivery(ctx: IntakeContext, d: DeliveryRow, requestURL: string, fresh?: { body: unknown }): Promise<TriggerOutcome[]> {
   const l = ctx.listeners.get(d.listener);
   if (!l) {
     await ctx.store.finishDelivery(d.id, { error: `EventListener "${d.listener}" is gone from the config` });
     return [];
   }
-  if ((await ctx.store.runsOfDelivery(d.id)).length > 0) {
+  if (!fresh && (await ctx.store.runsOfDelivery(d.id)).length > 0) {
     await ctx.store.finishDelivery(d.id, { note: 'runs already created' });
     return [];
   }
   const header: Record<string, string[]> = Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k, [v]]));
-  const body = JSON.parse(d.body) as unknown;
+  const body = fresh ? fresh.body : (JSON.parse(d.body) as unknown);
   // The signature was verified at intake; the stored delivery is trusted, so its check is skipped here.
   const outcomes = await runListener(withoutSignature(l), { body, rawBody: d.body, header, requestURL, extensions: {} }, ctx.secrets);
   const jobs = [...new Set(outcomes.flatMap((o) => o.resources.map((r) => jobOf(r))))];

@@ -98,6 +98,15 @@ describe('notifications (local GitHub protocol server, local Slack-compatible we
     expect(texts()).toEqual(['x', 'white_check_mark']);
   });
 
+  it('a push to the default branch is recorded as a push run, not a pull request: in the store and in the API filtered by kind', async () => {
+    const run = await push(shas[1]!);
+    expect(run).toMatchObject({ kind: 'push', event: 'push', pullRequest: null, defaultBranch: true, sha: shas[1], state: 'succeeded' });
+    expect((await svc.core.store.getRun(run.name))?.kind).toBe('push');
+    const byKind = async (kind: string) => ((await (await fetch(`${svc.url}/api/v1/runs?kind=${kind}`)).json()) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
+    expect(await byKind('push')).toEqual([run.name]);
+    expect(await byKind('pull-request')).toEqual([]);
+  });
+
   it('a periodic job that fails opens an issue and posts; its recovery closes it', async () => {
     const tick = async (name: string, state: 'failed' | 'succeeded', at: string) => {
       const r = storedRun(name, at, { kind: 'periodic', resourceKind: 'Job', job: 'nightly-release', repository: null, pullRequest: null, sha: null, state, finished: at });

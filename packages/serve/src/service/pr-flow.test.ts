@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GitHubServer, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliver, example, WEBHOOK_SECRET } from '../../test/helpers.js';
+import { commentPayload, deliver, example, WEBHOOK_SECRET } from '../../test/helpers.js';
 import { CI_TOKEN, makePrRepo, makeSourceRepo } from '../../test/pr-repo.js';
 import type { RunRow } from '../store/store.js';
 import { type RunningService, startServe } from './server.js';
@@ -61,16 +61,7 @@ function pullRequest(action: string, number: number, sha: string, author: string
   return p;
 }
 
-function comment(number: number, user: string, body: string): Record<string, unknown> {
-  const c = example('issue_comment', 'created') as { issue: Record<string, unknown>; comment: { user: { login: string }; body: string; id: number } };
-  c.issue.number = number;
-  c.issue.state = 'open';
-  c.issue.pull_request = { url: `${gh.url}/repos/${REPO}/pulls/${number}`, html_url: `https://github.com/${REPO}/pull/${number}` };
-  c.comment.user.login = user;
-  c.comment.body = body;
-  c.comment.id = 9000 + deliveries;
-  return c;
-}
+const comment = (number: number, user: string, body: string) => commentPayload(gh.url, REPO, number, user, body, 9000 + deliveries);
 
 const send = (event: string, payload: unknown) => deliver(svc.url, 'github', WEBHOOK_SECRET, event, payload, `d-${++deliveries}`);
 
@@ -152,6 +143,19 @@ describe('pull requests through plumbing serve (local GitHub protocol server, re
     await send('issue_comment', comment(pr, 'alice', '/hold\n/cancel'));
     expect(gh.state.repo(REPO).statuses.find((s) => s.context === 'plumbing/hold')).toMatchObject({ state: 'pending', description: 'Held by @alice: /unhold to release' });
     expect(comments(pr).find((c) => c.body.includes('plumbing-comment: commands'))?.body).toContain('Nothing to cancel');
+  });
+
+  it('/unhold by a stranger is refused and the hold stays; /unhold by an org member releases it', async () => {
+    await start(tokenMode);
+    const pr = gh.state.addPull(REPO, { title: 'Feature', user: 'Codertocat', headSha: shas[1]! }).number;
+    const hold = () => gh.state.repo(REPO).statuses.filter((s) => s.sha === shas[1] && s.context === 'plumbing/hold').at(-1);
+    await send('issue_comment', comment(pr, 'alice', '/hold'));
+    expect(hold()).toMatchObject({ state: 'pending', description: 'Held by @alice: /unhold to release' });
+    await send('issue_comment', comment(pr, 'bob', '/unhold'));
+    expect(comments(pr).find((c) => c.body.includes('plumbing-comment: commands'))?.body).toContain('@bob may not use `/unhold` here');
+    expect(hold()).toMatchObject({ state: 'pending', description: 'Held by @alice: /unhold to release' });
+    await send('issue_comment', comment(pr, 'alice', '/unhold'));
+    expect(hold()).toMatchObject({ state: 'success', description: 'Not held (released by @alice)' });
   });
 
   it('a failure → /retest reruns only the failed task, reusing the checkout; the API reruns failed only as well', async () => {

@@ -21,7 +21,7 @@ export interface RerunOptions {
 
 export interface RerunHost {
   store: Store;
-  /** The backend can rerun only what failed (the executor's retry). */
+  /** The backend can rerun only what failed (the executor's retry, the cluster's retry PipelineRun). */
   canRetryFailed: boolean;
   prRunFacts(run: RunRow): Promise<PrRunFacts>;
   submit(run: RunRow): Promise<void>;
@@ -31,7 +31,7 @@ async function failedOnlyPlan(host: RerunHost, run: RunRow, opts: RerunOptions):
   if (run.resourceKind !== 'PipelineRun') throw new PlumbingError('SERVE_RERUN', `run "${run.name}" is a ${run.resourceKind}: only a PipelineRun's failed tasks can be rerun alone`, { exitCode: 2 });
   if (run.state !== 'failed' && run.state !== 'cancelled') throw new PlumbingError('SERVE_RERUN', `run "${run.name}" is ${run.state}: only a failed or cancelled run has failed tasks to rerun`, { exitCode: 2 });
   if (!host.canRetryFailed) {
-    throw new PlumbingError('SERVE_RETRY_UNAVAILABLE', `rerunning only the failed tasks of "${run.name}" needs the executor's retry of a recorded run, which this backend does not have; rerun the whole run instead`, { exitCode: 2 });
+    throw new PlumbingError('SERVE_RETRY_UNAVAILABLE', `rerunning only the failed tasks of "${run.name}" needs a backend that can retry (the embedded executor's retry of a recorded run, or the cluster's retry PipelineRun); this one cannot: rerun the whole run instead`, { exitCode: 2 });
   }
   if (opts.bindSecrets === false && run.bindSecrets !== false) {
     throw new PlumbingError('SERVE_RERUN', `run "${run.name}" ran with secrets and its retry reuses its record: it cannot be retried without them; a trusted user's /ok-to-test on the commit makes it retryable`, { exitCode: 2 });

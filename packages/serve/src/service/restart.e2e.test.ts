@@ -1,54 +1,20 @@
 // The real `plumbing serve` process (packages/cli/bin/plumbing.js), killed with SIGKILL while a
 // run executes, then started again on the same store: the run is marked failed with the reason,
 // a delivery queued behind it still runs, and SIGTERM stops the service cleanly.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { CLI, makeTempDir, removeTempDir } from '@plumbing/test-utils';
+import type { ChildProcess } from 'node:child_process';
+import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliver, example, makeServeRepo, WEBHOOK_SECRET } from '../../test/helpers.js';
+import { type ServeProcess, spawnServe } from '../../test/serve-process.js';
 
 let root: string;
 let secrets: string;
 const children: ChildProcess[] = [];
 
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  /** Resolves with the first stderr line matching `re`. */
-  line(re: RegExp): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-async function serve(): Promise<Serve> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--secrets', secrets, '--no-sandbox', '--no-schedule', '--format', 'json', '--grace', '0'], { cwd: root, env: { ...process.env, CI: 'true' } });
-  children.push(child);
-  let err = '';
-  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-    for (const w of [...waiters]) {
-      const m = err.split('\n').find((l) => w.re.test(l));
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0]!) as { url: string }).url.replace('localhost', '127.0.0.1'));
-    });
-    void exited.then((code) => reject(new Error(`plumbing serve exited ${code}: ${err}`)));
-  });
-  const line = (re: RegExp) =>
-    new Promise<string>((resolve) => {
-      const m = err.split('\n').find((l) => re.test(l));
-      if (m) resolve(m);
-      else waiters.push({ re, resolve });
-    });
-  return { child, url, line, exited };
+async function serve(): Promise<ServeProcess> {
+  const p = await spawnServe(root, secrets);
+  children.push(p.child);
+  return p;
 }
 
 function pr(sha: string, n: number, title: string) {

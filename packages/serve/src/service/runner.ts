@@ -74,13 +74,32 @@ export class Runner {
     return this.active.size;
   }
 
-  /** Start-up: orphaned runs failed, queued runs back in the queue. Returns the runs it failed. */
-  async recover(): Promise<RunRow[]> {
+  /**
+   * Start-up: orphaned runs failed — or, with a resumable backend (a cluster, where the run went on
+   * without us), back in the queue to be followed again — and queued runs back in the queue.
+   * Returns the runs it failed and the runs it resumed.
+   */
+  async recover(): Promise<{ failed: RunRow[]; resumed: RunRow[] }> {
     const failed: RunRow[] = [];
+    const resumed: RunRow[] = [];
+    // A SQLite store is one process's (a replaced pod comes back with a new hostname on the same
+    // claim): another host's runs are orphans too. On PostgreSQL another host may be a live replica.
+    const otherHostsAreGone = this.store.db.dialect === 'sqlite';
     for (const run of await this.store.runsInState(['running'])) {
-      const [host, pid] = (run.owner ?? '').split(':');
-      if (host !== hostname() || (pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid)))) continue;
+      // no owner: not started by a runner (a record brought in as it is), not ours to recover
+      if (!run.owner) continue;
+      const [host, pid] = run.owner.split(':');
+      if (host !== hostname() ? !otherHostsAreGone : pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid))) continue;
       const at = this.now().toISOString();
+      if (this.backend.resumable) {
+        const message = `plumbing serve (${run.owner ?? 'unknown'}) stopped while following this run; followed again`;
+        if (await this.store.updateRun(run.name, { state: 'queued', started: null, owner: null, reason: 'ServiceRestarted', message }, ['running'])) {
+          // its queue deadline counts from now: it waited for no slot, it was running
+          await this.store.enqueue(run.name, run.repository, run.created, this.deadline(at));
+          resumed.push({ ...run, state: 'queued' });
+        }
+        continue;
+      }
       const message = `plumbing serve (${run.owner ?? 'unknown'}) stopped while this run was executing; it did not finish and was not retried`;
       if (await this.store.updateRun(run.name, { state: 'failed', reason: 'ServiceRestarted', message, finished: at }, ['running'])) {
         const after = await this.store.getRun(run.name);
@@ -92,7 +111,7 @@ export class Runner {
       if (!inQueue.has(run.name)) await this.store.enqueue(run.name, run.repository, run.created, this.deadline(run.created));
     }
     for (const r of failed) this.hooks.onEnd?.(r);
-    return failed;
+    return { failed, resumed };
   }
 
   deadline(from: string): string {

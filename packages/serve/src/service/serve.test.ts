@@ -1,11 +1,11 @@
 // plumbing serve in-process: real HTTP, the real embedded executor, GitHub's own example
 // payloads signed here, and the local server that speaks GitHub's REST protocol (no real GitHub
 // can run here) receiving the commit statuses.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GitHubServer, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { API_TOKEN, deliver, example, makeServeRepo, WEBHOOK_SECRET, waitForEvent } from '../../test/helpers.js';
+import { API_TOKEN, commentPayload, deliver, example, makeServeRepo, processExists, WEBHOOK_SECRET, waitForEvent } from '../../test/helpers.js';
 import type { RunRow } from '../store/store.js';
 import { type RunningService, startServe } from './server.js';
 
@@ -146,6 +146,32 @@ describe('plumbing serve (local GitHub protocol server for statuses)', () => {
     expect(re.status).toBe(201);
     const { name } = (await re.json()) as { name: string };
     expect((await waitForEvent<RunRow>(svc.core.events, 'run', ended(name))).state).toBe('succeeded');
+  });
+
+  it('/cancel by the repository owner stops a running run: its step process is gone, the run cancelled and reported as such', async () => {
+    const running = waitForEvent<RunRow>(svc.core.events, 'run', (r) => r.state === 'running');
+    const stepStarted = waitForEvent<{ type: string; state: string }>(svc.core.events, 'step', (e) => e.type === 'step' && e.state === 'running');
+    await deliver(svc.url, 'github', WEBHOOK_SECRET, 'pull_request', prPayload('opened', sha('c'), 3, 'WIP [hold]'), 'delivery-c1');
+    const run = await running;
+    await stepStarted;
+    // The step holds once it says so (its pid is written just before).
+    const reader = (await fetch(`${svc.url}/api/v1/runs/${run.name}/logs/test/say?follow=1`)).body!.getReader();
+    for (let text = ''; !text.includes('holding until'); ) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the step of ${run.name} ended before holding: ${text}`);
+      text += new TextDecoder().decode(value);
+    }
+    const pid = Number(readFileSync(join(gates, `${sha('c')}.pid`), 'utf8'));
+    expect(processExists(pid)).toBe(true);
+    const reported = waitForEvent<RunRow>(svc.core.events, 'reported', ended(run.name));
+    const c = commentPayload(gh.url, REPO, 3, 'Codertocat', '/cancel', 4242);
+    expect((await deliver(svc.url, 'github', WEBHOOK_SECRET, 'issue_comment', c, 'delivery-c2')).status).toBe(202);
+    expect(await reported).toMatchObject({ state: 'cancelled', reason: 'Cancelled' });
+    expect(processExists(pid)).toBe(false);
+    const last = gh.state.repo(REPO).statuses.filter((st) => st.sha === sha('c') && st.context === 'plumbing/ci').at(-1);
+    expect(last).toMatchObject({ state: 'failure', targetUrl: `https://ci.example.org/runs/${run.name}` });
+    expect(last?.description).toMatch(/^Cancelled/);
+    await reader.cancel();
   });
 
   it('streams a running step\'s log with ?follow=1 until the step ends', async () => {

@@ -5,8 +5,13 @@
 import type { Db, Row, SqlValue } from './db.js';
 import { migrate } from './migrations.js';
 
-/** `local`: a `plumbing run` record of the checkout serve runs from, shown by the dashboard. */
-export type RunKind = 'pull-request' | 'comment' | 'periodic' | 'release' | 'deploy' | 'local';
+/**
+ * What started a run. `push`: a push event (a branch or a tag, the default branch included);
+ * `event`: any other webhook event with no pull request; `local`: a `plumbing run` record of the
+ * checkout serve runs from, shown by the dashboard.
+ */
+export const RUN_KINDS = ['pull-request', 'push', 'comment', 'event', 'periodic', 'release', 'deploy', 'local'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINAL_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled'];
 

@@ -99,7 +99,27 @@ export interface CelContext {
   extensions: Record<string, unknown>;
 }
 
+/** Parsed expressions per environment: a listener's filter and overlays are parsed once, not on every delivery. */
+const parsed = new WeakMap<Environment, Map<string, ReturnType<Environment['parse']>>>();
+const MAX_PARSED = 1000;
+
+function compiled(env: Environment, expr: string): ReturnType<Environment['parse']> {
+  let byExpr = parsed.get(env);
+  if (!byExpr) {
+    byExpr = new Map();
+    parsed.set(env, byExpr);
+  }
+  let fn = byExpr.get(expr);
+  if (!fn) {
+    fn = env.parse(expr);
+    // expressions come from the cluster's YAML; the bound only guards against a config that makes them up
+    if (byExpr.size >= MAX_PARSED) byExpr.clear();
+    byExpr.set(expr, fn);
+  }
+  return fn;
+}
+
 /** Evaluates `expr`; the value is returned as plain JSON-like data (Maps to objects, ints to numbers). */
 export function evaluateTriggersCel(env: Environment, expr: string, ctx: CelContext): unknown {
-  return plain(env.evaluate(expr, ctx as unknown as Record<string, unknown>));
+  return plain(compiled(env, expr)(ctx as unknown as Record<string, unknown>));
 }
