@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseGoDuration, type Step } from '@plumbing/model';
-import { removeTree } from '@plumbing/oci';
 import { applyReplacementsAsString, applyToList, stepResultReplacements } from '../substitution/substitute.js';
 import { mentionsArtifacts, type PreparedStep } from '../taskrun/task-prepare.js';
 import { declaredType, parseDeclared, readResultFiles } from '../taskrun/task-results.js';
@@ -84,10 +83,7 @@ async function runLaunched(ctx: StepContext, rec: StepRecord, step: Step, launch
     signal: ctx.signal,
     onOutput: (stream, text) => ctx.emit({ type: 'step-output', taskRun: ctx.req.name, step: logName, stream, text }),
   });
-  if (launch.image) {
-    launch.image.release();
-    await removeTree(launch.image.scratch);
-  }
+  launch.image?.release();
   return { outcome, startedAt };
 }
 
