@@ -23,7 +23,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   const cache = mkdtempSync(join(tmpdir(), 'oci-run-cache-'));
   await pushAppImage(registry.url, 'team/app', 'v1', { Env: ['GREETING=from-image', 'PATH=/bin'], WorkingDir: '/app', Entrypoint: ['/app/run.sh'], Cmd: ['default-arg'] });
-  await pushAppImage(registry.url, 'team/app', 'user', { Entrypoint: ['/bin/sh', '-c'], Cmd: ['id -u; id -g; touch /home/app/mine && echo home-writable'], User: 'app' });
+  await pushAppImage(registry.url, 'team/app', 'user', { Entrypoint: ['/bin/sh', '-c'], Cmd: ['id -u; id -g; echo more >> /home/app/.profile && touch /home/app/mine && stat -c %u:%g /home/app /home/app/.profile /home/app/mine && echo home-writable'], User: 'app' });
   image = await pullImage(`${registry.host}/team/app:v1`, { cache, credentials: new Map() });
   asUser = await pullImage(`${registry.host}/team/app:user`, { cache, credentials: new Map() });
   const sandbox = await detectImageSandbox();
@@ -81,9 +81,10 @@ describe('ImageNamespace.stepCommand', () => {
     expect(readFileSync(join(r.workspace, 'out'), 'utf8')).toBe('out\n');
   });
 
-  it("runs as the image's non-root User, which owns its home", async () => {
+  it("runs as the image's non-root User, which owns its home and the files the image gave it there (uid 1000 in the layer)", async () => {
     const r = await runStep(asUser, {});
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1000\n1000\nhome-writable\n', '']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1000\n1000\n1000:1000\n1000:1000\n1000:1000\nhome-writable\n', '']);
+    expect(readFileSync(join(r.upper, 'home/app/.profile'), 'utf8')).toBe('export EDITOR=vi\nmore\n');
   });
 
   it('gives each step a fresh layer (the next one mounted ahead), and removes released overlays in the background and at close', async () => {
