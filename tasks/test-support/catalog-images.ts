@@ -3,10 +3,11 @@
 // says `images: mirrors: docker.io: [<registry>]`), with images built from what this machine
 // has — `library/alpine:3.20` is Debian's busybox-static with every applet linked, as Alpine is
 // busybox; `library/node:20.19-alpine` (with { node: true }) adds this machine's node and the
-// shared libraries it links (ldd). A task whose images are pinned by a digest, or need tools this machine cannot put in
+// shared libraries it links (ldd); `alpine/git:v2.47.2` (with { git: true }) adds this machine's
+// git: the git binary, its smart-HTTP transport and shell helpers, the libraries they link. A task whose images are pinned by a digest, or need tools this machine cannot put in
 // an image (kubectl from bitnami, gcloud, aws, kaniko), cannot run this way: see docs/images.md.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,32 +36,73 @@ async function alpineLike(): Promise<Buffer> {
   return tarLayer(entries);
 }
 
-/** This machine's node as /usr/local/bin/node, with the libraries ldd names at their paths. */
-async function nodeLayer(): Promise<Buffer> {
-  const node = realpathSync(process.execPath);
-  const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined);
-  const dirs = new Set<string>(['usr/', 'usr/local/', 'usr/local/bin/']);
-  for (const l of libs) {
-    const parts = l.slice(1).split('/').slice(0, -1);
+const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+/**
+ * Host files in a layer (`path` in the image ← `host`, mode 0755), every library `ldd` names for
+ * the ELF ones at its own path, the `extra` entries, and the parent directories of all of them.
+ */
+function hostFilesLayer(files: readonly { path: string; host: string }[], extra: readonly LayerEntry[] = []): Promise<Buffer> {
+  const libs = new Set<string>();
+  for (const f of files) {
+    if (!readFileSync(f.host).subarray(0, 4).equals(ELF)) continue;
+    for (const l of execFileSync('ldd', [f.host], { encoding: 'utf8' }).split('\n')) {
+      const lib = /(\/\S+) \(0x/.exec(l)?.[1];
+      if (lib) libs.add(lib);
+    }
+  }
+  const all = [...files, ...[...libs].map((l) => ({ path: l.slice(1), host: l }))];
+  const dirs = new Set<string>();
+  for (const p of [...all.map((f) => f.path), ...extra.map((e) => e.path)]) {
+    const parts = p.replace(/\/$/, '').split('/').slice(0, -1);
     for (let i = 1; i <= parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
   }
   const entries: LayerEntry[] = [...dirs].sort().map((p) => ({ path: p }));
-  for (const l of libs) entries.push({ path: l.slice(1), content: readFileSync(realpathSync(l)), mode: 0o755 });
-  entries.push({ path: 'usr/local/bin/node', content: readFileSync(node), mode: 0o755 });
-  return tarLayer(entries);
+  for (const f of all) entries.push({ path: f.path, content: readFileSync(realpathSync(f.host)), mode: 0o755 });
+  return tarLayer([...entries, ...extra.filter((e) => !(e.path.endsWith('/') && dirs.has(e.path)))]);
+}
+
+/** This machine's node as /usr/local/bin/node, with the libraries ldd names at their paths. */
+function nodeLayer(): Promise<Buffer> {
+  return hostFilesLayer([{ path: 'usr/local/bin/node', host: realpathSync(process.execPath) }]);
+}
+
+/** Git helpers a clone over http(s) with submodules uses: the rest of git-core is git's own links. */
+const GIT_HELPERS = ['git-remote-http', 'git-submodule', 'git-sh-setup', 'git-sh-i18n'];
+
+/**
+ * This machine's git: /usr/bin/git, its exec path (the builtins' links, the http transport, the
+ * shell helpers), the libraries they link, and git's templates.
+ */
+function gitLayer(): Promise<Buffer> {
+  const execPath = execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim();
+  const files = [{ path: 'usr/bin/git', host: realpathSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()) }];
+  const extra: LayerEntry[] = [];
+  for (const name of readdirSync(execPath)) {
+    const host = join(execPath, name);
+    if (lstatSync(host).isSymbolicLink()) extra.push({ path: `${host.slice(1)}`, type: 'symlink', linkname: readlinkSync(host) });
+    else if (name === 'git') extra.push({ path: host.slice(1), type: 'symlink', linkname: '/usr/bin/git' });
+    else if (GIT_HELPERS.includes(name)) files.push({ path: host.slice(1), host });
+  }
+  const templates = '/usr/share/git-core/templates';
+  for (const e of readdirSync(templates, { recursive: true, withFileTypes: true })) {
+    const host = join(e.parentPath, e.name);
+    extra.push(e.isDirectory() ? { path: `${host.slice(1)}/` } : { path: host.slice(1), content: readFileSync(host), mode: lstatSync(host).mode & 0o777 });
+  }
+  return hostFilesLayer(files, extra);
 }
 
 /** Starts the registry, pushes the images, writes the root's .plumbing.yaml. */
-export async function startCatalogMirror(opts: { node?: boolean } = {}): Promise<CatalogMirror> {
+export async function startCatalogMirror(opts: { node?: boolean; git?: boolean } = {}): Promise<CatalogMirror> {
   const registry = await startRegistry();
   try {
     const alpine = compressLayer(await alpineLike());
     await pushImage({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
     if (opts.node) {
       await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers: [alpine, compressLayer(await nodeLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
+    }
+    if (opts.git) {
+      await pushImage({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, compressLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
     }
     const root = await mkdtemp(join(tmpdir(), 'catalog-images-'));
     await mkdir(join(root, '.git'));
