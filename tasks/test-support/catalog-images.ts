@@ -3,14 +3,15 @@
 // says `images: mirrors: docker.io: [<registry>]`), with images built from what this machine
 // has — `library/alpine:3.20` is Debian's busybox-static with every applet linked, as Alpine is
 // busybox; `library/node:20.19-alpine` (with { node: true }) adds this machine's node and the
-// shared libraries it links (ldd); `alpine/git:v2.47.2` (with { git: true }) adds this machine's
+// shared libraries it links (ldd), and with { npm: true } this machine's npm as the node images
+// have it (/usr/local/lib/node_modules/npm, /usr/local/bin/npm and npx); `alpine/git:v2.47.2` (with { git: true }) adds this machine's
 // git: the git binary, its smart-HTTP transport and shell helpers, the libraries they link. A task whose images are pinned by a digest, or need tools this machine cannot put in
 // an image (kubectl from bitnami, gcloud, aws, kaniko), cannot run this way: see docs/images.md.
 import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { compressLayer, type LayerEntry, pushImage, startRegistry, staticBusybox, tarLayer, type TestRegistry } from '@plumbing/test-utils';
 
 export interface CatalogMirror {
@@ -67,6 +68,23 @@ function nodeLayer(): Promise<Buffer> {
   return hostFilesLayer([{ path: 'usr/local/bin/node', host: realpathSync(process.execPath) }]);
 }
 
+/** This machine's npm tree where the node images have it, with their npm and npx links. */
+function npmLayer(): Promise<Buffer> {
+  const npmRoot = join(dirname(realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim())), '..');
+  const at = 'usr/local/lib/node_modules/npm';
+  const entries: LayerEntry[] = [{ path: 'usr/' }, { path: 'usr/local/' }, { path: 'usr/local/bin/' }, { path: 'usr/local/lib/' }, { path: 'usr/local/lib/node_modules/' }, { path: `${at}/` }];
+  for (const e of readdirSync(npmRoot, { recursive: true, withFileTypes: true })) {
+    const host = join(e.parentPath, e.name);
+    const path = `${at}/${relative(npmRoot, host)}`;
+    if (e.isSymbolicLink()) entries.push({ path, type: 'symlink', linkname: readlinkSync(host) });
+    else if (e.isDirectory()) entries.push({ path: `${path}/` });
+    else entries.push({ path, content: readFileSync(host), mode: lstatSync(host).mode & 0o777 });
+  }
+  entries.push({ path: 'usr/local/bin/npm', type: 'symlink', linkname: '../lib/node_modules/npm/bin/npm-cli.js' });
+  entries.push({ path: 'usr/local/bin/npx', type: 'symlink', linkname: '../lib/node_modules/npm/bin/npx-cli.js' });
+  return tarLayer(entries);
+}
+
 /** Git helpers a clone over http(s) with submodules uses: the rest of git-core is git's own links. */
 const GIT_HELPERS = ['git-remote-http', 'git-submodule', 'git-sh-setup', 'git-sh-i18n'];
 
@@ -93,13 +111,14 @@ function gitLayer(): Promise<Buffer> {
 }
 
 /** Starts the registry, pushes the images, writes the root's .plumbing.yaml. */
-export async function startCatalogMirror(opts: { node?: boolean; git?: boolean } = {}): Promise<CatalogMirror> {
+export async function startCatalogMirror(opts: { node?: boolean; npm?: boolean; git?: boolean } = {}): Promise<CatalogMirror> {
   const registry = await startRegistry();
   try {
     const alpine = compressLayer(await alpineLike());
     await pushImage({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
-    if (opts.node) {
-      await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers: [alpine, compressLayer(await nodeLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
+    if (opts.node || opts.npm) {
+      const layers = [alpine, compressLayer(await nodeLayer()), ...(opts.npm ? [compressLayer(await npmLayer())] : [])];
+      await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers, config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
     }
     if (opts.git) {
       await pushImage({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, compressLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
