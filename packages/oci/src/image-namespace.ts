@@ -1,6 +1,6 @@
 /**
- * One user + mount namespace per run (`unshare --user --map-root-user --mount`, a small `sh`
- * loop reading requests on stdin) in which each image step's overlay root is mounted: the
+ * One user + mount namespace per run (`unshare --user --map-root-user --mount`, a small holder
+ * reading requests on stdin, namespace-holder.ts) in which each image step's overlay root is mounted: the
  * cached rootfs as the read-only lower layer, a per-step writable upper layer (unprivileged
  * overlayfs, Linux 5.11+; bubblewrap 0.8 has no --overlay). A step then starts as two
  * processes, `nsenter` into that namespace and `bwrap` (see run-args.ts), instead of four
@@ -9,7 +9,7 @@
  *
  * Off the step's path as well: a spare overlay of each image is mounted ahead (while the step
  * that took the last one runs), and a finished step's overlay is unmounted and its directory
- * removed in the background (in batches: each unmount batch is one process, and removing a
+ * removed in the background (in batches: each is one request, a process with the sh holder; removing a
  * directory that is still a mount point costs an RCU grace period). `close()` waits for them.
  * The holder ends when its stdin closes (close(), or this process exiting).
  */
@@ -20,22 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
 import { removeTree } from './images.js';
+import { holderCommand } from './namespace-holder.js';
 import { type ImageSandboxTools, type ImageStepOptions, imageBwrapArgs, overlayDirs, type StepOverlay } from './run-args.js';
 
-const HOLDER = [
-  'echo ready',
-  'while read -r verb n; do',
-  '  case $verb in',
-  '  m) read -r l; read -r u; read -r w; read -r d',
-  '     if e=$("$0" -t overlay overlay -o "lowerdir=$l,upperdir=$u,workdir=$w" "$d" 2>&1); then echo ok; else printf "error %s\\n" "$(printf %s "$e" | tr "\\n" " ")"; fi ;;',
-  '  u) set --; while [ "$n" -gt 0 ]; do read -r p; set -- "$@" "$p"; n=$((n-1)); done',
-  '     umount -l "$@" 2>/dev/null; echo ok ;;',
-  '  *) echo "error unknown request $verb" ;;',
-  '  esac',
-  'done',
-].join('\n');
-
-/** Unmount released overlays once this many have gathered (each unmount batch is one process). */
+/** Unmount released overlays once this many have gathered (one request; a `umount` process with the sh holder). */
 const UNMOUNT_BATCH = 16;
 
 export interface ImageNamespaceOptions {
@@ -92,7 +80,7 @@ export class ImageNamespace {
   static async start(tools: ImageSandboxTools, opts: ImageNamespaceOptions = {}): Promise<ImageNamespace> {
     const scratchRoot = opts.scratchRoot ?? (await mkdtemp(join(tmpdir(), 'plumbing-overlays-')));
     checkLayerPath(scratchRoot);
-    const child = spawn(tools.unshare, ['--user', '--map-root-user', '--mount', '--propagation', 'slave', '--', tools.sh, '-c', HOLDER, tools.mount], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(tools.unshare, ['--user', '--map-root-user', '--mount', '--propagation', 'slave', '--', ...holderCommand(tools)], { stdio: ['pipe', 'pipe', 'pipe'] });
     const ns = new ImageNamespace(tools, child, scratchRoot, opts.scratchRoot === undefined, opts.mountAhead ?? true);
     const first = await ns.next();
     if (first !== 'ready') throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `the image namespace did not start: ${first}`);
@@ -173,7 +161,7 @@ export class ImageNamespace {
     return { rootfs, scratch, merged, upper };
   }
 
-  /** Unmounts the released overlays (one process), then removes their directories; chained on `cleaning`. */
+  /** Unmounts the released overlays (one request), then removes their directories; chained on `cleaning`. */
   private cleanReleased(): void {
     const batch = this.released.splice(0);
     if (batch.length === 0) return;

@@ -24,6 +24,8 @@ export interface ImageSandboxTools {
   bwrap: string;
   /** Enters a run's image namespace (image-namespace.ts). */
   nsenter: string;
+  /** Optional: a holder that mounts with mount(2) itself instead of a `mount` process per overlay (namespace-holder.ts). */
+  perl?: string;
 }
 
 /** How a step runs in its overlay root (ImageNamespace.stepCommand). */
