@@ -18,7 +18,7 @@ import { detectImageSandbox, ImageNamespace, imageArgv, localImage, pullImage, r
 
 const TARGETS = { coldRatio: 1.5, warmOverheadMs: 20 };
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const WARM_STEPS = 20;
+const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 60);
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 const row = (what, figure, note = '') => console.log(`  ${what.padEnd(52)} ${figure.padStart(11)}  ${note}`);
@@ -46,6 +46,11 @@ function childrenCpuMs() {
 function processCpuMs(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+}
+
+function median(values) {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 }
 
 async function best(fn) {
@@ -92,17 +97,8 @@ try {
   row('plumbing pull (verify, store blobs, unpack)', fmt(plumbingMs), `×${ratio.toFixed(2)} of crane, target ≤ ${TARGETS.coldRatio}: ${verdict(ratio <= TARGETS.coldRatio)}`);
 
   const sandbox = await detectImageSandbox();
-  console.log(`\nimages: warm start of a step in the cached image (best of ${REPEAT} × ${WARM_STEPS} steps)`);
-  console.log(`  (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; CPU time of the processes is the steadier figure)`);
-  let floorCpu = 0;
-  const floor = await best(async () => {
-    const t0 = performance.now();
-    const c0 = childrenCpuMs();
-    for (let i = 0; i < WARM_STEPS; i++) await exec('sh', ['-c', 'true']);
-    floorCpu = (childrenCpuMs() - c0) / WARM_STEPS;
-    return (performance.now() - t0) / WARM_STEPS;
-  });
-  row('floor: sh -c true', fmt(floor), `${fmt(floorCpu)} CPU/step`);
+  console.log(`\nimages: warm start of a step in the cached image (${WARM_ROUNDS} rounds, each: the floor, a step now, a step as before, one after the other)`);
+  console.log(`  (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: interleaved, the three see the same load; medians of wall time, CPU time summed)`);
   if (!sandbox.available) {
     row('step in the image', 'skipped', sandbox.reason);
   } else {
@@ -111,41 +107,55 @@ try {
     // as StepImages does: the image is looked up once per run, not per step
     const img = await localImage(image.ref, cache);
     const opts = { uid: 0, gid: 0, mounts: [], cwd: '/', argv: imageArgv(img.config, undefined, undefined, image.ref) };
-    const steps = async (ns, oneStep) => {
-      let cpu = 0;
-      const wall = await best(async () => {
-        const t0 = performance.now();
-        const c0 = childrenCpuMs() + processCpuMs(ns.pid);
-        for (let i = 0; i < WARM_STEPS; i++) await oneStep();
-        cpu = (childrenCpuMs() + processCpuMs(ns.pid) - c0) / WARM_STEPS;
-        return (performance.now() - t0) / WARM_STEPS;
-      });
-      return { wall, cpu };
-    };
     const ns = await ImageNamespace.start(sandbox.tools);
-    const now = await steps(ns, async () => {
-      const overlay = await ns.overlay(img.rootfs);
-      const cmd = ns.stepCommand(overlay, opts);
-      await exec(cmd.file, cmd.args);
-      ns.release(overlay);
-    });
-    await ns.close();
-    // the previous version: a `mount` process per overlay (the sh holder), on the step's path
+    // the previous version: a `mount` process per overlay (the sh holder), on the step's path, and the removal after the step
     const { perl: _perl, ...shTools } = sandbox.tools;
     const onPath = await ImageNamespace.start(shTools, { mountAhead: false });
-    const before = await steps(onPath, async () => {
-      const overlay = await onPath.overlay(img.rootfs);
-      const cmd = onPath.stepCommand(overlay, opts);
-      await exec(cmd.file, cmd.args);
-      await removeTree(overlay.scratch);
-      onPath.release(overlay);
-    });
+    const variants = {
+      floor: { holder: undefined, run: () => exec('sh', ['-c', 'true']) },
+      now: {
+        holder: ns,
+        run: async () => {
+          const overlay = await ns.overlay(img.rootfs);
+          const cmd = ns.stepCommand(overlay, opts);
+          await exec(cmd.file, cmd.args);
+          ns.release(overlay);
+        },
+      },
+      before: {
+        holder: onPath,
+        run: async () => {
+          const overlay = await onPath.overlay(img.rootfs);
+          const cmd = onPath.stepCommand(overlay, opts);
+          await exec(cmd.file, cmd.args);
+          await removeTree(overlay.scratch);
+          onPath.release(overlay);
+        },
+      },
+    };
+    const walls = { floor: [], now: [], before: [], overhead: [] };
+    const cpu = { floor: 0, now: 0, before: 0 };
+    for (let i = 0; i < WARM_ROUNDS; i++) {
+      for (const [name, v] of Object.entries(variants)) {
+        const c0 = childrenCpuMs() + (v.holder ? processCpuMs(v.holder.pid) : 0);
+        const t0 = performance.now();
+        await v.run();
+        walls[name].push(performance.now() - t0);
+        cpu[name] += childrenCpuMs() + (v.holder ? processCpuMs(v.holder.pid) : 0) - c0;
+      }
+      walls.overhead.push(walls.now[i] - walls.floor[i]);
+    }
+    const c0 = childrenCpuMs() + processCpuMs(ns.pid);
+    await ns.close();
+    cpu.now += childrenCpuMs() - c0; // the last batch of unmounts and removals
     await onPath.close();
-    const overhead = now.wall - floor;
-    row('step in the image (overlay, nsenter+bwrap, release)', fmt(now.wall), `${fmt(now.cpu)} CPU/step`);
-    row('  overhead per step (wall)', fmt(overhead), `×${(now.wall / floor).toFixed(2)} of the floor, target ≤ ${TARGETS.warmOverheadMs} ms: ${verdict(overhead <= TARGETS.warmOverheadMs)}`);
-    row('  overhead per step (CPU of the processes, mounts included)', fmt(now.cpu - floorCpu));
-    row('before: mount process + removal on the step\'s path', fmt(before.wall), `${fmt(before.cpu)} CPU/step, overhead ${fmt(before.wall - floor)}`);
+    const m = Object.fromEntries(Object.entries(walls).map(([k, v]) => [k, median(v)]));
+    const perStep = (k) => cpu[k] / WARM_ROUNDS;
+    row('floor: sh -c true', fmt(m.floor), `${fmt(perStep('floor'))} CPU/step`);
+    row('step in the image (overlay, nsenter+bwrap, release)', fmt(m.now), `${fmt(perStep('now'))} CPU/step (holder and cleanup included)`);
+    row('  overhead per step (median of step − floor, wall)', fmt(m.overhead), `×${(m.now / m.floor).toFixed(2)} of the floor, target ≤ ${TARGETS.warmOverheadMs} ms: ${verdict(m.overhead <= TARGETS.warmOverheadMs)}`);
+    row('  overhead per step (CPU)', fmt(perStep('now') - perStep('floor')));
+    row("before: mount process + removal on the step's path", fmt(m.before), `${fmt(perStep('before'))} CPU/step, overhead ${fmt(m.before - m.floor)}`);
     console.log(`  (load average ${loadavg()[0].toFixed(1)} at the end)`);
     rmSync(cache, { recursive: true, force: true });
   }
