@@ -8,11 +8,11 @@
 // git: the git binary, its smart-HTTP transport and shell helpers, the libraries they link. A task whose images are pinned by a digest, or need tools this machine cannot put in
 // an image (kubectl from bitnami, gcloud, aws, kaniko), cannot run this way: see docs/images.md.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { compressLayer, type LayerEntry, pushImage, startRegistry, staticBusybox, tarLayer, type TestRegistry } from '@plumbing/test-utils';
+import { compressLayer, type LayerEntry, pushImage, sha256, startRegistry, staticBusybox, tarLayer, type TestRegistry } from '@plumbing/test-utils';
 
 export interface CatalogMirror {
   registry: TestRegistry;
@@ -110,18 +110,39 @@ function gitLayer(): Promise<Buffer> {
   return hostFilesLayer(files, extra);
 }
 
+/**
+ * compressLayer, with the compressed blob kept by the tar's digest under the tools cache: every
+ * test file that pushes these images would otherwise gzip this machine's node (~100 MB) again.
+ */
+function cachedLayer(tar: Buffer): ReturnType<typeof compressLayer> {
+  const diffId = sha256(tar);
+  const dir = join(process.env.PLUMBING_TOOLS_CACHE || join(homedir(), '.cache', 'plumbing', 'tools'), 'catalog-layers');
+  const file = join(dir, `${diffId.replace('sha256:', '')}.tar.gz`);
+  try {
+    const blob = readFileSync(file);
+    return { blob, digest: sha256(blob), mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffId };
+  } catch {
+    const layer = compressLayer(tar);
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, layer.blob);
+    renameSync(tmp, file);
+    return layer;
+  }
+}
+
 /** Starts the registry, pushes the images, writes the root's .plumbing.yaml. */
 export async function startCatalogMirror(opts: { node?: boolean; npm?: boolean; git?: boolean } = {}): Promise<CatalogMirror> {
   const registry = await startRegistry();
   try {
-    const alpine = compressLayer(await alpineLike());
+    const alpine = cachedLayer(await alpineLike());
     await pushImage({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
     if (opts.node || opts.npm) {
-      const layers = [alpine, compressLayer(await nodeLayer()), ...(opts.npm ? [compressLayer(await npmLayer())] : [])];
+      const layers = [alpine, cachedLayer(await nodeLayer()), ...(opts.npm ? [cachedLayer(await npmLayer())] : [])];
       await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers, config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
     }
     if (opts.git) {
-      await pushImage({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, compressLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
+      await pushImage({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, cachedLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
     }
     const root = await mkdtemp(join(tmpdir(), 'catalog-images-'));
     await mkdir(join(root, '.git'));
