@@ -97,10 +97,10 @@ try {
   row('plumbing pull (verify, store blobs, unpack)', fmt(plumbingMs), `×${ratio.toFixed(2)} of crane, target ≤ ${TARGETS.coldRatio}: ${verdict(ratio <= TARGETS.coldRatio)}`);
 
   const sandbox = await detectImageSandbox();
-  // node forks itself for every spawn: the floor and each step grow with this process's memory
-  console.log(`  (this process: ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB resident)`);
   console.log(`\nimages: warm start of a step in the cached image (${WARM_ROUNDS} rounds, each: the floor, a step now, a step as before, one after the other)`);
   console.log(`  (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: interleaved, the three see the same load; medians of wall time, CPU time summed)`);
+  // node forks itself for every spawn: the floor and each step grow with this process's memory
+  console.log(`  (this process: ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB resident)`);
   if (!sandbox.available) {
     row('step in the image', 'skipped', sandbox.reason);
   } else {
