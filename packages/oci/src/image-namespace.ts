@@ -80,11 +80,16 @@ export class ImageNamespace {
   static async start(tools: ImageSandboxTools, opts: ImageNamespaceOptions = {}): Promise<ImageNamespace> {
     const scratchRoot = opts.scratchRoot ?? (await mkdtemp(join(tmpdir(), 'plumbing-overlays-')));
     checkLayerPath(scratchRoot);
-    const child = spawn(tools.unshare, ['--user', '--map-root-user', '--mount', '--propagation', 'slave', '--', ...holderCommand(tools)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const ns = new ImageNamespace(tools, child, scratchRoot, opts.scratchRoot === undefined, opts.mountAhead ?? true);
-    const first = await ns.next();
-    if (first !== 'ready') throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `the image namespace did not start: ${first}`);
-    return ns;
+    try {
+      const child = spawn(tools.unshare, ['--user', '--map-root-user', '--mount', '--propagation', 'slave', '--', ...holderCommand(tools)], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const ns = new ImageNamespace(tools, child, scratchRoot, opts.scratchRoot === undefined, opts.mountAhead ?? true);
+      const first = await ns.next();
+      if (first !== 'ready') throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `the image namespace did not start: ${first}`);
+      return ns;
+    } catch (err) {
+      if (opts.scratchRoot === undefined) await removeTree(scratchRoot).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** The holder's pid (what nsenter targets). */
