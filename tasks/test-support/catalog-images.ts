@@ -3,14 +3,16 @@
 // says `images: mirrors: docker.io: [<registry>]`), with images built from what this machine
 // has — `library/alpine:3.20` is Debian's busybox-static with every applet linked, as Alpine is
 // busybox; `library/node:20.19-alpine` (with { node: true }) adds this machine's node and the
-// shared libraries it links (ldd). A task whose images are pinned by a digest, or need tools this machine cannot put in
+// shared libraries it links (ldd), and with { npm: true } this machine's npm as the node images
+// have it (/usr/local/lib/node_modules/npm, /usr/local/bin/npm and npx); `alpine/git:v2.47.2` (with { git: true }) adds this machine's
+// git: the git binary, its smart-HTTP transport and shell helpers, the libraries they link. A task whose images are pinned by a digest, or need tools this machine cannot put in
 // an image (kubectl from bitnami, gcloud, aws, kaniko), cannot run this way: see docs/images.md.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compressLayer, type LayerEntry, pushImage, startRegistry, staticBusybox, tarLayer, type TestRegistry } from '@plumbing/test-utils';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { compressLayer, type LayerEntry, pushImage, sha256, startRegistry, staticBusybox, tarLayer, type TestRegistry } from '@plumbing/test-utils';
 
 export interface CatalogMirror {
   registry: TestRegistry;
@@ -35,32 +37,112 @@ async function alpineLike(): Promise<Buffer> {
   return tarLayer(entries);
 }
 
-/** This machine's node as /usr/local/bin/node, with the libraries ldd names at their paths. */
-async function nodeLayer(): Promise<Buffer> {
-  const node = realpathSync(process.execPath);
-  const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined);
-  const dirs = new Set<string>(['usr/', 'usr/local/', 'usr/local/bin/']);
-  for (const l of libs) {
-    const parts = l.slice(1).split('/').slice(0, -1);
+const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+/**
+ * Host files in a layer (`path` in the image ← `host`, mode 0755), every library `ldd` names for
+ * the ELF ones at its own path, the `extra` entries, and the parent directories of all of them.
+ */
+function hostFilesLayer(files: readonly { path: string; host: string }[], extra: readonly LayerEntry[] = []): Promise<Buffer> {
+  const libs = new Set<string>();
+  for (const f of files) {
+    if (!readFileSync(f.host).subarray(0, 4).equals(ELF)) continue;
+    for (const l of execFileSync('ldd', [f.host], { encoding: 'utf8' }).split('\n')) {
+      const lib = /(\/\S+) \(0x/.exec(l)?.[1];
+      if (lib) libs.add(lib);
+    }
+  }
+  const all = [...files, ...[...libs].map((l) => ({ path: l.slice(1), host: l }))];
+  const dirs = new Set<string>();
+  for (const p of [...all.map((f) => f.path), ...extra.map((e) => e.path)]) {
+    const parts = p.replace(/\/$/, '').split('/').slice(0, -1);
     for (let i = 1; i <= parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`);
   }
   const entries: LayerEntry[] = [...dirs].sort().map((p) => ({ path: p }));
-  for (const l of libs) entries.push({ path: l.slice(1), content: readFileSync(realpathSync(l)), mode: 0o755 });
-  entries.push({ path: 'usr/local/bin/node', content: readFileSync(node), mode: 0o755 });
+  for (const f of all) entries.push({ path: f.path, content: readFileSync(realpathSync(f.host)), mode: 0o755 });
+  return tarLayer([...entries, ...extra.filter((e) => !(e.path.endsWith('/') && dirs.has(e.path)))]);
+}
+
+/** This machine's node as /usr/local/bin/node, with the libraries ldd names at their paths. */
+function nodeLayer(): Promise<Buffer> {
+  return hostFilesLayer([{ path: 'usr/local/bin/node', host: realpathSync(process.execPath) }]);
+}
+
+/** This machine's npm tree where the node images have it, with their npm and npx links. */
+function npmLayer(): Promise<Buffer> {
+  const npmRoot = join(dirname(realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim())), '..');
+  const at = 'usr/local/lib/node_modules/npm';
+  const entries: LayerEntry[] = [{ path: 'usr/' }, { path: 'usr/local/' }, { path: 'usr/local/bin/' }, { path: 'usr/local/lib/' }, { path: 'usr/local/lib/node_modules/' }, { path: `${at}/` }];
+  for (const e of readdirSync(npmRoot, { recursive: true, withFileTypes: true })) {
+    const host = join(e.parentPath, e.name);
+    const path = `${at}/${relative(npmRoot, host)}`;
+    if (e.isSymbolicLink()) entries.push({ path, type: 'symlink', linkname: readlinkSync(host) });
+    else if (e.isDirectory()) entries.push({ path: `${path}/` });
+    else entries.push({ path, content: readFileSync(host), mode: lstatSync(host).mode & 0o777 });
+  }
+  entries.push({ path: 'usr/local/bin/npm', type: 'symlink', linkname: '../lib/node_modules/npm/bin/npm-cli.js' });
+  entries.push({ path: 'usr/local/bin/npx', type: 'symlink', linkname: '../lib/node_modules/npm/bin/npx-cli.js' });
   return tarLayer(entries);
 }
 
+/** Git helpers a clone over http(s) with submodules uses: the rest of git-core is git's own links. */
+const GIT_HELPERS = ['git-remote-http', 'git-submodule', 'git-sh-setup', 'git-sh-i18n'];
+
+/**
+ * This machine's git: /usr/bin/git, its exec path (the builtins' links, the http transport, the
+ * shell helpers), the libraries they link, and git's templates.
+ */
+function gitLayer(): Promise<Buffer> {
+  const execPath = execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim();
+  const files = [{ path: 'usr/bin/git', host: realpathSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()) }];
+  const extra: LayerEntry[] = [];
+  for (const name of readdirSync(execPath)) {
+    const host = join(execPath, name);
+    if (lstatSync(host).isSymbolicLink()) extra.push({ path: `${host.slice(1)}`, type: 'symlink', linkname: readlinkSync(host) });
+    else if (name === 'git') extra.push({ path: host.slice(1), type: 'symlink', linkname: '/usr/bin/git' });
+    else if (GIT_HELPERS.includes(name)) files.push({ path: host.slice(1), host });
+  }
+  const templates = '/usr/share/git-core/templates';
+  for (const e of readdirSync(templates, { recursive: true, withFileTypes: true })) {
+    const host = join(e.parentPath, e.name);
+    extra.push(e.isDirectory() ? { path: `${host.slice(1)}/` } : { path: host.slice(1), content: readFileSync(host), mode: lstatSync(host).mode & 0o777 });
+  }
+  return hostFilesLayer(files, extra);
+}
+
+/**
+ * compressLayer, with the compressed blob kept by the tar's digest under the tools cache: every
+ * test file that pushes these images would otherwise gzip this machine's node (~100 MB) again.
+ */
+function cachedLayer(tar: Buffer): ReturnType<typeof compressLayer> {
+  const diffId = sha256(tar);
+  const dir = join(process.env.PLUMBING_TOOLS_CACHE || join(homedir(), '.cache', 'plumbing', 'tools'), 'catalog-layers');
+  const file = join(dir, `${diffId.replace('sha256:', '')}.tar.gz`);
+  try {
+    const blob = readFileSync(file);
+    return { blob, digest: sha256(blob), mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffId };
+  } catch {
+    const layer = compressLayer(tar);
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, layer.blob);
+    renameSync(tmp, file);
+    return layer;
+  }
+}
+
 /** Starts the registry, pushes the images, writes the root's .plumbing.yaml. */
-export async function startCatalogMirror(opts: { node?: boolean } = {}): Promise<CatalogMirror> {
+export async function startCatalogMirror(opts: { node?: boolean; npm?: boolean; git?: boolean } = {}): Promise<CatalogMirror> {
   const registry = await startRegistry();
   try {
-    const alpine = compressLayer(await alpineLike());
+    const alpine = cachedLayer(await alpineLike());
     await pushImage({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
-    if (opts.node) {
-      await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers: [alpine, compressLayer(await nodeLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
+    if (opts.node || opts.npm) {
+      const layers = [alpine, cachedLayer(await nodeLayer()), ...(opts.npm ? [cachedLayer(await npmLayer())] : [])];
+      await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers, config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
+    }
+    if (opts.git) {
+      await pushImage({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, cachedLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
     }
     const root = await mkdtemp(join(tmpdir(), 'catalog-images-'));
     await mkdir(join(root, '.git'));

@@ -1,43 +1,55 @@
 /**
- * One user + mount namespace per run (`unshare --user --map-root-user --mount`, a small `sh`
- * loop reading requests on stdin) in which each image step's overlay root is mounted: the
+ * One user + mount namespace per run (`unshare --user --map-root-user --mount`, a small holder
+ * reading requests on stdin, namespace-holder.ts) in which each image step's overlay root is mounted: the
  * cached rootfs as the read-only lower layer, a per-step writable upper layer (unprivileged
  * overlayfs, Linux 5.11+; bubblewrap 0.8 has no --overlay). A step then starts as two
  * processes, `nsenter` into that namespace and `bwrap` (see run-args.ts), instead of four
  * (unshare, sh, mount, bwrap): the namespace and the mount are made off the step's path.
  * Mount propagation from the host is `slave`, so run directories mounted later are seen.
- * The holder ends when its stdin closes (close(), or this process exiting); released overlays
- * are unmounted in batches.
+ *
+ * Off the step's path as well: a spare overlay of each image is mounted ahead (while the step
+ * that took the last one runs), and a finished step's overlay is unmounted and its directory
+ * removed in the background (in batches: each is one request, a process with the sh holder; removing a
+ * directory that is still a mount point costs an RCU grace period). `close()` waits for them.
+ * The holder ends when its stdin closes (close(), or this process exiting).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
-import { type ImageSandboxTools, type ImageStepCommand, imageBwrapArgs, overlayDirs } from './run-args.js';
+import { removeTree } from './images.js';
+import { holderCommand } from './namespace-holder.js';
+import { type ImageSandboxTools, type ImageStepOptions, imageBwrapArgs, overlayDirs, type StepOverlay } from './run-args.js';
 
-const HOLDER = [
-  'echo ready',
-  'while read -r verb n; do',
-  '  case $verb in',
-  '  m) read -r l; read -r u; read -r w; read -r d',
-  '     if e=$("$0" -t overlay overlay -o "lowerdir=$l,upperdir=$u,workdir=$w" "$d" 2>&1); then echo ok; else printf "error %s\\n" "$(printf %s "$e" | tr "\\n" " ")"; fi ;;',
-  '  u) set --; while [ "$n" -gt 0 ]; do read -r p; set -- "$@" "$p"; n=$((n-1)); done',
-  '     umount -l "$@" 2>/dev/null; echo ok ;;',
-  '  *) echo "error unknown request $verb" ;;',
-  '  esac',
-  'done',
-].join('\n');
-
-/** Unmount released overlays once this many have gathered (each unmount batch is one process). */
+/** Unmount released overlays once this many have gathered (one request; a `umount` process with the sh holder). */
 const UNMOUNT_BATCH = 16;
+
+export interface ImageNamespaceOptions {
+  /** Where the steps' overlay directories go (default: a new directory in the system's temp dir, removed by close()). */
+  scratchRoot?: string;
+  /** Mount a spare overlay of an image ahead when one is taken (default true; a one-off probe has no next step). */
+  mountAhead?: boolean;
+}
 
 export class ImageNamespace {
   private readonly waiting: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
-  private readonly released: string[] = [];
+  /** Overlays mounted ahead, per rootfs (at most one each). */
+  private readonly spares = new Map<string, Promise<StepOverlay>>();
+  private readonly released: StepOverlay[] = [];
+  /** Background unmounts and removals, awaited by close(). */
+  private cleaning: Promise<void> = Promise.resolve();
   private buffer = '';
   private ended: Error | undefined;
+  private serial = 0;
 
   private constructor(
     private readonly tools: ImageSandboxTools,
     private readonly child: ChildProcessWithoutNullStreams,
+    private readonly scratchRoot: string,
+    private readonly ownsScratch: boolean,
+    private readonly mountAhead: boolean,
   ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => this.onData(d));
@@ -65,12 +77,19 @@ export class ImageNamespace {
   }
 
   /** Starts the holder and waits until it is inside its namespaces. */
-  static async start(tools: ImageSandboxTools): Promise<ImageNamespace> {
-    const child = spawn(tools.unshare, ['--user', '--map-root-user', '--mount', '--propagation', 'slave', '--', tools.sh, '-c', HOLDER, tools.mount], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const ns = new ImageNamespace(tools, child);
-    const first = await ns.next();
-    if (first !== 'ready') throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `the image namespace did not start: ${first}`);
-    return ns;
+  static async start(tools: ImageSandboxTools, opts: ImageNamespaceOptions = {}): Promise<ImageNamespace> {
+    const scratchRoot = opts.scratchRoot ?? (await mkdtemp(join(tmpdir(), 'plumbing-overlays-')));
+    checkLayerPath(scratchRoot);
+    try {
+      const child = spawn(tools.unshare, ['--user', '--map-root-user', '--mount', '--propagation', 'slave', '--', ...holderCommand(tools)], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const ns = new ImageNamespace(tools, child, scratchRoot, opts.scratchRoot === undefined, opts.mountAhead ?? true);
+      const first = await ns.next();
+      if (first !== 'ready') throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `the image namespace did not start: ${first}`);
+      return ns;
+    } catch (err) {
+      if (opts.scratchRoot === undefined) await removeTree(scratchRoot).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** The holder's pid (what nsenter targets). */
@@ -83,45 +102,78 @@ export class ImageNamespace {
     return this.ended === undefined;
   }
 
-  /** Mounts `rootfs` under a fresh writable layer in `scratch` (its overlayDirs, created empty by the caller). */
-  async mountOverlay(rootfs: string, scratch: string): Promise<string> {
-    const { upper, work, merged } = overlayDirs(scratch);
-    for (const p of [rootfs, upper, work, merged]) {
-      if (/[,:\\\n]/.test(p)) throw new PlumbingError('OCI_PATH_UNSUPPORTED', `overlay layer path ${p} contains ',', ':', '\\' or a newline; move the cache (PLUMBING_CACHE) or the run directory`);
+  /**
+   * A step's own overlay of `rootfs` (a fresh writable layer over it): the spare mounted ahead
+   * when there is one, else mounted now; then the next spare is mounted in the background.
+   */
+  async overlay(rootfs: string): Promise<StepOverlay> {
+    checkLayerPath(rootfs);
+    const spare = this.spares.get(rootfs);
+    this.spares.delete(rootfs);
+    const taken = spare ? await spare.catch(() => this.mount(rootfs)) : await this.mount(rootfs);
+    if (this.mountAhead && !this.spares.has(rootfs) && this.alive) {
+      const next = this.mount(rootfs);
+      next.catch(() => undefined);
+      this.spares.set(rootfs, next);
     }
-    if (this.released.length >= UNMOUNT_BATCH) void this.unmountReleased().catch(() => undefined);
-    const answer = await this.request(['m 4', rootfs, upper, work, merged]);
-    if (answer !== 'ok') throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `cannot mount the overlay root filesystem for ${rootfs} in the image namespace: ${answer.replace(/^error /, '')}`);
-    return merged;
+    return taken;
   }
 
-  /** The overlay of a finished step may be unmounted (done in batches, off the steps' path). */
-  release(merged: string): void {
-    this.released.push(merged);
+  /** A finished step's overlay: unmounted and removed in the background (in batches). */
+  release(overlay: StepOverlay): void {
+    this.released.push(overlay);
+    if (this.released.length >= UNMOUNT_BATCH) this.cleanReleased();
   }
 
-  /** `file` + `args` that run a step in an overlay mounted by mountOverlay (o.scratch). */
-  stepCommand(o: ImageStepCommand): { file: string; args: string[] } {
-    const { merged } = overlayDirs(o.scratch);
+  /** `file` + `args` that run a step in an overlay from overlay(). */
+  stepCommand(overlay: StepOverlay, o: ImageStepOptions): { file: string; args: string[] } {
     return {
       file: this.tools.nsenter,
-      args: ['-t', String(this.pid), '-U', '-m', '--preserve-credentials', '--', this.tools.bwrap, ...imageBwrapArgs(merged, o)],
+      args: ['-t', String(this.pid), '-U', '-m', '--preserve-credentials', '--', this.tools.bwrap, ...imageBwrapArgs(overlay.merged, o)],
     };
   }
 
-  /** Ends the holder (its namespaces go when the last step in them exits). */
+  /** Ends the holder (its namespaces go when the last step in them exits) and removes the overlays' directories. */
   async close(): Promise<void> {
-    if (this.ended) return;
-    // held while closing: an unref'd child would let this process exit before the holder's exit event
-    this.hold(true);
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.stdin.end();
-    await exited;
+    const spares = [...this.spares.values()];
+    this.spares.clear();
+    for (const s of spares) this.released.push(...(await s.then((o) => [o]).catch(() => [])));
+    if (!this.ended) {
+      this.cleanReleased();
+      await this.cleaning;
+      // held while closing: an unref'd child would let this process exit before the holder's exit event
+      this.hold(true);
+      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.stdin.end();
+      await exited;
+    }
+    await this.cleaning;
+    const rest = this.released.splice(0);
+    for (const o of rest) await removeTree(o.scratch).catch(() => undefined);
+    if (this.ownsScratch) await removeTree(this.scratchRoot).catch(() => undefined);
   }
 
-  private async unmountReleased(): Promise<void> {
+  /** Mounts `rootfs` under a fresh writable layer in a new directory of the scratch root. */
+  private async mount(rootfs: string): Promise<StepOverlay> {
+    const scratch = join(this.scratchRoot, `${process.pid}-${++this.serial}`);
+    const { upper, work, merged } = overlayDirs(scratch);
+    for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
+    const answer = await this.request(['m 4', rootfs, upper, work, merged]);
+    if (answer !== 'ok') {
+      await removeTree(scratch).catch(() => undefined);
+      throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `cannot mount the overlay root filesystem for ${rootfs} in the image namespace: ${answer.replace(/^error /, '')}`);
+    }
+    return { rootfs, scratch, merged, upper };
+  }
+
+  /** Unmounts the released overlays (one request), then removes their directories; chained on `cleaning`. */
+  private cleanReleased(): void {
     const batch = this.released.splice(0);
-    if (batch.length > 0) await this.request([`u ${batch.length}`, ...batch]);
+    if (batch.length === 0) return;
+    this.cleaning = this.cleaning.then(async () => {
+      if (!this.ended) await this.request([`u ${batch.length}`, ...batch.map((o) => o.merged)]).catch(() => undefined);
+      for (const o of batch) await removeTree(o.scratch).catch(() => undefined);
+    });
   }
 
   private request(lines: string[]): Promise<string> {
@@ -150,4 +202,9 @@ export class ImageNamespace {
       nl = this.buffer.indexOf('\n');
     }
   }
+}
+
+/** overlayfs takes its layers in one option string: these characters cannot be in their paths. */
+function checkLayerPath(p: string): void {
+  if (/[,:\\\n]/.test(p)) throw new PlumbingError('OCI_PATH_UNSUPPORTED', `overlay layer path ${p} contains ',', ':', '\\' or a newline; move the cache (PLUMBING_CACHE) or the temp dir (TMPDIR)`);
 }

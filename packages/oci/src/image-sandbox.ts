@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BindMount, ImageSandboxTools } from './run-args.js';
 import { ImageNamespace } from './image-namespace.js';
-import { overlayDirs } from './run-args.js';
 
 export type ImageSandbox = { available: true; tools: ImageSandboxTools } | { available: false; reason: string };
 
@@ -28,18 +27,17 @@ let detected: Promise<ImageSandbox> | undefined;
 /** Detected once per process (a property of the host): finds the tools and runs `true` in an overlay. */
 export function detectImageSandbox(): Promise<ImageSandbox> {
   detected ??= (async (): Promise<ImageSandbox> => {
-    const [unshare, nsenter, mount, sh, bwrap] = await Promise.all(['unshare', 'nsenter', 'mount', 'sh', 'bwrap'].map(find));
+    const [unshare, nsenter, mount, sh, bwrap, perl] = await Promise.all(['unshare', 'nsenter', 'mount', 'sh', 'bwrap', 'perl'].map(find));
     if (!unshare || !nsenter || !mount || !sh) return { available: false, reason: 'unshare, nsenter, mount and sh (util-linux, dash) are needed to run steps in images' };
     if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed (Debian package "bubblewrap")' };
-    const tools = { unshare, nsenter, mount, sh, bwrap };
+    const tools = { unshare, nsenter, mount, sh, bwrap, ...(perl ? { perl } : {}) };
     const dir = await mkdtemp(join(tmpdir(), 'plumbing-overlay-probe-'));
     try {
       const rootfs = join(dir, 'lower');
       await mkdir(rootfs);
-      for (const d of Object.values(overlayDirs(join(dir, 'step')))) await mkdir(d, { recursive: true });
       // the host's own `true` with its libraries bound in
       const mounts = ['/usr', '/lib', '/lib64'].filter((d) => existsSync(d)).map((d) => ({ target: d, source: d, readOnly: true }));
-      const err = await probe(tools, rootfs, join(dir, 'step'), mounts);
+      const err = await probe(tools, rootfs, join(dir, 'scratch'), mounts);
       return err === undefined ? { available: true, tools } : { available: false, reason: `cannot make an overlay root filesystem in a user namespace here: ${err}` };
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -49,12 +47,13 @@ export function detectImageSandbox(): Promise<ImageSandbox> {
 }
 
 /** Runs the host's `true` in an overlay of `rootfs` as a step would; the error, or undefined. */
-async function probe(tools: ImageSandboxTools, rootfs: string, scratch: string, mounts: BindMount[]): Promise<string | undefined> {
+async function probe(tools: ImageSandboxTools, rootfs: string, scratchRoot: string, mounts: BindMount[]): Promise<string | undefined> {
   let ns: ImageNamespace | undefined;
   try {
-    ns = await ImageNamespace.start(tools);
-    await ns.mountOverlay(rootfs, scratch);
-    const cmd = ns.stepCommand({ scratch, rootfs, uid: 0, gid: 0, mounts, cwd: '/', argv: ['/usr/bin/true'] });
+    await mkdir(scratchRoot);
+    ns = await ImageNamespace.start(tools, { scratchRoot, mountAhead: false });
+    const overlay = await ns.overlay(rootfs);
+    const cmd = ns.stepCommand(overlay, { uid: 0, gid: 0, mounts, cwd: '/', argv: ['/usr/bin/true'] });
     return await new Promise<string | undefined>((resolve) => {
       execFile(cmd.file, cmd.args, { timeout: 30_000 }, (e, _out, stderr) => resolve(e ? String(stderr).trim() || e.message : undefined));
     });

@@ -6,5 +6,5 @@ export { detectImageSandbox, type ImageSandbox } from './image-sandbox.js';
 export { applyPrune, listImages, planPrune, removeTree } from './images.js';
 export { parsePlatform } from './platform.js';
 export { localImage, type PulledImage, type PullOptions, pullImage } from './pull.js';
-export { imageBwrapArgs, overlayDirs } from './run-args.js';
+export { imageBwrapArgs } from './run-args.js';
 export { loadRegistrySettings } from './settings.js';

@@ -2,7 +2,7 @@
 // writable overlay layer mounted in the run's image namespace (real registry, real unshare +
 // overlayfs + nsenter + bwrap).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushAppImage, startRegistry, type TestRegistry } from '@plumbing/test-utils';
@@ -12,39 +12,36 @@ import { ImageNamespace } from './image-namespace.js';
 import { imageArgv, imageEnv, resolveUser } from './entrypoint.js';
 import { detectImageSandbox } from './image-sandbox.js';
 import { type PulledImage, pullImage } from './pull.js';
-import { overlayDirs } from './run-args.js';
 
 let registry: TestRegistry;
 let image: PulledImage;
 let asUser: PulledImage;
 let ns: ImageNamespace;
+let tools: Parameters<typeof ImageNamespace.start>[0];
 
 beforeAll(async () => {
   registry = await startRegistry();
   const cache = mkdtempSync(join(tmpdir(), 'oci-run-cache-'));
   await pushAppImage(registry.url, 'team/app', 'v1', { Env: ['GREETING=from-image', 'PATH=/bin'], WorkingDir: '/app', Entrypoint: ['/app/run.sh'], Cmd: ['default-arg'] });
-  await pushAppImage(registry.url, 'team/app', 'user', { Entrypoint: ['/bin/sh', '-c'], Cmd: ['id -u; id -g; touch /home/app/mine && echo home-writable'], User: 'app' });
+  await pushAppImage(registry.url, 'team/app', 'user', { Entrypoint: ['/bin/sh', '-c'], Cmd: ['id -u; id -g; echo more >> /home/app/.profile && touch /home/app/mine && stat -c %u:%g /home/app /home/app/.profile /home/app/mine && echo home-writable'], User: 'app' });
   image = await pullImage(`${registry.host}/team/app:v1`, { cache, credentials: new Map() });
   asUser = await pullImage(`${registry.host}/team/app:user`, { cache, credentials: new Map() });
   const sandbox = await detectImageSandbox();
   if (!sandbox.available) throw new Error(sandbox.reason);
-  ns = await ImageNamespace.start(sandbox.tools);
+  tools = sandbox.tools;
+  ns = await ImageNamespace.start(tools);
 });
 afterAll(async () => {
   await ns?.close();
   await registry?.stop();
 });
 
-async function runStep(img: PulledImage, step: { command?: string[]; args?: string[]; env?: Record<string, string>; workingDir?: string }) {
-  const scratch = mkdtempSync(join(tmpdir(), 'oci-step-'));
-  for (const d of Object.values(overlayDirs(scratch))) mkdirSync(d, { recursive: true });
+async function runStep(img: PulledImage, step: { command?: string[]; args?: string[]; env?: Record<string, string>; workingDir?: string }, namespace = ns) {
   const workspace = mkdtempSync(join(tmpdir(), 'oci-ws-'));
   const user = resolveUser(img.rootfs, img.config.User, 'test');
   const cwd = step.workingDir ?? img.config.WorkingDir ?? '/';
-  await ns.mountOverlay(img.rootfs, scratch);
-  const cmd = ns.stepCommand({
-    rootfs: img.rootfs,
-    scratch,
+  const overlay = await namespace.overlay(img.rootfs);
+  const cmd = namespace.stepCommand(overlay, {
     uid: user.uid,
     gid: user.gid,
     mounts: [{ target: '/workspace', source: workspace, readOnly: false }],
@@ -53,9 +50,9 @@ async function runStep(img: PulledImage, step: { command?: string[]; args?: stri
     argv: imageArgv(img.config, step.command, step.args, 'test'),
   });
   const env = { ...Object.fromEntries(imageEnv(img.config)), HOME: user.home, ...step.env };
-  return new Promise<{ code: number; stdout: string; stderr: string; scratch: string; workspace: string }>((resolve) => {
+  return new Promise<{ code: number; stdout: string; stderr: string; upper: string; workspace: string; overlay: typeof overlay }>((resolve) => {
     execFile(cmd.file, cmd.args, { env }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr, scratch, workspace });
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr, upper: overlay.upper, workspace, overlay });
     });
   });
 }
@@ -80,12 +77,42 @@ describe('ImageNamespace.stepCommand', () => {
     expect([r.code, r.stdout, r.stderr]).toEqual([0, 'keptchanged\n', '']);
     expect(readFileSync(join(image.rootfs, 'app/kept'), 'utf8')).toBe('kept');
     expect(existsSync(join(image.rootfs, 'etc/new'))).toBe(false);
-    expect(readFileSync(join(overlayDirs(r.scratch).upper, 'etc/new'), 'utf8')).toBe('new\n');
+    expect(readFileSync(join(r.upper, 'etc/new'), 'utf8')).toBe('new\n');
     expect(readFileSync(join(r.workspace, 'out'), 'utf8')).toBe('out\n');
   });
 
-  it("runs as the image's non-root User, which owns its home", async () => {
+  it("runs as the image's non-root User, which owns its home and the files the image gave it there (uid 1000 in the layer)", async () => {
     const r = await runStep(asUser, {});
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1000\n1000\nhome-writable\n', '']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1000\n1000\n1000:1000\n1000:1000\n1000:1000\nhome-writable\n', '']);
+    expect(readFileSync(join(r.upper, 'home/app/.profile'), 'utf8')).toBe('export EDITOR=vi\nmore\n');
+  });
+
+  it.each([
+    ['perl', 'mount(2) from perl'],
+    ['sh', 'a mount process'],
+  ])('gives each step a fresh layer (the next one mounted ahead), and removes released overlays in the background and at close (%s holder: %s)', async (holder) => {
+    const scratchRoot = mkdtempSync(join(tmpdir(), 'oci-overlays-'));
+    const { perl, ...withoutPerl } = tools;
+    if (holder === 'perl') expect(perl).toBeDefined();
+    const own = await ImageNamespace.start(holder === 'perl' ? tools : withoutPerl, { scratchRoot });
+    const first = await runStep(image, { command: ['/bin/sh', '-c', 'echo one > /etc/step-file'] }, own);
+    const second = await runStep(image, { command: ['/bin/sh', '-c', 'test ! -e /etc/step-file && echo fresh'] }, own);
+    expect([first.code, second.code, second.stdout]).toEqual([0, 0, 'fresh\n']);
+    expect(second.overlay.scratch).not.toBe(first.overlay.scratch);
+    // the spare mounted for the next step, and the two used ones
+    expect(readdirSync(scratchRoot)).toHaveLength(3);
+    // 16 released overlays are unmounted in one request; the holder answers in order, so once a
+    // mount asked after them is done, they are gone from its namespace
+    const more = [];
+    for (let i = 0; i < 14; i++) more.push(await own.overlay(image.rootfs));
+    const released = [first.overlay, second.overlay, ...more];
+    for (const o of released) own.release(o);
+    const kept = [await own.overlay(image.rootfs), await own.overlay(image.rootfs)];
+    const mounted = readFileSync(`/proc/${own.pid}/mountinfo`, 'utf8');
+    expect(kept.filter((o) => mounted.includes(` ${o.merged} `))).toEqual(kept);
+    expect(released.filter((o) => mounted.includes(` ${o.merged} `))).toEqual([]);
+    for (const o of kept) own.release(o);
+    await own.close();
+    expect(readdirSync(scratchRoot)).toEqual([]);
   });
 });

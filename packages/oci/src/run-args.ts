@@ -24,13 +24,12 @@ export interface ImageSandboxTools {
   bwrap: string;
   /** Enters a run's image namespace (image-namespace.ts). */
   nsenter: string;
+  /** Optional: a holder that mounts with mount(2) itself instead of a `mount` process per overlay (namespace-holder.ts). */
+  perl?: string;
 }
 
-export interface ImageStepCommand {
-  /** The unpacked rootfs (lower layer, never written). */
-  rootfs: string;
-  /** A per-step directory for the overlay's upper, work and merged dirs (created by the caller, empty). */
-  scratch: string;
+/** How a step runs in its overlay root (ImageNamespace.stepCommand). */
+export interface ImageStepOptions {
   uid: number;
   gid: number;
   /** Bound over the image, parents before children. */
@@ -39,6 +38,18 @@ export interface ImageStepCommand {
   dirs?: readonly string[];
   cwd: string;
   argv: readonly string[];
+}
+
+/** A step's overlay root, mounted in the run's image namespace (ImageNamespace.overlay). */
+export interface StepOverlay {
+  /** The unpacked rootfs (lower layer, never written). */
+  rootfs: string;
+  /** The step's directory: its upper, work and merged dirs (overlayDirs). */
+  scratch: string;
+  /** The overlay's mount point (the step's `/`). */
+  merged: string;
+  /** The step's writes outside its mounts. */
+  upper: string;
 }
 
 /** Scratch directories of an image step: create them (empty) before spawning. */
@@ -53,7 +64,7 @@ const HOST_FILES = ['/etc/resolv.conf', '/etc/hosts'];
  * bwrap's arguments for a step whose overlay root is mounted at `root`: /proc, /dev, a private
  * /tmp, the host's name resolution, the run's mounts, the image's user (a nested user namespace).
  */
-export function imageBwrapArgs(root: string, o: Omit<ImageStepCommand, 'rootfs' | 'scratch'>): string[] {
+export function imageBwrapArgs(root: string, o: ImageStepOptions): string[] {
   const bwrap = ['--bind', root, '/', '--proc', '/proc', '--dev-bind', '/dev', '/dev', '--tmpfs', '/tmp'];
   for (const f of HOST_FILES) bwrap.push('--ro-bind-try', f, f);
   const sorted = [...o.mounts].sort((a, b) => depth(a.target) - depth(b.target));

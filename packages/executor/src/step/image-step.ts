@@ -4,11 +4,11 @@
  * script runs by its shebang inside the image), the image's Env under the step's, its WorkingDir
  * and User. step-launch.ts calls `imageStep` before it falls back to the host's tools.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Step } from '@plumbing/model';
-import { imageArgv, imageEnv, overlayDirs, resolveUser } from '@plumbing/oci';
+import { imageArgv, imageEnv, resolveUser } from '@plumbing/oci';
 import type { PreparedStep } from '../taskrun/task-prepare.js';
 import { type Mount, toHostPath } from './sandbox.js';
 import type { StepContext } from './step-context.js';
@@ -27,9 +27,7 @@ export interface ImageLaunch {
     id: string;
     /** `<reference>@sha256:<12 hex> (pulled|cached)`, shown when the step starts. */
     runsIn: string;
-    /** The per-step overlay directories, removed after the step. */
-    scratch: string;
-    /** Lets the step's overlay be unmounted (after the step). */
+    /** Hands the step's overlay back after the step: unmounted and removed in the background. */
     release: () => void;
   };
 }
@@ -93,15 +91,13 @@ async function imageLaunch(i: ImageStepInput, images: StepImages, choice: Extrac
   const onHost = toHostPath(i.mounts, cwd);
   if (onHost) await mkdir(onHost, { recursive: true });
   else if (cwd !== '/') dirs.push(cwd);
-  const scratch = join(ctx.root, 'image', String(ps.index));
-  for (const d of Object.values(overlayDirs(scratch))) mkdirSync(d, { recursive: true });
   const env: Record<string, string> = { ...Object.fromEntries(imageEnv(image.config)), HOSTNAME: ctx.podName, HOME: user.home };
   for (const [k, v] of i.defined) env[k] = v;
   const ns = await images.namespace(sandbox.tools);
-  const merged = await ns.mountOverlay(image.rootfs, scratch);
-  const cmd = ns.stepCommand({ rootfs: image.rootfs, scratch, uid: user.uid, gid: user.gid, mounts: i.mounts, dirs, cwd, argv });
+  const overlay = await ns.overlay(image.rootfs);
+  const cmd = ns.stepCommand(overlay, { uid: user.uid, gid: user.gid, mounts: i.mounts, dirs, cwd, argv });
   const ref = image.references.at(-1)?.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '') ?? '';
   const id = `${ref}@${image.manifestDigest}`;
   const runsIn = `${id.slice(0, id.indexOf('@') + 20)} (${choice.source})`;
-  return { ...cmd, env, cwd: ctx.root, image: { id, runsIn, scratch, release: () => ns.release(merged) } };
+  return { ...cmd, env, cwd: ctx.root, image: { id, runsIn, release: () => ns.release(overlay) } };
 }

@@ -11,7 +11,6 @@ import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { removeTree } from '@plumbing/oci';
 import type { SidecarState } from '../contracts.js';
 import type { PreparedStep } from '../taskrun/task-prepare.js';
 import type { StepContext } from './step-context.js';
@@ -77,7 +76,6 @@ async function startOne(ctx: StepContext, sc: PreparedStep): Promise<Started> {
   if (image) {
     s.cleanup = async () => {
       image.release();
-      await removeTree(image.scratch);
     };
   }
   return s;

@@ -7,7 +7,8 @@
  *   local  only images already in the cache (`plumbing images pull`), never the network;
  *   host   today's behaviour: the host's tools, whatever the image.
  * `offline` turns auto into local-else-host. One pull per image per process, shared by all steps,
- * and one image namespace (ImageNamespace: where the steps' overlays are mounted) per process.
+ * and one image namespace (ImageNamespace: where the steps' overlays are mounted, the next one ahead
+ * of each image's steps) per process.
  * A TaskRun's ServiceAccount may carry registry credentials (its docker-config Secrets, from the
  * run's files): they come before the user's, and its pulls are its own.
  */
@@ -68,6 +69,8 @@ export class StepImages {
   async namespace(tools: ImageNamespaceTools): Promise<ImageNamespace> {
     const current = this.ns ? await this.ns.catch(() => undefined) : undefined;
     if (current?.alive) return current;
+    // an ended one still has its overlays' directories to remove
+    void current?.close().catch(() => undefined);
     this.ns = ImageNamespace.start(tools);
     return this.ns;
   }

@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyStepArtifacts, applyStepResultsToList, applyStepResultsToString, type Artifacts, parseArtifacts, parseGoDuration, type Step, type StepResultFiles } from '@plumbing/model';
-import { removeTree } from '@plumbing/oci';
 import { mentionsArtifacts, type PreparedStep } from '../taskrun/task-prepare.js';
 import { declaredType, parseDeclared, readResultFiles } from '../taskrun/task-results.js';
 import type { StepContext, StepRecord } from './step-context.js';
@@ -117,10 +116,7 @@ async function runLaunched(ctx: StepContext, rec: StepRecord, step: Step, launch
     signal: ctx.signal,
     onOutput: (stream, text) => ctx.emit({ type: 'step-output', taskRun: ctx.req.name, step: logName, stream, text }),
   });
-  if (launch.image) {
-    launch.image.release();
-    await removeTree(launch.image.scratch);
-  }
+  launch.image?.release();
   return { outcome, startedAt };
 }
 

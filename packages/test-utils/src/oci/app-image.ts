@@ -5,17 +5,18 @@ import { staticBusybox } from './busybox.js';
 import { compressLayer, type LayerCompression, type LayerEntry, tarLayer } from './layer.js';
 import { type ImageConfigInput, type PushedImage, pushImage } from './push.js';
 
-/** A root filesystem layer with busybox as /bin/busybox and /bin/sh, an /etc/passwd with a non-root user. */
+/** A root filesystem layer with busybox as /bin/busybox and /bin/sh, an /etc/passwd with a non-root user (uid 1000) whose home and its .profile are its own. */
 export async function busyboxLayer(compression: LayerCompression = 'gzip') {
   const busybox = readFileSync(staticBusybox());
   const entries: LayerEntry[] = [
     { path: 'bin/' },
     { path: 'bin/busybox', content: busybox, mode: 0o755 },
-    ...['sh', 'cat', 'ls', 'id', 'pwd', 'env', 'echo', 'test', 'touch', 'rm', 'wget', 'httpd', 'mkdir'].map((n): LayerEntry => ({ path: `bin/${n}`, type: 'link', linkname: 'bin/busybox' })),
+    ...['sh', 'cat', 'ls', 'id', 'pwd', 'env', 'echo', 'test', 'touch', 'rm', 'wget', 'httpd', 'mkdir', 'stat'].map((n): LayerEntry => ({ path: `bin/${n}`, type: 'link', linkname: 'bin/busybox' })),
     { path: 'etc/' },
     { path: 'etc/passwd', content: 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' },
     { path: 'etc/group', content: 'root:x:0:\napp:x:1000:\n' },
     { path: 'home/app/', uid: 1000, gid: 1000 },
+    { path: 'home/app/.profile', content: 'export EDITOR=vi\n', uid: 1000, gid: 1000 },
     { path: 'root/', mode: 0o700 },
     { path: 'tmp/', mode: 0o1777 },
   ];
