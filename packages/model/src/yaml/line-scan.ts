@@ -1,7 +1,7 @@
 /** Line-level scanning of YAML text before it is parsed: block scalars, quotes and comments. */
 
-/** A line that opens a block scalar (`script: |`, `- run: >-`). */
-export const BLOCK_SCALAR = /:\s*[|>][-+0-9]*\s*(#.*)?$/;
+/** A line that opens a block scalar (`script: |`, `- run: >-`, a sequence item `- |`). */
+export const BLOCK_SCALAR = /(?::|^\s*-)\s*[|>][-+0-9]*\s*(#.*)?$/;
 
 /** A line with its quoted strings and trailing comment removed. */
 export function unquoted(line: string): string {
@@ -19,7 +19,13 @@ export function unquoted(line: string): string {
   return out;
 }
 
-/** The indentation below which a block scalar opened on this line ends (its key's column, past any `- `). */
+/**
+ * The indentation below which a block scalar opened on this line ends: its key's column, past
+ * any `- `; for a sequence item that is itself the scalar (`- |`), the column of its dash.
+ */
 export function blockScalarIndent(line: string, indent: number): number {
-  return indent + (line.trimStart().match(/^(-\s+)*/)?.[0].length ?? 0);
+  const t = line.trimStart();
+  const prefix = t.match(/^(-\s+)*/)?.[0] ?? '';
+  if (t[prefix.length] === '|' || t[prefix.length] === '>') return indent + prefix.trimEnd().lastIndexOf('-');
+  return indent + prefix.length;
 }

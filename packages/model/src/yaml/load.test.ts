@@ -58,6 +58,10 @@ describe('YAML that go-yaml reads, and bytes it refuses', () => {
     expect(loadYaml('k.yaml', `a: ${'['.repeat(600)}${']'.repeat(600)}\n`).findings.map((f) => f.message)).toEqual([expect.stringMatching(/nesting deeper than 500/)]);
     expect(loadYaml('k.yaml', 'run: ls *.yaml && echo ok 2>&1\n').findings).toEqual([]);
   });
+  it('leaves a sequence item that is a block scalar (`- |`) alone, braces and all', () => {
+    const text = ['args:', '  - |', '    cat <<EOF', '    {', '      "a": {', '        "b": 1', '      }', '    }', '    EOF', ''].join('\n');
+    expect(loadYaml('k.yaml', text).docs[0]!.value).toEqual({ args: ['cat <<EOF\n{\n  "a": {\n    "b": 1\n  }\n}\nEOF\n'] });
+  });
   it('reports invalid UTF-8 as one YAML_SYNTAX finding at its line', () => {
     const bytes = Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\ndata:\n  a: "'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]);
     expect(loadYamlBytes('bad.yaml', bytes).findings.map((f) => [f.code, f.line, f.column])).toEqual([['YAML_SYNTAX', 4, 7]]);
