@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
+import { openPullRequests, type PullRequestState, pullRequestState, recordPullRequest } from '../src/store/pull-requests.js';
 import { type RunRow, Store } from '../src/store/store.js';
 
 export function run(name: string, created: string, over: Partial<RunRow> = {}): RunRow {
@@ -10,6 +11,10 @@ export function run(name: string, created: string, over: Partial<RunRow> = {}): 
     deliveryId: null, actor: 'octocat', triggerName: 't', supersedeKey: null, private: false, state: 'queued', reason: null, message: null, created,
     started: null, finished: null, owner: null, recordDir: null, resource: { kind: 'PipelineRun', metadata: { name } }, status: null, ...over,
   };
+}
+
+function pr(number: number, state: 'open' | 'closed', updated: string, over: Partial<PullRequestState> = {}): PullRequestState {
+  return { repository: 'o/r', number, state, merged: false, title: `PR ${number}`, author: 'octocat', private: false, updated, received: updated, deliveryId: `d-${number}-${updated}`, ...over };
 }
 
 export function storeSuite(backend: string, open: () => Promise<Db>): void {
@@ -84,6 +89,44 @@ export function storeSuite(backend: string, open: () => Promise<Db>): void {
       await store.upsertStep({ runName: 'r', taskRun: 'r-test', name: 'say', state: 'failed', logPath: '.plumbing/runs/r/r-test/say.log', exitCode: 3, started: null, finished: 't2' });
       expect(await store.taskRunsOf('r')).toEqual([{ runName: 'r', name: 'r-test', pipelineTask: 'test', state: 'succeeded', started: 't1', finished: 't2' }]);
       expect(await store.stepsOf('r')).toEqual([{ runName: 'r', taskRun: 'r-test', name: 'say', state: 'failed', logPath: '.plumbing/runs/r/r-test/say.log', exitCode: 3, started: 't1', finished: 't2' }]);
+    });
+
+    it('keeps the newest state of a pull request: a late older delivery changes nothing, the same one again neither', async () => {
+      expect(await recordPullRequest(store, pr(5, 'open', '2026-01-01T00:00:01.000Z'))).toBe(true);
+      expect(await recordPullRequest(store, pr(5, 'closed', '2026-01-01T00:00:03.000Z', { merged: true }))).toBe(true);
+      expect(await recordPullRequest(store, pr(5, 'open', '2026-01-01T00:00:02.000Z'))).toBe(false);
+      expect(await recordPullRequest(store, pr(5, 'closed', '2026-01-01T00:00:03.000Z', { merged: true }))).toBe(true);
+      expect(await pullRequestState(store, 'o/r', 5)).toMatchObject({ state: 'closed', merged: true, title: 'PR 5', updated: '2026-01-01T00:00:03.000Z' });
+      expect(await pullRequestState(store, 'o/r', 6)).toBeUndefined();
+    });
+
+    it('lists the open pull requests with the newest run of each, none for one without a run', async () => {
+      await store.insertRun(run('pr1-old', '2026-01-01T00:00:01.000Z', { pullRequest: 1, state: 'failed' }));
+      await store.insertRun(run('pr1-new', '2026-01-01T00:00:05.000Z', { pullRequest: 1, state: 'running' }));
+      await store.insertRun(run('pr2', '2026-01-01T00:00:02.000Z', { pullRequest: 2 }));
+      await store.insertRun(run('other-repo-pr3', '2026-01-01T00:00:09.000Z', { repository: 'o/other', pullRequest: 3 }));
+      await recordPullRequest(store, pr(1, 'open', '2026-01-01T00:00:00.000Z'));
+      await recordPullRequest(store, pr(2, 'closed', '2026-01-01T00:00:06.000Z'));
+      await recordPullRequest(store, pr(3, 'open', '2026-01-01T00:00:07.000Z'));
+      const open = await openPullRequests(store);
+      expect(open.map((p) => [p.repository, p.number, p.title, p.run?.name, p.run?.state])).toEqual([
+        ['o/r', 3, 'PR 3', undefined, undefined],
+        ['o/r', 1, 'PR 1', 'pr1-new', 'running'],
+      ]);
+    });
+
+    it('backfills the pull requests from the pull_request deliveries stored before migration 3', async () => {
+      const d = (id: string, n: number, action: string, received: string) =>
+        store.insertDelivery({ id, listener: 'github', event: 'pull_request', action, received, headers: {}, body: '{}', eventId: id, repository: 'o/r', pullRequest: n });
+      await store.db.exec('DROP TABLE pull_requests; DELETE FROM schema_migrations WHERE version = 3;');
+      await d('a', 1, 'opened', '2026-01-01T00:00:01.000Z');
+      await d('b', 1, 'closed', '2026-01-01T00:00:02.000Z');
+      await d('c', 1, 'labeled', '2026-01-01T00:00:03.000Z');
+      await d('e', 2, 'opened', '2026-01-01T00:00:01.000Z');
+      await d('f', 2, 'synchronize', '2026-01-01T00:00:04.000Z');
+      expect(await store.migrate()).toEqual([3]);
+      expect(await pullRequestState(store, 'o/r', 1)).toMatchObject({ state: 'closed', deliveryId: 'b', updated: '2026-01-01T00:00:02.000Z' });
+      expect((await openPullRequests(store)).map((p) => [p.number, p.deliveryId])).toEqual([[2, 'f']]);
     });
 
     it('counts runs by kind and state and finds the last success of each periodic job', async () => {

@@ -1,10 +1,11 @@
 /**
  * What a run records about its trigger, gathered from the delivery and the rendered resource:
  * kind, job, repository, pull request, commit, actor, and the key under which a newer push
- * supersedes it. Pure functions of their inputs.
+ * supersedes it; and a pull request's state from a pull_request delivery. Pure functions of their inputs.
  */
 import { isMap, type JsonMap } from '@plumbing/model';
-import type { RunKind } from '../store/store.js';
+import type { PullRequestState } from '../store/pull-requests.js';
+import type { DeliveryRow, RunKind } from '../store/store.js';
 
 export interface RunFacts {
   kind: RunKind;
@@ -65,4 +66,33 @@ export function runFacts(event: string, body: unknown, resource: JsonMap): RunFa
   const supersedeKey = event === 'pull_request' && repository && pullRequest !== null ? `${repository}#${pullRequest}/${job}` : null;
   const defaultBranch = event === 'push' && strOrNull(at(body, 'ref')) === `refs/heads/${strOrNull(at(body, 'repository', 'default_branch')) ?? ''}`;
   return { kind, job, repository, pullRequest, sha, actor, supersedeKey, defaultBranch };
+}
+
+/** The pull_request actions after which a pull request is open; after `closed` it is closed. */
+export const PR_OPEN_ACTIONS: readonly string[] = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review'];
+
+/**
+ * A pull request's state as a `pull_request` delivery tells it: open after the actions above,
+ * closed (merged or not) after `closed`; any other action (labeled, assigned, …) by the
+ * payload's `pull_request.state`. Undefined for any other event or a payload without the numbers.
+ */
+export function pullRequestStateOf(
+  d: Pick<DeliveryRow, 'id' | 'event' | 'action' | 'received'>,
+  body: unknown,
+  privateRepositories: ReadonlySet<string>,
+): PullRequestState | undefined {
+  if (d.event !== 'pull_request') return undefined;
+  const repository = strOrNull(at(body, 'repository', 'full_name'));
+  const number = at(body, 'pull_request', 'number') ?? at(body, 'number');
+  if (repository === null || typeof number !== 'number') return undefined;
+  const payloadState = at(body, 'pull_request', 'state');
+  const state = d.action === 'closed' ? 'closed' : PR_OPEN_ACTIONS.includes(d.action ?? '') ? 'open' : payloadState === 'open' || payloadState === 'closed' ? payloadState : undefined;
+  if (!state) return undefined;
+  const updatedAt = Date.parse(strOrNull(at(body, 'pull_request', 'updated_at')) ?? '');
+  return {
+    repository, number, state, merged: state === 'closed' && (at(body, 'pull_request', 'merged') === true || strOrNull(at(body, 'pull_request', 'merged_at')) !== null),
+    title: strOrNull(at(body, 'pull_request', 'title')), author: strOrNull(at(body, 'pull_request', 'user', 'login')),
+    private: privateRepositories.has(repository) || at(body, 'repository', 'private') === true,
+    updated: Number.isNaN(updatedAt) ? d.received : new Date(updatedAt).toISOString(), received: d.received, deliveryId: d.id,
+  };
 }

@@ -7,11 +7,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { generateName } from '@plumbing/executor';
 import type { JsonMap } from '@plumbing/model';
+import { recordPullRequest } from '../store/pull-requests.js';
 import type { DeliveryRow, RunKind, RunRow, Store } from '../store/store.js';
 import { canonicalHeaderKey, type SecretReader } from '../triggers/cel-env.js';
 import { signatureValid } from '../triggers/interceptors.js';
 import { listenerSecretRefs, type ResolvedListener, runListener, type TriggerOutcome } from '../triggers/listener.js';
-import { jobOf, runFacts } from './facts.js';
+import { jobOf, pullRequestStateOf, runFacts } from './facts.js';
 
 export interface HookResponse {
   status: number;
@@ -131,6 +132,7 @@ export async function processDelivery(ctx: IntakeContext, d: DeliveryRow, reques
     return [];
   }
   if (!fresh && (await ctx.store.runsOfDelivery(d.id)).length > 0) {
+    await recordPullRequestOf(ctx, d, JSON.parse(d.body) as unknown);
     await ctx.store.finishDelivery(d.id, { note: 'runs already created' });
     return [];
   }
@@ -149,10 +151,17 @@ export async function processDelivery(ctx: IntakeContext, d: DeliveryRow, reques
       await ctx.onRun(run);
     }
   }
+  await recordPullRequestOf(ctx, d, body);
   const triggers = outcomes.map((o) => ({ trigger: o.trigger, ...(o.message ? { message: o.message } : {}), created: admission.run ? o.resources.length : 0 }));
   await ctx.store.finishDelivery(d.id, { triggers, runs: created, ...(admission.run ? {} : { held: admission.reason }) });
   await ctx.policy?.after(d, body);
   return outcomes;
+}
+
+/** A pull_request delivery records the pull request's state (open or closed), also when it starts no run. */
+async function recordPullRequestOf(ctx: IntakeContext, d: DeliveryRow, body: unknown): Promise<void> {
+  const pr = pullRequestStateOf(d, body, ctx.privateRepositories);
+  if (pr) await recordPullRequest(ctx.store, pr);
 }
 
 /** The gate fails closed: when GitHub cannot be asked, nothing runs and the delivery says why. */

@@ -100,6 +100,36 @@ CREATE INDEX deliveries_pr ON deliveries (repository, pull_request, received);
 CREATE INDEX runs_finished ON runs (state, finished);
 `,
   },
+  {
+    version: 3,
+    name: 'pull requests: open or closed, from their newest pull_request delivery',
+    // Backfilled from the pull_request deliveries already stored (state from the action only:
+    // merged, title and author are not known without parsing the bodies; private when any run of
+    // the repository is).
+    sql: `
+CREATE TABLE pull_requests (
+  repository TEXT NOT NULL,
+  number BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  merged INTEGER NOT NULL DEFAULT 0,
+  title TEXT,
+  author TEXT,
+  private INTEGER NOT NULL DEFAULT 0,
+  updated TEXT NOT NULL,
+  received TEXT NOT NULL,
+  delivery_id TEXT NOT NULL,
+  PRIMARY KEY (repository, number)
+);
+CREATE INDEX pull_requests_state ON pull_requests (state, repository, number);
+INSERT INTO pull_requests (repository, number, state, merged, title, author, private, updated, received, delivery_id)
+SELECT d.repository, d.pull_request, CASE WHEN d.action = 'closed' THEN 'closed' ELSE 'open' END, 0, NULL, NULL,
+  CASE WHEN EXISTS (SELECT 1 FROM runs r WHERE r.repository = d.repository AND r.private = 1) THEN 1 ELSE 0 END, d.received, d.received, d.id
+FROM deliveries d
+WHERE d.event = 'pull_request' AND d.repository IS NOT NULL AND d.pull_request IS NOT NULL AND d.action IN ('opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'closed')
+  AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.event = 'pull_request' AND e.repository = d.repository AND e.pull_request = d.pull_request
+    AND e.action IN ('opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'closed') AND (e.received > d.received OR (e.received = d.received AND e.id > d.id)));
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */

@@ -1,7 +1,8 @@
 /**
  * "Is the org green?" for the dashboard: each repository's newest run outside pull requests
- * (its default branch), and the newest run of each pull request, read over the same indexes as
- * `Store.listRuns` (runs_repo_created, runs_pr_created).
+ * (its default branch), and the newest run of each pull request whose state was never seen, read
+ * over the same indexes as `Store.listRuns` (runs_repo_created, runs_pr_created). The open pull
+ * requests themselves are in pull-requests.ts.
  */
 import type { RunRow, Store } from './store.js';
 
@@ -14,11 +15,16 @@ export async function latestDefaultBranchRuns(store: Store): Promise<RunRow[]> {
   return dedupe(await fetchRuns(store, rows.map((r) => String(r.name))), (r) => r.repository ?? '');
 }
 
-/** The newest run of each pull request that had a run since `since` (ISO time), by repository and number. */
-export async function latestPullRequestRuns(store: Store, since: string): Promise<RunRow[]> {
+/**
+ * The fallback for pull requests whose state serve never saw (no pull_request delivery recorded
+ * in pull_requests): the newest run of each that had a run since `since` (ISO time).
+ */
+export async function latestRunsOfUnseenPullRequests(store: Store, since: string): Promise<RunRow[]> {
   const rows = await store.db.all(
     `SELECT r.name FROM runs r JOIN (SELECT repository, pull_request, MAX(created) AS created FROM runs WHERE repository IS NOT NULL AND pull_request IS NOT NULL AND created >= ? GROUP BY repository, pull_request) m
-     ON r.repository = m.repository AND r.pull_request = m.pull_request AND r.created = m.created ORDER BY r.repository, r.pull_request DESC, r.name DESC`,
+     ON r.repository = m.repository AND r.pull_request = m.pull_request AND r.created = m.created
+     WHERE NOT EXISTS (SELECT 1 FROM pull_requests p WHERE p.repository = m.repository AND p.number = m.pull_request)
+     ORDER BY r.repository, r.pull_request DESC, r.name DESC`,
     [since],
   );
   return dedupe(await fetchRuns(store, rows.map((r) => String(r.name))), (r) => `${r.repository}#${r.pullRequest}`);

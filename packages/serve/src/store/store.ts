@@ -122,7 +122,7 @@ function str(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
 }
 
-function runOf(r: Row): RunRow {
+export function runOf(r: Row): RunRow {
   return {
     name: String(r.name), namespace: String(r.namespace), kind: r.kind as RunKind, resourceKind: r.resource_kind as RunRow['resourceKind'], job: String(r.job),
     repository: str(r.repository), pullRequest: r.pull_request === null ? null : Number(r.pull_request), sha: str(r.sha), event: str(r.event),
