@@ -1,5 +1,5 @@
 // The jobs and repositories pages, served by a real plumbing serve over a real SQLite store.
-import type { RunningService } from '@plumbing/serve';
+import { type PullRequestState, recordPullRequest, type RunningService } from '@plumbing/serve';
 import { removeTempDir } from '@plumbing/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStale, nextTick, periodMs } from './jobs-page.js';
@@ -42,6 +42,18 @@ describe('jobs and repositories pages (real serve, real SQLite)', () => {
     await s.insertRun(runRow('g-main', { repository: 'acme/gadgets', pullRequest: null, state: 'running', finished: null }));
     await s.insertRun(runRow('p-main', { repository: 'acme/private', private: true, pullRequest: null }));
     await s.insertRun(runRow('rel-9', { kind: 'release', job: 'release', repository: 'acme/tools', pullRequest: null, created: '2026-12-01T10:00:00.000Z' }));
+    // Pull request states as their last pull_request delivery said (serve records them at intake).
+    await s.insertRun(runRow('w-pr11', { pullRequest: 11, created: '2026-12-07T11:00:00.000Z' }));
+    await s.insertRun(runRow('w-pr5', { pullRequest: 5, state: 'failed', created: '2026-12-05T11:00:00.000Z' }));
+    await s.insertRun(runRow('p-pr2', { repository: 'acme/private', private: true, pullRequest: 2 }));
+    const pr = (repository: string, number: number, state: 'open' | 'closed', over: Partial<PullRequestState> = {}): PullRequestState => ({
+      repository, number, state, merged: false, title: `Change ${number}`, author: 'octocat', private: false, updated: '2026-12-07T11:30:00.000Z', received: '2026-12-07T11:30:01.000Z', deliveryId: `pr-${number}`, ...over,
+    });
+    await recordPullRequest(s, pr('acme/widgets', 7, 'open'));
+    await recordPullRequest(s, pr('acme/widgets', 3, 'closed'));
+    await recordPullRequest(s, pr('acme/widgets', 11, 'closed', { merged: true }));
+    await recordPullRequest(s, pr('acme/widgets', 12, 'open', { title: 'Docs <draft>' }));
+    await recordPullRequest(s, pr('acme/private', 2, 'open', { private: true }));
   });
   afterAll(async () => {
     await svc?.close(0);
@@ -57,11 +69,17 @@ describe('jobs and repositories pages (real serve, real SQLite)', () => {
     expect(html).toContain('<time datetime="2026-12-08T02:00:00.000Z">');
   });
 
-  it('repositories: newest default-branch run per repository, newest run per recent pull request, private ones hidden', async () => {
+  it('repositories: newest default-branch run per repository, open pull requests with their newest run, closed ones gone, private ones hidden', async () => {
     const html = await (await fetch(`${svc.url}/repositories`)).text();
     const repos = [...html.matchAll(/data-repo="([^"]+)" data-state="([^"]+)"/g)].map((m) => [m[1], m[2]]);
     expect(repos).toEqual([['acme/gadgets', 'running'], ['acme/tools', 'succeeded'], ['acme/widgets', 'succeeded']]);
-    expect([...html.matchAll(/<li data-pr="(\d+)"><a[^>]*>[^<]*<\/a> <a href="\/runs\/([^"]+)"/g)].map((m) => [m[1], m[2]])).toEqual([['7', 'w-pr7-2']]);
+    const open = [...html.matchAll(/<li data-pr="(\d+)" data-state="([^"]+)">(.*?)<\/li>/g)].map((m) => [m[1], m[2], m[3]?.match(/href="\/runs\/([^"]+)"/)?.[1] ?? m[3]?.match(/no run yet/)?.[0]]);
+    expect(open).toEqual([['12', 'none', 'no run yet'], ['7', 'failed', 'w-pr7-2']]);
+    expect(html).toContain('<span class="pr-title">Docs &lt;draft&gt;</span>');
+    // PR 5's state was never seen: listed apart, with its newest run of the last 30 days; PR 3 (closed, old run) and 11 (merged) are not listed.
+    expect([...html.matchAll(/<li data-pr-unseen="(\d+)">/g)].map((m) => m[1])).toEqual(['5']);
+    expect(html).toContain('of unknown state (serve received no pull_request event for it), with a run in the last 30 days');
+    expect(html).not.toMatch(/data-pr(-unseen)?="(3|11)"/);
     expect(html).toContain('2 of 3 repositories are green');
     expect(html).not.toContain('acme/private');
   });

@@ -6,7 +6,7 @@
  * Runs of private repositories are visible only to signed-in users who can read the repository.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Core, latestDefaultBranchRuns, latestPullRequestRuns, listVisibleRuns, type PageHandler, type RunRow } from '@plumbing/serve';
+import { type Core, latestDefaultBranchRuns, latestRunsOfUnseenPullRequests, listVisibleRuns, openPullRequests, type PageHandler } from '@plumbing/serve';
 import { Access } from './access.js';
 import { ACTIONS, type ActionName, actionForms, readForm, runAction } from './actions.js';
 import { CLIENT_JS } from './client.js';
@@ -18,7 +18,7 @@ import { type JobFacts, type JobInfo, jobsPage } from './jobs-page.js';
 import { LineIndexes } from './log-index.js';
 import { localRunsSync } from './local-runs.js';
 import { logRoute } from './log-route.js';
-import { PR_WINDOW_DAYS, reposPage } from './repos-page.js';
+import { UNSEEN_PR_WINDOW_DAYS, reposPage } from './repos-page.js';
 import { runPage } from './run-page.js';
 import { runsPage } from './runs-page.js';
 
@@ -35,12 +35,15 @@ async function jobsRoute(ctx: Ctx, res: ServerResponse): Promise<true> {
 }
 
 async function reposRoute(ctx: Ctx, res: ServerResponse): Promise<true> {
-  const since = new Date((ctx.o.now ?? (() => new Date()))().getTime() - PR_WINDOW_DAYS * 86_400_000).toISOString();
+  const since = new Date((ctx.o.now ?? (() => new Date()))().getTime() - UNSEEN_PR_WINDOW_DAYS * 86_400_000).toISOString();
   const readable = new Set(await ctx.access.readablePrivate(ctx.viewer));
-  const visible = (r: RunRow) => !r.private || readable.has(r.repository ?? '');
+  const visible = (r: { private: boolean; repository: string | null }) => !r.private || readable.has(r.repository ?? '');
   const heads = (await latestDefaultBranchRuns(ctx.core.store)).filter(visible);
-  const pulls = (await latestPullRequestRuns(ctx.core.store, since)).filter(visible);
-  return sendPage(ctx, res, 200, reposPage(heads, pulls), '/repositories');
+  // A pull request is private by its delivery, its newest run, or the config's privateRepositories.
+  const configured = new Set(ctx.core.opts.settings.privateRepositories);
+  const open = (await openPullRequests(ctx.core.store)).filter((p) => visible({ private: p.private || configured.has(p.repository), repository: p.repository }) && (!p.run || visible(p.run)));
+  const unseen = (await latestRunsOfUnseenPullRequests(ctx.core.store, since)).filter(visible);
+  return sendPage(ctx, res, 200, reposPage(heads, open, unseen), '/repositories');
 }
 
 async function runsRoute(ctx: Ctx, res: ServerResponse, url: URL, syncLocal: (core: Core) => Promise<void>): Promise<true> {
