@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dashboardPages } from '@plumbing/dashboard';
-import { startServe } from '@plumbing/serve';
+import { recordPullRequest, startServe } from '@plumbing/serve';
 import { chromium } from 'playwright-core';
 
 const N = Number(process.env.BENCH_RUNS ?? 100_000);
@@ -19,6 +19,15 @@ const base = Date.parse('2026-01-01T00:00:00Z');
 const run = (i, o = {}) => ({ name: `run-${String(i).padStart(7, '0')}`, namespace: 'ns', kind: i % 5 === 0 ? 'periodic' : 'pull-request', resourceKind: 'PipelineRun', job: `job-${i % 20}`, repository: `org/repo-${i % 50}`, pullRequest: i % 300, sha: 'a'.repeat(40), event: 'pull_request', deliveryId: null, actor: `user-${i % 100}`, triggerName: null, supersedeKey: null, private: false, state: i % 7 === 0 ? 'failed' : 'succeeded', reason: null, message: null, created: new Date(base + i * 1000).toISOString(), started: null, finished: null, owner: null, recordDir: null, resource: { spec: { pipelineSpec: spec } }, status: { pipelineSpec: spec }, ...o });
 await s.db.exec('BEGIN');
 for (let i = 0; i < N; i++) await s.insertRun(run(i));
+// 10,000 pull requests with a recorded state, 50 per repository: #0-#299 have runs (two in three open), of the rest one in a hundred is open (no run yet).
+const PRS = 10_000;
+let openPrs = 0;
+for (let n = 0; n < PRS; n++) {
+  const open = n < 300 ? n % 3 !== 0 : n % 100 === 0;
+  openPrs += open ? 1 : 0;
+  const at = new Date(base + n * 1000).toISOString();
+  await recordPullRequest(s, { repository: `org/repo-${n % 50}`, number: n, state: open ? 'open' : 'closed', merged: !open, title: `Change ${n}`, author: `user-${n % 100}`, private: false, updated: at, received: at, deliveryId: `d-${n}` });
+}
 await s.db.exec('COMMIT');
 const p95 = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
 async function time(path) {
@@ -32,7 +41,7 @@ async function time(path) {
   return p95(xs).toFixed(1);
 }
 console.log(`runs page p95 at ${N} runs: ${await time('/')} ms; filtered by repository: ${await time((i) => `/?repository=org/repo-${i % 50}`)} ms; by author: ${await time((i) => `/?author=user-${i % 100}`)} ms`);
-console.log(`repositories page p95: ${await time('/repositories')} ms; jobs page p95: ${await time('/jobs')} ms`);
+console.log(`repositories page p95 (${openPrs} open of ${PRS} pull requests): ${await time('/repositories')} ms; jobs page p95: ${await time('/jobs')} ms`);
 console.log(`run page p95: ${await time((i) => `/runs/run-${String(i * 997 % N).padStart(7, '0')}`)} ms (target ≤ 100 ms)`);
 await s.insertRun(run(N, { name: 'big' }));
 await s.upsertTaskRun({ runName: 'big', name: 'big-t', pipelineTask: 't', state: 'succeeded', started: null, finished: null });
