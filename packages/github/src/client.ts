@@ -4,6 +4,7 @@
 import type { Octokit } from '@octokit/rest';
 import { type AuthProvider, authProvider, type GitHubAuth } from './auth.js';
 import { githubError, statusOf } from './errors.js';
+import { nodeFetch } from './node-fetch.js';
 
 export interface GitHubOptions {
   auth: GitHubAuth;
@@ -29,7 +30,7 @@ export interface Caller {
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 function makeOctokit(Ctor: typeof Octokit, baseUrl: string, auth: AuthProvider, userAgent: string): Octokit {
-  const octokit = new Ctor({ baseUrl, userAgent, log: silent });
+  const octokit = new Ctor({ baseUrl, userAgent, log: silent, request: { fetch: nodeFetch } });
   octokit.hook.wrap('request', async (request, options) => {
     options.headers.authorization = await auth.header();
     try {

@@ -188,6 +188,13 @@ export class Core {
     this.reportSeq.set(run.name, seq);
     const prev = this.reporting.get(run.name) ?? Promise.resolve();
     const next = prev.then(async () => {
+      // GitHub hears of a state only once it is stored (committed at the end of this turn).
+      try {
+        await this.store.durable();
+      } catch (e) {
+        this.opts.log(`status for ${run.name} not reported: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
       const superseded = this.reportSeq.get(run.name) !== seq && (run.state === 'queued' || run.state === 'running');
       if (superseded) return;
       await reportRun(this.reportContext(), run);

@@ -99,9 +99,13 @@ export async function handleHook(ctx: IntakeContext, name: string, rawHeaders: R
   const delivery = { id, listener: name, event, action, received: now().toISOString(), headers: keptHeaders(header), body: rawBody, eventId, ...where };
   if (!(await ctx.store.insertDelivery(delivery))) {
     const first = await ctx.store.getDelivery(id);
+    // The first delivery may have been stored in this very turn: answered once it is committed.
+    await ctx.store.durable();
     return { status: 202, body: answer(l, first?.eventId ?? eventId), outcome: 'redelivery', event };
   }
   await processDelivery(ctx, { ...delivery, state: 'received', outcome: null }, requestURL, { body });
+  // Stored before answered: the writes are committed once per event-loop turn (store/db.ts).
+  await ctx.store.durable();
   return { status: 202, body: answer(l, eventId), outcome: 'accepted', event };
 }
 

@@ -179,11 +179,24 @@ export class Runner {
     const ac = new AbortController();
     const entry: Active = { run, ac, done: Promise.resolve() };
     this.active.set(run.name, entry);
-    this.hooks.onStart?.(run);
-    entry.done = this.execute(entry).finally(() => {
+    entry.done = this.begin(entry).finally(() => {
       this.active.delete(run.name);
       this.kick();
     });
+  }
+
+  /** Executes once the start is committed (a run is never executing without being stored as running: a crash then fails it on restart). */
+  private async begin(entry: Active): Promise<void> {
+    try {
+      await this.store.durable();
+    } catch {
+      // The start was not stored (the turn's commit failed): the run is still queued in the store and starts again.
+      return;
+    }
+    this.hooks.onStart?.(entry.run);
+    // Cancelled or stopped while the start was being committed: the backend is not called at all.
+    if (entry.abort) await this.finish(entry, { state: 'failed', reason: 'Aborted', message: entry.abort.message, status: null, recordDir: '' });
+    else await this.execute(entry);
   }
 
   private async execute(entry: Active): Promise<void> {

@@ -2,6 +2,13 @@
  * The database port: one small interface over SQLite (better-sqlite3, the default, a file under
  * `.plumbing/`) and PostgreSQL (pg, for more than one replica). Queries are written once in SQL
  * both accept, with `?` placeholders; the only dialect shim turns them into `$1, $2, …` for pg.
+ *
+ * SQLite writes are group-committed: the first write of an event-loop turn opens a transaction
+ * that commits at the end of the turn (setImmediate), so the statements of every delivery handled
+ * in that turn share one commit instead of one WAL append each. A crash loses at most the writes
+ * of the turn, never part of a turn (each commit is a prefix of the program's writes). What must
+ * be stored before something outside learns of it (a webhook's 2xx, a run's start, a status
+ * sent to GitHub) awaits `durable()`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,8 +23,10 @@ export interface Db {
   all(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   /** Runs a statement; returns the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
-  /** Several statements without parameters (migrations). */
+  /** Several statements without parameters (migrations); the writes before it are committed first. */
   exec(sql: string): Promise<void>;
+  /** Resolves once every write made so far is committed (PostgreSQL commits each statement: at once). */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,18 +67,73 @@ export async function openSqlite(file: string): Promise<Db> {
     }
     return s;
   };
+  const batch = groupCommit(db);
   return {
     dialect: 'sqlite',
-    all: async (sql, params = []) => stmt(sql).all(...params) as Row[],
-    run: async (sql, params = []) => {
-      const s = stmt(sql);
-      return s.reader ? s.all(...params).length : s.run(...params).changes;
-    },
+    all: async (sql, params = []) => batch.write(stmt(sql), (s) => s.all(...params) as Row[]),
+    run: async (sql, params = []) => batch.write(stmt(sql), (s) => (s.reader ? s.all(...params).length : s.run(...params).changes)),
     exec: async (sql) => {
+      batch.commit();
       db.exec(sql);
     },
+    durable: () => batch.durable(),
     close: async () => {
+      batch.commit();
       db.close();
+    },
+  };
+}
+
+/** One transaction per event-loop turn for the writes of a better-sqlite3 connection (see the top of this file). */
+function groupCommit(db: import('better-sqlite3').Database) {
+  let open = false;
+  let waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const settle = (error?: unknown) => {
+    const w = waiters;
+    waiters = [];
+    for (const x of w) {
+      if (error === undefined) x.resolve();
+      else x.reject(error);
+    }
+  };
+  const commit = () => {
+    if (!open) return;
+    open = false;
+    try {
+      db.exec('COMMIT');
+    } catch (e) {
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } catch {
+        // The connection already ended the transaction: nothing is left to undo.
+      }
+      settle(dbError('commit failed, the writes of this turn are lost', e));
+      return;
+    }
+    settle();
+  };
+  return {
+    commit,
+    /** Runs a statement; a write opens the turn's transaction unless the caller holds one of its own (exec('BEGIN')). */
+    write<T>(s: import('better-sqlite3').Statement, f: (s: import('better-sqlite3').Statement) => T): T {
+      if (!s.readonly && !open && !db.inTransaction) {
+        db.exec('BEGIN');
+        open = true;
+        setImmediate(commit);
+      }
+      try {
+        return f(s);
+      } catch (e) {
+        // A failed statement is undone alone; an error that ends the transaction takes the turn's writes with it.
+        if (open && !db.inTransaction) {
+          open = false;
+          settle(dbError('the transaction was rolled back, the writes of this turn are lost', e));
+        }
+        throw e;
+      }
+    },
+    durable(): Promise<void> {
+      return open ? new Promise((resolve, reject) => waiters.push({ resolve, reject })) : Promise.resolve();
     },
   };
 }
@@ -93,6 +157,7 @@ export async function openPostgres(url: string): Promise<Db> {
     exec: async (sql) => {
       await pool.query(sql);
     },
+    durable: async () => {},
     close: async () => {
       await pool.end();
     },

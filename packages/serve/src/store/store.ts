@@ -159,6 +159,11 @@ export class Store {
     return this.db.close();
   }
 
+  /** Resolves once every write made so far is committed (see db.ts: SQLite commits once per event-loop turn). */
+  durable(): Promise<void> {
+    return this.db.durable();
+  }
+
   /** Stores a delivery once; false when this delivery id is already stored (a redelivery). */
   async insertDelivery(d: Omit<DeliveryRow, 'outcome' | 'state'> & { repository?: string | null; pullRequest?: number | null }): Promise<boolean> {
     const n = await this.db.run(
