@@ -30,6 +30,7 @@ export const CODES = {
   KUSTOMIZE_PATCH_NO_TARGET: { severity: 'warning', summary: 'a strategic-merge patch that matches no object of its kustomization (kustomize refuses to build it)' },
   GENERATOR_TEMPLATE: { severity: 'info', summary: 'a template of a generator ({{ }} placeholders where YAML structure or a plain value is): checked only once rendered' },
   INVALID_RESOURCE_NAME: { severity: 'error', summary: 'metadata.name is not a DNS-1123 subdomain or is too long' },
+  INVALID_METADATA: { severity: 'error', summary: 'a label or annotation key, or a label value, that the API server refuses' },
   DUPLICATE_RESOURCE: { severity: 'error', summary: 'the same kind/name twice within one scope' },
   COMMITTED_RESOURCE_VERSION: { severity: 'warning', summary: 'resourceVersion, uid or status left in a file' },
   DEPRECATED_RESOURCE: { severity: 'warning', summary: 'resource labelled tekton.dev/deprecated' },

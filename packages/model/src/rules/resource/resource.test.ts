@@ -242,3 +242,27 @@ describe('yaml warnings', () => {
     expect(only(f, 'YAML_WARNING')).toEqual([{ code: 'YAML_WARNING', severity: 'warning', line: 6, column: 5 }]);
   });
 });
+
+describe('invalid-metadata', () => {
+  it('refuses what the API server refuses in labels and annotations, at the offending entry', () => {
+    const f = checkYaml(yaml`
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: x
+        labels:
+          description: A ConfigMap with a sentence for a label.
+          ok: fine_value-1.2
+          empty: ""
+          version: 0.1
+          example.com/ok: yes-please
+          bad/key/parts: x
+          ${'l'.repeat(64)}: x
+        annotations:
+          Example.COM/Mixed-Case: anything at all, any length
+          tekton.dev/displayName: "Free text: annotations take any value"
+          -bad: x
+    `);
+    expect(only(f, 'INVALID_METADATA').map((x) => x.line)).toEqual([6, 9, 11, 12, 16]);
+  });
+});

@@ -62,6 +62,53 @@ export const resourceNameRule: DocRule = {
   },
 };
 
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_VALUE_RULE = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/** Why `key` is not a qualified name (`[prefix/]name`), as apimachinery's IsQualifiedName says, or undefined. */
+function qualifiedNameError(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', with an optional DNS subdomain prefix and '/'";
+  const name = parts[parts.length - 1]!;
+  if (parts.length === 2) {
+    const prefix = parts[0]!;
+    if (prefix === '') return 'prefix part must be non-empty';
+    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return 'prefix part must be a DNS-1123 subdomain (lower case letters, digits, \'-\' and \'.\', at most 253 characters)';
+  }
+  if (name === '') return 'name part must be non-empty';
+  if (name.length > 63) return 'name part must be no more than 63 characters';
+  if (!QUALIFIED_NAME.test(name)) return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+  return undefined;
+}
+
+/**
+ * metadata.labels and metadata.annotations as the API server validates them on every kind
+ * (apimachinery's ValidateObjectMeta): keys are qualified names, label values are at most 63
+ * characters of a restricted set, and values are strings (a bare `true` or `1` fails to decode).
+ */
+export const metadataRule: DocRule = {
+  id: 'invalid-metadata',
+  check({ value, report }) {
+    const meta = value.metadata;
+    if (!isMap(meta)) return;
+    for (const field of ['labels', 'annotations'] as const) {
+      const map = meta[field];
+      if (!isMap(map)) continue;
+      for (const [key, v] of Object.entries(map)) {
+        const keyError = qualifiedNameError(field === 'annotations' ? key.toLowerCase() : key);
+        if (keyError) report('INVALID_METADATA', ['metadata', field, key], `metadata.${field}: Invalid value: "${key}": ${keyError}`, { key: true });
+        if (v !== null && typeof v !== 'string') {
+          report('INVALID_METADATA', ['metadata', field, key], `metadata.${field}.${key} must be a string, not ${typeof v}`, { hint: `quote it: "${String(v)}"` });
+        } else if (field === 'labels' && typeof v === 'string') {
+          if (v.length > 63) report('INVALID_METADATA', ['metadata', field, key], `metadata.labels: Invalid value: "${v}": must be no more than 63 characters`);
+          else if (!LABEL_VALUE.test(v)) report('INVALID_METADATA', ['metadata', field, key], `metadata.labels: Invalid value: "${v}": ${LABEL_VALUE_RULE}`);
+        }
+      }
+    }
+  },
+};
+
 /** resourceVersion / uid / creationTimestamp / status copied from a cluster. */
 export const committedResourceVersionRule: DocRule = {
   id: 'committed-resource-version',
