@@ -20,7 +20,8 @@ export const CLIENT_JS = `'use strict';
   if (live && window.EventSource) {
     var run = live.indexOf('run:') === 0 ? live.slice(4) : '';
     var es = new EventSource('/dashboard/events' + (run ? '?run=' + encodeURIComponent(run) : ''));
-    es.onopen = function () { document.body.setAttribute('data-live-ready', '1'); };
+    // On (re)connecting, catch up once: a change between the page's render and the subscription sends no event.
+    es.onopen = function () { document.body.setAttribute('data-live-ready', '1'); refresh(run ? '#run-body' : '#runs'); };
     es.addEventListener('run', function () { refresh(run ? '#run-body' : '#runs'); });
     es.addEventListener('step', function () { refresh('#run-body'); });
   }

@@ -77,8 +77,9 @@ spec:
       metadata:
         generateName: ci-
         namespace: tekton-ci
-        labels:
+        annotations:
           plumbing.dev/repository: $(tt.params.repo-full-name)
+        labels:
           plumbing.dev/pull-request: $(tt.params.pull-request-number)
       spec:
         pipelineRef:

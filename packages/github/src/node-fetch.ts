@@ -37,7 +37,12 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
 }
 
 function plainHeaders(h: RequestInit['headers']): Record<string, string> {
-  return Object.fromEntries(new Headers(h ?? {}).entries());
+  const out: Record<string, string> = {};
+  // forEach, not entries(): the package is also compiled with the DOM lib (the dashboard's), whose Headers has no entries()
+  new Headers(h ?? {}).forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
 }
 
 /** `fetch` for small REST calls over node:http(s); redirects are followed as fetch does (`redirect: 'follow'`). */
@@ -65,7 +70,7 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
       continue;
     }
     const noBody = a.status === 204 || a.status === 205 || a.status === 304 || method === 'HEAD';
-    const res = new Response(noBody ? null : a.body, { status: a.status, statusText: a.statusText, headers: a.headers });
+    const res = new Response(noBody ? null : new Uint8Array(a.body), { status: a.status, statusText: a.statusText, headers: a.headers });
     Object.defineProperty(res, 'url', { value: url.toString() });
     return res;
   }

@@ -58,8 +58,9 @@ spec:
               kind: PipelineRun
               metadata:
                 generateName: ci-
-                labels:
+                annotations:
                   plumbing.dev/repository: $(tt.params.repo-full-name)
+                labels:
                   plumbing.dev/pull-request: $(tt.params.pull-request-number)
               spec:
                 pipelineRef: {name: ci}
@@ -100,7 +101,7 @@ spec:
               kind: PipelineRun
               metadata:
                 generateName: ci-main-
-                labels:
+                annotations:
                   plumbing.dev/repository: $(tt.params.repo-full-name)
               spec:
                 pipelineRef: {name: ci}
