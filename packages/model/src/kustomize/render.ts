@@ -9,6 +9,7 @@ import { byId, isBuiltIn, selects } from './select.js';
 import { jsonPatch, strategicMerge } from './merge.js';
 import { type Origin, Provenance } from './provenance.js';
 import { type Item, type KustomizationRef, transform } from './transformers.js';
+import { memoizedByObject } from '../yaml/memo.js';
 
 /**
  * What each kustomization of a repository renders, built in (no kustomize binary needed): the
@@ -315,14 +316,5 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
   return out;
 }
 
-const cache = new WeakMap<readonly SourceFile[], KustomizeRender>();
-
 /** renderKustomizations, once per list of files (a RepoIndex's `files`). */
-export function kustomizeRenderOf(files: readonly SourceFile[]): KustomizeRender {
-  let r = cache.get(files);
-  if (!r) {
-    r = renderKustomizations(files);
-    cache.set(files, r);
-  }
-  return r;
-}
+export const kustomizeRenderOf: (files: readonly SourceFile[]) => KustomizeRender = memoizedByObject((files) => renderKustomizations(files));

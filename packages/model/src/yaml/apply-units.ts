@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { ResourceDoc, SourceFile } from './source.js';
 import { catalogVersionDir } from './repo-index.js';
+import { memoizedByObject } from './memo.js';
 import { asArray, asString, isMap, type JsonMap } from './values.js';
 
 /**
@@ -79,17 +80,8 @@ function resourceEntries(k: Kustomization): string[] {
     .filter((p): p is string => p !== undefined);
 }
 
-const cache = new WeakMap<readonly SourceFile[], ApplyUnits>();
-
 /** applyUnits, computed once per list of files (a RepoIndex's `files`). */
-export function applyUnitsOf(files: readonly SourceFile[]): ApplyUnits {
-  let u = cache.get(files);
-  if (!u) {
-    u = applyUnits(files);
-    cache.set(files, u);
-  }
-  return u;
-}
+export const applyUnitsOf: (files: readonly SourceFile[]) => ApplyUnits = memoizedByObject((files) => applyUnits(files));
 
 /** Computes the apply units of the files of one repository. */
 export function applyUnits(files: readonly SourceFile[]): ApplyUnits {
