@@ -1,13 +1,19 @@
 /**
  * A sparse line index of a log file: the byte offset of every EVERY-th line start, so the viewer
  * can fetch any line's neighbourhood with one Range request. Built once per file and extended as
- * the file grows (a running step), reading 1 MiB at a time.
+ * the file grows (a running step), reading 1 MiB at a time with asynchronous reads: a 50 MB log
+ * never holds the server's event loop (a synchronous scan held it for 1.5 s, and every request,
+ * the page's own first screen included, waited behind it). Callers of one file share one scan.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { type AnsiStyle, ansiStyle } from './ansi.js';
 
 export const EVERY = 1000;
 const READ = 1024 * 1024;
+const ESC = 27;
+const NL = 10;
+const RESETS = [Buffer.from('\x1b[0m'), Buffer.from('\x1b[m')];
 
 export interface LineIndex {
   every: number;
@@ -28,51 +34,101 @@ export interface LineIndex {
 /** Per-file indexes, extended on each call; owned by one dashboard instance. */
 export class LineIndexes {
   private readonly byFile = new Map<string, LineIndex>();
+  private readonly busy = new Map<string, Promise<LineIndex>>();
 
-  get(file: string): LineIndex {
-    const size = existsSync(file) ? statSync(file).size : 0;
+  /** The index of `file` as it is now: concurrent callers wait for one scan, then each sees the file's growth. */
+  get(file: string): Promise<LineIndex> {
+    const prev = this.busy.get(file);
+    const next = (prev ? prev.catch(() => undefined) : Promise.resolve(undefined)).then(() => this.refresh(file));
+    this.busy.set(file, next);
+    const done = () => {
+      if (this.busy.get(file) === next) this.busy.delete(file);
+    };
+    next.then(done, done);
+    return next;
+  }
+
+  /**
+   * Starts indexing `file` without waiting (the log page does, while it sends its first screen,
+   * so the viewer's `?index=1` finds the scan under way or done). A failure here is not lost:
+   * the next `get` reads the file again and raises it to its caller.
+   */
+  warm(file: string): void {
+    this.get(file).catch(() => undefined);
+  }
+
+  private async refresh(file: string): Promise<LineIndex> {
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
     let idx = this.byFile.get(file);
     if (!idx || size < idx.end) idx = { every: EVERY, offsets: [0], styles: [{}], style: {}, lines: 0, end: 0, size: 0 };
-    if (size > idx.end) extend(file, idx, size);
+    if (size > idx.end) await extend(file, idx, size);
     idx.size = size;
     this.byFile.set(file, idx);
     return idx;
   }
 }
 
-function extend(file: string, idx: LineIndex, size: number): void {
+/** The colours after `bytes` from `style`: only what follows the last full reset (`ESC[0m`, `ESC[m`) can matter. */
+function styleAfter(bytes: Buffer, style: AnsiStyle): AnsiStyle {
+  const reset = Math.max(...RESETS.map((r) => bytes.lastIndexOf(r)));
+  return reset < 0 ? ansiStyle(bytes.toString('utf8'), style) : ansiStyle(bytes.subarray(reset).toString('utf8'), {});
+}
+
+/** One scan's state: the index being extended and the bytes of lines not yet folded into its style. */
+class Scan {
+  /** Bytes of the line that crosses a read, kept only when something in it may be an escape. */
+  private carry: Buffer[] = [];
+
+  constructor(readonly idx: LineIndex) {}
+
+  /** Folds buf[a, b) (whole lines, after the carry) into the style. */
+  private fold(buf: Buffer, a: number, b: number): void {
+    const esc = buf.indexOf(ESC, a);
+    if (this.carry.length === 0 && (esc === -1 || esc >= b)) return;
+    this.idx.style = styleAfter(Buffer.concat([...this.carry, buf.subarray(a, b)]), this.idx.style);
+    this.carry = [];
+  }
+
+  /** The n bytes of buf read at file offset pos. */
+  read(buf: Buffer, n: number, pos: number): void {
+    const idx = this.idx;
+    let from = 0;
+    let i = buf.indexOf(NL, 0);
+    while (i !== -1 && i < n) {
+      idx.lines++;
+      idx.end = pos + i + 1;
+      if (idx.lines % idx.every === 0) {
+        this.fold(buf, from, i + 1);
+        from = i + 1;
+        idx.offsets.push(idx.end);
+        idx.styles.push(idx.style);
+      }
+      i = buf.indexOf(NL, i + 1);
+    }
+    const last = pos + from < idx.end ? idx.end - pos : from;
+    this.fold(buf, from, last);
+    const esc = buf.indexOf(ESC, last);
+    if (last < n && (this.carry.length > 0 || (esc !== -1 && esc < n))) this.carry.push(Buffer.from(buf.subarray(last, n)));
+  }
+}
+
+async function extend(file: string, idx: LineIndex, size: number): Promise<void> {
   const buf = Buffer.alloc(READ);
-  const fd = openSync(file, 'r');
-  // The bytes of a line that crosses a read, kept only when the line has an escape (ESC, 27).
-  let carry: Buffer[] = [];
+  const fh = await open(file, 'r');
+  const scan = new Scan(idx);
   try {
     let pos = idx.end;
     while (pos < size) {
-      const n = readSync(fd, buf, 0, Math.min(READ, size - pos), pos);
-      if (n <= 0) break;
-      let lineStart = 0;
-      let i = buf.indexOf(10, 0);
-      while (i !== -1 && i < n) {
-        const esc = buf.indexOf(27, lineStart);
-        if (carry.length > 0 || (esc !== -1 && esc < i)) {
-          idx.style = ansiStyle(Buffer.concat([...carry, buf.subarray(lineStart, i)]).toString('utf8'), idx.style);
-          carry = [];
-        }
-        idx.lines++;
-        idx.end = pos + i + 1;
-        if (idx.lines % idx.every === 0) {
-          idx.offsets.push(idx.end);
-          idx.styles.push(idx.style);
-        }
-        lineStart = i + 1;
-        i = buf.indexOf(10, lineStart);
-      }
-      const esc = buf.indexOf(27, lineStart);
-      if (lineStart < n && (carry.length > 0 || (esc !== -1 && esc < n))) carry.push(Buffer.from(buf.subarray(lineStart, n)));
-      pos += n;
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, size - pos), pos);
+      if (bytesRead <= 0) break;
+      scan.read(buf, bytesRead, pos);
+      pos += bytesRead;
     }
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
@@ -89,6 +145,6 @@ export function styleAt(file: string, idx: LineIndex, from: number): AnsiStyle {
   } finally {
     closeSync(fd);
   }
-  if (buf.indexOf(27) === -1) return idx.styles[k] ?? {};
-  return ansiStyle(buf.toString('utf8'), idx.styles[k] ?? {});
+  if (buf.indexOf(ESC) === -1) return idx.styles[k] ?? {};
+  return styleAfter(buf, idx.styles[k] ?? {});
 }

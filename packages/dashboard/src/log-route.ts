@@ -31,11 +31,11 @@ function rawRange(req: IncomingMessage, res: ServerResponse, file: string): true
   return true;
 }
 
-function startOf(q: URLSearchParams, indexes: LineIndexes, file: string): Start | string {
+async function startOf(q: URLSearchParams, indexes: LineIndexes, file: string): Promise<Start | string> {
   const at = q.get('at');
   if (at !== null) {
     if (!/^[1-9]\d*$/.test(at)) return `at must be a line number, got "${at}"`;
-    const idx = indexes.get(file);
+    const idx = await indexes.get(file);
     const k = Math.floor((Number(at) - 1) / idx.every);
     const from = idx.offsets[k] ?? 0;
     return { from, line: k * idx.every + 1, size: (idx.offsets[k + 1] ?? idx.size) - from, style: idx.styles[k] ?? {} };
@@ -43,7 +43,7 @@ function startOf(q: URLSearchParams, indexes: LineIndexes, file: string): Start 
   const from = Number(q.get('from') ?? 0);
   const line = Number(q.get('line') ?? 1);
   if (!Number.isInteger(from) || from < 0 || !Number.isInteger(line) || line < 1) return 'from and line must be whole numbers';
-  return { from, line, ...(from > 0 ? { style: styleAt(file, indexes.get(file), from) } : {}) };
+  return { from, line, ...(from > 0 ? { style: styleAt(file, await indexes.get(file), from) } : {}) };
 }
 
 export async function logRoute(ctx: Ctx, req: IncomingMessage, res: ServerResponse, url: URL, parts: string[], indexes: LineIndexes): Promise<true> {
@@ -61,7 +61,7 @@ export async function logRoute(ctx: Ctx, req: IncomingMessage, res: ServerRespon
   const q = url.searchParams;
   if (q.get('raw') === '1') return rawRange(req, res, file);
   if (q.get('index') === '1') {
-    const idx = indexes.get(file);
+    const idx = await indexes.get(file);
     // A finished log's last line may lack its newline: it still counts.
     const tail = !running && idx.size > idx.end;
     const body = { every: idx.every, offsets: idx.offsets, styles: idx.styles, style: idx.style, lines: idx.lines + (tail ? 1 : 0), end: tail ? idx.size : idx.end, size: idx.size };
@@ -78,7 +78,10 @@ export async function logRoute(ctx: Ctx, req: IncomingMessage, res: ServerRespon
     return true;
   }
   if (q.get('format') === 'json') return send(res, 200, 'application/json', JSON.stringify(await searchJson(file, q.get('q') ?? '')));
-  const start = startOf(q, indexes, file);
+  // The first screen is read from the log's first bytes, without the index; the viewer asks for
+  // the index next, so its scan starts now, alongside this response.
+  indexes.warm(file);
+  const start = await startOf(q, indexes, file);
   if (typeof start === 'string') return sendPage(ctx, res, 400, page('Bad request', `<p role="alert">${esc(start)}</p>`));
   const api = `/api/v1${href}`;
   const ref = { run: name, task, step, file, href, raw: run.private ? `${href}?raw=1` : api, running, ...(running ? { follow: run.private ? `${href}?follow=1` : `${api}?follow=1` } : {}) };
