@@ -1,10 +1,11 @@
 /**
  * The pipeline as an SVG graph: tasks as nodes coloured by state with their duration, edges from
- * `runAfter` and from result references (`$(tasks.X.results...)`), finally tasks in a column
+ * `runAfter` and from result references (model's pipeline task dependencies), finally tasks in a column
  * apart. Laid out on the server with @dagrejs/dagre (a maintained layered-graph layout; no
  * browser code needed, so the graph shows with JavaScript off).
  */
 import dagre from '@dagrejs/dagre';
+import { resultRefProducers, resultRefSources, runAfterOf } from '@plumbing/model';
 import { duration, esc } from './html.js';
 
 export interface GraphTask {
@@ -31,11 +32,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function taskOf(t: Record<string, unknown>, isFinally: boolean): GraphTask {
-  const refs = new Set<string>();
-  const text = JSON.stringify({ params: t.params, when: t.when, matrix: t.matrix });
-  for (const m of text.matchAll(/\$\(tasks\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.(results|status)\b/g)) refs.add(m[1]!);
-  const runAfter = Array.isArray(t.runAfter) ? t.runAfter.filter((x): x is string => typeof x === 'string') : [];
-  return { name: String(t.name), runAfter, resultRefs: [...refs].filter((r) => !runAfter.includes(r)), isFinally };
+  const runAfter = runAfterOf(t);
+  const resultRefs = resultRefProducers(resultRefSources(t)).filter((r) => !runAfter.includes(r));
+  return { name: String(t.name), runAfter, resultRefs, isFinally };
 }
 
 /** The tasks of a pipeline spec (`status.pipelineSpec` or `spec.pipelineSpec`). */

@@ -23,14 +23,14 @@ describe('ansiToHtml', () => {
 });
 
 describe('LineIndexes: ANSI colours across chunks', () => {
-  it('records the colours in force at each chunk start and at the end, also for a line longer than one read', () => {
+  it('records the colours in force at each chunk start and at the end, also for a line longer than one read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbing-ansi-'));
     try {
       const file = join(dir, 'step.log');
       const long = `${'x'.repeat(1024 * 1024 + 10)}\x1b[1m`;
       const lines = ['\x1b[31mred from here', ...Array.from({ length: 1200 }, (_, i) => `line ${i}`), '\x1b[0mreset', long, ...Array.from({ length: 900 }, () => 'bold')];
       writeFileSync(file, `${lines.join('\n')}\n`);
-      const idx = new LineIndexes().get(file);
+      const idx = await new LineIndexes().get(file);
       expect(idx.styles).toEqual([{}, { fg: 1 }, { bold: true }]);
       expect(idx.style).toEqual({ bold: true });
       expect(styleAt(file, idx, idx.offsets[1]!)).toEqual({ fg: 1 });
@@ -63,6 +63,14 @@ describe('pipelineSvg', () => {
       { name: 'c', runAfter: [], resultRefs: ['a'], isFinally: false },
       { name: 'f', runAfter: [], resultRefs: [], isFinally: true },
     ]);
+  });
+
+  it("takes result edges from model's task dependencies: an embedded script's reference counts, a finally task's status reference does not", () => {
+    const more = {
+      tasks: [{ name: 'a' }, { name: 'd', taskSpec: { steps: [{ name: 's', image: 'busybox', script: 'echo $(tasks.a.results.out)' }] } }],
+      finally: [{ name: 'f', params: [{ name: 'p', value: '$(tasks.a.status)' }] }],
+    };
+    expect(graphTasks(more).map((t) => [t.name, t.resultRefs])).toEqual([['a', []], ['d', ['a']], ['f', []]]);
   });
 
   it('draws nodes filled by state and one edge per dependency', () => {

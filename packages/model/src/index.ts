@@ -15,9 +15,12 @@ export { stepActionParamValues, taskParamValues } from './tekton/param-defaults.
 export type { RetryDecision, RetryTaskFacts } from './tekton/retry.js';
 export { decideRetry, WHEN_SKIPPED } from './tekton/retry.js';
 export type { RetryResourcePlan, RetryTaskRunFacts } from './tekton/retry-resource.js';
-export { pipelineTaskDeps, retryPipelineRunResource } from './tekton/retry-resource.js';
+export { retryPipelineRunResource } from './tekton/retry-resource.js';
+export type { PipelineTaskLike } from './tekton/task-deps.js';
+export { buildPipelineDag, pipelineTaskDeps, refsIn, resultRefProducers, resultRefSources, runAfterOf } from './tekton/task-deps.js';
 export { paramTypeOf, paramValueMismatch, valueType } from './tekton/params.js';
 export { undeclaredPipelineParams } from './tekton/pipeline-refs.js';
+export type { VarRef } from './tekton/refs.js';
 export { parseExpr, scanRefs } from './tekton/refs.js';
 export { RepoIndex, catalogVersionDir, compareCatalogVersions } from './yaml/repo-index.js';
 export { listYamlFiles, loadRepository } from './yaml/load.js';

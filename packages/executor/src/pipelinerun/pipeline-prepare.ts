@@ -4,9 +4,8 @@
  * CEL, declared result references; then the first substitution stages of §3.3 (params with
  * propagation into embedded taskSpecs, context, `workspaces.<w>.bound`).
  */
-import { hasMatrix, MAX_MATRIX_COMBINATIONS, type ParamValue, type PipelineSpec, type PipelineTask, staticCombinationCount, undeclaredPipelineParams } from '@plumbing/model';
+import { buildPipelineDag, hasMatrix, MAX_MATRIX_COMBINATIONS, type ParamValue, type PipelineSpec, type PipelineTask, refsIn, staticCombinationCount, undeclaredPipelineParams } from '@plumbing/model';
 import type { PipelineRunRequest } from '../contracts.js';
-import { buildDag, refsIn } from './dag.js';
 import { resolvePipelineParams } from './pipeline-params.js';
 import { paramsTable, type Replacements, stringsTable, substDeep } from './pipeline-vars.js';
 import { validateBeforeFirstTaskRun } from './pipeline-validate.js';
@@ -66,7 +65,7 @@ export function preparePipelineRun(req: PipelineRunRequest): PrepareOutcome {
 
   // Messages below follow pipelinerun.go reconcile: MarkFailed(reason, format, args); an argument wrapped
   // with pipelineErrors.WrapUserError makes LabelUserError prefix the whole message with "[User error] ".
-  const built = buildDag(spec.tasks ?? []);
+  const built = buildPipelineDag(spec.tasks ?? []);
   if (!built.ok) return fail('PipelineInvalidGraph', `[User error] PipelineRun ${names.pr}'s Pipeline DAG is invalid: ${built.message}`);
   // the webhook's pipelineSpec.Validate: a reference to a param the pipeline does not declare
   const undeclared = undeclaredPipelineParams(spec);

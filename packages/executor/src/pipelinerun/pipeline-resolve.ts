@@ -3,9 +3,8 @@
  * results of finished parents, pipeline-task contexts, then (finally only) execution status;
  * plus the detection of result references that cannot be resolved (§5.2).
  */
-import { type Artifacts, mergeArtifacts, type ParamValue, type PipelineTask, taskArtifactReplacements } from '@plumbing/model';
+import { type Artifacts, mergeArtifacts, type ParamValue, type PipelineTask, refsIn, resultRefSources, taskArtifactReplacements } from '@plumbing/model';
 import type { ChildTaskRun } from '../contracts.js';
-import { refsIn, resultRefSources } from './dag.js';
 import type { PipelineTaskOutcome } from './pipeline-status.js';
 import { SkipReason } from './pipeline-status.js';
 import { type Replacements, resultsTable, stringsTable, substDeep } from './pipeline-vars.js';

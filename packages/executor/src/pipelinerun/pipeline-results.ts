@@ -5,8 +5,7 @@
  * index is out of range or an object key is missing.
  */
 import type { ParamValue, PipelineResult } from '@plumbing/model';
-import { parseExpr } from '@plumbing/model';
-import { refsIn } from './dag.js';
+import { parseExpr, refsIn } from '@plumbing/model';
 import { mergeReplacements } from '../substitution/substitute.js';
 import { resultsTable, substValue } from './pipeline-vars.js';
 

@@ -3,9 +3,8 @@
  * reconcile, IsBeforeFirstTaskRun): per-task params and enums, CEL, task and pipeline result
  * references, optional workspaces — the first failure, or nothing.
  */
-import { evaluateCel, type ParamSpec, type ParamValue, type PipelineTask, type TaskSpec } from '@plumbing/model';
+import { evaluateCel, type ParamSpec, type ParamValue, type PipelineTask, refsIn, resultRefSources, type TaskSpec } from '@plumbing/model';
 import type { PipelineRunRequest } from '../contracts.js';
-import { refsIn, resultRefSources } from './dag.js';
 import { paramSpecType, valueType } from './pipeline-params.js';
 import { type Fail, fail, goList, type PreparedTask } from './prepare-outcome.js';
 import { wholeRef } from './pipeline-vars.js';

@@ -6,9 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { decideRetry, type JsonMap, loadYaml, PlumbingError, RepoIndex, type ResourceDoc, type RetryTaskFacts } from '@plumbing/model';
+import { buildPipelineDag, decideRetry, type JsonMap, loadYaml, PlumbingError, RepoIndex, type ResourceDoc, type RetryTaskFacts } from '@plumbing/model';
 import type { PipelineRunStatus, ReusedTask } from '../contracts.js';
-import { buildDag } from '../pipelinerun/dag.js';
 import { type Engines, type ExecuteRunsOptions, executeRuns, type RunOutcome } from './execute-runs.js';
 import { collectInvolved, generateName, type LoadedRun, loadIndexWith, planFindings, type RunPlan } from './load-runs.js';
 import { isInProgress, readRunRecord, RUNS_DIR, type RunRecord, runDirOf, succeededCondition } from './record.js';
@@ -68,7 +67,7 @@ export function retryFacts(status: PipelineRunStatus | undefined): { facts: Retr
     return { name, state, ...(skipped ? { skipReason: skipped.reason } : {}), ...(isFinally ? { finally: true } : {}) };
   };
   const facts = [...(spec.tasks ?? []).map((t) => fact(t.name, false)), ...(spec.finally ?? []).map((t) => fact(t.name, true))];
-  const dag = buildDag(spec.tasks ?? []);
+  const dag = buildPipelineDag(spec.tasks ?? []);
   return dag.ok ? { facts, parents: dag.dag.parents } : { facts };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pipelineTaskDeps, type RetryTaskRunFacts, retryPipelineRunResource } from './retry-resource.js';
+import { type RetryTaskRunFacts, retryPipelineRunResource } from './retry-resource.js';
 
 // A PipelineRun as the cluster has it once Tekton finished it: checkout succeeded (result commit,
 // workspace on the claim Tekton made from the volumeClaimTemplate), test failed, lint was skipped
@@ -62,9 +62,5 @@ describe('retryPipelineRunResource', () => {
 
   it('refuses a run Tekton never started (no pipelineSpec in its status)', () => {
     expect(() => retryPipelineRunResource({ ...original, status: {}, spec: { pipelineRef: { name: 'ci' } } }, [], 'x')).toThrow(/no pipelineSpec in its status/);
-  });
-
-  it('pipelineTaskDeps: runAfter, then result producers anywhere in the task', () => {
-    expect(pipelineTaskDeps({ name: 't', runAfter: ['a'], params: [{ name: 'p', value: '$(tasks.b.results.r) $(tasks.a.results.s)' }], when: [{ input: '$(tasks.c.results.x[0])' }] })).toEqual(['a', 'b', 'c']);
   });
 });

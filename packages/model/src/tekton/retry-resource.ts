@@ -18,7 +18,7 @@
 import { PlumbingError } from '../errors.js';
 import { isMap, type JsonMap } from '../yaml/values.js';
 import { decideRetry, type RetryTaskFacts } from './retry.js';
-import { buildDag } from './dag.js';
+import { buildPipelineDag } from './task-deps.js';
 import { scanRefs } from './refs.js';
 
 export interface RetryTaskRunFacts {
@@ -39,22 +39,6 @@ export interface RetryResourcePlan {
 const REUSED_INPUT = 'reused by plumbing retry';
 const list = (v: unknown): JsonMap[] => (Array.isArray(v) ? v.filter(isMap) : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/** Dependencies of a pipeline task: runAfter, then the tasks whose results it references anywhere. */
-export function pipelineTaskDeps(task: JsonMap): string[] {
-  const deps = (Array.isArray(task.runAfter) ? task.runAfter : []).filter((d): d is string => typeof d === 'string');
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string') {
-      for (const r of v.includes('$(') ? scanRefs(v) : []) if (r.segments[0] === 'tasks' && r.segments[2] === 'results' && r.segments[1] && !deps.includes(r.segments[1])) deps.push(r.segments[1]);
-    } else if (Array.isArray(v)) {
-      for (const x of v) visit(x);
-    } else if (isMap(v)) {
-      for (const [k, x] of Object.entries(v)) if (k !== 'runAfter') visit(x);
-    }
-  };
-  visit(task);
-  return [...new Set(deps)];
-}
 
 function taskFacts(spec: JsonMap, status: JsonMap, taskRuns: readonly RetryTaskRunFacts[]): RetryTaskFacts[] {
   const skipped = list(status.skippedTasks);
@@ -137,7 +121,7 @@ export function retryPipelineRunResource(original: JsonMap, taskRuns: readonly R
   const spec = isMap(status.pipelineSpec) ? status.pipelineSpec : isMap(origSpec.pipelineSpec) ? origSpec.pipelineSpec : undefined;
   const meta = isMap(original.metadata) ? original.metadata : {};
   if (!spec) throw new PlumbingError('RETRY_NOT_STARTED', `PipelineRun ${str(meta.name)} has no pipelineSpec in its status (Tekton never started it): it cannot be retried task by task`, { hint: 'rerun the whole run instead' });
-  const dag = buildDag(list(spec.tasks).map((t) => ({ name: str(t.name), deps: pipelineTaskDeps(t) })));
+  const dag = buildPipelineDag(list(spec.tasks));
   const facts = taskFacts(spec, status, taskRuns);
   let d = decideRetry(facts, dag.ok ? dag.dag.parents : undefined);
   const notes: string[] = [];
