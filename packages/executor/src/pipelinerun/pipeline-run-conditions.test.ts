@@ -2,62 +2,17 @@
  * The PipelineRun's intermediate conditions (`pipelinerun-condition` events), scheduling-time matrix
  * checks, and runtime fan-out, against a FAKE executeTaskRun (unit level).
  */
-import type { Condition, ParamValue, PipelineSpec, PipelineTask } from '@plumbing/model';
+import type { Condition, PipelineSpec, PipelineTask } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
-import type { PipelineRunRequest, RunEvent, TaskRunRequest, TaskRunStatus } from '../contracts.js';
+import type { PipelineRunRequest, RunEvent, } from '../contracts.js';
+import { fakeEngine, request } from '../../test/fake-task-runs.js';
 import { executePipelineRun } from './pipeline-run.js';
-
-interface Behaviour {
-  fail?: boolean;
-  delayMs?: number;
-  results?: Record<string, ParamValue>;
-}
-
-function fakeEngine(behaviours: Record<string, Behaviour>) {
-  const calls: TaskRunRequest[] = [];
-  const execute = async (req: TaskRunRequest): Promise<TaskRunStatus> => {
-    calls.push(req);
-    const b = behaviours[req.pipelineRun?.pipelineTaskName ?? ''] ?? {};
-    if (b.delayMs) await new Promise((r) => setTimeout(r, b.delayMs));
-    const results = Object.entries(b.results ?? {}).map(([name, value]) => ({ name, type: (Array.isArray(value) ? 'array' : 'string') as 'string', value }));
-    return {
-      conditions: [
-        b.fail
-          ? { type: 'Succeeded', status: 'False', reason: 'StepFailed', message: '"step-s" exited with code 1' }
-          : { type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' },
-      ],
-      podName: '',
-      steps: [],
-      results,
-    };
-  };
-  return { calls, execute };
-}
 
 const task = (name: string, extra: Partial<PipelineTask> = {}): PipelineTask => ({
   name,
   taskSpec: { params: [{ name: 'x', default: '' }], results: [{ name: 'out' }, { name: 'arr', type: 'array' }], steps: [{ name: 's', image: 'busybox', script: 'true' }] },
   ...extra,
 });
-
-function request(spec: PipelineSpec, execute: PipelineRunRequest['executeTaskRun'], extra: Partial<PipelineRunRequest> = {}): PipelineRunRequest {
-  return {
-    name: 'pr',
-    namespace: 'default',
-    uid: 'uid-1',
-    spec,
-    params: [],
-    workspaces: [],
-    labels: {},
-    annotations: {},
-    runDir: '/tmp/plumbing-unit-pr',
-    signal: new AbortController().signal,
-    parallel: 8,
-    resolver: { task: () => undefined, pipeline: () => undefined, stepAction: () => undefined },
-    executeTaskRun: execute,
-    ...extra,
-  };
-}
 
 type Seen = { status: Condition['status']; reason: string | undefined; message: string | undefined };
 
@@ -86,7 +41,7 @@ describe('pipelinerun-condition events', () => {
   });
 
   it('go PipelineRunStopping once a task failed and no finally task is left', async () => {
-    const fake = fakeEngine({ bad: { fail: true }, slow: { delayMs: 150 } });
+    const fake = fakeEngine({ bad: { fail: Infinity }, slow: { delayMs: 150 } });
     const seen = await conditionsOf(request({ tasks: [task('bad'), task('slow'), task('after', { runAfter: ['bad'] })] }, fake.execute));
     expect(reasons(seen)).toEqual(['Running', 'PipelineRunStopping', 'Failed']);
     // `after` is skipped (PipelineRun was stopping) in the same pass that notices the failure
@@ -94,7 +49,7 @@ describe('pipelinerun-condition events', () => {
   });
 
   it('stay Running after a failure while finally tasks remain (checkFinalTasksDone)', async () => {
-    const fake = fakeEngine({ bad: { fail: true }, fin: { delayMs: 50 } });
+    const fake = fakeEngine({ bad: { fail: Infinity }, fin: { delayMs: 50 } });
     const seen = await conditionsOf(request({ tasks: [task('bad')], finally: [task('fin')] }, fake.execute));
     expect(reasons(seen)).toEqual(['Running', 'Failed']);
   });

@@ -2,55 +2,11 @@
  * Scheduling, skip, status and matrix logic of the PipelineRun engine against a FAKE
  * executeTaskRun (unit level only; test/pipelinerun-fixtures.test.ts runs real processes).
  */
-import type { ParamValue, PipelineSpec, PipelineTask } from '@plumbing/model';
+import type { PipelineSpec, PipelineTask } from '@plumbing/model';
 import { describe, expect, it } from 'vitest';
-import type { PipelineRunRequest, TaskRunRequest, TaskRunStatus } from '../contracts.js';
+import type { TaskRunRequest, TaskRunStatus } from '../contracts.js';
+import { fakeEngine, request } from '../../test/fake-task-runs.js';
 import { executePipelineRun } from './pipeline-run.js';
-
-interface Behaviour {
-  /** Fail this many attempts (Infinity: always). */
-  fail?: number;
-  results?: (req: TaskRunRequest) => Record<string, ParamValue>;
-  /** Wait until cancelled. */
-  hang?: boolean;
-}
-
-function fakeEngine(behaviours: Record<string, Behaviour>) {
-  const calls: TaskRunRequest[] = [];
-  const execute = async (req: TaskRunRequest): Promise<TaskRunStatus> => {
-    calls.push(req);
-    const b = behaviours[req.pipelineRun?.pipelineTaskName ?? ''] ?? {};
-    if (b.hang) {
-      await new Promise<void>((resolve) => {
-        if (req.signal.aborted) resolve();
-        req.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      return {
-        conditions: [{ type: 'Succeeded', status: 'False', reason: 'TaskRunCancelled', message: String(req.signal.reason) }],
-        podName: '',
-        steps: [],
-        results: [],
-      };
-    }
-    const failed = req.retryCount < (b.fail ?? 0);
-    const results = Object.entries(b.results?.(req) ?? {}).map(([name, value]) => ({
-      name,
-      type: (typeof value === 'string' ? 'string' : Array.isArray(value) ? 'array' : 'object') as 'string',
-      value,
-    }));
-    return {
-      conditions: [
-        failed
-          ? { type: 'Succeeded', status: 'False', reason: 'StepFailed', message: '"step-s" exited with code 1' }
-          : { type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' },
-      ],
-      podName: `${req.name}-pod`,
-      steps: [],
-      results,
-    };
-  };
-  return { calls, execute };
-}
 
 const task = (name: string, extra: Partial<PipelineTask> = {}): PipelineTask => ({
   name,
@@ -58,24 +14,6 @@ const task = (name: string, extra: Partial<PipelineTask> = {}): PipelineTask => 
   ...extra,
 });
 
-function request(spec: PipelineSpec, execute: PipelineRunRequest['executeTaskRun'], extra: Partial<PipelineRunRequest> = {}): PipelineRunRequest {
-  return {
-    name: 'pr',
-    namespace: 'default',
-    uid: 'uid-1',
-    spec,
-    params: [],
-    workspaces: [],
-    labels: {},
-    annotations: {},
-    runDir: '/tmp/plumbing-unit-pr',
-    signal: new AbortController().signal,
-    parallel: 4,
-    resolver: { task: () => undefined, pipeline: () => undefined, stepAction: () => undefined },
-    executeTaskRun: execute,
-    ...extra,
-  };
-}
 
 const param = (req: TaskRunRequest, name: string) => req.params.find((p) => p.name === name)?.value;
 
