@@ -18,6 +18,8 @@ export interface CatalogMirror {
   registry: TestRegistry;
   /** A repository root whose .plumbing.yaml mirrors docker.io to the registry: run plumbing from here. */
   root: string;
+  /** Manifest digest of each image pushed, by `<repository>:<tag>` (e.g. `library/alpine:3.20`). */
+  digests: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -135,19 +137,23 @@ function cachedLayer(tar: Buffer): ReturnType<typeof compressLayer> {
 export async function startCatalogMirror(opts: { node?: boolean; npm?: boolean; git?: boolean } = {}): Promise<CatalogMirror> {
   const registry = await startRegistry();
   try {
+    const digests: Record<string, string> = {};
+    const push = async (o: Parameters<typeof pushImage>[0] & { tag: string }): Promise<void> => {
+      digests[`${o.repository}:${o.tag}`] = (await pushImage(o)).digest;
+    };
     const alpine = cachedLayer(await alpineLike());
-    await pushImage({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
+    await push({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
     if (opts.node || opts.npm) {
       const layers = [alpine, cachedLayer(await nodeLayer()), ...(opts.npm ? [cachedLayer(await npmLayer())] : [])];
-      await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers, config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
+      await push({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers, config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
     }
     if (opts.git) {
-      await pushImage({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, cachedLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
+      await push({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, cachedLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
     }
     const root = await mkdtemp(join(tmpdir(), 'catalog-images-'));
     await mkdir(join(root, '.git'));
     await writeFile(join(root, '.plumbing.yaml'), `images:\n  mirrors:\n    docker.io: ["${registry.host}"]\n`);
-    return { registry, root, stop: () => registry.stop() };
+    return { registry, root, digests, stop: () => registry.stop() };
   } catch (err) {
     await registry.stop();
     throw err;
