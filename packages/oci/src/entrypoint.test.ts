@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PATH, imageArgv, imageEnv, resolveUser, userSpec } from './entrypoint.js';
+import { DEFAULT_PATH, imageArgv, imageEnv, resolveUser } from './entrypoint.js';
 
 describe('imageArgv (Kubernetes entrypoint rules)', () => {
   const config = { Entrypoint: ['/entry'], Cmd: ['--default'] };
@@ -31,15 +31,4 @@ describe('resolveUser', () => {
     expect(resolveUser(root, undefined, 'i')).toEqual({ uid: 0, gid: 0, home: '/root' });
   });
   it('refuses a user name the image does not have', () => expect(() => resolveUser(root, 'nobody2', 'i')).toThrow(expect.objectContaining({ code: 'OCI_USER_UNKNOWN' })));
-});
-
-describe('userSpec', () => {
-  it("takes securityContext.runAsUser/runAsGroup over the image's User", () => {
-    expect(userSpec('app', { runAsUser: 0 })).toBe('0');
-    expect(userSpec('app', { runAsUser: 1001, runAsGroup: 5 })).toBe('1001:5');
-    expect(userSpec('app:staff', { runAsGroup: 5 })).toBe('app:5');
-    expect(userSpec(undefined, { runAsGroup: 5 })).toBe('0:5');
-    expect(userSpec('app', undefined)).toBe('app');
-    expect(userSpec('app', { runAsNonRoot: true })).toBe('app');
-  });
 });

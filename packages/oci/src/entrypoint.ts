@@ -55,19 +55,6 @@ function table(rootfs: string, file: string): string[][] {
   }
 }
 
-/**
- * The user a container runs as: Kubernetes' `securityContext.runAsUser` (with `runAsGroup`) over
- * the image's `User`; `runAsGroup` alone replaces the group of the image's User.
- */
-export function userSpec(imageUser: string | undefined, securityContext: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const uid = securityContext?.runAsUser;
-  const gid = securityContext?.runAsGroup;
-  const group = typeof gid === 'number' ? `:${gid}` : '';
-  if (typeof uid === 'number') return `${uid}${group}`;
-  if (!group) return imageUser;
-  return `${(imageUser ?? '').split(':')[0] || '0'}${group}`;
-}
-
 /** Resolves the image's `User` (`name`, `uid`, `name:group`, `uid:gid`) against its /etc/passwd and /etc/group. */
 export function resolveUser(rootfs: string, spec: string | undefined, image: string): ImageUser {
   const [userPart = '', groupPart] = (spec ?? '').split(':');

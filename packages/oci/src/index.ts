@@ -1,6 +1,6 @@
 export { defaultCacheDir } from './cache-layout.js';
 export { type CredentialStore, type KubeObject, loadCredentials, serviceAccountCredentials } from './credentials.js';
-export { imageArgv, imageEnv, resolveUser, userSpec } from './entrypoint.js';
+export { imageArgv, imageEnv, resolveUser } from './entrypoint.js';
 export { ImageNamespace } from './image-namespace.js';
 export { detectImageSandbox, type ImageSandbox } from './image-sandbox.js';
 export { applyPrune, listImages, planPrune, removeTree } from './images.js';

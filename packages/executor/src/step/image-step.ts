@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Step } from '@plumbing/model';
-import { imageArgv, imageEnv, resolveUser, userSpec } from '@plumbing/oci';
+import { imageArgv, imageEnv, resolveUser } from '@plumbing/oci';
 import type { PreparedStep } from '../taskrun/task-prepare.js';
 import { type Mount, toHostPath } from './sandbox.js';
 import type { StepContext } from './step-context.js';
@@ -90,7 +90,7 @@ async function imageLaunch(i: ImageStepInput, images: StepImages, choice: Extrac
   const { ctx, ps, step } = i;
   const { image, sandbox } = choice;
   const name = image.references.at(-1) ?? image.manifestDigest;
-  const user = resolveUser(image.rootfs, userSpec(image.config.User, step.securityContext), name);
+  const user = resolveUser(image.rootfs, image.config.User, name);
   let argv: string[];
   if (step.script !== undefined) {
     const sheb = parseShebang(step.script);
