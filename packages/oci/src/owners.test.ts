@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLdd } from './owners.js';
+import { isFullIdentityMap, parseLdd } from './owners.js';
 
 describe('parseLdd', () => {
   it('finds the dynamic loader and the libraries, without the vDSO', () => {
@@ -14,5 +14,14 @@ describe('parseLdd', () => {
 
   it('has no loader for a static binary', () => {
     expect(parseLdd('\tnot a dynamic executable\n')).toEqual({ libs: [] });
+  });
+});
+
+describe('isFullIdentityMap', () => {
+  it("is true for the host's map only", () => {
+    expect(isFullIdentityMap('         0          0 4294967295\n')).toBe(true);
+    expect(isFullIdentityMap('         0       1000          1\n')).toBe(false);
+    expect(isFullIdentityMap('0 0 1000\n1000 100000 65536\n')).toBe(false);
+    expect(isFullIdentityMap('')).toBe(false);
   });
 });

@@ -8,12 +8,34 @@
  * user is mapped onto it (an approximation that the executor reports).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { BindMount } from './run-args.js';
 
-/** Whether this process keeps layer owners (unpack lchowns, identity-mapped image namespace). */
+let keeps: boolean | undefined;
+
+/**
+ * Whether this process keeps layer owners (unpack lchowns, identity-mapped image namespace): it
+ * is root with every id mapped (the host's root, not root of a user namespace such as rootless
+ * Docker's, which could not chown to ids outside its map).
+ */
 export function keepsOwners(): boolean {
-  return process.getuid?.() === 0;
+  keeps ??= process.getuid?.() === 0 && isFullIdentityMap(readFileOr('/proc/self/uid_map')) && isFullIdentityMap(readFileOr('/proc/self/gid_map'));
+  return keeps;
+}
+
+function readFileOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** `/proc/<pid>/uid_map` text that maps all 2^32-1 ids onto themselves. */
+export function isFullIdentityMap(text: string): boolean {
+  const rows = text.trim().split('\n').map((l) => l.trim().split(/\s+/));
+  return rows.length === 1 && rows[0]?.join(' ') === '0 0 4294967295';
 }
 
 /** The step's path of the uid switcher's files. */
