@@ -5,7 +5,9 @@
 // busybox; `library/node:20.19-alpine` (with { node: true }) adds this machine's node and the
 // shared libraries it links (ldd), and with { npm: true } this machine's npm as the node images
 // have it (/usr/local/lib/node_modules/npm, /usr/local/bin/npm and npx); `alpine/git:v2.47.2` (with { git: true }) adds this machine's
-// git: the git binary, its smart-HTTP transport and shell helpers, the libraries they link. A task whose images are pinned by a digest, or need tools this machine cannot put in
+// git: the git binary, its smart-HTTP transport and shell helpers, the libraries they link;
+// `library/golang:1.23` (with { go: true }) is this machine's Go toolchain (whatever its version)
+// at /usr/local/go over the busybox userland (Debian-based on Docker Hub). A task whose images are pinned by a digest, or need tools this machine cannot put in
 // an image (kubectl from bitnami, gcloud, aws, kaniko), cannot run this way: see docs/images.md.
 import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,8 @@ export interface CatalogMirror {
   registry: TestRegistry;
   /** A repository root whose .plumbing.yaml mirrors docker.io to the registry: run plumbing from here. */
   root: string;
+  /** Manifest digest of each image pushed, by `<repository>:<tag>` (e.g. `library/alpine:3.20`). */
+  digests: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -110,6 +114,52 @@ function gitLayer(): Promise<Buffer> {
   return hostFilesLayer(files, extra);
 }
 
+/** Where this machine's Go toolchain is (the one the host tests use). */
+function goRoot(): string {
+  return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+}
+
+/** What a build needs from GOROOT's src: no commands' sources, tests or test data. */
+function goSourceKept(rel: string, isDir: boolean): boolean {
+  if (rel === 'src/cmd' || rel.startsWith('src/cmd/')) return false;
+  if (isDir) return !/(^|\/)testdata$/.test(rel);
+  return !rel.endsWith('_test.go') && !rel.includes('/testdata/');
+}
+
+/**
+ * This machine's Go toolchain at /usr/local/go as the golang images have it: bin, pkg (the
+ * compiler, linker, vet ...), the standard library's sources without tests, VERSION and go.env
+ * (~135 MB instead of 270).
+ */
+function goLayer(): Promise<Buffer> {
+  const root = goRoot();
+  const at = 'usr/local/go';
+  const entries: LayerEntry[] = [{ path: 'usr/' }, { path: 'usr/local/' }, { path: `${at}/` }, { path: 'go/', mode: 0o777 }, { path: 'go/bin/', mode: 0o777 }];
+  for (const top of ['bin', 'pkg', 'src', 'lib', 'VERSION', 'go.env']) {
+    const host = join(root, top);
+    const st = lstatSync(host, { throwIfNoEntry: false });
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      entries.push({ path: `${at}/${top}`, content: readFileSync(host), mode: st.mode & 0o777 });
+      continue;
+    }
+    entries.push({ path: `${at}/${top}/` });
+    const skipped: string[] = [];
+    for (const e of readdirSync(host, { recursive: true, withFileTypes: true })) {
+      const file = join(e.parentPath, e.name);
+      const rel = relative(root, file);
+      if (skipped.some((d) => rel.startsWith(d)) || !goSourceKept(rel, e.isDirectory())) {
+        if (e.isDirectory()) skipped.push(`${rel}/`);
+        continue;
+      }
+      if (e.isSymbolicLink()) entries.push({ path: `${at}/${rel}`, type: 'symlink', linkname: readlinkSync(file) });
+      else if (e.isDirectory()) entries.push({ path: `${at}/${rel}/` });
+      else entries.push({ path: `${at}/${rel}`, content: readFileSync(file), mode: lstatSync(file).mode & 0o777 });
+    }
+  }
+  return tarLayer(entries);
+}
+
 /**
  * compressLayer, with the compressed blob kept by the tar's digest under the tools cache: every
  * test file that pushes these images would otherwise gzip this machine's node (~100 MB) again.
@@ -132,22 +182,30 @@ function cachedLayer(tar: Buffer): ReturnType<typeof compressLayer> {
 }
 
 /** Starts the registry, pushes the images, writes the root's .plumbing.yaml. */
-export async function startCatalogMirror(opts: { node?: boolean; npm?: boolean; git?: boolean } = {}): Promise<CatalogMirror> {
+export async function startCatalogMirror(opts: { node?: boolean; npm?: boolean; git?: boolean; go?: boolean } = {}): Promise<CatalogMirror> {
   const registry = await startRegistry();
   try {
+    const digests: Record<string, string> = {};
+    const push = async (o: Parameters<typeof pushImage>[0] & { tag: string }): Promise<void> => {
+      digests[`${o.repository}:${o.tag}`] = (await pushImage(o)).digest;
+    };
     const alpine = cachedLayer(await alpineLike());
-    await pushImage({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
+    await push({ registry: registry.url, repository: 'library/alpine', tag: '3.20', layers: [alpine], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/sh'] } });
     if (opts.node || opts.npm) {
       const layers = [alpine, cachedLayer(await nodeLayer()), ...(opts.npm ? [cachedLayer(await npmLayer())] : [])];
-      await pushImage({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers, config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
+      await push({ registry: registry.url, repository: 'library/node', tag: '20.19-alpine', layers, config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['node'] } });
     }
     if (opts.git) {
-      await pushImage({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, cachedLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
+      await push({ registry: registry.url, repository: 'alpine/git', tag: 'v2.47.2', layers: [alpine, cachedLayer(await gitLayer())], config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: ['git'] } });
+    }
+    if (opts.go) {
+      const env = ['PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'GOLANG_VERSION=1.23', 'GOTOOLCHAIN=local', 'GOPATH=/go'];
+      await push({ registry: registry.url, repository: 'library/golang', tag: '1.23', layers: [alpine, cachedLayer(await goLayer())], config: { Env: env, WorkingDir: '/go' } });
     }
     const root = await mkdtemp(join(tmpdir(), 'catalog-images-'));
     await mkdir(join(root, '.git'));
     await writeFile(join(root, '.plumbing.yaml'), `images:\n  mirrors:\n    docker.io: ["${registry.host}"]\n`);
-    return { registry, root, stop: () => registry.stop() };
+    return { registry, root, digests, stop: () => registry.stop() };
   } catch (err) {
     await registry.stop();
     throw err;

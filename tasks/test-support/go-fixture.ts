@@ -49,3 +49,9 @@ export async function goModule(dir: string, extra: Record<string, string> = {}):
   await mkdir(GO_CACHE, { recursive: true });
   return dir;
 }
+
+/**
+ * The image cache (PLUMBING_CACHE) of the golang-* tests in images: kept between runs and shared
+ * by both tasks' tests, so that the Go toolchain image (the same digest each time) is unpacked once.
+ */
+export const GO_IMAGES_CACHE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'go-images');

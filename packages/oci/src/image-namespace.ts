@@ -1,5 +1,6 @@
 /**
- * One user + mount namespace per run (`unshare --user --map-root-user --mount`, a small holder
+ * One user + mount namespace per run (`unshare --user --map-root-user --mount`, or as root an
+ * identity-mapped one in which files keep their owners: owners.ts; a small holder
  * reading requests on stdin, namespace-holder.ts) in which each image step's overlay root is mounted: the
  * cached rootfs as the read-only lower layer, a per-step writable upper layer (unprivileged
  * overlayfs, Linux 5.11+; bubblewrap 0.8 has no --overlay). A step then starts as two
@@ -14,13 +15,14 @@
  * The holder ends when its stdin closes (close(), or this process exiting).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlumbingError } from '@plumbing/model';
 import { removeTree } from './images.js';
 import { holderCommand } from './namespace-holder.js';
+import { findUidSwitch, keepsOwners, type UidSwitch } from './owners.js';
 import { type ImageSandboxTools, type ImageStepOptions, imageBwrapArgs, overlayDirs, type StepOverlay } from './run-args.js';
 
 /** Unmount released overlays once this many have gathered (one request; a `umount` process with the sh holder). */
@@ -31,7 +33,12 @@ export interface ImageNamespaceOptions {
   scratchRoot?: string;
   /** Mount a spare overlay of an image ahead when one is taken (default true; a one-off probe has no next step). */
   mountAhead?: boolean;
+  /** Map every id onto itself, so that files keep their owners (default: when running as root; owners.ts). */
+  identity?: boolean;
 }
+
+/** Every uid/gid onto itself (written by this process, real root, into the holder's maps). */
+const IDENTITY_MAP = '0 0 4294967295\n';
 
 export class ImageNamespace {
   private readonly waiting: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
@@ -50,6 +57,7 @@ export class ImageNamespace {
     private readonly scratchRoot: string,
     private readonly ownsScratch: boolean,
     private readonly mountAhead: boolean,
+    private readonly uidSwitch: UidSwitch | undefined,
   ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => this.onData(d));
@@ -80,11 +88,19 @@ export class ImageNamespace {
   static async start(tools: ImageSandboxTools, opts: ImageNamespaceOptions = {}): Promise<ImageNamespace> {
     const scratchRoot = opts.scratchRoot ?? (await mkdtemp(join(tmpdir(), 'plumbing-overlays-')));
     checkLayerPath(scratchRoot);
+    const identity = opts.identity ?? keepsOwners();
     try {
-      const child = spawn(tools.unshare, ['--user', '--map-root-user', '--mount', '--propagation', 'slave', '--', ...holderCommand(tools)], { stdio: ['pipe', 'pipe', 'pipe'] });
-      const ns = new ImageNamespace(tools, child, scratchRoot, opts.scratchRoot === undefined, opts.mountAhead ?? true);
+      // identity: unmapped until we write its maps, so capabilities are kept across the exec
+      const users = identity ? ['--user', '--keep-caps'] : ['--user', '--map-root-user'];
+      const child = spawn(tools.unshare, [...users, '--mount', '--propagation', 'slave', '--', ...holderCommand(tools)], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const uidSwitch = identity ? await findUidSwitch(tools.setpriv) : undefined;
+      const ns = new ImageNamespace(tools, child, scratchRoot, opts.scratchRoot === undefined, opts.mountAhead ?? true, uidSwitch);
       const first = await ns.next();
       if (first !== 'ready') throw new PlumbingError('OCI_SANDBOX_UNAVAILABLE', `the image namespace did not start: ${first}`);
+      if (identity) {
+        writeFileSync(`/proc/${child.pid}/uid_map`, IDENTITY_MAP);
+        writeFileSync(`/proc/${child.pid}/gid_map`, IDENTITY_MAP);
+      }
       return ns;
     } catch (err) {
       if (opts.scratchRoot === undefined) await removeTree(scratchRoot).catch(() => undefined);
@@ -95,6 +111,14 @@ export class ImageNamespace {
   /** The holder's pid (what nsenter targets). */
   get pid(): number {
     return this.child.pid ?? -1;
+  }
+
+  /**
+   * True when a step in an image unpacked with its owners sees them and runs as its own uid
+   * (identity-mapped namespace and a uid switcher); otherwise every image file is the step user's.
+   */
+  get keepsOwners(): boolean {
+    return this.uidSwitch !== undefined;
   }
 
   /** True while the holder runs (a new one is needed otherwise). */
@@ -125,11 +149,17 @@ export class ImageNamespace {
     if (this.released.length >= UNMOUNT_BATCH) this.cleanReleased();
   }
 
-  /** `file` + `args` that run a step in an overlay from overlay(). */
-  stepCommand(overlay: StepOverlay, o: ImageStepOptions): { file: string; args: string[] } {
+  /**
+   * `file` + `args` that run a step in an overlay from overlay(). A non-root step in an image
+   * with its owners kept switches to its uid after bwrap's mounts (owners.ts); otherwise bwrap
+   * maps it onto the namespace's root.
+   */
+  stepCommand(overlay: StepOverlay, o: ImageStepOptions, owners = false): { file: string; args: string[] } {
+    const sw = owners && (o.uid !== 0 || o.gid !== 0) ? this.uidSwitch : undefined;
+    const step = sw ? { ...o, uid: 0, gid: 0, mounts: [...o.mounts, ...sw.mounts], argv: [...sw.prefix(o.uid, o.gid), ...o.argv] } : o;
     return {
       file: this.tools.nsenter,
-      args: ['-t', String(this.pid), '-U', '-m', '--preserve-credentials', '--', this.tools.bwrap, ...imageBwrapArgs(overlay.merged, o)],
+      args: ['-t', String(this.pid), '-U', '-m', '--preserve-credentials', '--', this.tools.bwrap, ...imageBwrapArgs(overlay.merged, step)],
     };
   }
 

@@ -17,6 +17,8 @@ export interface ImageRecord {
   pulledAt: string;
   /** What the unpack skipped (device files ...). */
   notes: string[];
+  /** True when the rootfs files carry the layers' uid/gid (unpacked as root; owners.ts). */
+  owners?: boolean;
 }
 
 export async function readImageRecord(cache: string, manifestDigest: string): Promise<ImageRecord | undefined> {

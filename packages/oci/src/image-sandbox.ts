@@ -27,10 +27,10 @@ let detected: Promise<ImageSandbox> | undefined;
 /** Detected once per process (a property of the host): finds the tools and runs `true` in an overlay. */
 export function detectImageSandbox(): Promise<ImageSandbox> {
   detected ??= (async (): Promise<ImageSandbox> => {
-    const [unshare, nsenter, mount, sh, bwrap, perl] = await Promise.all(['unshare', 'nsenter', 'mount', 'sh', 'bwrap', 'perl'].map(find));
+    const [unshare, nsenter, mount, sh, bwrap, perl, setpriv] = await Promise.all(['unshare', 'nsenter', 'mount', 'sh', 'bwrap', 'perl', 'setpriv'].map(find));
     if (!unshare || !nsenter || !mount || !sh) return { available: false, reason: 'unshare, nsenter, mount and sh (util-linux, dash) are needed to run steps in images' };
     if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed (Debian package "bubblewrap")' };
-    const tools = { unshare, nsenter, mount, sh, bwrap, ...(perl ? { perl } : {}) };
+    const tools = { unshare, nsenter, mount, sh, bwrap, ...(perl ? { perl } : {}), ...(setpriv ? { setpriv } : {}) };
     const dir = await mkdtemp(join(tmpdir(), 'plumbing-overlay-probe-'));
     try {
       const rootfs = join(dir, 'lower');

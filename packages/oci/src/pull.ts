@@ -17,6 +17,7 @@ import { type ImageConfig, type ImageManifest, layerCompression, parseManifest, 
 import { formatPlatform, hostPlatform, type Platform } from './platform.js';
 import { formatReference, type ImageReference, parseReference } from './reference.js';
 import { NO_REGISTRY_SETTINGS, RegistryClient, type RegistrySettings } from './registry-client.js';
+import { keepsOwners } from './owners.js';
 import { applyLayer, finishUnpack, newUnpackState } from './unpack.js';
 
 export interface PullOptions {
@@ -66,6 +67,11 @@ async function storeBlob(cache: string, digest: string, body: Buffer): Promise<v
   await rename(tmp, path);
 }
 
+/** A cached image unpacked without owners is unpacked again (from its cached blobs) by a process that keeps them. */
+function ownersAsWanted(record: ImageRecord | undefined): ImageRecord | undefined {
+  return record && (record.owners === true || !keepsOwners()) ? record : undefined;
+}
+
 /** Pulls (or finds in the cache) an image for this machine's platform or `opts.platform`. */
 export async function pullImage(reference: string, opts: PullOptions = {}): Promise<PulledImage> {
   const cache = opts.cache ?? defaultCacheDir();
@@ -75,14 +81,14 @@ export async function pullImage(reference: string, opts: PullOptions = {}): Prom
   const { manifest, digest, host } = await resolveManifest(client, cache, ref, platform);
   const name = formatReference(ref);
   if (ref.tag !== undefined && ref.digest === undefined) await writeRef(cache, ref, digest);
-  const found = await readImageRecord(cache, digest);
+  const found = ownersAsWanted(await readImageRecord(cache, digest));
   if (found) return pulled(cache, await touchImage(cache, found, name), true);
 
   const dir = imageDir(cache, digest);
   await mkdir(dirname(dir), { recursive: true });
   const release = await acquireLock(`${dir}.lock`, { pollMs: 100, onWait: (o) => opts.log?.(`waiting for another pull of ${name} (pid ${o?.pid ?? '?'})`) });
   try {
-    const again = await readImageRecord(cache, digest);
+    const again = ownersAsWanted(await readImageRecord(cache, digest));
     if (again) return pulled(cache, await touchImage(cache, again, name), true);
     opts.log?.(`pulling ${name} from ${host} (${manifest.layers.length} layers)`);
     const record = await fetchAndUnpack(client, cache, ref, manifest, digest, platform);
@@ -106,7 +112,7 @@ async function fetchAndUnpack(client: RegistryClient, cache: string, ref: ImageR
       manifest.layers.map((l) => () => fetchBlob(cache, client, ref, l)),
       3,
     );
-    const state = newUnpackState(join(tmp, 'rootfs'));
+    const state = newUnpackState(join(tmp, 'rootfs'), keepsOwners());
     for (const [i, layer] of manifest.layers.entries()) {
       const file = await (downloads[i] as Promise<string>);
       await applyLayer(state, file, compressions[i] ?? 'gzip', `layer ${i + 1}/${manifest.layers.length} (${layer.digest}) of ${name}`);
@@ -123,6 +129,7 @@ async function fetchAndUnpack(client: RegistryClient, cache: string, ref: ImageR
       size: manifest.layers.reduce((n, l) => n + l.size, 0),
       pulledAt: new Date().toISOString(),
       notes: state.notes,
+      owners: state.owners,
     };
     await writeFile(join(tmp, 'image.json'), `${JSON.stringify(record, null, 2)}\n`);
     await writeFile(join(tmp, 'last-used'), '');

@@ -2,7 +2,7 @@
 // writable overlay layer mounted in the run's image namespace (real registry, real unshare +
 // overlayfs + nsenter + bwrap).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushAppImage, startRegistry, type TestRegistry } from '@plumbing/test-utils';
@@ -23,7 +23,11 @@ beforeAll(async () => {
   registry = await startRegistry();
   const cache = mkdtempSync(join(tmpdir(), 'oci-run-cache-'));
   await pushAppImage(registry.url, 'team/app', 'v1', { Env: ['GREETING=from-image', 'PATH=/bin'], WorkingDir: '/app', Entrypoint: ['/app/run.sh'], Cmd: ['default-arg'] });
-  await pushAppImage(registry.url, 'team/app', 'user', { Entrypoint: ['/bin/sh', '-c'], Cmd: ['id -u; id -g; echo more >> /home/app/.profile && touch /home/app/mine && stat -c %u:%g /home/app /home/app/.profile /home/app/mine && echo home-writable'], User: 'app' });
+  await pushAppImage(registry.url, 'team/app', 'user', {
+    Entrypoint: ['/bin/sh', '-c'],
+    Cmd: ['id -u; id -g; echo more >> /home/app/.profile && touch /home/app/mine && stat -c %u:%g /home/app /home/app/.profile /home/app/mine /etc/passwd && echo home-writable; touch /etc/not-mine || echo etc-refused'],
+    User: 'app',
+  });
   image = await pullImage(`${registry.host}/team/app:v1`, { cache, credentials: new Map() });
   asUser = await pullImage(`${registry.host}/team/app:user`, { cache, credentials: new Map() });
   const sandbox = await detectImageSandbox();
@@ -36,9 +40,9 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-async function runStep(img: PulledImage, step: { command?: string[]; args?: string[]; env?: Record<string, string>; workingDir?: string }, namespace = ns) {
+async function runStep(img: PulledImage, step: { command?: string[]; args?: string[]; env?: Record<string, string>; workingDir?: string; user?: string }, namespace = ns) {
   const workspace = mkdtempSync(join(tmpdir(), 'oci-ws-'));
-  const user = resolveUser(img.rootfs, img.config.User, 'test');
+  const user = resolveUser(img.rootfs, step.user ?? img.config.User, 'test');
   const cwd = step.workingDir ?? img.config.WorkingDir ?? '/';
   const overlay = await namespace.overlay(img.rootfs);
   const cmd = namespace.stepCommand(overlay, {
@@ -48,7 +52,7 @@ async function runStep(img: PulledImage, step: { command?: string[]; args?: stri
     dirs: [cwd],
     cwd,
     argv: imageArgv(img.config, step.command, step.args, 'test'),
-  });
+  }, img.owners === true);
   const env = { ...Object.fromEntries(imageEnv(img.config)), HOME: user.home, ...step.env };
   return new Promise<{ code: number; stdout: string; stderr: string; upper: string; workspace: string; overlay: typeof overlay }>((resolve) => {
     execFile(cmd.file, cmd.args, { env }, (err, stdout, stderr) => {
@@ -81,10 +85,19 @@ describe('ImageNamespace.stepCommand', () => {
     expect(readFileSync(join(r.workspace, 'out'), 'utf8')).toBe('out\n');
   });
 
-  it("runs as the image's non-root User, which owns its home and the files the image gave it there (uid 1000 in the layer)", async () => {
+  it("runs as the image's non-root User (uid 1000 from its /etc/passwd), which owns its home and the files the layer gave it there (1000:1000 in the tar) but not root's", async () => {
+    // this suite runs as root (CI, this machine): owners are kept (owners.ts)
+    expect([process.getuid?.(), asUser.owners, ns.keepsOwners]).toEqual([0, true, true]);
+    expect(statSync(join(asUser.rootfs, 'home/app/.profile'))).toMatchObject({ uid: 1000, gid: 1000 });
     const r = await runStep(asUser, {});
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, '1000\n1000\n1000:1000\n1000:1000\n1000:1000\nhome-writable\n', '']);
+    expect([r.code, r.stdout, r.stderr.includes('not-mine')]).toEqual([0, '1000\n1000\n1000:1000\n1000:1000\n1000:1000\n0:0\nhome-writable\netc-refused\n', true]);
     expect(readFileSync(join(r.upper, 'home/app/.profile'), 'utf8')).toBe('export EDITOR=vi\nmore\n');
+    expect(statSync(join(r.upper, 'home/app/mine'))).toMatchObject({ uid: 1000, gid: 1000 });
+  });
+
+  it("runs a root step in the same image seeing the layer's owners (1000:1000 for /home/app, root's for /etc)", async () => {
+    const r = await runStep(asUser, { user: '0', command: ['/bin/sh', '-c', 'id -u; stat -c %u:%g /home/app /home/app/.profile /etc/passwd; touch /home/app/by-root && stat -c %u:%g /home/app/by-root'] });
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '0\n1000:1000\n1000:1000\n0:0\n0:0\n', '']);
   });
 
   it.each([

@@ -26,6 +26,8 @@ export interface ImageSandboxTools {
   nsenter: string;
   /** Optional: a holder that mounts with mount(2) itself instead of a `mount` process per overlay (namespace-holder.ts). */
   perl?: string;
+  /** Optional (util-linux): switches a non-root step to its uid where files keep their owners (owners.ts). */
+  setpriv?: string;
 }
 
 /** How a step runs in its overlay root (ImageNamespace.stepCommand). */

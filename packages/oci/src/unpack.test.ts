@@ -5,10 +5,10 @@ import { compressLayer, type LayerCompression, type LayerEntry, tarLayer } from 
 import { describe, expect, it } from 'vitest';
 import { applyLayer, finishUnpack, newUnpackState } from './unpack.js';
 
-async function unpack(layers: LayerEntry[][], compression: LayerCompression = 'gzip') {
+async function unpack(layers: LayerEntry[][], compression: LayerCompression = 'gzip', owners = false) {
   const dir = mkdtempSync(join(tmpdir(), 'oci-unpack-'));
   const root = join(dir, 'rootfs');
-  const state = newUnpackState(root);
+  const state = newUnpackState(root, owners);
   (await import('node:fs')).mkdirSync(root);
   for (const [i, entries] of layers.entries()) {
     const layer = compressLayer(await tarLayer(entries), compression);
@@ -23,6 +23,25 @@ async function unpack(layers: LayerEntry[][], compression: LayerCompression = 'g
 const read = (p: string) => readFileSync(p, 'utf8');
 
 describe('applyLayer', () => {
+  it.runIf(process.getuid?.() === 0)("keeps the entries' uid/gid when asked (as root), and a setuid bit that chown would strip", async () => {
+    const { root } = await unpack(
+      [
+        [
+          { path: 'home/app/', uid: 1000, gid: 1000 },
+          { path: 'home/app/.profile', content: 'x', uid: 1000, gid: 1001 },
+          { path: 'home/app/link', type: 'symlink', linkname: '.profile', uid: 1000, gid: 1000 },
+          { path: 'bin/tool', content: 'tool', mode: 0o4755, uid: 0, gid: 50 },
+        ],
+      ],
+      'gzip',
+      true,
+    );
+    const owner = (p: string) => { const s = lstatSync(join(root, p)); return `${s.uid}:${s.gid}`; };
+    expect(['home/app', 'home/app/.profile', 'home/app/link', 'bin/tool', 'home'].map(owner)).toEqual(['1000:1000', '1000:1001', '1000:1000', '0:50', '0:0']);
+    expect(lstatSync(join(root, 'bin/tool')).mode & 0o7777).toBe(0o4755);
+  });
+
+
   it('writes files, directories, symlinks, hard links and permission bits', async () => {
     const { root } = await unpack([
       [

@@ -2,15 +2,16 @@
  * Applies image layers to a root filesystem, as overlay/containerd do: whiteouts (`.wh.<name>`
  * removes a lower file) and opaque directories (`.wh..wh..opq` hides a lower directory's content)
  * apply to lower layers only; hard links; symlinks kept as written and never followed out of the
- * rootfs; permission bits; device files and FIFOs skipped with a note. Files are owned by whoever
- * unpacks (a rootless unpack: the step's user is mapped onto that owner when it runs).
+ * rootfs; permission bits; device files and FIFOs skipped with a note. Owners: as root, each entry's
+ * uid/gid (lchown, before the mode, which a chown would strip of setuid bits); otherwise files are
+ * owned by whoever unpacks (the step's user is mapped onto that owner when it runs: owners.ts).
  *
  * tar-stream parses the archives (a streaming parser and nothing else): node-tar's extractor
  * refuses to write through a symlinked directory, which images need (`/lib -> usr/lib`), and has
  * no whiteouts, so the writing is ours. gzip is zlib's; zstd is fzstd's (pure JS: Node 20's zlib
  * has no zstd, and no host `zstd` command is needed).
  */
-import { chmodSync, closeSync, fchmodSync, futimesSync, linkSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fchownSync, lchownSync, futimesSync, linkSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
@@ -27,10 +28,12 @@ export interface UnpackState {
   readonly dirs: Map<string, { mode: number; mtime: Date }>;
   /** What was skipped and why, e.g. `/dev/null: device file skipped`. */
   readonly notes: string[];
+  /** Keep the entries' uid/gid (needs root). */
+  readonly owners: boolean;
 }
 
-export function newUnpackState(root: string): UnpackState {
-  return { paths: new RootPaths(root), dirs: new Map(), notes: [] };
+export function newUnpackState(root: string, owners = false): UnpackState {
+  return { paths: new RootPaths(root), dirs: new Map(), notes: [], owners };
 }
 
 /** A zstd decompressing stream over fzstd. */
@@ -138,6 +141,7 @@ async function applyEntry(state: UnpackState, rel: string, h: Headers, data: Asy
         clear(state, host);
         mkdirSync(host, { mode: 0o755 });
       }
+      if (state.owners) lchownSync(host, h.uid ?? 0, h.gid ?? 0);
       state.dirs.set(host, { mode, mtime });
       break;
     }
@@ -148,7 +152,8 @@ async function applyEntry(state: UnpackState, rel: string, h: Headers, data: Asy
       const fd = createExclusive(state, host, mode);
       try {
         for await (const chunk of data) writeSync(fd, chunk);
-        if (mode & UMASK) fchmodSync(fd, mode);
+        if (state.owners) fchownSync(fd, h.uid ?? 0, h.gid ?? 0);
+        if (mode & UMASK || (state.owners && mode & 0o6000)) fchmodSync(fd, mode);
         futimesSync(fd, mtime, mtime);
       } finally {
         closeSync(fd);
@@ -159,6 +164,7 @@ async function applyEntry(state: UnpackState, rel: string, h: Headers, data: Asy
     case 'symlink':
       clear(state, host);
       symlinkSync(h.linkname ?? '', host);
+      if (state.owners) lchownSync(host, h.uid ?? 0, h.gid ?? 0);
       state.paths.forget();
       break;
     case 'link': {

@@ -96,10 +96,25 @@ describe('plumbing run with steps in pulled images', () => {
     expect(io.out).toMatch(/in-image\/entry running in 127\.0\.0\.1:\d+\/team\/app@sha256:[a-f0-9]{12} \((pulled|cached)\)/);
   });
 
-  it("runs as the image's non-root User", async () => {
-    const { root, io } = repo(taskRun('as-user', `      - name: whoami\n        image: ${registry.host}/team/app:user\n        script: id -u; id -g; touch $HOME/x && echo "$HOME writable"\n`));
+  it("runs as the image's non-root User, with the layer's owners (run as root: kept); it writes its home, /workspace and its results, and a root step (an image without User, the same base layer) sees what it wrote and its home as 1000's", async () => {
+    const image = `${registry.host}/team/app:user`;
+    const steps = `      - name: whoami
+        image: ${image}
+        script: |
+          id -u; id -g; touch $HOME/x && echo "$HOME writable"
+          stat -c %u:%g $HOME $HOME/.profile $HOME/x /etc/passwd
+          touch /etc/x 2>/dev/null || echo etc-refused
+          echo hi > /workspace/by-app && printf ok > $(results.out.path)
+      - name: as-root
+        image: ${registry.host}/team/app:v1
+        script: id -u; stat -c %u:%g /workspace/by-app /home/app
+`;
+    const { root, io } = repo(taskRun('as-user', steps));
     expect(await main(['run', '-f', 'run.yaml'], io)).toBe(0);
-    expect(logOf(root, 'as-user', 'whoami')).toBe('1000\n1000\n/home/app writable\n');
+    expect(logOf(root, 'as-user', 'whoami')).toBe('1000\n1000\n/home/app writable\n1000:1000\n1000:1000\n1000:1000\n0:0\netc-refused\n');
+    expect(logOf(root, 'as-user', 'as-root')).toBe('0\n1000:1000\n1000:1000\n');
+    expect(statusOf(root, 'as-user').results).toEqual([{ name: 'out', type: 'string', value: 'ok' }]);
+    expect(io.err).not.toMatch(/ownership is approximated/);
   });
 
   it('runs with the host tools under --images host (no imageID recorded)', async () => {

@@ -5,8 +5,8 @@
  * and User. step-launch.ts calls `imageStep` before it falls back to the host's tools.
  */
 import { writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Step } from '@plumbing/model';
 import { imageArgv, imageEnv, resolveUser } from '@plumbing/oci';
 import type { PreparedStep } from '../taskrun/task-prepare.js';
@@ -68,6 +68,23 @@ export async function imageStep(i: ImageStepInput): Promise<ImageLaunch | ImageR
   }
 }
 
+const OWNERS_APPROXIMATED = 'plumbing keeps layer owners only when it runs as root, with util-linux setpriv';
+
+/**
+ * A non-root step where files keep their owners: the run's own writable directories (what a pod
+ * has as emptyDirs: /workspace, /tekton/results, /tekton/home, step dirs, emptyDir volumes and
+ * workspaces) are writable by all, as a kubelet makes emptyDirs; directories given by the user
+ * are left as they are.
+ */
+async function openRunDirs(ctx: StepContext, mounts: readonly Mount[]): Promise<void> {
+  const { hostPaths: p } = ctx;
+  const steps = await readdir(p.steps).catch(() => []);
+  const own = (d: string): boolean => d.startsWith(`${ctx.root}/`) || d.startsWith(`${ctx.diskRoot}/`);
+  const writable = mounts.filter((m) => !m.readOnly && own(m.source) && m.source !== dirname(p.results)).map((m) => m.source);
+  const dirs = [...writable, p.results, p.home, p.steps, ...steps.map((s) => join(p.steps, s))];
+  await Promise.all(dirs.map((d) => chmod(d, 0o777).catch(() => undefined)));
+}
+
 /** Builds the step's launch (writes its script file, creates its overlay dirs). */
 async function imageLaunch(i: ImageStepInput, images: StepImages, choice: Extract<ImageChoice, { kind: 'image' }>): Promise<ImageLaunch> {
   const { ctx, ps, step } = i;
@@ -94,8 +111,13 @@ async function imageLaunch(i: ImageStepInput, images: StepImages, choice: Extrac
   const env: Record<string, string> = { ...Object.fromEntries(imageEnv(image.config)), HOSTNAME: ctx.podName, HOME: user.home };
   for (const [k, v] of i.defined) env[k] = v;
   const ns = await images.namespace(sandbox.tools);
+  const owners = image.owners === true && ns.keepsOwners;
+  if (!owners && images.firstWarning(`owners of ${image.manifestDigest}`)) {
+    ctx.emit({ type: 'warning', message: `image ${name}: file ownership is approximated (${OWNERS_APPROXIMATED}): every image file belongs to the step's user` });
+  }
+  if (owners && (user.uid !== 0 || user.gid !== 0)) await openRunDirs(ctx, i.mounts);
   const overlay = await ns.overlay(image.rootfs);
-  const cmd = ns.stepCommand(overlay, { uid: user.uid, gid: user.gid, mounts: i.mounts, dirs, cwd, argv });
+  const cmd = ns.stepCommand(overlay, { uid: user.uid, gid: user.gid, mounts: i.mounts, dirs, cwd, argv }, owners);
   const ref = image.references.at(-1)?.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '') ?? '';
   const id = `${ref}@${image.manifestDigest}`;
   const runsIn = `${id.slice(0, id.indexOf('@') + 20)} (${choice.source})`;
