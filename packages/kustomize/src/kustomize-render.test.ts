@@ -89,7 +89,7 @@ describe('plumbing check on kustomizations rendered by kustomize itself', () => 
     const { findings } = await check(repo({ 'k/kustomization.yaml': 'resources:\n  - task.yaml\npatches:\n  - path: nothing-here.yaml\n', 'k/task.yaml': TASK }));
     // its resources are then checked as files on their own
     expect(brief(findings)).toEqual([
-      ['KUSTOMIZE_BUILD_FAILED', 'k/kustomization.yaml', 1, 1],
+      ['KUSTOMIZE_BUILD_FAILED', 'k/kustomization.yaml', 4, 11],
       ['STEP_SCRIPT_WITH_COMMAND', 'k/task.yaml', 9, 7],
     ]);
     expect(findings.find((f) => f.code === 'KUSTOMIZE_BUILD_FAILED')?.message).toContain('nothing-here.yaml');

@@ -200,6 +200,20 @@ function remoteNotices(k: Kustomization, byDir: ReadonlyMap<string, Kustomizatio
   return out;
 }
 
+/** The entry of `k` that kustomize's message names (`accumulating resources from 'X'`, `path(X)` of a patch), else the file. */
+function errorAt(k: Kustomization, message: string): Origin {
+  const named = [...message.matchAll(/'([^'\s]+)'|path\(([^)\s]+)\)/g)].map((m) => m[1] ?? m[2]);
+  const keys = ['resources', 'bases', 'components', 'patchesStrategicMerge', 'patches', 'patchesJson6902'] as const;
+  for (const name of named) {
+    for (const key of keys) {
+      const list = asArray(k.value[key]);
+      const i = list.findIndex((e) => e === name || (isMap(e) && e.path === name));
+      if (i >= 0) return { doc: k.origin.doc, path: typeof list[i] === 'string' ? [key, i] : [key, i, 'path'] };
+    }
+  }
+  return k.origin;
+}
+
 /** Objects of one successful build, placed in their sources. */
 function objectsOf(ctx: PlaceCtx, build: KustomizeBuild, out: KustomizeRender, placedOf: WeakMap<ResourceDoc, Placed>): void {
   for (const o of build.objects) {
@@ -240,7 +254,7 @@ export function renderFromBuilds(files: readonly SourceFile[], builds: ReadonlyM
     if (!build || k.value.kind === 'Component') return false;
     if (build.error !== undefined) {
       if (build.remote.length > 0) out.notices.push(...remoteNotices(k, byDir, build.remote, `kustomize cannot build this kustomization without it (${build.error}); its resources are checked as files on their own`));
-      else out.notices.push({ code: 'KUSTOMIZE_BUILD_FAILED', at: k.origin, message: `kustomize build ${k.dir}: ${build.error}` });
+      else out.notices.push({ code: 'KUSTOMIZE_BUILD_FAILED', at: errorAt(k, build.error), message: `kustomize build ${k.dir}: ${build.error}` });
       return false;
     }
     out.notices.push(...remoteNotices(k, byDir, build.remote, 'its objects are not checked'));
