@@ -20,7 +20,9 @@ export function kustomizeBuilder(root: string, opts: EnsureRendererOptions = {})
     try {
       const builds = new Map<string, KustomizeBuild>();
       const all = await Promise.all(dirs.map((d) => renderer.render(join(root, d))));
-      dirs.forEach((d, i) => builds.set(d, all[i] as KustomizeBuild));
+      dirs.forEach((d, i) => {
+        builds.set(d, all[i] as KustomizeBuild);
+      });
       return { builds };
     } finally {
       await renderer.close();
