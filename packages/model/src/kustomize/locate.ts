@@ -39,8 +39,3 @@ export function valueAt(value: unknown, path: NodePath): unknown {
   }
   return v;
 }
-
-/** A JSON pointer (RFC 6901) of a path. */
-export function pointerOf(path: NodePath): string {
-  return path.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}

@@ -5,16 +5,16 @@ import type { ResourceDoc, SourceFile } from '../yaml/source.js';
 import { asArray, asString, isMap, type JsonMap } from '../yaml/values.js';
 import type { KustomizeBuild, KustomizeOrigin } from './build-result.js';
 import { inlinePatchDocs } from './inline.js';
-import { pointerOf, translatePath, valueAt } from './locate.js';
+import { translatePath, valueAt } from './locate.js';
 import type { Origin } from './provenance.js';
 import { isRemote, type Kustomization, type KustomizeNotice, type KustomizeRender, kustomizationsOf, referrersOf } from './render.js';
 
 /**
  * What a real kustomize rendered (KustomizeBuild, one per kustomization directory), as documents
  * whose findings land in the source files: a resource's fields in its file (list items matched by
- * name), a field a patch set in that patch (best effort: a strategic-merge patch that names the
- * object or a patch whose target selects it, and a JSON 6902 operation whose path covers the
- * field), a generated object at its generator's entry in kustomization.yaml.
+ * name), a field a patch set in that patch (best effort: a patch of a kustomization that includes
+ * the resource, which names the object or whose target selects it; a JSON 6902 operation whose
+ * path covers the field), a generated object at its generator's entry in kustomization.yaml.
  */
 
 interface Patch {
@@ -23,6 +23,8 @@ interface Patch {
   at: NodePath;
   value: unknown;
   target: JsonMap | undefined;
+  /** The kustomization that lists the patch. */
+  owner: Kustomization;
 }
 
 interface Placed {
@@ -56,7 +58,7 @@ function tree(k: Kustomization, byDir: ReadonlyMap<string, Kustomization>, seen 
   return out;
 }
 
-function patchDocs(k: Kustomization, files: ReadonlyMap<string, SourceFile>, entry: unknown, where: NodePath): Omit<Patch, 'target'>[] {
+function patchDocs(k: Kustomization, files: ReadonlyMap<string, SourceFile>, entry: unknown, where: NodePath): Omit<Patch, 'target' | 'owner'>[] {
   const inline = typeof entry === 'string' ? (entry.includes('\n') ? entry : undefined) : isMap(entry) ? asString(entry.patch) : undefined;
   if (inline !== undefined) {
     const at = typeof entry === 'string' ? where : [...where, 'patch'];
@@ -75,12 +77,12 @@ function patchesOf(k: Kustomization, byDir: ReadonlyMap<string, Kustomization>, 
   const out: Patch[] = [];
   for (const kk of tree(k, byDir).reverse()) {
     asArray(kk.value.patchesStrategicMerge).forEach((e, i) => {
-      for (const p of patchDocs(kk, files, e, ['patchesStrategicMerge', i])) out.push({ ...p, target: undefined });
+      for (const p of patchDocs(kk, files, e, ['patchesStrategicMerge', i])) out.push({ ...p, target: undefined, owner: kk });
     });
     for (const key of ['patches', 'patchesJson6902'] as const) {
       asArray(kk.value[key]).forEach((e, i) => {
         const target = isMap(e) && isMap(e.target) ? e.target : undefined;
-        for (const p of patchDocs(kk, files, e, [key, i])) out.push({ ...p, target });
+        for (const p of patchDocs(kk, files, e, [key, i])) out.push({ ...p, target, owner: kk });
       });
     }
   }
@@ -105,6 +107,21 @@ function safeTest(pattern: string, s: string): boolean {
   }
 }
 
+/**
+ * Whether JSON 6902 operation `op` wrote `path`: its path is a prefix of `path` (or, for an append
+ * `/list/-`, the item at `path`'s index is the op's value). The path inside the op, or undefined.
+ */
+function opCovers(op: unknown, path: NodePath, rendered: JsonMap): NodePath | undefined {
+  if (!isMap(op) || typeof op.path !== 'string') return undefined;
+  const segs = op.path.split('/').slice(1).map((x) => x.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const append = segs.at(-1) === '-';
+  const prefix = append ? segs.slice(0, -1) : segs;
+  if (path.length < segs.length || prefix.some((seg, i) => seg !== String(path[i]))) return undefined;
+  const n = prefix.length + (append ? 1 : 0);
+  if (append && JSON.stringify(valueAt(rendered, path.slice(0, n))) !== JSON.stringify(op.value)) return undefined;
+  return 'value' in op ? ['value', ...path.slice(n)] : [];
+}
+
 /** The position of `path` of a rendered object: a patch that set it, else the resource (or generator entry). */
 function place(p: Placed, path: NodePath): Origin {
   if (p.generated) return p.base;
@@ -113,10 +130,11 @@ function place(p: Placed, path: NodePath): Origin {
   if (!same) {
     for (const patch of [...p.patches].reverse()) {
       if (Array.isArray(patch.value)) {
-        const ptr = pointerOf(path);
-        const i = patch.value.findIndex((op) => isMap(op) && typeof op.path === 'string' && (ptr === op.path || ptr.startsWith(`${op.path}/`)));
-        const op: unknown = patch.value[i];
-        if (i >= 0) return { doc: patch.doc, path: [...patch.at, i, ...(isMap(op) && 'value' in op ? ['value'] : [])] };
+        const ops = patch.value;
+        for (let i = ops.length - 1; i >= 0; i--) {
+          const rest = opCovers(ops[i], path, p.rendered);
+          if (rest) return { doc: patch.doc, path: [...patch.at, i, ...rest] };
+        }
         continue;
       }
       const t = translatePath(p.rendered, patch.value, path);
@@ -133,6 +151,11 @@ function resourceDoc(file: SourceFile, obj: JsonMap): ResourceDoc | undefined {
   const same = file.docs.filter((d) => d.kind === kind);
   const byName = same.filter((d) => d.name && name.includes(d.name)).sort((a, b) => (b.name?.length ?? 0) - (a.name?.length ?? 0));
   return same.find((d) => d.name === name) ?? byName[0] ?? same[0] ?? file.docs[0];
+}
+
+/** Whether kustomization `k` lists `file` among its resources. */
+function lists(k: Kustomization, file: string): boolean {
+  return [...asArray(k.value.resources), ...asArray(k.value.bases)].some((e) => typeof e === 'string' && posix.normalize(posix.join(k.dir, e)) === file);
 }
 
 /** The generator entry of kustomization `k` that made `obj` (its name is in the rendered name, which has a hash). */
@@ -164,7 +187,8 @@ function placed(ctx: PlaceCtx, obj: JsonMap, origin: KustomizeOrigin | undefined
     const file = ctx.files.get(rel(origin.path));
     const doc = file && resourceDoc(file, obj);
     if (!doc) return { base: ctx.k.origin, generated: true, rendered: obj, patches: [] };
-    return { base: { doc, path: [] }, generated: false, rendered: obj, patches: ctx.patches.filter((p) => patches(p, obj)) };
+    const over = (p: Patch) => tree(p.owner, ctx.byDir).some((kk) => lists(kk, doc.file));
+    return { base: { doc, path: [] }, generated: false, rendered: obj, patches: ctx.patches.filter((p) => over(p) && patches(p, obj)) };
   }
   const by = origin?.configuredIn ? ctx.byDir.get(posix.dirname(rel(origin.configuredIn))) : undefined;
   return { base: by ? generatorEntry(by, origin?.configuredBy?.kind, obj) : ctx.k.origin, generated: true, rendered: obj, patches: [] };
