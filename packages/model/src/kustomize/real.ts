@@ -177,6 +177,8 @@ interface PlaceCtx {
   byDir: ReadonlyMap<string, Kustomization>;
   files: ReadonlyMap<string, SourceFile>;
   patches: Patch[];
+  /** `${kustomization dir}\0${file}` → whether the kustomization's tree lists the file (memo). */
+  includes: Map<string, boolean>;
 }
 
 /** Where a rendered object came from, or undefined for one of a remote base. */
@@ -187,7 +189,12 @@ function placed(ctx: PlaceCtx, obj: JsonMap, origin: KustomizeOrigin | undefined
     const file = ctx.files.get(rel(origin.path));
     const doc = file && resourceDoc(file, obj);
     if (!doc) return { base: ctx.k.origin, generated: true, rendered: obj, patches: [] };
-    const over = (p: Patch) => tree(p.owner, ctx.byDir).some((kk) => lists(kk, doc.file));
+    const over = (p: Patch) => {
+      const key = `${p.owner.dir}\u0000${doc.file}`;
+      let yes = ctx.includes.get(key);
+      if (yes === undefined) ctx.includes.set(key, (yes = tree(p.owner, ctx.byDir).some((kk) => lists(kk, doc.file))));
+      return yes;
+    };
     return { base: { doc, path: [] }, generated: false, rendered: obj, patches: ctx.patches.filter((p) => over(p) && patches(p, obj)) };
   }
   const by = origin?.configuredIn ? ctx.byDir.get(posix.dirname(rel(origin.configuredIn))) : undefined;
@@ -273,6 +280,7 @@ export function renderFromBuilds(files: readonly SourceFile[], builds: ReadonlyM
       return p ? place(p, path) : undefined;
     },
   };
+  const includes = new Map<string, boolean>();
   const render = (k: Kustomization): boolean => {
     const build = builds.get(k.dir);
     if (!build || k.value.kind === 'Component') return false;
@@ -282,7 +290,7 @@ export function renderFromBuilds(files: readonly SourceFile[], builds: ReadonlyM
       return false;
     }
     out.notices.push(...remoteNotices(k, byDir, build.remote, 'its objects are not checked'));
-    objectsOf({ k, byDir, files: fileMap, patches: patchesOf(k, byDir, fileMap) }, build, out, placedOf);
+    objectsOf({ k, byDir, files: fileMap, patches: patchesOf(k, byDir, fileMap), includes }, build, out, placedOf);
     return true;
   };
   const referrers = referrersOf(byDir);
