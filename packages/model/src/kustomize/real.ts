@@ -192,7 +192,10 @@ function placed(ctx: PlaceCtx, obj: JsonMap, origin: KustomizeOrigin | undefined
     const over = (p: Patch) => {
       const key = `${p.owner.dir}\u0000${doc.file}`;
       let yes = ctx.includes.get(key);
-      if (yes === undefined) ctx.includes.set(key, (yes = tree(p.owner, ctx.byDir).some((kk) => lists(kk, doc.file))));
+      if (yes === undefined) {
+        yes = tree(p.owner, ctx.byDir).some((kk) => lists(kk, doc.file));
+        ctx.includes.set(key, yes);
+      }
       return yes;
     };
     return { base: { doc, path: [] }, generated: false, rendered: obj, patches: ctx.patches.filter((p) => over(p) && patches(p, obj)) };
