@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
 import { config } from '../../vitest.shared.mjs';
 
-export default defineConfig(config());
+export default defineConfig(config({ globalSetup: './test/kustomize-global-setup.ts' }));

@@ -39,6 +39,8 @@ export type { Artifact, Artifacts, ArtifactValue } from './tekton/artifacts.js';
 export { applyStepArtifacts, artifactValuesJson, mergeArtifacts, parseArtifacts, taskArtifactReplacements } from './tekton/artifacts.js';
 export { checkIndex } from './check/check.js';
 export { checkRepository } from './check/check-repository.js';
+export type { KustomizeBuild, KustomizeBuilder, KustomizeOrigin } from './kustomize/build-result.js';
+export { kustomizationDirs } from './kustomize/real.js';
 export type { JsonMap } from './yaml/values.js';
 export { get, isMap, mapsOf } from './yaml/values.js';
 export type { EnvVar, Resource, VolumeMount } from './types/meta.js';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CODES, checkRepository, formatFindingText, UsageError, type Finding } from '@plumbing/model';
+import { kustomizeBuilder } from '@plumbing/kustomize';
 import type { Io } from '../io.js';
 import { findRoot } from '../root.js';
 
@@ -75,6 +76,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     const result = await checkRepository(root, {
       paths,
       profiles: values.profile ?? [],
+      kustomize: kustomizeBuilder(root, { log: (line) => io.stderr(`${line}\n`) }),
       ...(jobs === undefined ? {} : { workers: jobs }),
       ...(values['no-cache'] ? {} : { cacheFile: cacheFileOf(root) }),
     });

@@ -6,6 +6,8 @@ import { sortFindings } from './finding.js';
 import { globToRegExp } from '../yaml/glob.js';
 import { loadRepository } from '../yaml/load.js';
 import type { RepoIndex } from '../yaml/repo-index.js';
+import type { KustomizeBuild, KustomizeBuilder } from '../kustomize/build-result.js';
+import { kustomizationDirs } from '../kustomize/real.js';
 
 export interface CheckRepositoryOptions {
   /** Files or directories to report on (default: the whole repository). */
@@ -16,6 +18,11 @@ export interface CheckRepositoryOptions {
   workers?: number;
   /** The parse cache file (see LoadOptions.cacheFile); none by default. */
   cacheFile?: string;
+  /**
+   * Renders kustomizations with a real kustomize (the CLI passes @plumbing/kustomize's). Without
+   * one, the built-in approximation renders them, silently (library callers: deploy, run).
+   */
+  kustomize?: KustomizeBuilder;
 }
 
 export interface CheckRepositoryResult {
@@ -34,7 +41,9 @@ export async function checkRepository(root: string, opts: CheckRepositoryOptions
   });
   const globs = Object.entries(config.check.profiles).map(([g, p]) => [globToRegExp(g), p] as const);
   // with feature flags configured (.plumbing.yaml run), gated fields they do not enable are errors, as in `plumbing run`
+  const kustomize = await kustomizeOptions(index, opts.kustomize);
   const checked = checkIndex(index, {
+    ...kustomize,
     profiles: opts.profiles ?? [],
     severities: config.check.severity,
     onlyFiles: selected,
@@ -43,6 +52,14 @@ export async function checkRepository(root: string, opts: CheckRepositoryOptions
   });
   const findings = applyFeatureGates(checked, config.run);
   return { findings: capFindings(sortFindings([...configFindings, ...loadFindings, ...findings])), index, filesChecked: selected.size };
+}
+
+/** The real kustomize's renders of the index's kustomizations, or why the approximation renders them. */
+async function kustomizeOptions(index: RepoIndex, builder: KustomizeBuilder | undefined): Promise<{ kustomizeBuilds?: ReadonlyMap<string, KustomizeBuild>; kustomizeApproximated?: string }> {
+  const dirs = builder ? kustomizationDirs(index.files) : [];
+  if (!builder || dirs.length === 0) return {};
+  const r = await builder(dirs);
+  return 'builds' in r ? { kustomizeBuilds: r.builds } : { kustomizeApproximated: r.unavailable };
 }
 
 /** Findings of one code in one file past this many are summarised by one finding. */

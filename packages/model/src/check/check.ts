@@ -9,6 +9,8 @@ import { isKubernetesObject } from '../types/kinds.js';
 import { applyUnitsOf } from '../yaml/apply-units.js';
 import { templateMarkerLine } from '../yaml/template.js';
 import { kustomizeRenderOf, type KustomizeRender } from '../kustomize/render.js';
+import type { KustomizeBuild } from '../kustomize/build-result.js';
+import { renderFromBuilds } from '../kustomize/real.js';
 import { formatPath } from './finding.js';
 
 export interface CheckOptions {
@@ -24,6 +26,10 @@ export interface CheckOptions {
   repoRules?: readonly RepoRule[];
   /** Non-YAML files of the repository (relative paths), for rules such as CATALOG_README. */
   extraFiles?: ReadonlySet<string>;
+  /** What a real kustomize rendered, by kustomization directory; without it, the built-in approximation renders. */
+  kustomizeBuilds?: ReadonlyMap<string, KustomizeBuild>;
+  /** Why the built-in approximation rendered (no real kustomize here): said once per kustomization it rendered. */
+  kustomizeApproximated?: string;
 }
 
 function effectiveSeverity(code: string, profiles: ReadonlySet<string>, overrides: Readonly<Record<string, SeverityOrOff>>): SeverityOrOff {
@@ -150,6 +156,11 @@ function runDocRules(index: RepoIndex, opts: CheckOptions, r: Reporter, kustomiz
     run(o.doc, o.partial);
   }
   for (const n of kustomize.notices) r.reportAt(n.at.doc, n.code, n.at.path, n.message);
+  if (opts.kustomizeApproximated === undefined || opts.kustomizeBuilds) return;
+  for (const file of new Set(kustomize.objects.map((o) => o.kustomization))) {
+    const doc = index.files.find((f) => f.file === file)?.docs[0];
+    if (doc) r.reportAt(doc, 'KUSTOMIZE_APPROXIMATED', [], `rendered by plumbing's built-in approximation of kustomize, not kustomize itself (${opts.kustomizeApproximated})`);
+  }
 }
 
 /** Runs the repository rules once over the whole index. */
@@ -183,7 +194,7 @@ export function checkIndex(index: RepoIndex, opts: CheckOptions = {}): Finding[]
     const line = templateMarkerLine(file.text);
     if (line !== undefined) templates.set(file.file, line);
   }
-  const kustomize = kustomizeRenderOf(index.files);
+  const kustomize = opts.kustomizeBuilds ? renderFromBuilds(index.files, opts.kustomizeBuilds) : kustomizeRenderOf(index.files);
   const r = reporter(opts, new Set(templates.keys()), kustomize);
   for (const [file, line] of templates) {
     if (opts.onlyFiles && !opts.onlyFiles.has(file)) continue;

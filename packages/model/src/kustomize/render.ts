@@ -26,7 +26,7 @@ import { memoizedByObject } from '../yaml/memo.js';
  */
 
 export interface KustomizeNotice {
-  code: 'KUSTOMIZE_NOT_RENDERED' | 'KUSTOMIZE_REMOTE_BASE' | 'KUSTOMIZE_PATCH_NO_TARGET' | 'KUSTOMIZE_PATCH_NOT_CHECKED';
+  code: 'KUSTOMIZE_NOT_RENDERED' | 'KUSTOMIZE_REMOTE_BASE' | 'KUSTOMIZE_PATCH_NO_TARGET' | 'KUSTOMIZE_PATCH_NOT_CHECKED' | 'KUSTOMIZE_BUILD_FAILED' | 'KUSTOMIZE_APPROXIMATED';
   at: Origin;
   message: string;
 }
@@ -70,7 +70,7 @@ class NotRendered extends Error {
   }
 }
 
-interface Kustomization extends KustomizationRef {
+export interface Kustomization extends KustomizationRef {
   dir: string;
 }
 
@@ -85,7 +85,7 @@ interface Ctx {
 
 const at = (o: Origin, ...segs: (string | number)[]): Origin => ({ doc: o.doc, path: [...o.path, ...segs] });
 
-function isRemote(s: string): boolean {
+export function isRemote(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@') || /^(github|gitlab|bitbucket)\.(com|org)\//.test(s) || s.includes('?ref=');
 }
 
@@ -204,7 +204,7 @@ function applyPatches(k: Kustomization, ctx: Ctx, items: Item[]): void {
   }
 }
 
-function kustomizationsOf(files: readonly SourceFile[]): Map<string, Kustomization> {
+export function kustomizationsOf(files: readonly SourceFile[]): Map<string, Kustomization> {
   const byDir = new Map<string, Kustomization>();
   for (const f of files) {
     if (!isKustomizationFile(f.file)) continue;
@@ -236,7 +236,7 @@ function asDoc(item: Item): ResourceDoc {
 }
 
 /** The kustomizations that list each kustomization directory as a resource, base or component. */
-function referrersOf(byDir: ReadonlyMap<string, Kustomization>): Map<string, Kustomization[]> {
+export function referrersOf(byDir: ReadonlyMap<string, Kustomization>): Map<string, Kustomization[]> {
   const out = new Map<string, Kustomization[]>();
   for (const k of byDir.values()) {
     for (const key of ['resources', 'bases', 'components'] as const) {
