@@ -95,6 +95,16 @@ describe('plumbing check on kustomizations rendered by kustomize itself', () => 
     expect(findings.find((f) => f.code === 'KUSTOMIZE_BUILD_FAILED')?.message).toContain('nothing-here.yaml');
   });
 
+  it('warns, not errs, when a listed resource is absent from the tree (a manifest a delivery job fetches before it builds)', async () => {
+    const { findings } = await check(repo({ 'cd/base/kustomization.yaml': 'resources:\n  - release.yaml\n  - task.yaml\n', 'cd/base/task.yaml': TASK }));
+    expect(brief(findings, ['error', 'warning']).filter(([code]) => String(code).startsWith('KUSTOMIZE'))).toEqual([['KUSTOMIZE_RESOURCE_MISSING', 'cd/base/kustomization.yaml', 2, 5]]);
+    const message = findings.find((f) => f.code === 'KUSTOMIZE_RESOURCE_MISSING')?.message ?? '';
+    expect(message).toContain('it lists release.yaml, which is not here');
+    // the machine's absolute path of the repository is cut from kustomize's message
+    expect(message).not.toContain(dir);
+    expect(brief(findings)).toEqual([['STEP_SCRIPT_WITH_COMMAND', 'cd/base/task.yaml', 9, 7]]);
+  });
+
   it('without Go, renders with the built-in approximation and says so once per kustomization', async () => {
     const root = repo(BASE_AND_OVERLAY);
     const builder = kustomizeBuilder(root, { env: { PATH: '/nonexistent', HOME: tmpdir(), PLUMBING_KUSTOMIZE_CACHE: join(root, '.cache') } });

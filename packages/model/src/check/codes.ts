@@ -29,6 +29,7 @@ export const CODES = {
   KUSTOMIZE_REMOTE_BASE: { severity: 'info', summary: 'a remote kustomize base (a URL): never fetched, so its objects are not checked' },
   KUSTOMIZE_PATCH_NO_TARGET: { severity: 'warning', summary: 'a strategic-merge patch that matches no object of its kustomization (kustomize refuses to build it)' },
   KUSTOMIZE_BUILD_FAILED: { severity: 'error', summary: 'kustomize (its own library, sigs.k8s.io/kustomize/api) cannot build this kustomization: its message, at the kustomization file' },
+  KUSTOMIZE_RESOURCE_MISSING: { severity: 'warning', summary: 'a kustomization lists a local resource that is not in the tree (often a manifest a delivery job fetches just before it builds): kustomize cannot build it from here, so its other resources are checked as files on their own' },
   KUSTOMIZE_APPROXIMATED: { severity: 'info', summary: 'kustomize could not be built here (no Go): this kustomization was rendered by plumbing\'s built-in approximation (no generators, no replacements, helm or plugins)' },
   GENERATOR_TEMPLATE: { severity: 'info', summary: 'a template of a generator ({{ }} placeholders where YAML structure or a plain value is): checked only once rendered' },
   INVALID_RESOURCE_NAME: { severity: 'error', summary: 'metadata.name is not a DNS-1123 subdomain or is too long' },

@@ -248,6 +248,32 @@ function errorAt(k: Kustomization, message: string): Origin {
   return k.origin;
 }
 
+/** kustomize's message with this machine's absolute path of the kustomization cut to the repository's. */
+function relativeMessage(k: Kustomization, message: string): string {
+  if (k.dir === '.' || k.dir === '') return message;
+  const dir = k.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.replace(new RegExp(`/[^\\s']*?/${dir}/`, 'g'), `${k.dir}/`);
+}
+
+/**
+ * A build kustomize refuses. A resource listed but absent from the tree is a warning, not an
+ * error: continuous-delivery jobs fetch a release manifest into a base just before they build it
+ * (tektoncd/plumbing's tekton/cd/<project>/base lists a release.yaml that no checkout holds), so
+ * only the job can tell whether the file will be there. Anything else kustomize refuses is an error.
+ */
+function buildFailure(k: Kustomization, error: string): KustomizeNotice {
+  const message = relativeMessage(k, error);
+  const missing = /accumulating resources from '([^']+)'.*(no such file or directory|evalsymlink failure)/s.exec(error);
+  if (missing) {
+    return {
+      code: 'KUSTOMIZE_RESOURCE_MISSING',
+      at: errorAt(k, error),
+      message: `kustomize cannot build ${k.dir} from this tree: it lists ${missing[1]}, which is not here (a file fetched or generated before the build?); its other resources are checked as files on their own (kustomize: ${message})`,
+    };
+  }
+  return { code: 'KUSTOMIZE_BUILD_FAILED', at: errorAt(k, error), message: `kustomize build ${k.dir}: ${message}` };
+}
+
 /** Objects of one successful build, placed in their sources. */
 function objectsOf(ctx: PlaceCtx, build: KustomizeBuild, out: KustomizeRender, placedOf: WeakMap<ResourceDoc, Placed>): void {
   for (const o of build.objects) {
@@ -289,7 +315,7 @@ export function renderFromBuilds(files: readonly SourceFile[], builds: ReadonlyM
     if (!build || k.value.kind === 'Component') return false;
     if (build.error !== undefined) {
       if (build.remote.length > 0) out.notices.push(...remoteNotices(k, byDir, build.remote, `kustomize cannot build this kustomization without it (${build.error}); its resources are checked as files on their own`));
-      else out.notices.push({ code: 'KUSTOMIZE_BUILD_FAILED', at: errorAt(k, build.error), message: `kustomize build ${k.dir}: ${build.error}` });
+      else out.notices.push(buildFailure(k, build.error));
       return false;
     }
     out.notices.push(...remoteNotices(k, byDir, build.remote, 'its objects are not checked'));
