@@ -207,6 +207,7 @@ describe('pull requests through plumbing serve (local GitHub protocol server, re
     const merged = gh.state.addPull(REPO, { title: 'Merged unseen', user: 'Codertocat', headSha: shas[1]! }).number;
     await send('issue_comment', comment(closed, 'alice', '/hold'));
     for (const [n, sha] of [[open, shas[0]!], [closed, shas[1]!], [merged, shas[1]!]] as const) await send('pull_request', pullRequest('opened', n, sha, 'Codertocat'));
+    await send('pull_request', pullRequest('opened', 99, shas[0]!, 'Codertocat'));
     const held = (await runsOf(closed))[0]!;
     expect(held).toMatchObject({ state: 'queued', heldBy: 'alice' });
     const issue = (n: number) => gh.state.repo(REPO).issues.find((i) => i.number === n)!;
@@ -217,6 +218,8 @@ describe('pull requests through plumbing serve (local GitHub protocol server, re
     const recorded = await svc.core.reconcile();
     expect(recorded.map((p) => [p.number, p.state, p.merged])).toEqual([[merged, 'closed', true], [closed, 'closed', false]]);
     expect((await pullRequestState(svc.core.store, REPO, open))?.state).toBe('open');
+    // One GitHub does not know (404) is left as it is: only a pull request GitHub says is closed is closed.
+    expect((await pullRequestState(svc.core.store, REPO, 99))?.state).toBe('open');
     expect((await pullRequestState(svc.core.store, REPO, closed))?.state).toBe('closed');
     expect(await svc.core.store.getRun(held.name)).toMatchObject({ state: 'cancelled', message: expect.stringContaining('found closed on GitHub') });
     // Nothing left to close: a second pass records nothing.

@@ -39,11 +39,13 @@ export async function reconcilePullRequests(host: ReconcileHost, now = new Date(
     const open = new Set((await repo.openPulls()).map((p) => p.number));
     for (const pr of prs) {
       if (open.has(pr.number)) continue;
-      // Asked once more alone: its merge state, and whether it was reopened since the list.
+      // Asked once more alone: its merge state, and whether it was reopened since the list. Only
+      // a pull request GitHub says is closed is closed here: one it does not know (404: no access,
+      // a repository gone or renamed) is left as it is.
       const detail = await repo.getPull(pr.number);
-      if (detail?.state === 'open') continue;
+      if (detail?.state !== 'closed') continue;
       const at = now.toISOString();
-      const state: PullRequestState = { ...pr, state: 'closed', merged: detail?.mergedAt != null, updated: at, received: at, deliveryId: 'reconcile' };
+      const state: PullRequestState = { ...pr, state: 'closed', merged: detail.mergedAt !== null, updated: at, received: at, deliveryId: 'reconcile' };
       if (!(await recordPullRequest(host.store, state))) continue;
       host.log(`pull request ${repository}#${pr.number} is ${state.merged ? 'merged' : 'closed'} on GitHub (its delivery was missed): recorded closed`);
       await cancelRunsOf(host, state);
