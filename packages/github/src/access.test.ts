@@ -61,4 +61,13 @@ describe('who may do what, through the port (local GitHub protocol server)', () 
     expect(await repo.getPull(1)).toMatchObject({ number: 1, title: 'add task', author: 'contributor', state: 'open', draft: false, headSha: 'f'.repeat(40), headRef: 'feature', headRepository: 'tektoncd/catalog', baseRef: 'main' });
     expect(await repo.getPull(2)).toBeUndefined();
   });
+
+  it('lists every open pull request over several pages, none of the closed or merged ones', async () => {
+    for (let i = 0; i < 105; i++) server.state.addPull('tektoncd/catalog', { title: `pr ${i}`, user: 'contributor', headSha: 'f'.repeat(40) });
+    server.state.addPull('tektoncd/catalog', { title: 'closed', user: 'contributor', headSha: 'f'.repeat(40), state: 'closed' });
+    server.state.addPull('tektoncd/catalog', { title: 'merged', user: 'contributor', headSha: 'f'.repeat(40), mergedAt: '2024-01-02T00:00:00Z' });
+    const open = await gh.repo('tektoncd/catalog').openPulls();
+    expect(open.map((p) => p.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 105 }, (_, i) => i + 1));
+    expect(server.requests.filter((r) => r.path === '/repos/tektoncd/catalog/pulls').map((r) => r.query.state)).toEqual(['open', 'open']);
+  });
 });

@@ -7,6 +7,8 @@ import type { Permission, PullDetail, PullInfo } from './types.js';
 export interface RepoReadPort {
   /** Every closed pull request, all pages, no cap (release notes pick the merged ones). */
   closedPulls(): Promise<PullInfo[]>;
+  /** Every open pull request, all pages (serve reconciles its stored open ones with them). */
+  openPulls(): Promise<PullInfo[]>;
   /** One pull request, or undefined when there is none with that number. */
   getPull(number: number): Promise<PullDetail | undefined>;
   /** The repository's default branch. */
@@ -49,6 +51,10 @@ export function repoReadPort(c: Caller, o: Repo): RepoReadPort {
   return {
     async closedPulls() {
       const all = await c.call('list pull requests', (k) => k.paginate(k.rest.pulls.list, { ...o, state: 'closed', per_page: 100 }));
+      return all.map(toPull);
+    },
+    async openPulls() {
+      const all = await c.call('list open pull requests', (k) => k.paginate(k.rest.pulls.list, { ...o, state: 'open', per_page: 100 }));
       return all.map(toPull);
     },
     async getPull(number) {

@@ -29,6 +29,8 @@ export interface RunFacts {
   state: RunState;
   /** The run's page (this service's run page, or a configured URL). */
   url: string;
+  /** Queued and held by `/hold` on its pull request: who held it (it starts on `/unhold`). */
+  heldBy?: string;
   /** Why it ended as it did (the condition's message), when known. */
   message?: string;
   durationMs?: number;

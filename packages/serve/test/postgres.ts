@@ -14,13 +14,18 @@ export interface Postgres {
 
 let databases = 0;
 
-/** A new, empty database on the server `pg`, opened (one per test: nothing leaks between tests). */
-export async function freshDatabase(pg: Postgres, prefix: string): Promise<Db> {
+/** A new, empty database on the server `pg`: its URL (one per test: nothing leaks between tests). */
+export async function freshDatabaseUrl(pg: Postgres, prefix: string): Promise<string> {
   const admin = await openPostgres(pg.url);
   const name = `${prefix}_${process.pid}_${databases++}`;
   await admin.exec(`CREATE DATABASE ${name}`);
   await admin.close();
-  return openPostgres(pg.url.replace(/\/postgres$/, `/${name}`));
+  return pg.url.replace(/\/postgres$/, `/${name}`);
+}
+
+/** A new, empty database on the server `pg`, opened. */
+export async function freshDatabase(pg: Postgres, prefix: string): Promise<Db> {
+  return openPostgres(await freshDatabaseUrl(pg, prefix));
 }
 
 function binDir(): string {

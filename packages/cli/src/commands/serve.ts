@@ -49,13 +49,17 @@ Options:
   -h, --help           show this help
 
 Pull requests: an untrusted author's runs wait for /ok-to-test; comments /test /retest /cancel
-/ok-to-test /hold /unhold /build-image are answered (spec.serve holds the policy). With a GitHub
-App (spec.serve.githubApp) check runs are sent instead of commit statuses.
+/ok-to-test /hold /unhold /build-image are answered (spec.serve holds the policy); while a pull
+request is held its new runs wait, held, until /unhold. With a GitHub App (spec.serve.githubApp)
+check runs are sent instead of commit statuses. Open pull requests are reconciled with GitHub's
+at start and every spec.serve.reconcileMinutes (a missed 'closed' delivery).
 Without a GitHub token (spec.serve.githubTokenSecret in --secrets) statuses are logged, not sent,
 and pull requests run without secrets (their authors cannot be trust-checked).
 On SIGTERM or SIGINT: no new deliveries are accepted (503), running runs get the grace period,
 the rest are put back in the queue for the next start. A run that was executing when the
-service died is marked failed (ServiceRestarted) at the next start.
+service died is marked failed (ServiceRestarted) at the next start; with replicas on PostgreSQL,
+a run whose replica died is marked failed (ServiceLost) by another once its lease
+(spec.serve.leaseSeconds) expires.
 
 Exit codes: 0 stopped by a signal, 1 error at start, 2 usage error.
 `;

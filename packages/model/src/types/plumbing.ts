@@ -78,6 +78,10 @@ export interface ServeConfig {
   concurrency?: { global?: number; perRepository?: number };
   /** How long a run may wait in the queue before it fails (default 1440). */
   queueTimeoutMinutes?: number;
+  /** Replicas sharing PostgreSQL: a running run's lease; past it without renewal another replica takes the run over (default 30). */
+  leaseSeconds?: number;
+  /** How often the stored open pull requests are reconciled with GitHub's open ones (default 10; also at start). */
+  reconcileMinutes?: number;
   /** Commit status context prefix (default `plumbing`): `<statusContext>/<job>`. */
   statusContext?: string;
   githubTokenSecret?: { secretName: string; secretKey: string };

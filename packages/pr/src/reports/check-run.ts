@@ -84,7 +84,7 @@ function logSection(run: RunFacts, secretValues: readonly string[]): string {
 
 function title(run: RunFacts): string {
   const failed = run.tasks.filter((t) => t.state === 'failed' || t.state === 'timed-out').map((t) => t.name);
-  const words = { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: `failed${failed.length ? ` (${failed.join(', ')})` : ''}`, cancelled: 'cancelled' };
+  const words = { queued: run.heldBy ? `held by @${run.heldBy} (starts on /unhold)` : 'queued', running: 'running', succeeded: 'succeeded', failed: `failed${failed.length ? ` (${failed.join(', ')})` : ''}`, cancelled: 'cancelled' };
   return truncate(`${run.job}: ${words[run.state]}`, 255);
 }
 

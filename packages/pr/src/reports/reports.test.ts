@@ -29,6 +29,7 @@ const failed: RunFacts = {
 describe('commitStatus', () => {
   const cases: [RunFacts['state'], Partial<RunFacts>, string, string][] = [
     ['queued', {}, 'pending', 'Queued'],
+    ['queued', { heldBy: 'alice' }, 'pending', 'Held by @alice: starts on /unhold'],
     ['running', {}, 'pending', 'Running'],
     ['succeeded', { durationMs: 125_000 }, 'success', 'Succeeded in 2m 5s'],
     ['failed', {}, 'failure', 'Failed: task build (step compile) failed'],

@@ -33,7 +33,7 @@ function failedWhere(run: RunFacts): string {
 function describe(run: RunFacts): { state: CommitState; text: string } {
   switch (run.state) {
     case 'queued':
-      return { state: 'pending', text: 'Queued' };
+      return { state: 'pending', text: run.heldBy ? `Held by @${run.heldBy}: starts on /unhold` : 'Queued' };
     case 'running':
       return { state: 'pending', text: 'Running' };
     case 'succeeded':

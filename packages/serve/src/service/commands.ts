@@ -2,7 +2,8 @@
  * Comment commands on pull requests (@plumbing/pr's registry): gathered, decided by
  * `decideComment` (each command authorized by the policy's roles; one reply that says why for an
  * unknown command, bad arguments or no permission), then applied: the GitHub writes by pr's
- * appliers (ok-to-test grants, hold), runs, reruns of what failed, cancels and image builds here.
+ * appliers (ok-to-test grants, the hold status), runs, reruns of what failed, cancels, holds of
+ * the runs and image builds here.
  */
 import {
   type Action,
@@ -33,6 +34,8 @@ export interface CommandServices {
   /** A rerun of only what failed (the succeeded tasks' results and workspaces reused). */
   retryFailed(name: string, actor: string, bindSecrets: boolean): Promise<RunRow>;
   cancel(name: string, reason: string, message: string): Promise<boolean>;
+  /** `/hold` (on) or `/unhold` of the pull request: its runs wait, or go to the queue. */
+  hold(repository: string, number: number, by: string, on: boolean): Promise<RunRow[]>;
   /** Stores and queues an image build of the pull request's head. */
   buildImage(d: DeliveryRow, action: Extract<Action, { kind: 'build-image' }>, actor: string): Promise<RunRow>;
   runUrl(name: string): string;
@@ -84,6 +87,7 @@ export async function handleComment(s: CommandServices, d: DeliveryRow, body: un
   const { ctx, comments } = await gatherCommandContext({ org: gh, repo }, ev, commands, policy, { jobs, runs });
   const plan = decideComment(ev, ctx);
   const pullUrl = `${gh.baseUrl.replace(/\/+$/, '').replace(/\/api\/v3$/, '').replace('://api.', '://')}/${repository}/pull/${ev.number}`;
+  for (const a of plan.actions) if (a.kind === 'hold' || a.kind === 'unhold') await s.hold(repository, ev.number, a.by, a.kind === 'hold');
   const rest = await applyGitHubActions(repo, ev.number, plan.actions, policy, pullUrl);
   const failures = await applyServiceActions(s, d, body, rest, ev.commenter, repo, ev.number, policy.bot);
   const reply = plan.reply ?? (failures.length ? { marker: 'commands', body: `@${ev.commenter}:` } : undefined);

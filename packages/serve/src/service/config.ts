@@ -18,6 +18,10 @@ export interface ServeSettings {
   publicUrl: string;
   concurrency: { global: number; perRepository: number };
   queueTimeoutMs: number;
+  /** How long a running run's lease lasts without renewal before another replica takes it over (spec.serve.leaseSeconds, default 30). */
+  leaseMs: number;
+  /** How often the open pull requests are reconciled with GitHub's (spec.serve.reconcileMinutes, default 10; also at start). */
+  reconcileMs: number;
   privateRepositories: string[];
   /** Commit status context prefix: `<context>/<job>`. */
   statusContext: string;
@@ -67,6 +71,8 @@ export function serveSettings(clusterSpec: JsonMap | undefined, port: number): S
     publicUrl: typeof s.publicUrl === 'string' ? s.publicUrl : `http://localhost:${port}`,
     concurrency: { global: posInt(conc.global, 4, 'spec.serve.concurrency.global'), perRepository: posInt(conc.perRepository, 2, 'spec.serve.concurrency.perRepository') },
     queueTimeoutMs: posInt(s.queueTimeoutMinutes, 24 * 60, 'spec.serve.queueTimeoutMinutes') * 60_000,
+    leaseMs: posInt(s.leaseSeconds, 30, 'spec.serve.leaseSeconds') * 1000,
+    reconcileMs: posInt(s.reconcileMinutes, 10, 'spec.serve.reconcileMinutes') * 60_000,
     privateRepositories: Array.isArray(s.privateRepositories) ? s.privateRepositories.map(String) : [],
     statusContext: typeof s.statusContext === 'string' ? s.statusContext : 'plumbing',
     policy: prPolicy(s),

@@ -19,6 +19,9 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { notifyRun } from './notify.js';
 import { applyRetention, type RetentionOutcome } from './retention.js';
 import { deliveryPolicy } from './pr-services.js';
+import { heldRun, holdPullRequest, unholdPullRequest } from './holds.js';
+import { reconcilePullRequests } from './reconcile.js';
+import type { PullRequestState } from '../store/pull-requests.js';
 import type { TrustCache } from './trust-gate.js';
 import { prRunFacts, type ReportContext, reportRun } from './report.js';
 import { type RerunOptions, rerunRun } from './rerun.js';
@@ -52,6 +55,8 @@ export class Core {
   private listeners = new Map<string, ResolvedListener>();
   private retaining: Promise<RetentionOutcome> | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private reconciling: Promise<PullRequestState[]> | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
   private readonly reporting = new Map<string, Promise<void>>();
   private readonly reportSeq = new Map<string, number>();
 
@@ -62,7 +67,7 @@ export class Core {
     this.access = githubAccess(opts.settings, this.secrets, opts.log);
     const backend = opts.backend ?? embeddedBackend({ root: opts.root, ...(opts.secretsDir ? { secretsDir: opts.secretsDir } : {}), ...(opts.sandbox === undefined ? {} : { sandbox: opts.sandbox }) });
     this.canRetryFailed = backend.retriesFailed === true;
-    this.runner = new Runner(this.store, backend, { ...opts.settings.concurrency, queueTimeoutMs: opts.settings.queueTimeoutMs }, {
+    this.runner = new Runner(this.store, backend, { ...opts.settings.concurrency, queueTimeoutMs: opts.settings.queueTimeoutMs, leaseMs: opts.settings.leaseMs }, {
       onStart: (run) => {
         this.metrics.webhookToStart.observe({ kind: run.kind }, (Date.parse(run.started ?? run.created) - Date.parse(run.created)) / 1000);
         opts.log(`run ${run.name} started`);
@@ -158,19 +163,47 @@ export class Core {
     return r;
   }
 
-  /** A new queued run: older runs it supersedes are cancelled, pending is reported, the queue moves. */
-  async submit(run: RunRow): Promise<void> {
-    this.opts.log(`run ${run.name} queued (${run.kind} ${run.job}${run.repository ? ` ${run.repository}` : ''}${run.pullRequest !== null ? `#${run.pullRequest}` : ''})`);
+  /** A new queued run: older runs it supersedes are cancelled, pending (or held) is reported, the queue moves. */
+  async submit(queued: RunRow): Promise<void> {
+    const held = await heldRun(this.store, queued);
+    const run = held ?? queued;
+    this.opts.log(`run ${run.name} ${held ? `held by @${held.heldBy}` : 'queued'} (${run.kind} ${run.job}${run.repository ? ` ${run.repository}` : ''}${run.pullRequest !== null ? `#${run.pullRequest}` : ''})`);
     this.events.emit('run', run);
     // Not awaited: the delivery is answered without waiting for GitHub; reports of one run stay in order.
     void this.report(run);
-    await this.runner.submit(run);
+    if (!held) await this.runner.submit(run);
     if (run.supersedeKey) {
       for (const old of await this.store.activeRunsOf(run.supersedeKey)) {
         if (old.name === run.name || old.created > run.created) continue;
         await this.runner.cancel(old.name, 'Superseded', `superseded by ${run.name} (a newer push to ${run.repository}#${run.pullRequest})`);
       }
     }
+  }
+
+  /** `/hold`: the pull request's new and queued runs wait (held) until `unhold`. */
+  hold(repository: string, number: number, by: string): Promise<RunRow[]> {
+    return holdPullRequest(this, repository, number, by);
+  }
+
+  /** `/unhold`: the pull request's held runs go to the queue. */
+  unhold(repository: string, number: number, by: string): Promise<RunRow[]> {
+    return unholdPullRequest(this, repository, number, by);
+  }
+
+  /** One pass of reconciling the stored open pull requests with GitHub's (coalesced); returns those recorded closed. */
+  reconcile(): Promise<PullRequestState[]> {
+    this.reconciling ??= reconcilePullRequests({ store: this.store, access: this.access, runner: this.runner, log: this.opts.log }).finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private startReconcile(): void {
+    if (!this.access) return;
+    const pass = () => void this.reconcile().catch((e: unknown) => this.opts.log(`reconciling pull requests with GitHub failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.reconcileTimer = setInterval(pass, this.opts.settings.reconcileMs);
+    this.reconcileTimer.unref();
+    pass();
   }
 
   /** Queues a rerun of a stored run: all of it, or with `failedOnly` only what failed (reusing what succeeded). */
@@ -219,7 +252,9 @@ export class Core {
     for (const r of resumed) this.opts.log(`run ${r.name} was being followed when the service stopped: followed again`);
     for (const d of await this.store.deliveriesInState('received')) await processDelivery(this.intake(), d, `http://localhost/hooks/${d.listener}`);
     void this.runner.kick();
+    this.runner.startLeases((e) => this.opts.log(`lease pass failed: ${e instanceof Error ? e.message : String(e)}`));
     this.startRetention();
+    this.startReconcile();
   }
 
   /** One retention pass (spec.serve.retention); undefined when retention is not configured. */
@@ -245,7 +280,9 @@ export class Core {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    clearInterval(this.reconcileTimer);
     await this.retaining;
+    await this.reconciling?.catch(() => undefined);
     await this.runner.stop(graceMs);
     await this.store.close();
   }

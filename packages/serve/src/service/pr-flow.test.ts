@@ -10,6 +10,8 @@ import { commentPayload, deliver, example, WEBHOOK_SECRET } from '../../test/hel
 import { CI_TOKEN, makePrRepo, makeSourceRepo } from '../../test/pr-repo.js';
 import type { RunRow } from '../store/store.js';
 import { type RunningService, startServe } from './server.js';
+import { pullRequestState } from '../store/pull-requests.js';
+import { waitForEvent } from '../../test/helpers.js';
 
 const REPO = 'Codertocat/Hello-World';
 let root: string;
@@ -18,6 +20,7 @@ let svc: RunningService;
 let shas: string[];
 let gates: string;
 let deliveries = 0;
+let restart: () => Promise<void>;
 
 async function start(serve: (gh: GitHubServer) => string, app = false): Promise<void> {
   root = await makeTempDir('plumbing-serve-pr-');
@@ -35,7 +38,12 @@ async function start(serve: (gh: GitHubServer) => string, app = false): Promise<
     mkdirSync(join(made.secrets, 'app'), { recursive: true });
     writeFileSync(join(made.secrets, 'app', 'key.pem'), gh.app.privateKey);
   }
-  svc = await startServe({ root, port: 0, host: '127.0.0.1', secretsDir: made.secrets, sandbox: false, log: (l) => { if (process.env.SERVE_DEBUG) process.stderr.write(`${l}\n`); } });
+  const serveOpts = { root, port: 0, host: '127.0.0.1', secretsDir: made.secrets, sandbox: false, log: (l: string) => { if (process.env.SERVE_DEBUG) process.stderr.write(`${l}\n`); } };
+  svc = await startServe(serveOpts);
+  restart = async () => {
+    await svc.close(0);
+    svc = await startServe(serveOpts);
+  };
 }
 
 afterEach(async () => {
@@ -143,6 +151,79 @@ describe('pull requests through plumbing serve (local GitHub protocol server, re
     await send('issue_comment', comment(pr, 'alice', '/hold\n/cancel'));
     expect(gh.state.repo(REPO).statuses.find((s) => s.context === 'plumbing/hold')).toMatchObject({ state: 'pending', description: 'Held by @alice: /unhold to release' });
     expect(comments(pr).find((c) => c.body.includes('plumbing-comment: commands'))?.body).toContain('Nothing to cancel');
+  });
+
+  it('/hold holds the new runs of a push, /test and /retest (status says by whom), across a restart; /cancel cancels a held run; /unhold starts them', async () => {
+    await start(tokenMode);
+    writeFileSync(join(gates, `fail-${shas[0]}`), '');
+    const pr = gh.state.addPull(REPO, { title: 'Feature', user: 'Codertocat', headSha: shas[0]! }).number;
+    await send('pull_request', pullRequest('opened', pr, shas[0]!, 'Codertocat'));
+    const [failed] = await runsOf(pr);
+    expect((await ended(failed!.name)).state).toBe('failed');
+    rmSync(join(gates, `fail-${shas[0]}`));
+    await send('issue_comment', comment(pr, 'alice', '/hold'));
+    const ciStatus = (sha: string) => gh.state.repo(REPO).statuses.filter((s) => s.sha === sha && s.context === 'plumbing/ci').at(-1);
+    const heldReported = (sha: string) => waitForEvent<RunRow>(svc.core.events, 'reported', (r) => r.sha === sha && r.state === 'queued' && r.heldBy === 'alice');
+
+    // /retest of the failed run: created, held.
+    let reported = heldReported(shas[0]!);
+    await send('issue_comment', comment(pr, 'alice', '/retest'));
+    const retry = await reported;
+    expect(retry).toMatchObject({ retryOf: failed!.name, state: 'queued', reason: 'Held' });
+    expect(ciStatus(shas[0]!)).toMatchObject({ state: 'pending', description: 'Held by @alice: starts on /unhold' });
+
+    // A push: its run is held too; /cancel cancels the held runs.
+    gh.state.repo(REPO).issues.find((i) => i.number === pr)!.pull!.headSha = shas[1]!;
+    reported = heldReported(shas[1]!);
+    await send('pull_request', pullRequest('synchronize', pr, shas[1]!, 'Codertocat'));
+    const pushed = await reported;
+    expect(pushed).toMatchObject({ kind: 'pull-request', state: 'queued', heldBy: 'alice' });
+    expect(ciStatus(shas[1]!)).toMatchObject({ state: 'pending', description: 'Held by @alice: starts on /unhold' });
+    await send('issue_comment', comment(pr, 'alice', '/cancel'));
+    expect((await svc.core.store.getRun(pushed.name))?.state).toBe('cancelled');
+    expect((await svc.core.store.getRun(retry.name))?.state).toBe('cancelled');
+
+    // /test: held; still held after a restart (not in the queue, not started).
+    reported = heldReported(shas[1]!);
+    await send('issue_comment', comment(pr, 'alice', '/test ci'));
+    const tested = await reported;
+    await restart();
+    await svc.core.runner.kick();
+    expect(await svc.core.store.getRun(tested.name)).toMatchObject({ state: 'queued', heldBy: 'alice', started: null });
+    expect((await svc.core.store.queued()).map((q) => q.runName)).not.toContain(tested.name);
+
+    // /unhold: the held run goes to the queue and runs.
+    const done = ended(tested.name);
+    await send('issue_comment', comment(pr, 'alice', '/unhold'));
+    expect((await done).state).toBe('succeeded');
+    expect(ciStatus(shas[1]!)).toMatchObject({ state: 'success', targetUrl: `https://ci.example.org/runs/${tested.name}` });
+    expect(gh.state.repo(REPO).statuses.filter((s) => s.context === 'plumbing/hold').at(-1)).toMatchObject({ state: 'success', description: 'Not held (released by @alice)' });
+  });
+
+  it('reconciles with GitHub: a pull request closed or merged while its delivery was missed is recorded closed and its held run cancelled', async () => {
+    await start(tokenMode);
+    const open = gh.state.addPull(REPO, { title: 'Stays open', user: 'Codertocat', headSha: shas[0]! }).number;
+    const closed = gh.state.addPull(REPO, { title: 'Closed unseen', user: 'Codertocat', headSha: shas[1]! }).number;
+    const merged = gh.state.addPull(REPO, { title: 'Merged unseen', user: 'Codertocat', headSha: shas[1]! }).number;
+    await send('issue_comment', comment(closed, 'alice', '/hold'));
+    for (const [n, sha] of [[open, shas[0]!], [closed, shas[1]!], [merged, shas[1]!]] as const) await send('pull_request', pullRequest('opened', n, sha, 'Codertocat'));
+    await send('pull_request', pullRequest('opened', 99, shas[0]!, 'Codertocat'));
+    const held = (await runsOf(closed))[0]!;
+    expect(held).toMatchObject({ state: 'queued', heldBy: 'alice' });
+    const issue = (n: number) => gh.state.repo(REPO).issues.find((i) => i.number === n)!;
+    Object.assign(issue(closed), { state: 'closed', closedAt: '2024-02-01T00:00:00Z' });
+    Object.assign(issue(merged), { state: 'closed', closedAt: '2024-02-01T00:00:00Z' });
+    issue(merged).pull!.mergedAt = '2024-02-01T00:00:00Z';
+
+    const recorded = await svc.core.reconcile();
+    expect(recorded.map((p) => [p.number, p.state, p.merged])).toEqual([[merged, 'closed', true], [closed, 'closed', false]]);
+    expect((await pullRequestState(svc.core.store, REPO, open))?.state).toBe('open');
+    // One GitHub does not know (404) is left as it is: only a pull request GitHub says is closed is closed.
+    expect((await pullRequestState(svc.core.store, REPO, 99))?.state).toBe('open');
+    expect((await pullRequestState(svc.core.store, REPO, closed))?.state).toBe('closed');
+    expect(await svc.core.store.getRun(held.name)).toMatchObject({ state: 'cancelled', message: expect.stringContaining('found closed on GitHub') });
+    // Nothing left to close: a second pass records nothing.
+    expect(await svc.core.reconcile()).toEqual([]);
   });
 
   it('/unhold by a stranger is refused and the hold stays; /unhold by an org member releases it', async () => {

@@ -29,6 +29,8 @@ export interface PrHost {
   listenerList(): ResolvedListener[];
   submit(run: RunRow): Promise<void>;
   rerunRun(name: string, opts?: RerunOptions): Promise<RunRow>;
+  hold(repository: string, number: number, by: string): Promise<RunRow[]>;
+  unhold(repository: string, number: number, by: string): Promise<RunRow[]>;
   prRunFacts(run: RunRow): Promise<PrRunFacts>;
 }
 
@@ -75,6 +77,7 @@ function commandServices(host: PrHost): CommandServices {
     },
     retryFailed: (name, actor, bindSecrets) => host.rerunRun(name, { failedOnly: true, actor, bindSecrets }),
     cancel: (name, reason, message) => host.runner.cancel(name, reason, message),
+    hold: async (repository, number, by, on) => (on ? host.hold(repository, number, by) : host.unhold(repository, number, by)),
     async buildImage(d, a, actor) {
       const l = listener();
       if (!l) throw new Error('the cluster has no EventListener to record the image build under');

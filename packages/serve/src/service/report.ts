@@ -58,9 +58,12 @@ export function readTail(file: string, bytes = TAIL_BYTES): string | undefined {
 
 const ms = (a: string | null, b: string | null) => (a && b ? Math.max(0, Date.parse(b) - Date.parse(a)) : undefined);
 
+/** A run ended because the service running it went away: its running tasks were interrupted, not failed (the status says why). */
+const INTERRUPTED = new Set(['ServiceRestarted', 'ServiceLost']);
+
 function taskState(t: TaskRunRow, run: RunRow): TaskFacts['state'] {
   if (t.state === 'succeeded') return 'succeeded';
-  if (t.state === 'running') return run.state === 'cancelled' ? 'cancelled' : run.state === 'running' ? 'running' : 'failed';
+  if (t.state === 'running') return run.state === 'cancelled' || INTERRUPTED.has(run.reason ?? '') ? 'cancelled' : run.state === 'running' ? 'running' : 'failed';
   if (t.state === 'failed' && run.state === 'cancelled') return 'cancelled';
   if (t.state === 'failed' && /timeout|timed out/i.test(run.reason ?? '')) return 'timed-out';
   return t.state === 'failed' ? 'failed' : 'pending';
@@ -103,7 +106,7 @@ export async function prRunFacts(store: Store, root: string, settings: ServeSett
   const d = ms(run.started, run.finished);
   return {
     name: run.name, job: run.job, sha: run.sha ?? '', state: run.state, url: runUrl(settings, run.name), tasks,
-    ...(run.message ? { message: run.message } : {}), ...(d === undefined ? {} : { durationMs: d }), ...(failingLog === undefined ? {} : { failingLog }),
+    ...(run.message ? { message: run.message } : {}), ...(run.state === 'queued' && run.heldBy ? { heldBy: run.heldBy } : {}), ...(d === undefined ? {} : { durationMs: d }), ...(failingLog === undefined ? {} : { failingLog }),
   };
 }
 

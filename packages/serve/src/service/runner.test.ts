@@ -59,3 +59,51 @@ describe('Runner.recover', () => {
     expect((await store.queued()).map((q) => [q.runName, q.deadline])).toEqual([['ci-orphan', '2026-12-07T13:00:00.000Z']]);
   });
 });
+
+describe('Runner leases (replicas sharing a store)', () => {
+  const expired = { state: 'running' as const, started: '2026-12-07T11:59:00.000Z', owner: 'replica-b:7', leaseExpires: '2026-12-07T11:59:59.000Z' };
+
+  it('fails a run of another replica whose lease expired, once, and leaves one whose lease holds', async () => {
+    await store.insertRun(run('ci-lost', '2026-12-07T11:58:00.000Z', expired));
+    await store.insertRun(run('ci-held-lease', '2026-12-07T11:58:00.000Z', { ...expired, leaseExpires: '2026-12-07T12:00:10.000Z' }));
+    const ended: string[] = [];
+    const runner = new Runner(store, backend({}), LIMITS, { onEnd: (r) => ended.push(r.name) }, () => NOW);
+    expect((await runner.leaseTick()).map((r) => r.name)).toEqual(['ci-lost']);
+    expect(await store.getRun('ci-lost')).toMatchObject({ state: 'failed', reason: 'ServiceLost', finished: NOW.toISOString(), message: expect.stringContaining('the serve instance running it stopped (replica-b:7') });
+    expect(await store.getRun('ci-held-lease')).toMatchObject({ state: 'running', owner: 'replica-b:7' });
+    // Another replica's pass finds nothing more to take.
+    expect(await new Runner(store, backend({}), LIMITS, {}, () => NOW).leaseTick()).toEqual([]);
+    expect(ended).toEqual(['ci-lost']);
+  });
+
+  it('queues a run of a resumable backend again to be followed, and lets go of a run of its own that another replica took over', async () => {
+    await store.insertRun(run('ci-lost', '2026-12-07T11:58:00.000Z', expired));
+    let called: (s: AbortSignal) => void = () => undefined;
+    const running = new Promise<AbortSignal>((r) => {
+      called = r;
+    });
+    const waits: Backend = Object.assign(
+      async (_r: unknown, s: AbortSignal) => {
+        called(s);
+        await new Promise<void>((r) => s.addEventListener('abort', () => r()));
+        return { state: 'succeeded' as const, reason: 'Succeeded', message: '', status: null, recordDir: '' };
+      },
+      { resumable: true },
+    );
+    const runner = new Runner(store, waits, LIMITS, {}, () => NOW);
+    await runner.leaseTick();
+    expect(await store.getRun('ci-lost')).toMatchObject({ state: 'queued', reason: 'ServiceLost', owner: null });
+    // The queued run is started here (the pass moved the queue)…
+    await runner.kick();
+    const signal = await running;
+    expect(await store.getRun('ci-lost')).toMatchObject({ state: 'running', owner: runner.owner, leaseExpires: '2026-12-07T12:00:30.000Z' });
+    // …then another replica takes it: this one aborts it and writes nothing over the other's row.
+    await store.updateRun('ci-lost', { owner: 'replica-c:9', state: 'failed', reason: 'ServiceLost' });
+    await store.durable();
+    await runner.leaseTick();
+    expect(signal.aborted).toBe(true);
+    await runner.stop(0);
+    expect(await store.getRun('ci-lost')).toMatchObject({ state: 'failed', owner: 'replica-c:9' });
+    expect(await store.queued()).toEqual([]);
+  });
+});

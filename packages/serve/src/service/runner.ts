@@ -3,9 +3,19 @@
  * per-repository limits allow; a run that waits past its deadline fails (nothing stays queued
  * forever); cancelling a running run aborts it. On start-up, a run that was executing when the
  * service died is marked failed with the reason, and queued runs without a queue entry return
- * to the queue. On stop, running runs are aborted and put back in the queue (persisted).
+ * to the queue (held ones stay held). On stop, running runs are aborted and put back in the queue
+ * (persisted).
+ *
+ * Replicas sharing one PostgreSQL store: each renews a lease on the runs it runs; a run still
+ * `running` past its lease belongs to a replica that died, and the next replica to see it takes
+ * it over. With the embedded executor it is marked failed (ServiceLost), not restarted: its steps
+ * ran on the dead replica's machine, against its workspace, and may have had effects (a push, a
+ * release) that must not happen twice behind anyone's back; `/retest` or a rerun starts it again
+ * on purpose. With a resumable backend (a cluster, where Tekton kept running it) it goes back to
+ * the queue and is followed again.
  */
 import { hostname } from 'node:os';
+import { expiredLeases, renewLease } from '../store/leases.js';
 import type { RunRow, RunState, Store } from '../store/store.js';
 import type { Backend, ExecuteResult, StepEvent } from './embedded.js';
 
@@ -16,6 +26,8 @@ export interface RunnerLimits {
   perRepository: number;
   /** How long a run may wait in the queue. */
   queueTimeoutMs: number;
+  /** How long a running run's lease lasts unless renewed (renewed every third of it); default 30 s. */
+  leaseMs?: number;
 }
 
 export interface RunnerHooks {
@@ -30,7 +42,7 @@ interface Active {
   ac: AbortController;
   done: Promise<void>;
   /** Why it was aborted: cancelled by a user or a newer push, or stopped with the service. */
-  abort?: { kind: 'cancel' | 'stop'; reason: string; message: string };
+  abort?: { kind: 'cancel' | 'stop' | 'lost'; reason: string; message: string };
 }
 
 /** The abort reason a backend sees when the service stops (not a cancel): the cluster backend leaves the run to Tekton. */
@@ -60,6 +72,8 @@ export class Runner {
   private pumping: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private leasing: Promise<RunRow[]> | undefined;
   readonly owner = ownerId();
 
   constructor(
@@ -93,7 +107,7 @@ export class Runner {
       const at = this.now().toISOString();
       if (this.backend.resumable) {
         const message = `plumbing serve (${run.owner ?? 'unknown'}) stopped while following this run; followed again`;
-        if (await this.store.updateRun(run.name, { state: 'queued', started: null, owner: null, reason: 'ServiceRestarted', message }, ['running'])) {
+        if (await this.store.updateRun(run.name, { state: 'queued', started: null, owner: null, leaseExpires: null, reason: 'ServiceRestarted', message }, ['running'])) {
           // its queue deadline counts from now: it waited for no slot, it was running
           await this.store.enqueue(run.name, run.repository, run.created, this.deadline(at));
           resumed.push({ ...run, state: 'queued' });
@@ -108,7 +122,7 @@ export class Runner {
     }
     const inQueue = new Set((await this.store.queued(100_000)).map((q) => q.runName));
     for (const run of await this.store.runsInState(['queued'])) {
-      if (!inQueue.has(run.name)) await this.store.enqueue(run.name, run.repository, run.created, this.deadline(run.created));
+      if (!inQueue.has(run.name) && !run.heldBy) await this.store.enqueue(run.name, run.repository, run.created, this.deadline(run.created));
     }
     for (const r of failed) this.hooks.onEnd?.(r);
     return { failed, resumed };
@@ -118,10 +132,64 @@ export class Runner {
     return new Date(Date.parse(from) + this.limits.queueTimeoutMs).toISOString();
   }
 
-  /** Adds a stored (queued) run to the queue and tries to start work. */
-  async submit(run: RunRow): Promise<void> {
-    await this.store.enqueue(run.name, run.repository, run.created, this.deadline(run.created));
+  /** Adds a stored (queued) run to the queue and tries to start work; its deadline counts from `from` (default: its creation). */
+  async submit(run: RunRow, from = run.created): Promise<void> {
+    await this.store.enqueue(run.name, run.repository, run.created, this.deadline(from));
     this.kick();
+  }
+
+  get leaseMs(): number {
+    return this.limits.leaseMs ?? 30_000;
+  }
+
+  private leaseUntil(): string {
+    return new Date(this.now().getTime() + this.leaseMs).toISOString();
+  }
+
+  /** Renews this replica's leases and takes expired ones over every third of the lease (until stop). */
+  startLeases(onError: (e: unknown) => void): void {
+    this.leaseTimer = setInterval(() => void this.leaseTick().catch(onError), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.leaseTimer.unref();
+  }
+
+  /** One lease pass: renews ours (a run no longer ours is let go here), takes expired ones over, moves the queue. Returns the runs it failed. */
+  leaseTick(): Promise<RunRow[]> {
+    this.leasing ??= (async () => {
+      const until = this.leaseUntil();
+      for (const a of [...this.active.values()]) {
+        if (a.abort || (await renewLease(this.store, a.run.name, this.owner, until))) continue;
+        a.abort = { kind: 'lost', reason: 'LeaseLost', message: 'another serve instance took this run over: its lease here expired' };
+        a.ac.abort(new ServiceStopping());
+      }
+      const failed = await this.takeOver();
+      // Work queued by a replica that died is started here: nobody else would kick the shared queue.
+      void this.kick();
+      return failed;
+    })().finally(() => {
+      this.leasing = undefined;
+    });
+    return this.leasing;
+  }
+
+  /** Runs of other replicas whose lease expired: failed (reported through onEnd), or back in the queue with a resumable backend. */
+  private async takeOver(): Promise<RunRow[]> {
+    const failed: RunRow[] = [];
+    const at = this.now().toISOString();
+    for (const run of await expiredLeases(this.store, at, this.owner)) {
+      const match = { owner: run.owner, leaseExpires: run.leaseExpires ?? null };
+      const lost = `the serve instance running it stopped (${run.owner}; its lease expired at ${run.leaseExpires} without being renewed)`;
+      if (this.backend.resumable) {
+        const fields = { state: 'queued' as const, started: null, owner: null, leaseExpires: null, reason: 'ServiceLost', message: `${lost}; followed again by ${this.owner}` };
+        if (await this.store.updateRun(run.name, fields, ['running'], match)) await this.store.enqueue(run.name, run.repository, run.created, this.deadline(at));
+        continue;
+      }
+      const fields = { state: 'failed' as const, reason: 'ServiceLost', message: `${lost}; it did not finish and was not retried`, finished: at };
+      if (!(await this.store.updateRun(run.name, fields, ['running'], match))) continue;
+      const after = await this.store.getRun(run.name);
+      if (after) failed.push(after);
+    }
+    for (const r of failed) this.hooks.onEnd?.(r);
+    return failed;
   }
 
   /** Starts whatever the limits allow; calls coalesce. */
@@ -174,8 +242,9 @@ export class Runner {
 
   private async start(queued: RunRow): Promise<void> {
     const started = this.now().toISOString();
-    if (!(await this.store.updateRun(queued.name, { state: 'running', started, owner: this.owner }, ['queued']))) return;
-    const run: RunRow = { ...queued, state: 'running', started, owner: this.owner };
+    const leaseExpires = this.leaseUntil();
+    if (!(await this.store.updateRun(queued.name, { state: 'running', started, owner: this.owner, leaseExpires }, ['queued']))) return;
+    const run: RunRow = { ...queued, state: 'running', started, owner: this.owner, leaseExpires };
     const ac = new AbortController();
     const entry: Active = { run, ac, done: Promise.resolve() };
     this.active.set(run.name, entry);
@@ -221,9 +290,11 @@ export class Runner {
     const { run } = entry;
     const finished = this.now().toISOString();
     const base = { status: result.status, recordDir: result.recordDir || null };
+    // Taken over by another replica (our lease expired): the run's row is that replica's now.
+    if (entry.abort?.kind === 'lost') return;
     if (entry.abort?.kind === 'stop') {
       // Persisted: back to the queue, run again after the restart.
-      await this.store.updateRun(run.name, { ...base, state: 'queued', started: null, owner: null, reason: entry.abort.reason, message: entry.abort.message }, ['running']);
+      await this.store.updateRun(run.name, { ...base, state: 'queued', started: null, owner: null, leaseExpires: null, reason: entry.abort.reason, message: entry.abort.message }, ['running']);
       await this.store.enqueue(run.name, run.repository, run.created, this.deadline(finished));
       return;
     }
@@ -261,6 +332,8 @@ export class Runner {
   /** Stops: no new starts; running runs get `graceMs` to finish, then are aborted and re-queued. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
+    clearInterval(this.leaseTimer);
+    await this.leasing;
     await this.pumping;
     const all = [...this.active.values()];
     let timer: NodeJS.Timeout | undefined;

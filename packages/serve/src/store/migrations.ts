@@ -130,6 +130,28 @@ WHERE d.event = 'pull_request' AND d.repository IS NOT NULL AND d.pull_request I
     AND e.action IN ('opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'closed') AND (e.received > d.received OR (e.received = d.received AND e.id > d.id)));
 `,
   },
+  {
+    version: 4,
+    name: 'holds of pull requests; a held run waits outside the queue',
+    sql: `
+CREATE TABLE holds (
+  repository TEXT NOT NULL,
+  number BIGINT NOT NULL,
+  held_by TEXT NOT NULL,
+  held_at TEXT NOT NULL,
+  PRIMARY KEY (repository, number)
+);
+ALTER TABLE runs ADD COLUMN held_by TEXT;
+`,
+  },
+  {
+    version: 5,
+    name: 'leases: the replica running a run renews its lease; another takes an expired one over',
+    sql: `
+ALTER TABLE runs ADD COLUMN lease_expires TEXT;
+CREATE INDEX runs_lease ON runs (state, lease_expires);
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */

@@ -62,6 +62,10 @@ export interface RunRow {
   defaultBranch?: boolean;
   /** For a rerun of only what failed: the run whose succeeded tasks it reuses. */
   retryOf?: string | null;
+  /** Queued and held (`/hold` on its pull request): who held it; it waits outside the queue until `/unhold`. */
+  heldBy?: string | null;
+  /** While running: until when its owner's lease holds (renewed by the owner; another replica takes an expired one over). */
+  leaseExpires?: string | null;
 }
 
 export interface TaskRunRow {
@@ -106,6 +110,7 @@ const RUN_COLUMNS: Record<string, string> = {
   supersedeKey: 'supersede_key', private: 'private', state: 'state', reason: 'reason', message: 'message', created: 'created',
   started: 'started', finished: 'finished', owner: 'owner', recordDir: 'record_dir', resource: 'resource', status: 'status',
   bindSecrets: 'bind_secrets', checkRunId: 'check_run_id', defaultBranch: 'default_branch', retryOf: 'retry_of',
+  heldBy: 'held_by', leaseExpires: 'lease_expires',
 };
 
 /** Columns with a default when a row leaves them out. */
@@ -131,7 +136,7 @@ export function runOf(r: Row): RunRow {
     owner: str(r.owner), recordDir: str(r.record_dir), resource: JSON.parse(String(r.resource)) as Record<string, unknown>,
     status: r.status === null ? null : (JSON.parse(String(r.status)) as Record<string, unknown>),
     bindSecrets: r.bind_secrets === undefined ? true : Number(r.bind_secrets) === 1, checkRunId: r.check_run_id === null || r.check_run_id === undefined ? null : Number(r.check_run_id),
-    defaultBranch: Number(r.default_branch ?? 0) === 1, retryOf: str(r.retry_of),
+    defaultBranch: Number(r.default_branch ?? 0) === 1, retryOf: str(r.retry_of), heldBy: str(r.held_by), leaseExpires: str(r.lease_expires),
   };
 }
 
@@ -208,8 +213,11 @@ export class Store {
     return r ? runOf(r) : undefined;
   }
 
-  /** Updates some fields; with `onlyIfState`, only while the run is in one of those states. Returns whether it changed. */
-  async updateRun(name: string, fields: Partial<RunRow>, onlyIfState?: readonly RunState[]): Promise<boolean> {
+  /**
+   * Updates some fields; with `onlyIfState`, only while the run is in one of those states, and
+   * with `onlyIf`, only while those fields have those values (null: IS NULL). Returns whether it changed.
+   */
+  async updateRun(name: string, fields: Partial<RunRow>, onlyIfState?: readonly RunState[], onlyIf: Partial<RunRow> = {}): Promise<boolean> {
     const keys = Object.keys(fields).filter((k) => RUN_COLUMNS[k] !== undefined);
     if (keys.length === 0) return false;
     const params: SqlValue[] = keys.map((k) => toSql(k, (fields as Record<string, unknown>)[k]));
@@ -218,6 +226,15 @@ export class Store {
     if (onlyIfState && onlyIfState.length > 0) {
       sql += ` AND state IN (${onlyIfState.map(() => '?').join(', ')})`;
       params.push(...onlyIfState);
+    }
+    for (const [k, v] of Object.entries(onlyIf)) {
+      const col = RUN_COLUMNS[k];
+      if (!col) continue;
+      if (v === null || v === undefined) sql += ` AND ${col} IS NULL`;
+      else {
+        sql += ` AND ${col} = ?`;
+        params.push(toSql(k, v));
+      }
     }
     return (await this.db.run(sql, params)) === 1;
   }

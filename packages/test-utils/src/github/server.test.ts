@@ -63,6 +63,15 @@ describe('startGitHubServer requests and headers', () => {
     expect(text).not.toContain('ghp_wrongwrong');
   });
 
+  it('resolves a wait for a request already recorded or still to come', async () => {
+    await gh.rest.issues.create({ ...REPO, title: 'first' });
+    const seen = await server.request((r) => r.method === 'POST' && (r.body as { title?: string }).title === 'first');
+    expect(seen).toMatchObject({ path: '/repos/tektoncd/plumbing/issues', status: 201 });
+    const later = server.request((r) => r.method === 'POST' && (r.body as { title?: string }).title === 'second');
+    await gh.rest.issues.create({ ...REPO, title: 'second' });
+    expect(await later).toMatchObject({ path: '/repos/tektoncd/plumbing/issues', status: 201, body: { title: 'second' } });
+  });
+
   it('sends x-ratelimit-* headers on every response, counting down', async () => {
     const a = await gh.rest.repos.get(REPO);
     const b = await failure(gh.rest.repos.get({ owner: 'x', repo: 'y' }));

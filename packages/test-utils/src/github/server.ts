@@ -68,6 +68,8 @@ export interface GitHubServer {
   oauth: OAuthAppInfo;
   /** Every request, in order of arrival. */
   readonly requests: RecordedRequest[];
+  /** Resolves with the first request, already recorded or still to come, that `pred` accepts (a test waits on it instead of polling). */
+  request(pred: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
   inject(fault: Fault): InjectedFault;
   /** Clears state (then re-seeds), issued tokens, requests and faults. */
   reset(): void;
@@ -82,6 +84,7 @@ interface Shared {
   faults: Faults;
   urls: Urls;
   requests: RecordedRequest[];
+  waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[];
   rate: { limit: number; used: number; resetAt: number };
 }
 
@@ -132,8 +135,13 @@ async function handle(s: Shared, host: 'api' | 'uploads', req: IncomingMessage, 
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k === 'access_token' || k === 'client_secret' ? REDACTED : v;
   const body = typeof record.body === 'object' && record.body !== null && 'client_secret' in record.body ? { ...record.body, client_secret: REDACTED } : record.body;
-  s.requests.push({ method: (req.method ?? 'GET').toUpperCase(), host, path, query, headers: redactHeaders(req), body, status: reply.status });
+  const recorded: RecordedRequest = { method: (req.method ?? 'GET').toUpperCase(), host, path, query, headers: redactHeaders(req), body, status: reply.status };
+  s.requests.push(recorded);
   writeReply(res, reply, responseHeaders(s, reply));
+  for (const w of s.waiters.filter((x) => x.pred(recorded))) {
+    s.waiters.splice(s.waiters.indexOf(w), 1);
+    w.resolve(recorded);
+  }
 }
 
 async function makeShared(opts: GitHubServerOptions): Promise<Shared> {
@@ -149,6 +157,7 @@ async function makeShared(opts: GitHubServerOptions): Promise<Shared> {
     faults: new Faults(),
     urls: { api: '', uploads: '' },
     requests: [],
+    waiters: [],
     rate: { limit: opts.rateLimit ?? 5000, used: 0, resetAt: Math.floor(Date.now() / 1000) + 3600 },
   };
 }
@@ -180,6 +189,10 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     app: app && { id: app.id, slug: app.slug, privateKey: app.privateKey, installations: app.installations },
     oauth: s.credentials.opts.oauth,
     requests: s.requests,
+    request(pred) {
+      const seen = s.requests.find(pred);
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => s.waiters.push({ pred, resolve }));
+    },
     inject: (fault) => s.faults.inject(fault),
     reset() {
       s.state.clear();
