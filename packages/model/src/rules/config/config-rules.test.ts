@@ -31,13 +31,16 @@ describe('config-cluster (CONFIG_INVALID)', () => {
     publicUrl: https://ci.example.org
     concurrency: {global: 4, perRepository: 2}
     githubTokenSecret: {secretName: gh, secretKey: token}
+    leaseSeconds: 30
+    reconcileMinutes: 10
 `;
     expect(only(checkYaml(serve), 'CONFIG_INVALID')).toEqual([]);
-    const bad = checkYaml(serve.replace('perRepository', 'perRepo').replace('secretKey: token', 'key: token'));
+    const bad = checkYaml(serve.replace('perRepository', 'perRepo').replace('secretKey: token', 'key: token').replace('leaseSeconds: 30', 'leaseSeconds: soon'));
     expect(only(bad, 'CONFIG_INVALID')).toEqual([
       { code: 'CONFIG_INVALID', severity: 'error', line: 15, column: 30 },
       { code: 'CONFIG_INVALID', severity: 'error', line: 16, column: 5 },
       { code: 'CONFIG_INVALID', severity: 'error', line: 16, column: 41 },
+      { code: 'CONFIG_INVALID', severity: 'error', line: 17, column: 19 },
     ]);
   });
 

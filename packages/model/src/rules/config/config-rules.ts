@@ -53,7 +53,7 @@ export const clusterConfigRule: DocRule = {
 function checkServe(ctx: Parameters<DocRule['check']>[0], serve: Record<string, unknown>): void {
   const at = ['spec', 'serve'];
   checkFields(ctx, serve, at, {
-    publicUrl: 'string', org: 'string', trustedTeams: 'list', privateRepositories: 'list', concurrency: 'map', queueTimeoutMinutes: 'number',
+    publicUrl: 'string', org: 'string', trustedTeams: 'list', privateRepositories: 'list', concurrency: 'map', queueTimeoutMinutes: 'number', leaseSeconds: 'number', reconcileMinutes: 'number',
     statusContext: 'string', githubTokenSecret: 'map', apiTokenSecret: 'map', githubApiUrl: 'string', nightlyImages: 'map', githubApp: 'map',
     // The pull-request policy (packages/pr parsePrPolicy).
     trustedOrg: 'string', onlyOrgMembers: 'boolean', trustedApps: 'list', owners: 'boolean', okToTest: 'string', drafts: 'string', bot: 'string',
