@@ -77,7 +77,7 @@ function checkRefOrSpec(ctx: DocContext, t: PTask): void {
     return;
   }
   if (k === 'pipelineRef' || k === 'pipelineSpec') {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...t.path, k], `${k} in a pipeline task (pipelines in pipelines) is an alpha feature`, { key: true, hint: 'set enable-api-fields: "alpha" in the feature-flags ConfigMap' });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...t.path, k], `${k} in a pipeline task (pipelines in pipelines) is an alpha feature`, { key: true, hint: 'set enable-api-fields: "alpha" in the feature-flags ConfigMap', gate: { apiFields: 'alpha' } });
   }
   if (k === 'taskRef' || k === 'pipelineRef') checkRef(ctx, val, [...t.path, k], k, t);
   if (k === 'taskSpec') {
@@ -127,7 +127,7 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
   }
   if (ref.resolver !== undefined) {
     if (ref.params !== undefined) {
-      ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'params'], `${key}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true, hint: 'enable-api-fields must be "beta" or "alpha"' });
+      ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'params'], `${key}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true, hint: 'enable-api-fields must be "beta" or "alpha"', gate: { apiFields: 'beta' } });
     }
     return;
   }
@@ -141,7 +141,7 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
   }
   if (name.includes('$(')) return;
   if (name.includes('://')) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'name'], `concise resolver syntax in ${key}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" and enable-api-fields: "alpha"' });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'name'], `concise resolver syntax in ${key}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" in the feature-flags ConfigMap', gate: { flag: 'enable-concise-resolver-syntax' } });
     return;
   }
   if (!QUALIFIED_NAME.test(name)) {

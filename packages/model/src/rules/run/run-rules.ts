@@ -66,9 +66,9 @@ function checkRunRef(ctx: DocContext, target: Target, ref: unknown, refKey: stri
   } else if (ref.resolver === undefined && ref.params !== undefined) {
     ctx.report('RUN_REF_OR_SPEC', [...p, 'params'], `missing field(s): ${refKey}.resolver (${refKey}.params are resolver params)`, { key: true });
   } else if (ref.resolver !== undefined && ref.params !== undefined) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'params'], `${refKey}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'params'], `${refKey}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true, gate: { apiFields: 'beta' } });
   } else if (typeof ref.name === 'string' && ref.name.includes('://')) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'name'], `concise resolver syntax in ${refKey}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" and enable-api-fields: "alpha"' });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'name'], `concise resolver syntax in ${refKey}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" in the feature-flags ConfigMap', gate: { flag: 'enable-concise-resolver-syntax' } });
   } else if (target.status === 'unresolved') {
     ctx.report('UNRESOLVED_TASK_REF', [...p, 'name'], `${target.kind} "${target.name}" is not defined in this repository`, { hint: 'add the resource, fix the name, or use a resolver for remote resources' });
   } else if (target.status === 'none' && ref.resolver === undefined && ref.bundle === undefined) {

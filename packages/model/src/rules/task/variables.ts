@@ -107,7 +107,8 @@ class SpecWalker {
   flagArtifacts(ref: VarRef, occ: number): void {
     if (this.artifactsReported) return;
     this.artifactsReported = true;
-    this.report('FEATURE_FLAG_REQUIRED', ref, occ, `artifacts are alpha: feature flag "enable-artifacts" should be set to true (${ref.text})`);
+    const message = `artifacts are alpha: feature flag "enable-artifacts" should be set to true (${ref.text})`;
+    this.ctx.report('FEATURE_FLAG_REQUIRED', this.stack.slice(), message, { needle: ref.text, occurrence: occ, gate: { flag: 'enable-artifacts' } });
   }
 
   /** "Did you mean" for undeclared params, within a budget of comparisons so that many undeclared names stay linear. */
