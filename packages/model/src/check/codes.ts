@@ -65,6 +65,7 @@ export const CODES = {
   NON_STRING_SCALAR_DEFAULT: { severity: 'warning', summary: 'an unquoted bool/number default' },
   PARAM_ENUM: { severity: 'error', summary: 'an invalid enum, or a value not in the enum' },
   UNDEFINED_PARAM_REFERENCE: { severity: 'error', summary: 'a reference to a parameter that is not declared' },
+  UNDEFINED_PARAM_LEFT_LITERAL: { severity: 'warning', summary: 'a reference to an undeclared parameter in a field Tekton does not check (param defaults, sidecars, volumes, env valueFrom...): it stays literal text at run time' },
   UNUSED_PARAM: { severity: 'warning', summary: 'a declared parameter that is never referenced' },
   ARRAY_PARAM_IN_STRING_CONTEXT: { severity: 'error', summary: 'an array or object reference where a string is needed' },
   UNKNOWN_OBJECT_KEY: { severity: 'error', summary: 'an object parameter key that is not declared' },
