@@ -15,6 +15,17 @@ export interface Target {
   /** Path of the ref or spec field in the current document. */
   path: NodePath;
   name?: string;
+  /**
+   * Specs of the other catalog versions of a resolved target when the ref names no version and
+   * only "the newest" chose among them: the cluster may run any one, so a binding is refused only
+   * when every one of them refuses it.
+   */
+  alternatives?: readonly JsonMap[];
+}
+
+/** Whether every alternative of `target` (none: vacuously) satisfies `ok`. */
+export function everyAlternative(target: Target, ok: (spec: JsonMap) => boolean): boolean {
+  return (target.alternatives ?? []).every(ok);
 }
 
 const CUSTOM_FREE_KINDS = new Set(['', 'Task', 'task', 'ClusterTask']);
@@ -60,11 +71,11 @@ export function targetOf(ctx: DocContext, owner: JsonMap, path: NodePath, inPipe
     if (st) return { kind, status: st, spec: undefined, path: p };
     const name = ref.name as string;
     const k = kind === 'Task' && ref.kind === 'ClusterTask' ? 'ClusterTask' : kind;
-    const doc = ctx.index.resolve(k, name, ctx.doc);
+    const { doc, others } = ctx.index.resolveGuessing(k, name, ctx.doc);
     // a ClusterTask is usually installed on the cluster rather than kept in the repository
     if (!doc) return { kind, status: k === 'ClusterTask' ? 'remote' : 'unresolved', spec: undefined, path: p, name };
-    const s = isMap(doc.value) && isMap(doc.value.spec) ? doc.value.spec : {};
-    return { kind, status: 'resolved', spec: s, path: p, name };
+    const specOf = (d: typeof doc) => (isMap(d.value) && isMap(d.value.spec) ? d.value.spec : {});
+    return { kind, status: 'resolved', spec: specOf(doc), path: p, name, ...(others.length > 0 ? { alternatives: others.map(specOf) } : {}) };
   }
   return { kind: 'Task', status: 'none', spec: undefined, path };
 }

@@ -4,7 +4,7 @@ import type { DocContext, DocRule } from '../../check/rule.js';
 import { isTektonRef, scanRefs } from '../../tekton/refs.js';
 import { isMap, type JsonMap, mapsOf, walkStrings } from '../../yaml/values.js';
 import { checkParamBindings, checkWorkspaceBindings } from '../pipeline/pipeline-params.js';
-import { type Target, targetOf } from '../pipeline/pipeline-target.js';
+import { everyAlternative, type Target, targetOf } from '../pipeline/pipeline-target.js';
 import { checkDuration, checkPipelineRunTimeouts } from './run-timeouts.js';
 import { checkTaskSpec, podTemplateVolumes } from '../task/task-rules.js';
 
@@ -176,7 +176,8 @@ export const taskRunRule: DocRule = {
       // A referenced Task gets no propagated workspaces: a binding must match a declaration.
       const declared = new Set(mapsOf(t.spec.workspaces).map(([w]) => w.name));
       for (const [b, i] of mapsOf(spec.workspaces)) {
-        if (typeof b.name === 'string' && !declared.has(b.name)) {
+        const name = b.name;
+        if (typeof name === 'string' && !declared.has(name) && everyAlternative(t, (s) => !mapsOf(s.workspaces).some(([w]) => w.name === name))) {
           ctx.report('WORKSPACE_BINDING_INVALID', ['spec', 'workspaces', i, 'name'], `workspace binding "${b.name}" does not match any declared workspace of Task "${t.name}"`);
         }
       }
