@@ -136,6 +136,19 @@ describe('unresolved-task-ref', () => {
     `);
     expect(only(f, 'UNRESOLVED_TASK_REF')).toEqual([]);
   });
+  it('refuses, as Tekton v1 does, a taskRef kind other than Task without apiVersion (ClusterTask, task: tektoncd/catalog rhacs samples)', () => {
+    const f = check(head + yaml`
+      spec:
+        tasks:
+          - name: a
+            taskRef: {kind: ClusterTask, name: git-clone}
+          - name: b
+            taskRef: {kind: Task, name: git-clone}
+          - name: c
+            taskRef: {name: git-clone}
+    `);
+    expect(only(f, 'PIPELINE_TASK_REF_OR_SPEC')).toEqual([{ code: 'PIPELINE_TASK_REF_OR_SPEC', severity: 'error', line: 8, column: 17 }]);
+  });
 });
 
 describe('duplicate-workspace-declaration / pipeline-task-unknown-workspace', () => {

@@ -117,7 +117,8 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
     if (typeof ref.apiVersion === 'string' && ref.apiVersion !== '' && (typeof ref.kind !== 'string' || ref.kind === '')) {
       ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, 'apiVersion'], 'missing field(s): taskRef.kind (a custom task needs kind and apiVersion)', { key: true });
     } else if (custom && (typeof ref.apiVersion !== 'string' || ref.apiVersion === '')) {
-      ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, 'kind'], `missing field(s): taskRef.apiVersion (custom task kind "${String(ref.kind)}")`, { key: true });
+      const hint = ref.kind === 'ClusterTask' ? 'ClusterTask was removed from Tekton: use kind Task, or the cluster resolver' : undefined;
+      ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, 'kind'], `invalid value: custom task ref must specify apiVersion (kind "${String(ref.kind)}" is not Task)`, { key: true, hint });
     }
     if (custom) return;
   }

@@ -28,7 +28,8 @@ export function everyAlternative(target: Target, ok: (spec: JsonMap) => boolean)
   return (target.alternatives ?? []).every(ok);
 }
 
-const CUSTOM_FREE_KINDS = new Set(['', 'Task', 'task', 'ClusterTask']);
+/** The kinds a pipeline task's taskRef may name without apiVersion (pipeline_validation.go taskKinds: ClusterTask is gone since v1.0). */
+const CUSTOM_FREE_KINDS = new Set(['', 'Task']);
 
 /** Whether a taskRef names a custom task (kind other than Task, or any apiVersion). */
 export function isCustomTaskRef(ref: JsonMap, inPipeline: boolean): boolean {
