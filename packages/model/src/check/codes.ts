@@ -52,7 +52,11 @@ export const CODES = {
   },
   DUPLICATE_ENV: { severity: 'warning', summary: 'the same env name twice in one container (Kubernetes accepts it; the last one wins)' },
   IMAGE_UNPINNED: { severity: 'warning', summary: 'an image with :latest or no tag' },
-  IMAGE_INVALID_REFERENCE: { severity: 'error', summary: 'a bad image tag or digest' },
+  IMAGE_INVALID_REFERENCE: {
+    severity: 'error',
+    summary: 'a bad image tag or digest',
+    stricterThanTekton: 'Tekton and the API server accept any image string; the Pod then fails to pull it (InvalidImageName)',
+  },
   IMAGE_NOT_FULLY_QUALIFIED: { severity: 'info', summary: 'an image without a registry host', profile: 'catalog', profileSeverity: 'warning' },
   IMAGE_DIGEST_WITHOUT_TAG: { severity: 'info', summary: 'an image pinned by digest without a version tag', profile: 'catalog', profileSeverity: 'warning' },
   SECRET_IN_ENV: { severity: 'warning', summary: 'a secret exposed through env' },
