@@ -31,7 +31,11 @@ export const CODES = {
   GENERATOR_TEMPLATE: { severity: 'info', summary: 'a template of a generator ({{ }} placeholders where YAML structure or a plain value is): checked only once rendered' },
   INVALID_RESOURCE_NAME: { severity: 'error', summary: 'metadata.name is not a DNS-1123 subdomain or is too long' },
   INVALID_METADATA: { severity: 'error', summary: 'a label or annotation key, or a label value, that the API server refuses' },
-  DUPLICATE_RESOURCE: { severity: 'error', summary: 'the same kind/name twice within one scope' },
+  DUPLICATE_RESOURCE: {
+    severity: 'error',
+    summary: 'the same kind/name twice within one scope',
+    stricterThanTekton: 'Tekton judges each object alone; the API server refuses the second create of a name (AlreadyExists), and kubectl apply silently keeps only the last',
+  },
   COMMITTED_RESOURCE_VERSION: { severity: 'warning', summary: 'resourceVersion, uid or status left in a file' },
   DEPRECATED_RESOURCE: { severity: 'warning', summary: 'resource labelled tekton.dev/deprecated' },
   DEPRECATED_API: { severity: 'warning', summary: 'a deprecated Tekton API version or kind' },

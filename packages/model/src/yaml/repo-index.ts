@@ -59,7 +59,8 @@ export class RepoIndex {
 
   /**
    * `resolve`, and whether its answer is a guess: when nothing but "the newest" chooses among
-   * several catalog versions, `others` are the versions a cluster may have installed instead.
+   * several catalog versions, or "the first" among same-named objects of unrelated directories,
+   * `others` are those a cluster may have installed instead.
    */
   resolveGuessing(kind: string, name: string, from?: ResourceDoc, version?: string): { doc: ResourceDoc | undefined; others: readonly ResourceDoc[] } {
     const doc = this.pick(kind, name, from, version);
@@ -68,8 +69,10 @@ export class RepoIndex {
     if (from && cands.some((c) => c.file === from.file || dirOf(c.file) === dirOf(from.file))) return { doc, others: [] };
     const scope = from ? catalogVersionDir(from.file) : undefined;
     if (scope && cands.some((c) => c.file.startsWith(`${scope}/`))) return { doc, others: [] };
-    if (cands.some((c) => catalogVersionDir(c.file) === undefined)) return { doc, others: [] };
-    return { doc, others: cands.filter((c) => c !== doc) };
+    // several same-named objects in unrelated directories: any one may be the one applied
+    const unversioned = cands.filter((c) => catalogVersionDir(c.file) === undefined);
+    if (unversioned.length === 1) return { doc, others: [] };
+    return { doc, others: (unversioned.length > 1 ? unversioned : cands).filter((c) => c !== doc) };
   }
 
   private pick(kind: string, name: string, from?: ResourceDoc, version?: string): ResourceDoc | undefined {

@@ -172,3 +172,18 @@ describe('catalog versions a ref does not choose between (tektoncd/catalog pipel
     expect(f.filter((x) => codes.includes(x.code)).map((x) => ({ code: x.code, line: x.line }))).toEqual([{ code: 'MISSING_REQUIRED_PARAM', line: 8 }]);
   });
 });
+
+describe('same-named Pipelines in unrelated directories (Pipelines-as-Code testdata)', () => {
+  const pipeline = (params: string) => `apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata: {name: pipeline}\nspec:\n  params: [${params}]\n  tasks: [{name: t, taskSpec: {steps: [{name: s, image: alpine, script: "true"}]}}]\n`;
+  const run = `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: r}\nspec:\n  pipelineRef: {name: pipeline}\n`;
+
+  it('does not refuse a run by the first of them when another would accept it', () => {
+    const f = checkAll({ 'a/.tekton/p.yaml': pipeline('{name: repo_url}'), 'b/.tekton/p.yaml': pipeline('{name: other, default: x}'), 'c/.tekton/run.yaml': run });
+    expect(only(f, 'MISSING_REQUIRED_PARAM')).toEqual([]);
+  });
+
+  it('refuses it when every one of them would', () => {
+    const f = checkAll({ 'a/.tekton/p.yaml': pipeline('{name: repo_url}'), 'b/.tekton/p.yaml': pipeline('{name: repo_url}'), 'c/.tekton/run.yaml': run });
+    expect(only(f, 'MISSING_REQUIRED_PARAM').map((x) => x.line)).toEqual([5]);
+  });
+});
