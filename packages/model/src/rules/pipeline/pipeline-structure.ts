@@ -4,7 +4,7 @@ import type { DocContext } from '../../check/rule.js';
 import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
 import { type PipelineModel, type PTask, visibleParams } from './pipeline-model.js';
 import { checkParamSpecs } from '../params/params.js';
-import { isCustomTaskRef } from './pipeline-target.js';
+import { isCustomTaskRef, unknownRefFieldHint, unknownRefFields } from './pipeline-target.js';
 import { checkTaskSpec } from '../task/task-rules.js';
 import { checkDuration } from '../run/run-timeouts.js';
 import { didYouMean } from '../../check/suggest.js';
@@ -112,6 +112,9 @@ function visibleWorkspaces(m: PipelineModel, t: PTask): string[] {
 
 function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' | 'pipelineRef', t: PTask): void {
   const name = ref.name;
+  for (const f of unknownRefFields(ref, key, ctx.value.apiVersion)) {
+    ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, f], `unknown field "${f}" in ${key}`, { key: true, hint: unknownRefFieldHint(f) });
+  }
   if (key === 'taskRef') {
     const custom = isCustomTaskRef(ref, true);
     if (typeof ref.apiVersion === 'string' && ref.apiVersion !== '' && (typeof ref.kind !== 'string' || ref.kind === '')) {

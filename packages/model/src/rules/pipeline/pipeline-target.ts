@@ -38,6 +38,22 @@ export function isCustomTaskRef(ref: JsonMap, inPipeline: boolean): boolean {
   return typeof ref.kind === 'string' && !CUSTOM_FREE_KINDS.has(ref.kind);
 }
 
+/**
+ * The fields of a taskRef or pipelineRef that Tekton's strict decoding refuses (taskref_types.go,
+ * pipelineref_types.go): `version` (a catalog's, not Tekton's), `bundle` outside v1beta1, typos.
+ */
+export function unknownRefFields(ref: JsonMap, key: 'taskRef' | 'pipelineRef', apiVersion: unknown): string[] {
+  const allowed = new Set(['name', 'apiVersion', 'resolver', 'params']);
+  if (key === 'taskRef') allowed.add('kind');
+  if (apiVersion === 'tekton.dev/v1beta1') allowed.add('bundle');
+  return Object.keys(ref).filter((k) => !allowed.has(k));
+}
+
+/** The hint for an unknown ref field. */
+export function unknownRefFieldHint(field: string): string {
+  return field === 'version' ? 'Tekton has no ref version: pin one with a resolver (hub: params name and version; bundles: an image digest)' : 'a ref has name, apiVersion, resolver and params (taskRef: also kind; v1beta1: also bundle)';
+}
+
 /** Whether an embedded taskSpec is a custom task spec (`apiVersion`/`kind` + `spec`) rather than steps. */
 export function isCustomTaskSpec(spec: JsonMap): boolean {
   return (typeof spec.apiVersion === 'string' || typeof spec.kind === 'string') && spec.steps === undefined;

@@ -4,7 +4,7 @@ import type { DocContext, DocRule } from '../../check/rule.js';
 import { isTektonRef, scanRefs } from '../../tekton/refs.js';
 import { isMap, type JsonMap, mapsOf, walkStrings } from '../../yaml/values.js';
 import { checkParamBindings, checkWorkspaceBindings } from '../pipeline/pipeline-params.js';
-import { everyAlternative, type Target, targetOf } from '../pipeline/pipeline-target.js';
+import { everyAlternative, type Target, targetOf, unknownRefFieldHint, unknownRefFields } from '../pipeline/pipeline-target.js';
 import { checkDuration, checkPipelineRunTimeouts } from './run-timeouts.js';
 import { checkTaskSpec, podTemplateVolumes } from '../task/task-rules.js';
 
@@ -61,6 +61,9 @@ function checkRefOrSpec(ctx: DocContext, spec: JsonMap, refKey: string, specKey:
 function checkRunRef(ctx: DocContext, target: Target, ref: unknown, refKey: string): void {
   if (!isMap(ref)) return;
   const p: NodePath = ['spec', refKey];
+  for (const f of unknownRefFields(ref, refKey === 'taskRef' ? 'taskRef' : 'pipelineRef', ctx.value.apiVersion)) {
+    ctx.report('RUN_REF_OR_SPEC', [...p, f], `unknown field "${f}" in ${refKey}`, { key: true, hint: unknownRefFieldHint(f) });
+  }
   if (ref.resolver !== undefined && ref.name !== undefined) {
     ctx.report('RUN_REF_OR_SPEC', [...p, 'resolver'], `expected exactly one, got both: ${refKey}.name, ${refKey}.resolver`, { key: true });
   } else if (ref.resolver === undefined && ref.params !== undefined) {
