@@ -40,7 +40,6 @@ export const CODES = {
   DEPRECATED_RESOURCE: { severity: 'warning', summary: 'resource labelled tekton.dev/deprecated' },
   PIPELINE_RESOURCES_REMOVED: { severity: 'error', summary: 'v1beta1 resources (PipelineResources), which Tekton removed: the webhook refuses the field' },
   DEPRECATED_API: { severity: 'warning', summary: 'a deprecated Tekton API version or kind' },
-  PIPELINE_RESOURCES_REMOVED: { severity: 'error', summary: 'v1beta1 resources (PipelineResources), which Tekton removed: the webhook refuses the field' },
   FEATURE_FLAG_REQUIRED: { severity: 'warning', summary: 'an alpha/beta-gated field that needs a feature flag' },
   TASK_MISSING_STEPS: { severity: 'error', summary: 'a Task without steps' },
   STEP_MISSING_IMAGE: { severity: 'error', summary: 'a step or sidecar without image' },
