@@ -90,6 +90,7 @@ function reporter(opts: CheckOptions, skip: ReadonlySet<string> = new Set(), kus
     const origin = kustomize?.originOf(doc, path);
     const at = origin?.doc ?? doc;
     if ((only && !only.has(at.file)) || skip.has(at.file)) return;
+    if (code === 'FEATURE_FLAG_REQUIRED' && !o.gate) throw new Error(`FEATURE_FLAG_REQUIRED reported without its gate: ${message}`);
     const s = sev(code, at.file);
     if (s === 'off') return;
     const f = findingAt(at, origin?.path ?? path, code, s as Severity, message, o);

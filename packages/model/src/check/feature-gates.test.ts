@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RunConfig } from '../config-run.js';
+import { type FeatureGate, parseFeatureFlags } from '../tekton/feature-flags.js';
 import { checkRepository } from './check-repository.js';
+import { applyFeatureGates } from './feature-gates.js';
+import type { Finding } from './finding.js';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -50,6 +54,30 @@ describe('feature gates in check', () => {
     expect(await gated('run:\n  featureFlags:\n    enable-api-fields: beta\n')).toEqual([
       { line: 7, severity: 'warning' },
       { line: 14, severity: 'error' },
+    ]);
+  });
+});
+
+describe('applyFeatureGates', () => {
+  const run = (data: Record<string, string>): RunConfig => ({ imageConfigs: {}, featureFlags: parseFeatureFlags(data).flags, featureFlagSources: ['.plumbing.yaml'] });
+  const finding = (gate: FeatureGate): Finding => ({ code: 'FEATURE_FLAG_REQUIRED', severity: 'warning', message: 'matrix is a beta feature', file: 'p.yaml', line: 1, column: 1, gate });
+
+  it('decides by the finding gate, whatever its message says', () => {
+    const [byFlag] = applyFeatureGates([finding({ flag: 'enable-param-enum' })], run({ 'enable-api-fields': 'alpha' }));
+    expect(byFlag?.severity).toBe('error');
+    const [open] = applyFeatureGates([finding({ flag: 'enable-param-enum' })], run({ 'enable-param-enum': 'true' }));
+    expect(open?.severity).toBe('warning');
+  });
+
+  it('carries each gate on the finding as data', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'plumbing-gates-'));
+    roots.push(root);
+    mkdirSync(join(root, '.git'));
+    writeFileSync(join(root, 'p.yaml'), PIPELINE);
+    const { findings } = await checkRepository(root);
+    expect(findings.filter((f) => f.code === 'FEATURE_FLAG_REQUIRED').map((f) => ({ line: f.line, gate: f.gate }))).toEqual([
+      { line: 7, gate: { apiFields: 'beta' } },
+      { line: 14, gate: { apiFields: 'alpha' } },
     ]);
   });
 });

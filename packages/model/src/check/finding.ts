@@ -1,3 +1,5 @@
+import type { FeatureGate } from '../tekton/feature-flags.js';
+
 /** A validation result: data, never thrown. Positions are 1-based. */
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityOrOff = Severity | 'off';
@@ -12,6 +14,8 @@ export interface Finding {
   /** Dotted path of the offending node inside the document, e.g. `spec.steps[0].name`. */
   path?: string;
   hint?: string;
+  /** For FEATURE_FLAG_REQUIRED: what the feature-flags ConfigMap must enable for Tekton to admit the field. */
+  gate?: FeatureGate;
 }
 
 /** A path into a YAML document: map keys and sequence indexes. */

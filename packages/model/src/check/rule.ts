@@ -1,3 +1,4 @@
+import type { FeatureGate } from '../tekton/feature-flags.js';
 import type { Code } from './codes.js';
 import type { Finding, NodePath } from './finding.js';
 import type { RepoIndex } from '../yaml/repo-index.js';
@@ -11,6 +12,8 @@ export interface ReportOptions {
   occurrence?: number;
   /** Point at the key of `path` rather than its value. */
   key?: boolean;
+  /** The feature gate of a FEATURE_FLAG_REQUIRED finding (required for that code). */
+  gate?: FeatureGate;
 }
 
 export interface DocContext {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURE_FLAGS, gateOfFinding, gateOpen, parseFeatureFlags } from './feature-flags.js';
+import { DEFAULT_FEATURE_FLAGS, gateOpen, parseFeatureFlags } from './feature-flags.js';
 
 describe('parseFeatureFlags', () => {
   it("gives Tekton's defaults for an empty ConfigMap", () => {
@@ -30,11 +30,5 @@ describe('gateOpen', () => {
     expect([stable, beta, alpha].map((f) => gateOpen(f, { apiFields: 'alpha' }))).toEqual([false, false, true]);
     expect(gateOpen(alpha, { flag: 'enable-artifacts' })).toBe(false);
     expect(gateOpen(parseFeatureFlags({ 'enable-artifacts': 'true' }).flags, { flag: 'enable-artifacts' })).toBe(true);
-  });
-
-  it('reads the gate a FEATURE_FLAG_REQUIRED finding names', () => {
-    expect(gateOfFinding('matrix is a beta feature enable-api-fields must be "beta" or "alpha"')).toEqual({ apiFields: 'beta' });
-    expect(gateOfFinding('step when expressions are alpha: feature flag "enable-api-fields" should be set to "alpha"')).toEqual({ apiFields: 'alpha' });
-    expect(gateOfFinding('CEL in when expressions is an alpha feature set enable-cel-in-whenexpression: "true"')).toEqual({ flag: 'enable-cel-in-whenexpression' });
   });
 });

@@ -40,13 +40,16 @@ export interface FeatureFlagError {
   message: string;
 }
 
-const BOOL_KEYS: Readonly<Record<string, keyof FeatureFlags>> = {
+const BOOL_KEYS = {
   'enable-artifacts': 'enableArtifacts',
   'enable-param-enum': 'enableParamEnum',
   'enable-cel-in-whenexpression': 'enableCelInWhenExpression',
   'enable-concise-resolver-syntax': 'enableConciseResolverSyntax',
   'keep-pod-on-cancel': 'keepPodOnCancel',
-};
+} as const satisfies Readonly<Record<string, keyof FeatureFlags>>;
+
+/** A per-feature boolean key of the ConfigMap. */
+export type FeatureFlagKey = keyof typeof BOOL_KEYS;
 
 /** Go's strconv.ParseBool. */
 function parseGoBool(s: string): boolean | undefined {
@@ -79,7 +82,7 @@ export function parseFeatureFlags(data: Readonly<Record<string, string>>): { fla
     else if (n >= 1572864) errors.push({ key: 'max-result-size', message: `invalid value for feature flag "results-from": "${n}". This is exceeding the CRD limit` });
     else flags.maxResultSize = n;
   }
-  for (const [key, field] of Object.entries(BOOL_KEYS)) {
+  for (const [key, field] of Object.entries(BOOL_KEYS) as [FeatureFlagKey, keyof FeatureFlags][]) {
     const raw = data[key];
     if (raw === undefined) continue;
     const b = parseGoBool(raw);
@@ -90,20 +93,11 @@ export function parseFeatureFlags(data: Readonly<Record<string, string>>): { fla
 }
 
 /** What a gated field needs: an API level, or a per-feature flag (which Tekton checks on its own). */
-export type FeatureGate = { apiFields: 'alpha' | 'beta' } | { flag: keyof typeof BOOL_KEYS };
+export type FeatureGate = { apiFields: 'alpha' | 'beta' } | { flag: FeatureFlagKey };
 
 /** Whether the flags admit a field behind `gate` (the webhook's ValidateEnabledAPIFields / per-feature checks). */
 export function gateOpen(flags: Readonly<FeatureFlags>, gate: FeatureGate): boolean {
-  if ('flag' in gate) return flags[BOOL_KEYS[gate.flag]!] === true;
+  if ('flag' in gate) return flags[BOOL_KEYS[gate.flag]] === true;
   if (gate.apiFields === 'alpha') return flags.enableApiFields === 'alpha';
   return flags.enableApiFields === 'alpha' || flags.enableApiFields === 'beta';
-}
-
-/**
- * The gate a FEATURE_FLAG_REQUIRED finding of `plumbing check` names: its message or hint names a
- * per-feature flag, else the API level ("beta" when beta suffices, else "alpha").
- */
-export function gateOfFinding(text: string): FeatureGate {
-  for (const key of Object.keys(BOOL_KEYS)) if (text.includes(key)) return { flag: key };
-  return { apiFields: /\bbeta\b/.test(text) ? 'beta' : 'alpha' };
 }

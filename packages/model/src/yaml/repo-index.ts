@@ -54,6 +54,28 @@ export class RepoIndex {
    * the newest catalog version.
    */
   resolve(kind: string, name: string, from?: ResourceDoc, version?: string): ResourceDoc | undefined {
+    return this.resolveGuessing(kind, name, from, version).doc;
+  }
+
+  /**
+   * `resolve`, and whether its answer is a guess: when nothing but "the newest" chooses among
+   * several catalog versions, or "the first" among same-named objects of unrelated directories,
+   * `others` are those a cluster may have installed instead.
+   */
+  resolveGuessing(kind: string, name: string, from?: ResourceDoc, version?: string): { doc: ResourceDoc | undefined; others: readonly ResourceDoc[] } {
+    const doc = this.pick(kind, name, from, version);
+    const cands = this.all(kind, name);
+    if (!doc || cands.length < 2 || cands.some((c) => c === doc && version !== undefined && versionOf(c) === version)) return { doc, others: [] };
+    if (from && cands.some((c) => c.file === from.file || dirOf(c.file) === dirOf(from.file))) return { doc, others: [] };
+    const scope = from ? catalogVersionDir(from.file) : undefined;
+    if (scope && cands.some((c) => c.file.startsWith(`${scope}/`))) return { doc, others: [] };
+    // several same-named objects in unrelated directories: any one may be the one applied
+    const unversioned = cands.filter((c) => catalogVersionDir(c.file) === undefined);
+    if (unversioned.length === 1) return { doc, others: [] };
+    return { doc, others: (unversioned.length > 1 ? unversioned : cands).filter((c) => c !== doc) };
+  }
+
+  private pick(kind: string, name: string, from?: ResourceDoc, version?: string): ResourceDoc | undefined {
     const cands = this.all(kind, name);
     if (cands.length === 0) return undefined;
     if (version !== undefined) {

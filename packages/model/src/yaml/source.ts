@@ -1,6 +1,7 @@
 import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, isPair, isNode } from 'yaml';
 import type { Document, EmptyStream, Node as YamlNode, Pair } from 'yaml';
 import type { Finding, NodePath } from '../check/finding.js';
+import type { FeatureGate } from '../tekton/feature-flags.js';
 import { mayHaveAliases, selfReferentialAlias } from './aliases.js';
 import { formatPath } from '../check/finding.js';
 import type { JsonMap } from './values.js';
@@ -364,7 +365,7 @@ export function findingAt(
   code: string,
   severity: Finding['severity'],
   message: string,
-  opts: { hint?: string | undefined; needle?: string | undefined; occurrence?: number; key?: boolean } = {},
+  opts: { hint?: string | undefined; needle?: string | undefined; occurrence?: number; key?: boolean; gate?: FeatureGate } = {},
 ): Finding {
   const pos = opts.needle
     ? locateInScalar(doc, path, opts.needle, opts.occurrence ?? 0)
@@ -372,5 +373,6 @@ export function findingAt(
   const f: Finding = { code, severity, message, file: doc.file, line: pos.line, column: pos.column };
   if (path.length > 0) f.path = formatPath(path);
   if (opts.hint) f.hint = opts.hint;
+  if (opts.gate) f.gate = opts.gate;
   return f;
 }

@@ -152,7 +152,7 @@ function checkScalarDefaults(ctx: DocContext, d: unknown, at: NodePath, name: st
 function checkEnum(ctx: DocContext, spec: JsonMap, at: NodePath, type: ParamType, name: string, flags: boolean): readonly string[] | undefined {
   const en = spec.enum;
   if (en === undefined || en === null) return undefined;
-  if (flags) ctx.report('FEATURE_FLAG_REQUIRED', [...at, 'enum'], `param enum is alpha: feature flag "enable-param-enum" should be set to true`, { key: true });
+  if (flags) ctx.report('FEATURE_FLAG_REQUIRED', [...at, 'enum'], `param enum is alpha: feature flag "enable-param-enum" should be set to true`, { key: true, gate: { flag: 'enable-param-enum' } });
   if (!Array.isArray(en)) {
     ctx.report('PARAM_ENUM', [...at, 'enum'], `enum of param "${name}" must be a list of strings`);
     return undefined;

@@ -25,7 +25,7 @@ function stringParamRef(m: PipelineModel, s: string): string | undefined {
 function checkOne(ctx: DocContext, m: PipelineModel, t: PTask): void {
   const mp = [...t.path, 'matrix'];
   const matrix = t.value.matrix;
-  ctx.report('FEATURE_FLAG_REQUIRED', mp, 'matrix is a beta feature', { key: true, hint: 'enable-api-fields must be "beta" or "alpha" in the feature-flags ConfigMap' });
+  ctx.report('FEATURE_FLAG_REQUIRED', mp, 'matrix is a beta feature', { key: true, hint: 'enable-api-fields must be "beta" or "alpha" in the feature-flags ConfigMap', gate: { apiFields: 'beta' } });
   if (!isMap(matrix)) {
     ctx.report('MATRIX_INVALID', mp, 'matrix must be a map with params and/or include');
     return;

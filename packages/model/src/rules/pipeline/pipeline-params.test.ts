@@ -145,3 +145,45 @@ describe('missing-required-workspace (pipeline task → Task)', () => {
     expect(only(run('[{name: url, value: u}]'), 'MISSING_REQUIRED_WORKSPACE')).toEqual([]);
   });
 });
+
+describe('catalog versions a ref does not choose between (tektoncd/catalog pipeline/buildpacks → buildpacks-phases 0.2 or 0.3)', () => {
+  const task = (v: string, param: string, ws: string) =>
+    `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: phases}\nspec:\n  params: [{name: ${param}}]\n  workspaces: [{name: ${ws}}]\n  steps: [{name: s, image: alpine, script: "echo $(params.${param}) ${v}"}]\n`;
+  const pipeline = `apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata: {name: p}\nspec:\n  tasks:\n    - name: t\n      taskRef: {name: phases}\n      params: [{name: BUILDER_IMAGE, value: x}]\n      workspaces: [{name: source, workspace: w}]\n  workspaces: [{name: w}]\n`;
+  const run = `apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: {name: r}\nspec:\n  taskRef: {name: phases}\n  params: [{name: BUILDER_IMAGE, value: x}]\n  workspaces: [{name: source, emptyDir: {}}]\n`;
+  const codes = ['MISSING_REQUIRED_PARAM', 'MISSING_REQUIRED_WORKSPACE', 'WORKSPACE_BINDING_INVALID'];
+
+  it('refuses a binding only when every version refuses it', () => {
+    const f = checkAll({
+      'task/phases/0.2/phases.yaml': task('0.2', 'BUILDER_IMAGE', 'source'),
+      'task/phases/0.3/phases.yaml': task('0.3', 'CNB_BUILDER_IMAGE', 'src'),
+      'pipeline/p/0.1/p.yaml': pipeline,
+      'pipeline/p/0.1/samples/run.yaml': run,
+    });
+    expect(f.filter((x) => codes.includes(x.code))).toEqual([]);
+  });
+
+  it('still refuses what no version accepts', () => {
+    const f = checkAll({
+      'task/phases/0.2/phases.yaml': task('0.2', 'CNB_BUILDER_IMAGE', 'source'),
+      'task/phases/0.3/phases.yaml': task('0.3', 'CNB_BUILDER_IMAGE', 'src'),
+      'pipeline/p/0.1/p.yaml': pipeline,
+    });
+    expect(f.filter((x) => codes.includes(x.code)).map((x) => ({ code: x.code, line: x.line }))).toEqual([{ code: 'MISSING_REQUIRED_PARAM', line: 8 }]);
+  });
+});
+
+describe('same-named Pipelines in unrelated directories (Pipelines-as-Code testdata)', () => {
+  const pipeline = (params: string) => `apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata: {name: pipeline}\nspec:\n  params: [${params}]\n  tasks: [{name: t, taskSpec: {steps: [{name: s, image: alpine, script: "true"}]}}]\n`;
+  const run = `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: r}\nspec:\n  pipelineRef: {name: pipeline}\n`;
+
+  it('does not refuse a run by the first of them when another would accept it', () => {
+    const f = checkAll({ 'a/.tekton/p.yaml': pipeline('{name: repo_url}'), 'b/.tekton/p.yaml': pipeline('{name: other, default: x}'), 'c/.tekton/run.yaml': run });
+    expect(only(f, 'MISSING_REQUIRED_PARAM')).toEqual([]);
+  });
+
+  it('refuses it when every one of them would', () => {
+    const f = checkAll({ 'a/.tekton/p.yaml': pipeline('{name: repo_url}'), 'b/.tekton/p.yaml': pipeline('{name: repo_url}'), 'c/.tekton/run.yaml': run });
+    expect(only(f, 'MISSING_REQUIRED_PARAM').map((x) => x.line)).toEqual([5]);
+  });
+});

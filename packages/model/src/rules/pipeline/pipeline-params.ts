@@ -9,7 +9,7 @@ import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
 import { paramTypeOf } from '../params/params.js';
 import type { PipelineModel, PTask } from './pipeline-model.js';
 import { taskVar } from './pipeline-model.js';
-import { type Target, targetOf } from './pipeline-target.js';
+import { everyAlternative, type Target, targetOf } from './pipeline-target.js';
 import { parseExpr } from '../../tekton/refs.js';
 import { type ConfigDefaults, isConfigDefaults, parseConfigDefaults } from '../../tekton/config-defaults.js';
 import type { RepoIndex } from '../../yaml/repo-index.js';
@@ -86,6 +86,7 @@ export function checkParamBindings(ctx: DocContext, o: BindingOptions): void {
   }
   for (const [name, d] of declared) {
     if ((d.default !== undefined && d.default !== null) || given.has(name) || o.alsoSupplied?.has(name) || o.implicit?.has(name)) continue;
+    if (!everyAlternative(target, (s) => mapsOf(s.params).some(([a]) => a.name === name && (a.default === undefined || a.default === null)))) continue;
     ctx.report('MISSING_REQUIRED_PARAM', o.missingAt, `${o.owner} does not supply param "${name}", which ${what} requires (no default)`, { key: true });
   }
 }
@@ -147,6 +148,8 @@ export function checkWorkspaceBindings(
   const what = target.name ? `${target.kind} "${target.name}"` : `the embedded ${target.kind === 'Task' ? 'taskSpec' : 'pipelineSpec'}`;
   for (const [w] of mapsOf(target.spec.workspaces)) {
     if (typeof w.name !== 'string' || w.optional === true || bound.has(w.name) || implicit?.has(w.name)) continue;
+    const name = w.name;
+    if (!everyAlternative(target, (s) => mapsOf(s.workspaces).some(([a]) => a.name === name && a.optional !== true))) continue;
     ctx.report('MISSING_REQUIRED_WORKSPACE', missingAt, `${what} requires workspace "${w.name}", which ${owner} does not bind`, { key: true });
   }
 }

@@ -136,6 +136,42 @@ describe('unresolved-task-ref', () => {
     `);
     expect(only(f, 'UNRESOLVED_TASK_REF')).toEqual([]);
   });
+  it('refuses fields a ref does not have, as Tekton strict decoding does (konflux build-definitions taskRef.version; bundle outside v1beta1)', () => {
+    const f = check(head + yaml`
+      spec:
+        tasks:
+          - name: a
+            taskRef: {name: init, version: "0.4"}
+          - name: b
+            taskRef: {name: x, bundle: "reg.io/b:1"}
+          - name: c
+            taskRef: {name: init, kind: Task}
+    `);
+    expect(only(f, 'PIPELINE_TASK_REF_OR_SPEC').map((x) => ({ line: x.line, column: x.column }))).toEqual([
+      { line: 8, column: 29 },
+      { line: 10, column: 26 },
+    ]);
+    const beta = check(head.replace('v1', 'v1beta1') + yaml`
+      spec:
+        tasks:
+          - name: b
+            taskRef: {name: x, bundle: "reg.io/b:1"}
+    `);
+    expect(only(beta, 'PIPELINE_TASK_REF_OR_SPEC')).toEqual([]);
+  });
+  it('refuses, as Tekton v1 does, a taskRef kind other than Task without apiVersion (ClusterTask, task: tektoncd/catalog rhacs samples)', () => {
+    const f = check(head + yaml`
+      spec:
+        tasks:
+          - name: a
+            taskRef: {kind: ClusterTask, name: git-clone}
+          - name: b
+            taskRef: {kind: Task, name: git-clone}
+          - name: c
+            taskRef: {name: git-clone}
+    `);
+    expect(only(f, 'PIPELINE_TASK_REF_OR_SPEC')).toEqual([{ code: 'PIPELINE_TASK_REF_OR_SPEC', severity: 'error', line: 8, column: 17 }]);
+  });
 });
 
 describe('duplicate-workspace-declaration / pipeline-task-unknown-workspace', () => {

@@ -4,7 +4,7 @@ import type { DocContext } from '../../check/rule.js';
 import { isMap, type JsonMap, mapsOf } from '../../yaml/values.js';
 import { type PipelineModel, type PTask, visibleParams } from './pipeline-model.js';
 import { checkParamSpecs } from '../params/params.js';
-import { isCustomTaskRef } from './pipeline-target.js';
+import { isCustomTaskRef, unknownRefFieldHint, unknownRefFields } from './pipeline-target.js';
 import { checkTaskSpec } from '../task/task-rules.js';
 import { checkDuration } from '../run/run-timeouts.js';
 import { didYouMean } from '../../check/suggest.js';
@@ -77,7 +77,7 @@ function checkRefOrSpec(ctx: DocContext, t: PTask): void {
     return;
   }
   if (k === 'pipelineRef' || k === 'pipelineSpec') {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...t.path, k], `${k} in a pipeline task (pipelines in pipelines) is an alpha feature`, { key: true, hint: 'set enable-api-fields: "alpha" in the feature-flags ConfigMap' });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...t.path, k], `${k} in a pipeline task (pipelines in pipelines) is an alpha feature`, { key: true, hint: 'set enable-api-fields: "alpha" in the feature-flags ConfigMap', gate: { apiFields: 'alpha' } });
   }
   if (k === 'taskRef' || k === 'pipelineRef') checkRef(ctx, val, [...t.path, k], k, t);
   if (k === 'taskSpec') {
@@ -112,12 +112,16 @@ function visibleWorkspaces(m: PipelineModel, t: PTask): string[] {
 
 function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' | 'pipelineRef', t: PTask): void {
   const name = ref.name;
+  for (const f of unknownRefFields(ref, key, ctx.value.apiVersion)) {
+    ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, f], `unknown field "${f}" in ${key}`, { key: true, hint: unknownRefFieldHint(f) });
+  }
   if (key === 'taskRef') {
     const custom = isCustomTaskRef(ref, true);
     if (typeof ref.apiVersion === 'string' && ref.apiVersion !== '' && (typeof ref.kind !== 'string' || ref.kind === '')) {
       ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, 'apiVersion'], 'missing field(s): taskRef.kind (a custom task needs kind and apiVersion)', { key: true });
     } else if (custom && (typeof ref.apiVersion !== 'string' || ref.apiVersion === '')) {
-      ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, 'kind'], `missing field(s): taskRef.apiVersion (custom task kind "${String(ref.kind)}")`, { key: true });
+      const hint = ref.kind === 'ClusterTask' ? 'ClusterTask was removed from Tekton: use kind Task, or the cluster resolver' : undefined;
+      ctx.report('PIPELINE_TASK_REF_OR_SPEC', [...path, 'kind'], `invalid value: custom task ref must specify apiVersion (kind "${String(ref.kind)}" is not Task)`, { key: true, hint });
     }
     if (custom) return;
   }
@@ -127,7 +131,7 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
   }
   if (ref.resolver !== undefined) {
     if (ref.params !== undefined) {
-      ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'params'], `${key}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true, hint: 'enable-api-fields must be "beta" or "alpha"' });
+      ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'params'], `${key}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true, hint: 'enable-api-fields must be "beta" or "alpha"', gate: { apiFields: 'beta' } });
     }
     return;
   }
@@ -141,7 +145,7 @@ function checkRef(ctx: DocContext, ref: JsonMap, path: NodePath, key: 'taskRef' 
   }
   if (name.includes('$(')) return;
   if (name.includes('://')) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'name'], `concise resolver syntax in ${key}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" and enable-api-fields: "alpha"' });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'name'], `concise resolver syntax in ${key}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" in the feature-flags ConfigMap', gate: { flag: 'enable-concise-resolver-syntax' } });
     return;
   }
   if (!QUALIFIED_NAME.test(name)) {

@@ -15,15 +15,43 @@ export interface Target {
   /** Path of the ref or spec field in the current document. */
   path: NodePath;
   name?: string;
+  /**
+   * Specs of the other catalog versions of a resolved target when the ref names no version and
+   * only "the newest" chose among them: the cluster may run any one, so a binding is refused only
+   * when every one of them refuses it.
+   */
+  alternatives?: readonly JsonMap[];
 }
 
-const CUSTOM_FREE_KINDS = new Set(['', 'Task', 'task', 'ClusterTask']);
+/** Whether every alternative of `target` (none: vacuously) satisfies `ok`. */
+export function everyAlternative(target: Target, ok: (spec: JsonMap) => boolean): boolean {
+  return (target.alternatives ?? []).every(ok);
+}
+
+/** The kinds a pipeline task's taskRef may name without apiVersion (pipeline_validation.go taskKinds: ClusterTask is gone since v1.0). */
+const CUSTOM_FREE_KINDS = new Set(['', 'Task']);
 
 /** Whether a taskRef names a custom task (kind other than Task, or any apiVersion). */
 export function isCustomTaskRef(ref: JsonMap, inPipeline: boolean): boolean {
   if (!inPipeline) return false; // a TaskRun's taskRef.kind is not validated (docs/tekton-semantics.md §1)
   if (typeof ref.apiVersion === 'string' && ref.apiVersion !== '') return true;
   return typeof ref.kind === 'string' && !CUSTOM_FREE_KINDS.has(ref.kind);
+}
+
+/**
+ * The fields of a taskRef or pipelineRef that Tekton's strict decoding refuses (taskref_types.go,
+ * pipelineref_types.go): `version` (a catalog's, not Tekton's), `bundle` outside v1beta1, typos.
+ */
+export function unknownRefFields(ref: JsonMap, key: 'taskRef' | 'pipelineRef', apiVersion: unknown): string[] {
+  const allowed = new Set(['name', 'apiVersion', 'resolver', 'params']);
+  if (key === 'taskRef') allowed.add('kind');
+  if (apiVersion === 'tekton.dev/v1beta1') allowed.add('bundle');
+  return Object.keys(ref).filter((k) => !allowed.has(k));
+}
+
+/** The hint for an unknown ref field. */
+export function unknownRefFieldHint(field: string): string {
+  return field === 'version' ? 'Tekton has no ref version: pin one with a resolver (hub: params name and version; bundles: an image digest)' : 'a ref has name, apiVersion, resolver and params (taskRef: also kind; v1beta1: also bundle)';
 }
 
 /** Whether an embedded taskSpec is a custom task spec (`apiVersion`/`kind` + `spec`) rather than steps. */
@@ -60,11 +88,11 @@ export function targetOf(ctx: DocContext, owner: JsonMap, path: NodePath, inPipe
     if (st) return { kind, status: st, spec: undefined, path: p };
     const name = ref.name as string;
     const k = kind === 'Task' && ref.kind === 'ClusterTask' ? 'ClusterTask' : kind;
-    const doc = ctx.index.resolve(k, name, ctx.doc);
+    const { doc, others } = ctx.index.resolveGuessing(k, name, ctx.doc);
     // a ClusterTask is usually installed on the cluster rather than kept in the repository
     if (!doc) return { kind, status: k === 'ClusterTask' ? 'remote' : 'unresolved', spec: undefined, path: p, name };
-    const s = isMap(doc.value) && isMap(doc.value.spec) ? doc.value.spec : {};
-    return { kind, status: 'resolved', spec: s, path: p, name };
+    const specOf = (d: typeof doc) => (isMap(d.value) && isMap(d.value.spec) ? d.value.spec : {});
+    return { kind, status: 'resolved', spec: specOf(doc), path: p, name, ...(others.length > 0 ? { alternatives: others.map(specOf) } : {}) };
   }
   return { kind: 'Task', status: 'none', spec: undefined, path };
 }

@@ -122,6 +122,10 @@ describe('invalid-resource-name', () => {
     const f = checkYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: run-\n');
     expect(only(f, 'INVALID_RESOURCE_NAME')).toEqual([]);
   });
+  it('reports a generateName that is no name prefix, as the API server does (Pipelines-as-Code testdata "pull_request-test1")', () => {
+    const f = checkYaml('apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  generateName: pull_request-test1\nspec:\n  pipelineRef: {name: p}\n');
+    expect(only(f, 'INVALID_RESOURCE_NAME')).toEqual([{ code: 'INVALID_RESOURCE_NAME', severity: 'error', line: 4, column: 17 }]);
+  });
 });
 
 describe('duplicate-resource', () => {

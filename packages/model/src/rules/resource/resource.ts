@@ -45,8 +45,13 @@ export const resourceNameRule: DocRule = {
       return;
     }
     const name = meta.name;
+    const gen = meta.generateName;
+    // apimachinery ValidateObjectMeta: a generateName is a name prefix (a trailing '-' is allowed)
+    if (typeof gen === 'string' && gen !== '' && (gen.length > 253 || !DNS1123_SUBDOMAIN.test(gen.replace(/-$/, 'a')))) {
+      report('INVALID_RESOURCE_NAME', ['metadata', 'generateName'], `invalid metadata.generateName "${gen}": a name prefix must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.')`);
+    }
     if (name === undefined) {
-      if (typeof meta.generateName !== 'string') report('INVALID_RESOURCE_NAME', ['metadata'], 'missing metadata.name (or metadata.generateName)', { key: true });
+      if (typeof gen !== 'string') report('INVALID_RESOURCE_NAME', ['metadata'], 'missing metadata.name (or metadata.generateName)', { key: true });
       return;
     }
     if (typeof name !== 'string') {

@@ -193,3 +193,11 @@ describe('config-defaults and podTemplate volumes', () => {
     expect(only(f, 'UNDEFINED_VOLUME')).toEqual([{ code: 'UNDEFINED_VOLUME', severity: 'error', line: 11, column: 62 }]);
   });
 });
+
+describe('unknown ref fields in runs', () => {
+  it('refuses taskRef.version and pipelineRef.kind, which Tekton decoding does not know', () => {
+    expect(only(withTask('  taskRef: {name: build, version: "0.1"}\n  params: [{name: url, value: u}]\n  workspaces: [{name: source, emptyDir: {}}]\n'), 'RUN_REF_OR_SPEC').map((x) => x.line)).toEqual([6]);
+    expect(only(withPipeline('  pipelineRef: {name: release, kind: Pipeline}\n  params: [{name: version, value: "1.0"}]\n  workspaces: [{name: src, emptyDir: {}}]\n'), 'RUN_REF_OR_SPEC').map((x) => x.line)).toEqual([6]);
+    expect(only(withTask(okTr), 'RUN_REF_OR_SPEC')).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import type { DocContext, DocRule } from '../../check/rule.js';
 import { isTektonRef, scanRefs } from '../../tekton/refs.js';
 import { isMap, type JsonMap, mapsOf, walkStrings } from '../../yaml/values.js';
 import { checkParamBindings, checkWorkspaceBindings } from '../pipeline/pipeline-params.js';
-import { type Target, targetOf } from '../pipeline/pipeline-target.js';
+import { everyAlternative, type Target, targetOf, unknownRefFieldHint, unknownRefFields } from '../pipeline/pipeline-target.js';
 import { checkDuration, checkPipelineRunTimeouts } from './run-timeouts.js';
 import { checkTaskSpec, podTemplateVolumes } from '../task/task-rules.js';
 
@@ -61,14 +61,17 @@ function checkRefOrSpec(ctx: DocContext, spec: JsonMap, refKey: string, specKey:
 function checkRunRef(ctx: DocContext, target: Target, ref: unknown, refKey: string): void {
   if (!isMap(ref)) return;
   const p: NodePath = ['spec', refKey];
+  for (const f of unknownRefFields(ref, refKey === 'taskRef' ? 'taskRef' : 'pipelineRef', ctx.value.apiVersion)) {
+    ctx.report('RUN_REF_OR_SPEC', [...p, f], `unknown field "${f}" in ${refKey}`, { key: true, hint: unknownRefFieldHint(f) });
+  }
   if (ref.resolver !== undefined && ref.name !== undefined) {
     ctx.report('RUN_REF_OR_SPEC', [...p, 'resolver'], `expected exactly one, got both: ${refKey}.name, ${refKey}.resolver`, { key: true });
   } else if (ref.resolver === undefined && ref.params !== undefined) {
     ctx.report('RUN_REF_OR_SPEC', [...p, 'params'], `missing field(s): ${refKey}.resolver (${refKey}.params are resolver params)`, { key: true });
   } else if (ref.resolver !== undefined && ref.params !== undefined) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'params'], `${refKey}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'params'], `${refKey}.resolver params (remote resolution) are gated by enable-api-fields "beta"`, { key: true, gate: { apiFields: 'beta' } });
   } else if (typeof ref.name === 'string' && ref.name.includes('://')) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'name'], `concise resolver syntax in ${refKey}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" and enable-api-fields: "alpha"' });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'name'], `concise resolver syntax in ${refKey}.name is an alpha feature`, { hint: 'set enable-concise-resolver-syntax: "true" in the feature-flags ConfigMap', gate: { flag: 'enable-concise-resolver-syntax' } });
   } else if (target.status === 'unresolved') {
     ctx.report('UNRESOLVED_TASK_REF', [...p, 'name'], `${target.kind} "${target.name}" is not defined in this repository`, { hint: 'add the resource, fix the name, or use a resolver for remote resources' });
   } else if (target.status === 'none' && ref.resolver === undefined && ref.bundle === undefined) {
@@ -176,7 +179,8 @@ export const taskRunRule: DocRule = {
       // A referenced Task gets no propagated workspaces: a binding must match a declaration.
       const declared = new Set(mapsOf(t.spec.workspaces).map(([w]) => w.name));
       for (const [b, i] of mapsOf(spec.workspaces)) {
-        if (typeof b.name === 'string' && !declared.has(b.name)) {
+        const name = b.name;
+        if (typeof name === 'string' && !declared.has(name) && everyAlternative(t, (s) => !mapsOf(s.workspaces).some(([w]) => w.name === name))) {
           ctx.report('WORKSPACE_BINDING_INVALID', ['spec', 'workspaces', i, 'name'], `workspace binding "${b.name}" does not match any declared workspace of Task "${t.name}"`);
         }
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CODES } from '../../check/codes.js';
 import { checkYaml, only } from '../../test-helpers.js';
 import { imageRefError, parseImageRef } from './image-ref.js';
 import { taskYaml } from '../task/task-test-helpers.js';
@@ -80,5 +81,11 @@ describe('image-not-fully-qualified and image-digest-without-tag', () => {
   });
   it('accepts a tag with the digest', () => {
     expect(only(checkYaml(stepImage(`docker.io/library/alpine:3.20@${DIGEST}`)), 'IMAGE_DIGEST_WITHOUT_TAG')).toEqual([]);
+  });
+});
+
+describe('image references and Tekton', () => {
+  it('are an error stricter than Tekton: the webhook accepts any image string (konflux build-definitions golden files use "@sha256:resolved")', () => {
+    expect(CODES.IMAGE_INVALID_REFERENCE).toMatchObject({ severity: 'error', stricterThanTekton: expect.any(String) });
   });
 });

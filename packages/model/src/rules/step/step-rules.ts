@@ -204,10 +204,10 @@ function checkStepFields(ctx: DocContext, c: JsonMap, path: NodePath, who: strin
     }
   }
   if (c.when !== undefined && c.when !== null) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'when'], `${who}: step when expressions are alpha: feature flag "enable-api-fields" should be set to "alpha"`, { key: true });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'when'], `${who}: step when expressions are alpha: feature flag "enable-api-fields" should be set to "alpha"`, { key: true, gate: { apiFields: 'alpha' } });
   }
   for (const f of ['stdoutConfig', 'stderrConfig'] as const) {
-    if (c[f] !== undefined && c[f] !== null) ctx.report('FEATURE_FLAG_REQUIRED', [...path, f], `${who}: ${f} is alpha: feature flag "enable-api-fields" should be set to "alpha"`, { key: true });
+    if (c[f] !== undefined && c[f] !== null) ctx.report('FEATURE_FLAG_REQUIRED', [...path, f], `${who}: ${f} is alpha: feature flag "enable-api-fields" should be set to "alpha"`, { key: true, gate: { apiFields: 'alpha' } });
   }
   checkWorkspaceUsages(ctx, c.workspaces, [...path, 'workspaces'], who, scope);
   if (!hasRef) checkResultDecls(ctx, c.results, [...path, 'results'], { step: true });
@@ -215,7 +215,7 @@ function checkStepFields(ctx: DocContext, c: JsonMap, path: NodePath, who: strin
 
 function checkWorkspaceUsages(ctx: DocContext, ws: unknown, path: NodePath, who: string, scope: ContainerScope): void {
   if (ws === undefined || ws === null) return;
-  ctx.report('FEATURE_FLAG_REQUIRED', path, `${who}: step and sidecar workspaces are beta: feature flag "enable-api-fields" should be "beta" or "alpha"`, { key: true });
+  ctx.report('FEATURE_FLAG_REQUIRED', path, `${who}: step and sidecar workspaces are beta: feature flag "enable-api-fields" should be "beta" or "alpha"`, { key: true, gate: { apiFields: 'beta' } });
   if (!Array.isArray(ws)) {
     ctx.report('STEP_INVALID_FIELD', path, `${who}: workspaces must be a list`);
     return;
@@ -238,7 +238,7 @@ function checkStepRef(ctx: DocContext, ref: unknown, path: NodePath, who: string
   const hasName = typeof ref.name === 'string' && ref.name !== '';
   const hasResolver = typeof ref.resolver === 'string' && ref.resolver !== '';
   if (hasResolver) {
-    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'resolver'], `${who}: remote resolution of StepActions is beta: feature flag "enable-api-fields" should be "beta" or "alpha"`, { key: true });
+    ctx.report('FEATURE_FLAG_REQUIRED', [...path, 'resolver'], `${who}: remote resolution of StepActions is beta: feature flag "enable-api-fields" should be "beta" or "alpha"`, { key: true, gate: { apiFields: 'beta' } });
     if (hasName) ctx.report('STEP_REF_CONFLICT', [...path, 'resolver'], `${who}: expected exactly one, got both: ref.name, ref.resolver`, { key: true });
   } else if (ref.params !== undefined && ref.params !== null) {
     ctx.report('STEP_REF_CONFLICT', [...path, 'params'], `${who}: ref.params need ref.resolver`, { key: true });

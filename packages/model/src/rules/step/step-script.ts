@@ -16,7 +16,7 @@ export function checkScript(ctx: DocContext, script: string, path: NodePath, who
   if (!hasShebang) {
     ctx.report('SCRIPT_MISSING_SHEBANG', path, `${who}: script has no #! line (Tekton runs it with #!/bin/sh and set -e)`, { hint: 'start the script with #!/bin/sh (or #!/usr/bin/env bash, python3...)' });
   } else if (script.startsWith('#!win', start)) {
-    ctx.report('FEATURE_FLAG_REQUIRED', path, `${who}: #!win scripts are alpha: feature flag "enable-api-fields" should be set to "alpha"`, { needle: '#!win' });
+    ctx.report('FEATURE_FLAG_REQUIRED', path, `${who}: #!win scripts are alpha: feature flag "enable-api-fields" should be set to "alpha"`, { needle: '#!win', gate: { apiFields: 'alpha' } });
     return;
   }
   const firstLine = hasShebang ? script.slice(start, lineEnd(script, start)) : '';

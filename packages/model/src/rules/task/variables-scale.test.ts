@@ -19,7 +19,7 @@ describe('variables at scale', () => {
   });
   it('reports 8,000 params whose defaults reference undeclared params', () => {
     const params = Array.from({ length: 8_000 }, (_, i) => `    - name: p${i}\n      default: "$(params.q${i})"`).join('\n');
-    const f = checkFiles({ 'a.yaml': task(params, 'x') }).filter((x) => x.code === 'UNDEFINED_PARAM_REFERENCE');
+    const f = checkFiles({ 'a.yaml': task(params, 'x') }).filter((x) => x.code === 'UNDEFINED_PARAM_LEFT_LITERAL');
     expect(f).toHaveLength(8_000);
     expect(f[0]).toMatchObject({ hint: 'did you mean "p0"?' });
     expect(f[7_999]).toMatchObject({ line: 6 + 7_999 * 2 + 2 });

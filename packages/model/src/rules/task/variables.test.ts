@@ -5,7 +5,7 @@ import { taskYaml } from './task-test-helpers.js';
 const IMG = 'registry.example.com/tool:1.0';
 
 describe('undefined-param-reference', () => {
-  it('reports undeclared params in args, volumes and env valueFrom, at each reference', () => {
+  it('reports undeclared params in args as errors; in volumes and env valueFrom (which Tekton does not check) as left-literal warnings', () => {
     const f = checkYaml(taskYaml`
       params: [{name: a}]
       volumes:
@@ -18,11 +18,27 @@ describe('undefined-param-reference', () => {
             - name: X
               valueFrom: {secretKeyRef: {name: $(params.sec), key: k}}
     `);
-    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([
-      { code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 9, column: 25 },
-      { code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 12, column: 30 },
-      { code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 15, column: 44 },
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 12, column: 30 }]);
+    expect(only(f, 'UNDEFINED_PARAM_LEFT_LITERAL')).toEqual([
+      { code: 'UNDEFINED_PARAM_LEFT_LITERAL', severity: 'warning', line: 9, column: 25 },
+      { code: 'UNDEFINED_PARAM_LEFT_LITERAL', severity: 'warning', line: 15, column: 44 },
     ]);
+  });
+  it('accepts, as Tekton does, an undeclared param in a param default, a sidecar and the stepTemplate (tektoncd/catalog rhacs-image-check, anchore-cli)', () => {
+    const f = checkYaml(taskYaml`
+      params:
+        - {name: image, default: $(params.IMAGE)}
+      stepTemplate:
+        env: [{name: A, value: $(params.tpl)}]
+      sidecars:
+        - {name: s, image: $(params.side)}
+      steps:
+        - image: ${IMG}
+          args: ["$(params.image)"]
+          env: [{name: B, value: $(params.envv)}]
+    `);
+    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 15, column: 30 }]);
+    expect(only(f, 'UNDEFINED_PARAM_LEFT_LITERAL').map((x) => x.line)).toEqual([7, 9, 11]);
   });
   it('finds references nested in shell substitutions and arithmetic', () => {
     const f = checkYaml(taskYaml`
@@ -82,7 +98,7 @@ describe('references in other task fields', () => {
       steps: [{image: ${IMG}}]
     `);
     expect(only(f, 'UNUSED_PARAM')).toEqual([]);
-    expect(only(f, 'UNDEFINED_PARAM_REFERENCE')).toEqual([{ code: 'UNDEFINED_PARAM_REFERENCE', severity: 'error', line: 11, column: 65 }]);
+    expect(only(f, 'UNDEFINED_PARAM_LEFT_LITERAL')).toEqual([{ code: 'UNDEFINED_PARAM_LEFT_LITERAL', severity: 'warning', line: 11, column: 65 }]);
   });
   it('does not check descriptions', () => {
     const f = checkYaml(taskYaml`

@@ -107,7 +107,8 @@ class SpecWalker {
   flagArtifacts(ref: VarRef, occ: number): void {
     if (this.artifactsReported) return;
     this.artifactsReported = true;
-    this.report('FEATURE_FLAG_REQUIRED', ref, occ, `artifacts are alpha: feature flag "enable-artifacts" should be set to true (${ref.text})`);
+    const message = `artifacts are alpha: feature flag "enable-artifacts" should be set to true (${ref.text})`;
+    this.ctx.report('FEATURE_FLAG_REQUIRED', this.stack.slice(), message, { needle: ref.text, occurrence: occ, gate: { flag: 'enable-artifacts' } });
   }
 
   /** "Did you mean" for undeclared params, within a budget of comparisons so that many undeclared names stay linear. */
@@ -264,6 +265,30 @@ function checkStepRef(w: SpecWalker, ref: VarRef, occ: number): void {
   if (root === 'artifacts') w.flagArtifacts(ref, occ);
 }
 
+/** Step fields whose undeclared param references Tekton refuses (v1 task_validation.go validateStepVariables). */
+const STEP_CHECKED: readonly ReadonlySet<string>[] = [new Set(['name', 'image', 'workingDir', 'script', 'onError']), new Set(['command', 'args'])];
+/** The same in a StepAction spec (v1beta1 stepaction_validation.go validateStepActionVariables). */
+const STEPACTION_CHECKED: readonly ReadonlySet<string>[] = [new Set(['image', 'script']), new Set(['command', 'args'])];
+
+/**
+ * Whether the webhook checks that the params referenced at the walker's position are declared: in a
+ * step (not its stepTemplate, sidecars, volumes or param defaults) only name, image, workingDir,
+ * script, onError, command, args, env values and volume mounts; in a StepAction, the same but
+ * workingDir, onError and mount paths. Anywhere else an undeclared reference is accepted and stays literal.
+ */
+function checkedByTekton(w: SpecWalker): boolean {
+  const sets = w.role === 'step' ? STEP_CHECKED : w.role === 'stepAction' ? STEPACTION_CHECKED : undefined;
+  if (!sets) return false;
+  const f = w.stack[w.base];
+  const depth = w.stack.length - w.base;
+  if (typeof f !== 'string') return false;
+  if (depth <= 2) return sets[depth - 1]?.has(f) ?? false;
+  if (depth !== 3) return false;
+  const leaf = w.stack[w.base + 2];
+  if (f === 'env') return leaf === 'value';
+  return f === 'volumeMounts' && (leaf === 'name' || (w.role === 'step' && (leaf === 'mountPath' || leaf === 'subPath')));
+}
+
 function checkParamRef(w: SpecWalker, s: string, ref: VarRef, occ: number, o: number): void {
   const segs = ref.segments;
   let name = segs[o];
@@ -292,7 +317,9 @@ function checkParamRef(w: SpecWalker, s: string, ref: VarRef, occ: number, o: nu
   }
   if (!decl) {
     if (w.scope.strictParams) {
-      w.report('UNDEFINED_PARAM_REFERENCE', ref, occ, `non-existent variable in "${ref.text}": param "${name}" is not declared`, w.suggestParam(name));
+      const checked = checkedByTekton(w);
+      const message = checked ? `non-existent variable in "${ref.text}": param "${name}" is not declared` : `param "${name}" is not declared: "${ref.text}" stays as it is written (Tekton does not check this field)`;
+      w.report(checked ? 'UNDEFINED_PARAM_REFERENCE' : 'UNDEFINED_PARAM_LEFT_LITERAL', ref, occ, message, w.suggestParam(name));
     }
     return;
   }

@@ -22,7 +22,7 @@ export function checkWhen(ctx: DocContext, m: PipelineModel): void {
         return;
       }
       if (w.cel !== undefined) {
-        ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'cel'], 'CEL in when expressions is an alpha feature', { key: true, hint: 'set enable-cel-in-whenexpression: "true" in the feature-flags ConfigMap' });
+        ctx.report('FEATURE_FLAG_REQUIRED', [...p, 'cel'], 'CEL in when expressions is an alpha feature', { key: true, hint: 'set enable-cel-in-whenexpression: "true" in the feature-flags ConfigMap', gate: { flag: 'enable-cel-in-whenexpression' } });
         if (w.input !== undefined || w.operator !== undefined || w.values !== undefined) {
           const k = w.input !== undefined ? 'input' : w.operator !== undefined ? 'operator' : 'values';
           ctx.report('WHEN_INVALID', [...p, k], 'cel and input+operator+values cannot be set in one when expression', { key: true });
