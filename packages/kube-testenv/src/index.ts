@@ -1,4 +1,5 @@
 export { type GoTool, ensureGoTool, executable } from './go-tool.js';
+export { JsonLinesProcess } from './json-lines.js';
 export { type EnsureGoProgramOptions, ensureGoProgram, type GoProgram, goProgramSourceHash } from './go-program.js';
 export { directorySize, ensureKubeBinaries } from './binaries.js';
 export { startTestCluster } from './cluster.js';
