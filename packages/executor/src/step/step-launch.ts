@@ -149,10 +149,7 @@ export async function stepLaunch(ctx: StepContext, ps: PreparedStep, stepIn: Ste
   const imageTool = imageToolFor(ctx.imageTools, step.image);
   const mounts = await stepMounts(ctx, ps, imageTool);
   const privateRoot = join(ctx.root, 'root', String(ps.index));
-  const { env, defined } = stepEnv(ctx, step.env, sb ? '/root' : privateRoot, imageTool);
-  if (step.envFrom?.length) {
-    ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${ps.name || `unnamed-${ps.index}`}": envFrom (Secrets/ConfigMaps) does not exist locally and is ignored` });
-  }
+  const { env, defined } = stepEnv(ctx, step.env, sb ? '/root' : privateRoot, imageTool, step.envFrom);
   const argsIn = (step.args ?? []).map((a) => expandK8s(a, defined));
   // unsandboxed, literal Tekton paths are mapped through the same table where they can be
   const hostOf = (p: string): string => toHostPath(mounts, p) ?? p;
