@@ -2,7 +2,7 @@
  * The -f files' ConfigMaps, Secrets and ServiceAccounts seen by a TaskRun, with real step processes:
  * volumes, env valueFrom, envFrom, creds-init, and no Secret value in any event but the step's own output.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadYaml, type TaskSpec } from '@plumbing/model';
@@ -76,13 +76,13 @@ describe('a TaskRun with the -f files objects', () => {
     expect(status.conditions[0]).toMatchObject({ status: 'False', reason: 'CreateContainerConfigError', message: 'volume "s": Secret "absent" is not in the files given with -f' });
   });
 
-  it('sets env from secretKeyRef, configMapKeyRef and envFrom (with prefix, env winning), and never puts the value in a warning', async () => {
+  it('sets env from secretKeyRef, configMapKeyRef and envFrom (with prefix, env winning); a Secret value is masked in output and log', async () => {
     const spec: TaskSpec = {
       steps: [
         {
           name: 'a',
           image: 'alpine',
-          script: 'echo "$P|$G|$C_greeting|$C_other|$N_ninja"',
+          script: 'echo "$P|$G|$C_greeting|$C_other|$N_ninja"; [ "$P" = s3cr3t-value ] && [ "$N_ninja" = s3cr3t-value ] && echo same',
           envFrom: [{ configMapRef: { name: 'cm' }, prefix: 'C_' }, { secretRef: { name: 'pw' }, prefix: 'N_' }],
           env: [
             { name: 'P', valueFrom: { secretKeyRef: { name: 'pw', key: 'ninja' } } },
@@ -93,20 +93,22 @@ describe('a TaskRun with the -f files objects', () => {
         },
       ],
     };
-    const { status, out, events } = await run(request(spec));
+    const logDir = join(dir, 'env-logs');
+    const { status, out, events } = await run(request(spec, { logDir }));
     expect(status.conditions[0]).toMatchObject({ status: 'True' });
-    expect(out).toBe('s3cr3t-value|hello|hello|mine|s3cr3t-value\n');
+    expect(out).toBe('***|hello|hello|mine|***\nsame\n');
+    expect(await readFile(join(logDir, 'a.log'), 'utf8')).toBe('***|hello|hello|mine|***\nsame\n');
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
     expect(warnings).toEqual(['TaskRun "tr": env M comes from key "missing" of Secret "pw", which is not in the files given with -f; it is left unset']);
   });
 
   it("puts the ServiceAccount's annotated ssh Secret in HOME and nothing else (creds-init)", async () => {
-    const script = 'cat ~/.ssh/id_key; echo; grep -c "Host example.com" ~/.ssh/config; test ! -e ~/.docker && test ! -e ~/.gitconfig && test ! -e ~/.git-credentials && echo only-ssh';
+    const script = '[ "$(cat ~/.ssh/id_key)" = PRIVATE ] && echo key; grep -c "Host example.com" ~/.ssh/config; test ! -e ~/.docker && test ! -e ~/.gitconfig && test ! -e ~/.git-credentials && echo only-ssh';
     const spec: TaskSpec = { steps: [{ name: 'a', image: 'alpine', script }] };
     for (const sandbox of [false, true]) {
       const { status, out } = await run(request(spec, { serviceAccountName: 'builder' }), sandbox);
       expect(status.conditions[0]).toMatchObject({ status: 'True' });
-      expect(out).toBe('PRIVATE\n1\nonly-ssh\n');
+      expect(out).toBe('key\n1\nonly-ssh\n');
     }
     const none = await run(request({ steps: [{ name: 'a', image: 'alpine', script: 'test ! -e ~/.ssh && echo none' }] }));
     expect(none.out).toBe('none\n');

@@ -39,6 +39,13 @@ export function secretValues(objects: readonly ResourceDoc[] | undefined): strin
   return out;
 }
 
+/** `text` with every value replaced by `***` (longest first, so a value containing another is masked whole). */
+export function redactValues(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const v of [...values].sort((a, b) => b.length - a.length)) if (v) out = out.split(v).join('***');
+  return out;
+}
+
 interface VolumeSource {
   kind: ObjectKind;
   name: string;
