@@ -103,7 +103,7 @@ describe('a TaskRun with the -f files objects', () => {
   });
 
   it("puts the ServiceAccount's annotated ssh Secret in HOME and nothing else (creds-init)", async () => {
-    const script = '[ "$(cat ~/.ssh/id_key)" = PRIVATE ] && echo key; grep -c "Host example.com" ~/.ssh/config; test ! -e ~/.docker && test ! -e ~/.gitconfig && test ! -e ~/.git-credentials && echo only-ssh';
+    const script = '[ "$(cat ~/.ssh/id_key)" = PRIVATE ] && test -f $(credentials.path)/.ssh/id_key && echo key; grep -c "Host example.com" ~/.ssh/config; test ! -e ~/.docker && test ! -e ~/.gitconfig && test ! -e ~/.git-credentials && echo only-ssh';
     const spec: TaskSpec = { steps: [{ name: 'a', image: 'alpine', script }] };
     for (const sandbox of [false, true]) {
       const { status, out } = await run(request(spec, { serviceAccountName: 'builder' }), sandbox);

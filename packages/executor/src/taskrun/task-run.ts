@@ -13,6 +13,7 @@ import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { startSidecars } from '../step/sidecars.js';
 import { HostTools } from '../step/step-shell.js';
 import { literalPathSteps, type StepContext, type StepRecord } from '../step/task-step-exec.js';
+import { credentialFiles, writeCredentials } from './task-creds.js';
 import { writeObjectVolumes } from './task-objects.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
 import { resultsMode, validateResults } from './task-results.js';
@@ -257,6 +258,8 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     // kubelet: a volume whose ConfigMap/Secret is missing never mounts (the pod stays ContainerCreating)
     const unmounted = await writeObjectVolumes(join(diskRoot, 'volumes'), prepared.volumes, req.objects);
     if (unmounted) return done({ status: 'False', reason: 'CreateContainerConfigError', message: unmounted });
+    // creds-init writes to /tekton/creds ($(credentials.path)), which steps and sidecars share; each step also gets them in HOME
+    await writeCredentials(join(root, 'tekton', 'creds'), credentialFiles(req.objects, req.serviceAccountName ?? 'default'));
     warnLocalDifferences(req, prepared, !!sandbox, dirs, emit);
 
     const deadline = taskDeadline(req);
