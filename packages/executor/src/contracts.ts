@@ -3,7 +3,7 @@
  * (pipeline*.ts). Both halves build against these types; change them only additively and in
  * agreement.
  */
-import type { Artifact, Artifacts, Condition, FeatureFlags, ImageConfig, ParamValue, TaskSpec } from '@plumbing/model';
+import type { Artifact, Artifacts, Condition, FeatureFlags, ImageConfig, ParamValue, ResourceDoc, TaskSpec, Volume } from '@plumbing/model';
 import type { StepImages } from './step/step-images.js';
 
 /** A workspace as the TaskRun engine receives it: already a host directory. */
@@ -51,6 +51,10 @@ export interface TaskRunRequest {
   /** (Read from `signal.reason`: the string 'TimedOut' means the owning PipelineRun timed out; anything else is a cancellation.) */
   /** Resolves `steps[].ref` StepActions by name (additive; without it a StepAction ref fails the run). */
   resolver?: Pick<Resolver, 'stepAction'>;
+  /** The ConfigMaps, Secrets and ServiceAccounts the run sees (those of the -f files): volumes, env, envFrom, credentials. */
+  objects?: readonly ResourceDoc[];
+  /** `spec.podTemplate.volumes`: volumes of the pod that steps may mount besides the Task's own. */
+  podVolumes?: Volume[];
 }
 
 export interface StepState {
@@ -180,6 +184,8 @@ export interface PipelineRunRequest {
   timeouts?: { pipelineMs?: number; tasksMs?: number; finallyMs?: number };
   /** taskRunSpecs / taskRunTemplate, passed through. */
   taskRunSpecs?: import('@plumbing/model').PipelineTaskRunSpec[];
+  /** The ConfigMaps, Secrets and ServiceAccounts its TaskRuns see (TaskRunRequest.objects). */
+  objects?: readonly ResourceDoc[];
   serviceAccountName?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;

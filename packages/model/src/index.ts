@@ -43,7 +43,7 @@ export type { KustomizeBuild, KustomizeBuilder, KustomizeOrigin } from './kustom
 export { kustomizationDirs } from './kustomize/real.js';
 export type { JsonMap } from './yaml/values.js';
 export { get, isMap, mapsOf } from './yaml/values.js';
-export type { EnvVar, Resource, VolumeMount } from './types/meta.js';
+export type { EnvVar, Resource, Volume, VolumeMount } from './types/meta.js';
 export type { Condition, Matrix, Param, ParamSpec, ParamType, ParamValue, Pipeline, PipelineResult, PipelineRun, PipelineSpec, PipelineTask, PipelineTaskRunSpec, Sidecar, Step, StepAction, StepActionSpec, StepResult, StepTemplate, Task, TaskRef, TaskResult, TaskRun, TaskSpec, WhenExpression, WorkspaceDeclaration } from './types/tekton.js';
 export type { ClusterInterceptor, ClusterTriggerBinding, EventListener, Trigger, TriggerBinding, TriggerTemplate } from './types/triggers.js';
 export type { ClusterRole, ClusterRoleBinding, ConfigMap, CronJob, Deployment, Job, LimitRange, Namespace, PersistentVolumeClaim, ResourceQuota, Role, RoleBinding, Secret, Service, ServiceAccount } from './types/k8s.js';

@@ -20,7 +20,10 @@ bubblewrap when it is installed), with Tekton's semantics.
   -f FILE            run every TaskRun and PipelineRun in FILE (multi-document YAML; repeatable).
                      metadata.generateName gets 5 random lowercase letters, like Kubernetes.
                      Tasks, Pipelines and StepActions resolve from the -f files first, then from
-                     the repository. Other kinds (ConfigMap, Secret, ...) are skipped with a note.
+                     the repository. ConfigMaps, Secrets and ServiceAccounts are the run's objects
+                     (configMap/secret volumes and workspaces, env valueFrom and envFrom, creds-init
+                     of the ServiceAccount's tekton.dev/git-N and docker-N Secrets; Secret values are
+                     masked as *** in step output and logs). Other kinds are skipped with a note.
   task NAME|PATH     run a Task (by name from the repository, or the one Task in a YAML file)
   pipeline NAME|PATH run a Pipeline the same way
   -p name=value      a param (repeatable). Arrays: JSON ["a","b"] or a,b. Objects: JSON

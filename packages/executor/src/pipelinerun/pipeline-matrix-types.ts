@@ -2,10 +2,16 @@
  * validate_params.go ValidateParameterTypesInMatrix, run by pipelinerun.go runNextSchedulableTask
  * before a matrixed pipeline task's TaskRuns are created. It walks the whole PipelineRun state, not
  * only the task being started: `matrix.include` params must be strings and `matrix.params` arrays,
- * as resolved so far (a `$(tasks.t.results.r[*])` whose producer has not finished is still a string).
+ * as resolved so far; a `$(tasks.t.results.r[*])` still unresolved (its producer has not finished) is let through.
  * Also the enum check createTaskRuns makes on each TaskRun's params.
  */
-import type { Combination, ParamValue, PipelineTask, TaskSpec } from '@plumbing/model';
+import { type Combination, type ParamValue, type PipelineTask, refsIn, type TaskSpec } from '@plumbing/model';
+
+/** resultref.go LooksLikeResultRef over a param's expressions: `$(tasks.t.results.r...)` or `$(finally...)`. */
+function looksLikeResultRef(v: ParamValue): boolean {
+  if (typeof v !== 'string') return false;
+  return refsIn(v).some((r) => (r.segments[0] === 'tasks' || r.segments[0] === 'finally') && r.segments[2] === 'results');
+}
 
 function goType(v: ParamValue): string {
   if (typeof v === 'string') return 'string';
@@ -23,7 +29,8 @@ export function matrixTypeError(state: readonly PipelineTask[]): string | undefi
       }
     }
     for (const p of m.params ?? []) {
-      if (!Array.isArray(p.value)) return `parameters of type array only are allowed, but param ${p.name} has type ${goType(p.value)}`;
+      // a whole result of a producer not yet substituted (a matrixed one's aggregate `[*]`) is let through
+      if (!Array.isArray(p.value) && !looksLikeResultRef(p.value)) return `parameters of type array only are allowed, but param ${p.name} has type ${goType(p.value)}`;
     }
   }
   return undefined;

@@ -147,6 +147,19 @@ describe('executePipelineRun', () => {
     expect(st.results).toEqual([{ name: 'oses', value: ['linux', 'mac', 'windows'] }]);
   });
 
+  it('fans a matrix out over a whole array result of a task that has not run yet, and names matrix params in displayName', async () => {
+    const fake = fakeEngine({ urls: { results: { arr: ['a', 'b'] } } });
+    const spec: PipelineSpec = {
+      tasks: [
+        task('urls'),
+        task('fetch', { displayName: 'fetch $(params.url)', matrix: { params: [{ name: 'url', value: '$(tasks.urls.results.arr[*])' }] } }),
+      ],
+    };
+    const st = await executePipelineRun(request(spec, fake.execute), {});
+    expect(st.conditions[0]).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(fake.calls.filter((c) => c.pipelineRun?.pipelineTaskName === 'fetch').map((c) => param(c, 'url'))).toEqual(['a', 'b']);
+  });
+
   it('fails before running when a matrix exceeds 256 combinations', async () => {
     const fake = fakeEngine({});
     const many = Array.from({ length: 17 }, (_, i) => `v${i}`);

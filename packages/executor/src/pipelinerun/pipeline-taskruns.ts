@@ -178,6 +178,7 @@ async function runWithRetries(ctx: RunContext, plan: TaskRunPlan, name: string, 
     if (plan.timeoutMs !== undefined) tr.timeoutMs = plan.timeoutMs;
     const sa = trSpec?.serviceAccountName ?? req.serviceAccountName;
     if (sa !== undefined) tr.serviceAccountName = sa;
+    if (req.objects) tr.objects = req.objects;
     await ctx.slots.acquire();
     let status: TaskRunStatus;
     try {

@@ -144,7 +144,7 @@ export async function loadRunsFromFiles(opts: LoadRunsOptions): Promise<RunPlan>
     } else {
       const what = `${doc.kind ?? '(no kind)'}${doc.name ? `/${doc.name}` : ''}`;
       const extra =
-        doc.kind === 'ConfigMap' || doc.kind === 'Secret' ? ' (available to configMap/secret workspace bindings and ServiceAccounts)' : doc.kind === 'ServiceAccount' ? " (its docker-config Secrets are used for the runs' image pulls)" : '';
+        doc.kind === 'ConfigMap' || doc.kind === 'Secret' ? ' (available to configMap/secret volumes and workspaces, env valueFrom and envFrom, and ServiceAccounts)' : doc.kind === 'ServiceAccount' ?  " (its docker-config Secrets are used for the runs' image pulls, its tekton.dev/git-N and docker-N Secrets for creds-init)" : '';
       notes.push(`${where}: skipping ${what}: not a TaskRun or PipelineRun${extra}`);
     }
   }

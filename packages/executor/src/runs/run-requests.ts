@@ -5,7 +5,7 @@
  * by `executeRuns` and by the engines' fixture tests, so that both go through the same loader.
  */
 import { join } from 'node:path';
-import { isMap, type JsonMap, type ParamValue, parseGoDuration } from '@plumbing/model';
+import { isMap, type JsonMap, type ParamValue, parseGoDuration, type ResourceDoc, type Volume } from '@plumbing/model';
 import type { ExecuteTaskRun, PipelineRunRequest, ResolvedParam, TaskRunRequest } from '../contracts.js';
 import { type LoadedRun, type RunPlan, resolverFor } from './load-runs.js';
 import { bindPipelineRunWorkspaces, bindTaskRunWorkspaces } from './run-workspaces.js';
@@ -90,7 +90,14 @@ export function taskRunRequest(c: RequestContext): TaskRunRequest | RequestRefus
     ...(taskName !== undefined ? { taskName } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(typeof spec.serviceAccountName === 'string' ? { serviceAccountName: spec.serviceAccountName } : {}),
+    objects: runObjects(c.plan.fileDocs),
+    ...(isMap(spec.podTemplate) && Array.isArray(spec.podTemplate.volumes) ? { podVolumes: spec.podTemplate.volumes.filter(isMap) as unknown as Volume[] } : {}),
   };
+}
+
+/** The -f files' objects a run sees: on a cluster the same file applies them. */
+function runObjects(fileDocs: readonly ResourceDoc[]): ResourceDoc[] {
+  return fileDocs.filter((d) => d.kind === 'ConfigMap' || d.kind === 'Secret' || d.kind === 'ServiceAccount');
 }
 
 /** `spec.timeouts` (and the older `spec.timeout`), the override winning for the pipeline's. */
@@ -154,5 +161,6 @@ export function pipelineRunRequest(c: RequestContext, engine: { parallel: number
     ...(pipelineName !== undefined ? { pipelineName } : {}),
     ...(Array.isArray(spec.taskRunSpecs) ? { taskRunSpecs: spec.taskRunSpecs as never } : {}),
     ...(sa !== undefined ? { serviceAccountName: sa } : {}),
+    objects: runObjects(c.plan.fileDocs),
   };
 }

@@ -18,8 +18,9 @@ import { stepLaunch } from './step-launch.js';
 import { runStepProcess, type StepOutcome } from './step-runtime.js';
 
 
-/** The readinessProbe handlers run here (exec probes are not: they count as ready). */
+/** The probe handlers run here: tcpSocket, httpGet, and exec (the command launched like the sidecar, exit 0 = success). */
 interface Probe {
+  exec?: { command?: string[] };
   tcpSocket?: { port: number | string; host?: string };
   httpGet?: { port: number | string; path?: string; host?: string; scheme?: string };
 }
@@ -41,7 +42,7 @@ interface Started {
 /** Starts the sidecars and waits until they are ready (or exited, or the TaskRun aborted). */
 export async function startSidecars(ctx: StepContext, sidecars: readonly PreparedStep[]): Promise<RunningSidecars> {
   const started = await Promise.all(sidecars.map((sc) => startOne(ctx, sc)));
-  await Promise.all(started.map((s, i) => (s.exited === undefined ? waitReady(ctx, s, readinessProbe(sidecars[i]!)) : undefined)));
+  await Promise.all(started.map((s, i) => (s.exited === undefined ? waitReady(ctx, s, sidecars[i]!) : undefined)));
   return {
     states: started.map((s) => s.state),
     stop: async () => {
@@ -94,16 +95,32 @@ async function stopOne(ctx: StepContext, s: Started): Promise<void> {
   s.state.terminated = stoppedByUs ? { exitCode: 0, reason: 'Completed', startedAt, finishedAt } : { exitCode: o.exitCode, reason: o.exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt };
 }
 
-function readinessProbe(sc: PreparedStep): Probe | undefined {
-  return (sc.step as { readinessProbe?: Probe }).readinessProbe;
+/** The kubelet's order: the startupProbe until it succeeds, then the readinessProbe (Ready gates the steps). */
+function probesOf(sc: PreparedStep): Probe[] {
+  const st = sc.step as { startupProbe?: Probe; readinessProbe?: Probe };
+  return [st.startupProbe, st.readinessProbe].filter((p): p is Probe => !!p && !!(p.exec?.command?.length || p.tcpSocket || p.httpGet));
 }
 
-/** Polls the probe until it answers, the sidecar exits or the TaskRun is aborted. */
-async function waitReady(ctx: StepContext, s: Started, probe: Probe | undefined): Promise<void> {
-  if (!probe || (!probe.tcpSocket && !probe.httpGet)) return;
-  while (s.exited === undefined && !ctx.signal.aborted) {
-    if (await probeOnce(probe)) return;
-    await Promise.race([new Promise((r) => setTimeout(r, 50)), s.done]);
+/** Polls each probe until it answers, the sidecar exits or the TaskRun is aborted. */
+async function waitReady(ctx: StepContext, s: Started, sc: PreparedStep): Promise<void> {
+  for (const probe of probesOf(sc)) {
+    while (s.exited === undefined && !ctx.signal.aborted) {
+      if (await (probe.exec ? execProbeOnce(ctx, sc, probe.exec.command ?? []) : probeOnce(probe))) break;
+      await Promise.race([new Promise((r) => setTimeout(r, 50)), s.done]);
+    }
+  }
+}
+
+/** An exec probe: the command in the sidecar's environment and mounts; its output goes to the sidecar's probe log. */
+async function execProbeOnce(ctx: StepContext, sc: PreparedStep, command: string[]): Promise<boolean> {
+  const { script: _s, args: _a, ...rest } = sc.step;
+  const launch = await stepLaunch(ctx, sc, { ...rest, command });
+  if ('refused' in launch) return false;
+  try {
+    const o = await runStepProcess({ file: launch.file, args: launch.args, env: launch.env, cwd: launch.cwd, logPath: join(ctx.req.logDir, `${sc.container}.probe.log`), signal: ctx.signal });
+    return o.exitCode === 0;
+  } finally {
+    launch.image?.release();
   }
 }
 

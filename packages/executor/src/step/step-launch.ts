@@ -18,6 +18,7 @@ import type { StepContext } from './step-context.js';
 import { expandK8s, stepEnv } from './step-env.js';
 import type { StepProcess } from './step-runtime.js';
 import { hostEntrypointArgv, stepImageConfig, withImageDefaults } from './host-entrypoint.js';
+import { credentialFiles, writeCredentials } from '../taskrun/task-creds.js';
 import { DEFAULT_SCRIPT_PREAMBLE, imageFamily, parseShebang, resolveInterpreter } from './step-shell.js';
 
 /** A step that cannot start here (a tool or interpreter missing on the host): exit code and message. */
@@ -149,10 +150,11 @@ export async function stepLaunch(ctx: StepContext, ps: PreparedStep, stepIn: Ste
   const imageTool = imageToolFor(ctx.imageTools, step.image);
   const mounts = await stepMounts(ctx, ps, imageTool);
   const privateRoot = join(ctx.root, 'root', String(ps.index));
-  const { env, defined } = stepEnv(ctx, step.env, sb ? '/root' : privateRoot, imageTool);
-  if (step.envFrom?.length) {
-    ctx.emit({ type: 'warning', message: `TaskRun "${ctx.req.name}" step "${ps.name || `unnamed-${ps.index}`}": envFrom (Secrets/ConfigMaps) does not exist locally and is ignored` });
+  // creds-init: the ServiceAccount's credentials in the step's HOME (sandboxed, HOME is /root: bound to privateRoot)
+  if (await writeCredentials(privateRoot, credentialFiles(ctx.req.objects, ctx.req.serviceAccountName ?? 'default')) && sb) {
+    mounts.push({ target: '/root', source: privateRoot, readOnly: false });
   }
+  const { env, defined } = stepEnv(ctx, step.env, sb ? '/root' : privateRoot, imageTool, step.envFrom);
   const argsIn = (step.args ?? []).map((a) => expandK8s(a, defined));
   // unsandboxed, literal Tekton paths are mapped through the same table where they can be
   const hostOf = (p: string): string => toHostPath(mounts, p) ?? p;

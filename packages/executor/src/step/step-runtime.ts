@@ -22,6 +22,8 @@ export interface StepProcess {
   /** Aborts the step (TaskRun timeout, cancellation). */
   signal: AbortSignal;
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Masks secret values in what goes to the log and to onOutput (not to the step's own tee files). */
+  redact?: (text: string) => string;
 }
 
 export interface StepOutcome {
@@ -74,10 +76,11 @@ export function runStepProcess(p: StepProcess): Promise<StepOutcome> {
 
     const pipe = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       log ??= openSync(p.logPath, 'a');
-      writeSync(log, chunk);
+      const shown = p.redact ? Buffer.from(p.redact(chunk.toString())) : chunk;
+      writeSync(log, shown);
       const tee = tees[stream];
       if (tee !== undefined) writeSync(tee, chunk);
-      p.onOutput?.(stream, chunk.toString());
+      p.onOutput?.(stream, shown.toString());
     };
     child.stdout.on('data', pipe('stdout'));
     child.stderr.on('data', pipe('stderr'));

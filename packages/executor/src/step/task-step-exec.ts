@@ -12,6 +12,7 @@ import { declaredType, parseDeclared, readResultFiles } from '../taskrun/task-re
 import type { StepContext, StepRecord } from './step-context.js';
 import { whenAllows } from './step-env.js';
 import { type StepLaunch, stepLaunch } from './step-launch.js';
+import { redactValues, secretValues } from '../taskrun/task-objects.js';
 import { runStepProcess, type StepOutcome } from './step-runtime.js';
 
 export type { StepContext, StepRecord } from './step-context.js';
@@ -101,6 +102,7 @@ async function runLaunched(ctx: StepContext, rec: StepRecord, step: Step, launch
   const stderrPath = step.stderrConfig?.path ? launch.hostOf(step.stderrConfig.path) : undefined;
   const timeoutMs = step.timeout ? parseGoDuration(step.timeout) : undefined;
   const startedAt = ctx.now();
+  const secrets = secretValues(ctx.req.objects);
   rec.state.running = { startedAt };
   const runsIn = launch.image ? { runsIn: launch.image.runsIn } : {};
   ctx.emit({ type: 'step-start', taskRun: ctx.req.name, step: logName, ...(image ? { image } : {}), ...runsIn, at: startedAt });
@@ -115,6 +117,7 @@ async function runLaunched(ctx: StepContext, rec: StepRecord, step: Step, launch
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     signal: ctx.signal,
     onOutput: (stream, text) => ctx.emit({ type: 'step-output', taskRun: ctx.req.name, step: logName, stream, text }),
+    ...(secrets.length ? { redact: (text: string) => redactValues(text, secrets) } : {}),
   });
   launch.image?.release();
   return { outcome, startedAt };

@@ -3,7 +3,7 @@
  * taskrun.go applyParamsContextsResultsAndWorkspaces): params → context → results paths
  * → artifacts paths → exit code paths → workspaces. Pure: no processes, no files.
  */
-import type { Step, TaskResult, TaskSpec, WorkspaceDeclaration } from '@plumbing/model';
+import type { Step, TaskResult, TaskSpec, Volume, WorkspaceDeclaration } from '@plumbing/model';
 import type { ResolvedWorkspace, TaskRunRequest } from '../contracts.js';
 import {
   applyToStep,
@@ -61,8 +61,8 @@ export interface PreparedStep {
   step: Step;
   /** Workspaces this step mounts. */
   workspaces: WorkspaceMount[];
-  /** The step's volumeMounts of Task volumes (emptyDir volumes are real; other sources are empty dirs here). */
-  volumes: { volume: string; mountPath: string; subPath?: string; readOnly: boolean; source: 'emptyDir' | 'other' }[];
+  /** The step's volumeMounts of pod volumes (emptyDir real, configMap/secret written from the run's objects, others empty dirs). */
+  volumes: { volume: string; mountPath: string; subPath?: string; readOnly: boolean; source: 'emptyDir' | 'object' | 'other' }[];
 }
 
 export interface PreparedTask {
@@ -73,6 +73,8 @@ export interface PreparedTask {
   resolvedSpec: TaskSpec;
   steps: PreparedStep[];
   results: TaskResult[];
+  /** The pod's volumes, substituted (configMap and secret ones are written from TaskRunRequest.objects). */
+  volumes: Volume[];
 }
 
 /** Where `$(credentials.path)` points, as the step sees it. */
@@ -152,6 +154,12 @@ function substituteWorkspaces(spec: TaskSpec, declared: readonly Decl[], req: Ta
   return { spec: perStep(spec, (i) => wsVars(i), wsVars(undefined)), decls };
 }
 
+/** The pod's volumes: the Task's, then those of the TaskRun's podTemplate (a Task volume wins a name). */
+export function podVolumes(cur: TaskSpec, req: TaskRunRequest): Volume[] {
+  const own = cur.volumes ?? [];
+  return [...own, ...(req.podVolumes ?? []).filter((v) => !own.some((o) => o.name === v.name))];
+}
+
 /** Each step with its stepTemplate, workspace mounts (isolated workspaces only where used) and volumes. */
 function buildSteps(cur: TaskSpec, decls: readonly Decl[], isolated: ReadonlySet<string>, req: TaskRunRequest, names: readonly string[], containers: readonly string[]): PreparedStep[] {
   return (cur.steps ?? []).map((st, i) => {
@@ -166,9 +174,10 @@ function buildSteps(cur: TaskSpec, decls: readonly Decl[], isolated: ReadonlySet
     }
     const volumes: PreparedStep['volumes'] = [];
     for (const vm of merged.volumeMounts ?? []) {
-      const vol = cur.volumes?.find((v) => v.name === vm.name);
+      const vol = podVolumes(cur, req).find((v) => v.name === vm.name);
       if (!vol) continue;
-      volumes.push({ volume: vm.name, mountPath: vm.mountPath, ...(vm.subPath ? { subPath: vm.subPath } : {}), readOnly: !!vm.readOnly, source: vol.emptyDir ? 'emptyDir' : 'other' });
+      const source = vol.emptyDir ? 'emptyDir' : vol.configMap || vol.secret ? 'object' : 'other';
+      volumes.push({ volume: vm.name, mountPath: vm.mountPath, ...(vm.subPath ? { subPath: vm.subPath } : {}), readOnly: !!vm.readOnly, source });
     }
     return { index: i, name: names[i] ?? '', container: containers[i]!, step: merged, workspaces: mounts, volumes };
   });
@@ -238,5 +247,5 @@ export function prepareTask(req: TaskRunRequest, paths: TaskPaths, sandboxed: bo
   creds.strings.set('credentials.path', credentialsPath(paths));
   for (const s of steps) s.step = applyToStep(s.step, creds);
   const sidecars = prepareSidecars(ws.spec, ws.decls, isolated, req, steps.length);
-  return { taskName, sidecars, resolvedSpec, steps, results };
+  return { taskName, sidecars, resolvedSpec, steps, results, volumes: podVolumes(ws.spec, req) };
 }

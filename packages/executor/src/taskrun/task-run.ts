@@ -13,6 +13,8 @@ import { detectSandbox, type SandboxInfo } from '../step/sandbox.js';
 import { startSidecars } from '../step/sidecars.js';
 import { HostTools } from '../step/step-shell.js';
 import { literalPathSteps, type StepContext, type StepRecord } from '../step/task-step-exec.js';
+import { credentialFiles, writeCredentials } from './task-creds.js';
+import { writeObjectVolumes } from './task-objects.js';
 import { isFailure, mentionsArtifacts, type PreparedStep, type PreparedTask, prepareTask, SANDBOX_PATHS, type TaskPaths } from './task-prepare.js';
 import { resultsMode, validateResults } from './task-results.js';
 import { runSteps, type StepsOutcome, taskResults } from './task-run-steps.js';
@@ -106,7 +108,7 @@ async function runDirs(): Promise<{ root: string; diskRoot: string; hostPaths: T
 function warnLocalDifferences(req: TaskRunRequest, prepared: PreparedTask, sandboxed: boolean, dirs: { root: string; hostPaths: TaskPaths }, emit: (e: RunEvent) => void): void {
   const otherVolumes = [...new Set(prepared.steps.flatMap((s) => s.volumes.filter((v) => v.source === 'other').map((v) => v.volume)))];
   if (otherVolumes.length) {
-    emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (Secret/ConfigMap/PVC sources) are mounted as empty directories locally` });
+    emit({ type: 'warning', message: `TaskRun "${req.name}": volumes ${otherVolumes.join(', ')} (PVC and other sources) are mounted as empty directories locally` });
   }
   if (sandboxed) return;
   const readOnly = [...new Set(prepared.steps.flatMap((s) => s.workspaces.filter((w) => w.readOnly).map((w) => w.name)))];
@@ -253,6 +255,11 @@ export const executeTaskRun: ExecuteTaskRun = async (req: TaskRunRequest, opts: 
     if (isFailure(prepared)) return done({ status: 'False', reason: prepared.reason, message: prepared.message });
     status.taskSpec = prepared.resolvedSpec;
     await Promise.all([makeRunDir(root, diskRoot, hostPaths, prepared.steps, !!sandbox), mkdir(req.logDir, { recursive: true })]);
+    // kubelet: a volume whose ConfigMap/Secret is missing never mounts (the pod stays ContainerCreating)
+    const unmounted = await writeObjectVolumes(join(diskRoot, 'volumes'), prepared.volumes, req.objects);
+    if (unmounted) return done({ status: 'False', reason: 'CreateContainerConfigError', message: unmounted });
+    // creds-init writes to /tekton/creds ($(credentials.path)), which steps and sidecars share; each step also gets them in HOME
+    await writeCredentials(join(root, 'tekton', 'creds'), credentialFiles(req.objects, req.serviceAccountName ?? 'default'));
     warnLocalDifferences(req, prepared, !!sandbox, dirs, emit);
 
     const deadline = taskDeadline(req);

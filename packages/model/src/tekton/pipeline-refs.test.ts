@@ -12,4 +12,12 @@ describe('undeclaredPipelineParams', () => {
     };
     expect(undeclaredPipelineParams(spec)).toEqual(['nope', 'o', 'gone']);
   });
+
+  it('accepts a matrix param named in displayName or an include name, as Tekton validates only params, matrix params and when', () => {
+    const include = [{ name: 'on $(params.platform)', params: [{ name: 'x', value: '$(params.missing)' }] }];
+    const spec = {
+      tasks: [{ name: 't', displayName: 'on $(params.platform)', matrix: { params: [{ name: 'platform', value: ['linux'] }], include }, taskRef: { name: 'x' } }],
+    };
+    expect(undeclaredPipelineParams(spec)).toEqual(['missing']);
+  });
 });

@@ -2,9 +2,15 @@
 import type { PipelineSpec, PipelineTask } from '../types/tekton.js';
 import { scanRefs } from './refs.js';
 
-/** The strings of a pipeline task that see the pipeline's params (an embedded taskSpec has its own). */
+/**
+ * The strings of a pipeline task whose `$(params.x)` must be a pipeline param: its params, its matrix's
+ * params and include params, and when (validatePipelineParametersVariables). Not displayName, an
+ * include's name, taskRef params or workspaces: there a matrix param's name is valid too
+ * (`displayName: "$(params.platform)"` with `platform` in the matrix).
+ */
 function pipelineLevel(pt: PipelineTask): unknown[] {
-  return [pt.params, pt.matrix, pt.when, pt.displayName, pt.taskRef?.params, pt.workspaces];
+  const include = (pt.matrix?.include ?? []).map((inc) => inc.params);
+  return [pt.params, pt.matrix?.params, include, pt.when];
 }
 
 function strings(v: unknown, out: string[]): string[] {
@@ -15,12 +21,12 @@ function strings(v: unknown, out: string[]): string[] {
   return out;
 }
 
-/** The names of params that a pipeline's tasks, finally tasks and results reference but it does not declare. */
+/** The names of params that a pipeline's tasks and finally tasks reference but it does not declare. */
 export function undeclaredPipelineParams(spec: PipelineSpec): string[] {
   const declared = new Set((spec.params ?? []).map((p) => p.name));
   const found = new Set<string>();
   const all = [...(spec.tasks ?? []), ...(spec.finally ?? [])].flatMap(pipelineLevel);
-  for (const s of strings([all, spec.results], [])) {
+  for (const s of strings(all, [])) {
     for (const ref of scanRefs(s)) {
       const [root, name, ...rest] = ref.segments;
       if (root !== 'params' || name === undefined) continue;

@@ -36,8 +36,8 @@ export interface VolumeMount {
 export interface Volume {
   name: string;
   emptyDir?: Record<string, unknown>;
-  secret?: { secretName: string; items?: unknown[] };
-  configMap?: { name: string; items?: unknown[] };
+  secret?: { secretName: string; items?: unknown[]; optional?: boolean; defaultMode?: number };
+  configMap?: { name: string; items?: unknown[]; optional?: boolean; defaultMode?: number };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   [source: string]: unknown;
 }
@@ -55,7 +55,7 @@ export interface ContainerFields {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
-  envFrom?: { secretRef?: { name: string }; configMapRef?: { name: string }; prefix?: string }[];
+  envFrom?: { secretRef?: { name: string; optional?: boolean }; configMapRef?: { name: string; optional?: boolean }; prefix?: string }[];
   volumeMounts?: VolumeMount[];
   computeResources?: ResourceRequirements;
   resources?: ResourceRequirements;
