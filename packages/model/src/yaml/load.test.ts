@@ -10,10 +10,10 @@ describe('listYamlFiles', () => {
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('walks dot-directories such as .tekton/ and skips .git and node_modules', () => {
+  it('walks dot-directories such as .tekton/ and skips .git, node_modules and caches', () => {
     dir = mkdtempSync(join(tmpdir(), 'plumbing-list-'));
-    for (const d of ['.tekton', '.git', 'node_modules/x', 'tasks']) mkdirSync(join(dir, d), { recursive: true });
-    for (const f of ['.tekton/push.yaml', '.git/config.yaml', 'node_modules/x/a.yaml', 'tasks/t.yaml']) writeFileSync(join(dir, f), 'a: 1\n');
+    for (const d of ['.tekton', '.git', 'node_modules/x', 'tasks/.cache/go', 'tasks']) mkdirSync(join(dir, d), { recursive: true });
+    for (const f of ['.tekton/push.yaml', '.git/config.yaml', 'node_modules/x/a.yaml', 'tasks/.cache/go/categories.yaml', 'tasks/t.yaml']) writeFileSync(join(dir, f), 'a: 1\n');
     expect(listYamlFiles(dir, '', [])).toEqual(['.tekton/push.yaml', 'tasks/t.yaml']);
   });
 

@@ -31,7 +31,9 @@ export interface LoadResult {
   cache?: { hits: number; misses: number };
 }
 
-const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.turbo', '.plumbing', 'coverage']);
+// Build outputs and caches, never sources. `.cache` holds what tests and tools unpack (the tasks'
+// image roots: a Go toolchain's own YAML files), git-ignored as the others are.
+const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.turbo', '.plumbing', '.cache', 'coverage']);
 
 function isYamlName(name: string): boolean {
   return name.endsWith('.yaml') || name.endsWith('.yml');
