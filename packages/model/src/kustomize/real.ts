@@ -7,7 +7,7 @@ import type { KustomizeBuild, KustomizeOrigin } from './build-result.js';
 import { inlinePatchDocs } from './inline.js';
 import { translatePath, valueAt } from './locate.js';
 import type { Origin } from './provenance.js';
-import { isRemote, type Kustomization, type KustomizeNotice, type KustomizeRender, kustomizationsOf, referrersOf } from './render.js';
+import { isRemote, type Kustomization, type KustomizeNotice, type KustomizeRender, kustomizationsOf, renderUncovered } from './render.js';
 
 /**
  * What a real kustomize rendered (KustomizeBuild, one per kustomization directory), as documents
@@ -312,7 +312,7 @@ export function renderFromBuilds(files: readonly SourceFile[], builds: ReadonlyM
   const includes = new Map<string, boolean>();
   const render = (k: Kustomization): boolean => {
     const build = builds.get(k.dir);
-    if (!build || k.value.kind === 'Component') return false;
+    if (!build) return false;
     if (build.error !== undefined) {
       if (build.remote.length > 0) out.notices.push(...remoteNotices(k, byDir, build.remote, `kustomize cannot build this kustomization without it (${build.error}); its resources are checked as files on their own`));
       else out.notices.push(buildFailure(k, build.error));
@@ -322,19 +322,7 @@ export function renderFromBuilds(files: readonly SourceFile[], builds: ReadonlyM
     objectsOf({ k, byDir, files: fileMap, patches: patchesOf(k, byDir, fileMap), includes }, build, out, placedOf);
     return true;
   };
-  const referrers = referrersOf(byDir);
-  const covered = new Map<string, boolean>();
-  const isCovered = (k: Kustomization, stack: ReadonlySet<string>): boolean => {
-    const known = covered.get(k.dir);
-    if (known !== undefined) return known;
-    if (stack.has(k.dir)) return false;
-    const inner = new Set([...stack, k.dir]);
-    const ok = (referrers.get(k.dir) ?? []).some((r) => isCovered(r, inner)) || render(k);
-    covered.set(k.dir, ok);
-    if (ok) (out.rendered as Set<string>).add(k.file);
-    return ok;
-  };
-  for (const k of byDir.values()) isCovered(k, new Set());
+  renderUncovered(byDir, render, out);
   const seen = new Set<string>();
   out.notices = out.notices.filter((n) => {
     const key = `${n.code}\u0000${n.at.doc.file}\u0000${n.at.path.join('\u0000')}`;

@@ -291,7 +291,23 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
     }
     return true;
   };
-  // A base is checked through the overlays that render it; on its own only when none of them renders.
+  renderUncovered(byDir, render, out);
+  // A base's problem is met once per kustomization that renders it: said once.
+  const seen = new Set<string>();
+  out.notices = out.notices.filter((n) => {
+    // Inline patches are parsed again for each rendering: told apart by where their document starts.
+    const key = `${n.code}\u0000${n.at.doc.file}\u0000${n.at.doc.ast.contents?.range?.[0] ?? 0}\u0000${n.at.path.join('\u0000')}`;
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
+  return out;
+}
+
+/**
+ * Renders each kustomization with `render` unless an overlay that includes it renders (a base is
+ * checked through the overlays that render it; on its own only when none of them renders), once
+ * each, include cycles cut; the kustomizations rendered either way go in `out.rendered`.
+ */
+export function renderUncovered(byDir: ReadonlyMap<string, Kustomization>, render: (k: Kustomization) => boolean, out: KustomizeRender): void {
   const referrers = referrersOf(byDir);
   const covered = new Map<string, boolean>();
   const isCovered = (k: Kustomization, stack: ReadonlySet<string>): boolean => {
@@ -306,14 +322,6 @@ export function renderKustomizations(files: readonly SourceFile[]): KustomizeRen
     return ok;
   };
   for (const k of byDir.values()) isCovered(k, new Set());
-  // A base's problem is met once per kustomization that renders it: said once.
-  const seen = new Set<string>();
-  out.notices = out.notices.filter((n) => {
-    // Inline patches are parsed again for each rendering: told apart by where their document starts.
-    const key = `${n.code}\u0000${n.at.doc.file}\u0000${n.at.doc.ast.contents?.range?.[0] ?? 0}\u0000${n.at.path.join('\u0000')}`;
-    return !seen.has(key) && seen.add(key) !== undefined;
-  });
-  return out;
 }
 
 /** renderKustomizations, once per list of files (a RepoIndex's `files`). */
