@@ -23,6 +23,16 @@ export function example(event: string, action?: string): Record<string, unknown>
 }
 
 /** The headers GitHub sends with a delivery, signed with `secret`. */
+/** GitHub's own `pull_request` `opened` example, as pull request `n` at commit `sha` with `title`. */
+export function openedPullRequest(sha: string, n: number, title: string) {
+  const p = example('pull_request', 'opened') as { number: number; pull_request: { head: { sha: string }; number: number; title: string } };
+  p.number = n;
+  p.pull_request.number = n;
+  p.pull_request.head.sha = sha;
+  p.pull_request.title = title;
+  return p;
+}
+
 export async function githubHeaders(secret: string, event: string, body: string, delivery: string): Promise<Record<string, string>> {
   return {
     'content-type': 'application/json',

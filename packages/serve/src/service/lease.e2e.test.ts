@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GitHubServer, makeTempDir, removeTempDir, startGitHubServer } from '@plumbing/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, example, makeServeRepo, WEBHOOK_SECRET } from '../../test/helpers.js';
+import { deliver, makeServeRepo, openedPullRequest as pr, WEBHOOK_SECRET } from '../../test/helpers.js';
 import { freshDatabaseUrl, type Postgres, startPostgres } from '../../test/postgres.js';
 import { type ServeProcess, spawnServe } from '../../test/serve-process.js';
 
@@ -32,15 +32,6 @@ afterEach(async () => {
   await gh?.close();
   await removeTempDir(root);
 });
-
-function pr(sha: string, n: number, title: string) {
-  const p = example('pull_request', 'opened') as { number: number; pull_request: { head: { sha: string }; number: number; title: string } };
-  p.number = n;
-  p.pull_request.number = n;
-  p.pull_request.head.sha = sha;
-  p.pull_request.title = title;
-  return p;
-}
 
 async function replica(secrets: string, db: string): Promise<ServeProcess> {
   const p = await spawnServe(root, secrets, ['--db', db]);

@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { makeTempDir, removeTempDir } from '@plumbing/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliver, example, makeServeRepo, WEBHOOK_SECRET } from '../../test/helpers.js';
+import { deliver, makeServeRepo, openedPullRequest as pr, WEBHOOK_SECRET } from '../../test/helpers.js';
 import { type ServeProcess, spawnServe } from '../../test/serve-process.js';
 
 let root: string;
@@ -14,15 +14,6 @@ const children: ChildProcess[] = [];
 async function serve(): Promise<ServeProcess> {
   const p = await spawnServe(root, secrets);
   children.push(p.child);
-  return p;
-}
-
-function pr(sha: string, n: number, title: string) {
-  const p = example('pull_request', 'opened') as { number: number; pull_request: { head: { sha: string }; number: number; title: string } };
-  p.number = n;
-  p.pull_request.number = n;
-  p.pull_request.head.sha = sha;
-  p.pull_request.title = title;
   return p;
 }
 
